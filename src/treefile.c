@@ -194,8 +194,9 @@ static int parse_line(struct vn_treefile *tf, const char *s, unsigned lineno, ch
 					return fail(err, errlen, name, lineno, "out of memory");
 				}
 				L.params = np;
-				snprintf(np[L.nparams].key, sizeof(np->key), "%s", kv);
-				snprintf(np[L.nparams].value, sizeof(np->value), "%s", eq + 1);
+				/* lengths were checked above */
+				memcpy(np[L.nparams].key, kv, strlen(kv) + 1);
+				memcpy(np[L.nparams].value, eq + 1, strlen(eq + 1) + 1);
 				L.nparams++;
 			}
 		} else {
