@@ -1,0 +1,111 @@
+/* Internal layout of VIFs and trees, shared by the tree code (vif.c), the
+ * scheduler (sched.c) and the disciplines (disc_*.c). Nothing outside src/
+ * sees these structures. */
+#ifndef VN_VIF_INTERNAL_H
+#define VN_VIF_INTERNAL_H
+
+#include "vn_sched.h"
+#include "vn_timer.h"
+#include "vn_vif.h"
+
+#define VN_NPRIO (VN_PRIO_MAX + 1)
+/* Bytes a weight-1 class may send per round of surplus round robin. */
+#define VN_QUANTUM 1514
+
+/* A schedulable class in a VIF's discipline: either a child VIF (its
+ * `as_child` class) or the VIF's own queue (its `self` class). A class is
+ * listed in its VIF's discipline exactly while it is eligible. */
+struct vn_cls {
+	struct vn_cls *prev, *next;    /* in an active list of the discipline */
+	struct vn_vif *vif;            /* the VIF this class stands for */
+	int64_t deficit;               /* surplus round robin credit, bytes */
+	unsigned prio;                 /* list it is in while listed */
+	bool listed;
+	bool self;                     /* the VIF's own queue, not a child */
+};
+
+struct vn_clist {                  /* a circular-free doubly linked list */
+	struct vn_cls *head, *tail;
+};
+
+/* One direction of a VIF's scheduler. */
+struct vn_half {
+	struct vn_pktq own;            /* packets attached to this VIF itself */
+	uint64_t backlog;              /* packets waiting in this subtree */
+	vn_time_t t_next;              /* the cap admits the next packet from here */
+	struct vn_timer wake;          /* armed while throttled */
+	struct vn_vif *vif;
+	bool throttled;
+	bool eligible;                 /* can send now: listed in the parent */
+	enum vn_dir dir;
+	struct vn_cls as_child;        /* this VIF in its parent's discipline */
+	struct vn_cls self;            /* own queue in this VIF's discipline */
+	/* Discipline state: active classes by priority (fifo/wfq use prio 0). */
+	struct vn_clist active[VN_NPRIO];
+	uint32_t prio_mask;            /* bit p set: active[p] not empty */
+	uint32_t nactive;              /* listed classes, self included */
+};
+
+struct vn_disc_ops;
+
+struct vn_vif {
+	struct vn_tree *tree;
+	struct vn_vif *parent;
+	struct vn_vif *first_child, *last_child, *prev_sibling, *next_sibling;
+	struct vn_vif *hnext_name, *hnext_id;   /* hash chains */
+	size_t nchildren;
+	uint64_t id;
+	unsigned depth;
+	char name[VN_NAME_MAX + 1];
+	struct vn_vif **path;                    /* depth+1 entries, path[0] == this */
+
+	uid_t uid;
+	gid_t gid;
+	unsigned mode;
+
+	uint64_t bandwidth;                      /* bits/s, VN_BW_UNLIMITED */
+	vn_time_t burst_min;                     /* the cap's time to send 2 quanta */
+	enum vn_type type;
+	const struct vn_disc_ops *disc;
+	unsigned weight, priority, qlimit;
+
+	struct vn_half half[VN_NDIR];
+	struct vn_vif_stats st;
+
+	vn_filter_fn filter;
+	void *filter_ctx;
+	vn_tap_fn tap;
+	void *tap_ctx;
+	void *user;
+};
+
+struct vn_tree {
+	struct vn_vif *root;
+	char ifname[VN_NAME_MAX + 1];
+	struct vn_timerq *timers;
+	vn_release_fn release;
+	void *release_ctx;
+	vn_remove_fn remove_hook;
+	void *remove_ctx;
+	vn_time_t burst;
+	uint64_t next_id;
+	size_t count;
+	/* Hash tables: (parent, name) -> VIF and id -> VIF. */
+	struct vn_vif **by_name, **by_id;
+	size_t hsize;                            /* buckets, a power of two */
+};
+
+/* Statistics are written by the tree's thread and may be read by others
+ * (nnfs); relaxed atomic stores keep those reads untorn at no cost on x86. */
+#define VN_STAT_ADD(field, v) \
+	__atomic_store_n(&(field), __atomic_load_n(&(field), __ATOMIC_RELAXED) + (v), __ATOMIC_RELAXED)
+
+/* sched.c: the tree code calls these on structural and parameter changes. */
+void vn_sched_vif_init(struct vn_vif *v);
+void vn_sched_vif_detach(struct vn_vif *v);       /* leaf leaving: move packets up */
+/* A parameter of v changed (old_disc: its discipline before the change). */
+void vn_sched_change(struct vn_vif *v, const struct vn_disc_ops *old_disc, bool new_rate,
+		     vn_time_t now);
+void vn_sched_flush(struct vn_vif *v);            /* drop the whole subtree's backlog */
+
+#endif
