@@ -30,16 +30,20 @@ struct nn_backend {
 	size_t (*pids)(void *ctx, pid_t *out, size_t max);
 	/* 0 and the process's credentials, or -ENOENT. */
 	int (*proc)(void *ctx, pid_t pid, uid_t *uid, gid_t *gid);
-	/* The process's attachment on tree i, NULL when it has none (it is on the root). */
+	/* The VIF the process's link PID/IF shows on tree i: NULL when it is on
+	 * the root (no link). */
 	struct vn_vif *(*proc_vif)(void *ctx, pid_t pid, size_t tree);
-	/* Attach (v) or detach (NULL). 0 or -errno. */
+	/* Attach (v) or detach (NULL: back to the root). Permission is decided
+	 * by nnfs before. 0 or -errno. */
 	int (*proc_attach)(void *ctx, pid_t pid, size_t tree, struct vn_vif *v);
 
 	/* The process's registered sockets (fds), as pids(). */
 	size_t (*fds)(void *ctx, pid_t pid, int *out, size_t max);
 	int (*sock)(void *ctx, pid_t pid, int fd);   /* 0 or -ENOENT */
-	/* The socket's own attachment, NULL when it follows its process. */
+	/* The VIF of the socket's link: NULL when the socket is where its
+	 * process is (no link). */
 	struct vn_vif *(*sock_vif)(void *ctx, pid_t pid, int fd, size_t tree);
+	/* Attach (v) or detach (NULL: back to its process's VIF). */
 	int (*sock_attach)(void *ctx, pid_t pid, int fd, size_t tree, struct vn_vif *v);
 };
 

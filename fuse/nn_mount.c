@@ -109,13 +109,15 @@ struct vn_nnfs *nn_start(const struct nn_backend *be, const char *mountpoint, ch
 		     fs->mnt);
 		goto fail_session;
 	}
-	if (stat(fs->mnt, &st) == 0)
-		fs->dev = st.st_dev;
 	if ((r = pthread_create(&fs->thread, NULL, serve, fs)) != 0) {
 		fail(err, errlen, "nnfs: cannot start its thread: %s", strerror(r));
 		fuse_session_unmount(fs->se);
 		goto fail_session;
 	}
+	/* Only now: a stat waits for the kernel's INIT, which the thread answers.
+	 * When it returns the mount is usable. */
+	if (stat(fs->mnt, &st) == 0)
+		fs->dev = st.st_dev;
 	return fs;
 
 fail_session:

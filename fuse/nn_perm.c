@@ -68,7 +68,7 @@ int nn_perm_attach(const struct nn_cred *c, uid_t proc_uid, const struct vn_vif 
 	if (c->uid != proc_uid)
 		return -EPERM;
 	if (cur && !vn_vif_is_ancestor(cur, target))
-		return -EPERM;      /* up or sideways */
+		return -EACCES;     /* up or sideways */
 	return 0;
 }
 

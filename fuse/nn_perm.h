@@ -11,8 +11,9 @@
  *    and its children (rule 1).
  *  - only the owner changes the mode; only root changes the owner; the owner
  *    may change the group to one of his groups (the chown(2) rules) -> EPERM.
- *  - attaching a process or socket: only by the process's own uid, only to
- *    the VIF it is on now or below (rule 3) -> EPERM.
+ *  - attaching a process or socket: only by the process's own uid (else
+ *    EPERM), only to the VIF it is on now or below (rule 3, else EACCES:
+ *    the same answers as vn_registry's).
  *  - detaching a socket (rm) sends it back to its process's VIF, which rule
  *    3 allows; detaching a process would move it up to the root: root only.
  * Rule 2 (inheritance on fork) is the registry's; rule 4 (only leaves are
@@ -52,7 +53,7 @@ int nn_perm_chmod(const struct nn_cred *c, uid_t owner);
 /* chown; (uid_t)-1 / (gid_t)-1 leave that id. 0, -EPERM or NN_NEED_GROUPS. */
 int nn_perm_chown(const struct nn_cred *c, uid_t owner, gid_t group, uid_t nuid, gid_t ngid);
 
-/* Attach a process or socket of proc_uid, now on `cur`, to `target`. 0 or -EPERM. */
+/* Attach a process or socket of proc_uid, now on `cur`, to `target`. 0, -EPERM, -EACCES. */
 int nn_perm_attach(const struct nn_cred *c, uid_t proc_uid, const struct vn_vif *cur,
 		   const struct vn_vif *target);
 /* Detach (rm the link). 0 or -EPERM. */

@@ -597,7 +597,14 @@ static void do_symlink(void *arg)
 	}
 	op->out = (struct nn_node){.kind = sock ? NN_FDLINK : NN_PIDLINK, .tree = (unsigned)t,
 				   .pid = op->node.pid, .fd = op->node.fd};
-	op->err = node_stat(fs, &op->out, &op->st);
+	op->err = 0;
+	if (node_stat(fs, &op->out, &op->st) < 0) {
+		/* attached where it is by default (its process's VIF, the root):
+		 * done, and like after rm there is no link to show from now on */
+		stat_dir(fs, &op->st, 0, uid, gid, 1);
+		op->st.st_mode = S_IFLNK | 0777;
+		op->st.st_ino = nn_ino_make(&op->out);
+	}
 }
 
 /* rm PID/IF, rm PID/sockets/FD/IF: detach */
