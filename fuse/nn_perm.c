@@ -11,7 +11,7 @@ int nn_in_group(const struct nn_cred *c, gid_t g)
 	if (c->gid == g)
 		return 1;
 	if (c->ngroups < 0)
-		return NN_NEED_GROUPS;
+		return -1;
 	for (int i = 0; i < c->ngroups; i++)
 		if (c->groups[i] == g)
 			return 1;
@@ -29,7 +29,7 @@ int nn_perm_mode(const struct nn_cred *c, uid_t owner, gid_t group, unsigned mod
 	if (g == o && c->gid != group)   /* the answer does not depend on the group */
 		return o == w ? 0 : -EACCES;
 	int in = nn_in_group(c, group);
-	if (in == NN_NEED_GROUPS)
+	if (in < 0)
 		return NN_NEED_GROUPS;
 	return (in ? g : o) == w ? 0 : -EACCES;
 }
@@ -55,7 +55,7 @@ int nn_perm_chown(const struct nn_cred *c, uid_t owner, gid_t group, uid_t nuid,
 	if (ngid == (gid_t)-1 || ngid == group)
 		return 0;
 	int in = nn_in_group(c, ngid);
-	if (in == NN_NEED_GROUPS)
+	if (in < 0)
 		return NN_NEED_GROUPS;
 	return in ? 0 : -EPERM;
 }

@@ -39,7 +39,7 @@ struct nn_cred {
 	gid_t groups[NN_GROUPS_MAX];
 };
 
-/* 1 member, 0 not, NN_NEED_GROUPS unknown */
+/* 1 member, 0 not, -1 unknown (groups not fetched) */
 int nn_in_group(const struct nn_cred *c, gid_t g);
 
 /* want: R_OK|W_OK|X_OK. 0, -EACCES or NN_NEED_GROUPS. */
