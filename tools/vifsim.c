@@ -407,5 +407,6 @@ out:
 	vn_pcap_close(r);
 	vn_treefile_free(tf);
 	sim_free(&s);
+	vifsim_hooks_cleanup();
 	return rc;
 }
