@@ -71,7 +71,7 @@ typedef uint32_t (*vn_bpf_native_fn)(const uint8_t *pkt, uint64_t caplen,
 struct vn_bpf {
 	uint32_t mem[VN_BPF_MEMWORDS];   /* scratch words, persistent */
 	vn_bpf_native_fn fn;             /* JIT-compiled code, or NULL */
-	uint64_t accepts, drops;
+	uint64_t counts[2];              /* [0] accepted, [1] dropped */
 	void *code;                      /* mapping holding fn */
 	size_t code_map;                 /* its length */
 	size_t code_len;                 /* bytes of code in it */
