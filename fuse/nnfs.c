@@ -50,6 +50,7 @@ struct nn_fh {
 	struct nn_node node;
 	char *text;
 	size_t len;
+	bool fresh;        /* text just taken by open: the first read needs no refresh */
 };
 
 /* Everything one request carries to the tree's thread and back. */
@@ -680,8 +681,10 @@ static void do_open(void *arg)
 	}
 	op->fh->node = op->node;
 	op->err = 0;
-	if (want & R_OK)
+	if (want & R_OK) {
 		op->err = row_text(row, vif_of(op->fs, &op->node), &op->fh->text, &op->fh->len);
+		op->fh->fresh = true;
+	}
 }
 
 static void do_refresh(void *arg)
@@ -927,12 +930,72 @@ static void nn_init(void *userdata, struct fuse_conn_info *conn)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
 }
 
+static void do_cache_ifs(void *arg)
+{
+	struct vn_nnfs *fs = arg;
+	size_t n = fs->be.ntrees(fs->be.ctx);
+	fs->nifs = 0;
+	for (size_t i = 0; i < n && i < NN_TREES_MAX; i++) {
+		struct vn_tree *t = fs->be.tree(fs->be.ctx, i);
+		snprintf(fs->ifs[i].name, sizeof fs->ifs[i].name, "%s", vn_tree_ifname(t));
+		fs->ifs[i].root = vn_vif_id(vn_tree_root(t));
+		fs->nifs++;
+	}
+}
+
+int nn_cache_ifs(struct vn_nnfs *fs)
+{
+	return fs->be.call(fs->be.ctx, do_cache_ifs, fs);
+}
+
+/* Nodes that never change (/, network/) and the names in them (network,
+ * the interfaces): answered on the FUSE thread. The attributes of an
+ * interface's root given here are placeholders with timeout 0: any stat of
+ * it asks the tree. Returns false when the tree must be asked. */
+static bool static_node(struct nn_op *op, const char *name)
+{
+	struct vn_nnfs *fs = op->fs;
+	struct nn_node n = op->node;
+
+	if (name) {
+		if (op->node.kind == NN_ROOT && strcmp(name, "network") == 0) {
+			n = (struct nn_node){.kind = NN_NETWORK};
+		} else if (op->node.kind == NN_NETWORK) {
+			size_t i = 0;
+			while (i < fs->nifs && strcmp(fs->ifs[i].name, name) != 0)
+				i++;
+			if (i == fs->nifs)
+				return false;
+			n = (struct nn_node){.kind = NN_VIF, .tree = (unsigned)i, .vif = fs->ifs[i].root};
+			op->out = n;
+			memset(&op->st, 0, sizeof op->st);
+			stat_dir(fs, &op->st, 0755, 0, 0, 2);
+			op->st.st_ino = nn_ino_make(&n);
+			return true;
+		} else {
+			return false;
+		}
+		op->out = n;
+	} else if (n.kind != NN_ROOT && n.kind != NN_NETWORK) {
+		return false;
+	}
+	memset(&op->st, 0, sizeof op->st);
+	if (n.kind == NN_ROOT)
+		stat_dir(fs, &op->st, 0555, 0, 0, 3);
+	else
+		stat_dir(fs, &op->st, 0555, 0, 0, 2 + fs->nifs);
+	op->st.st_ino = nn_ino_make(&n);
+	return true;
+}
+
 static void nn_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct nn_op op;
 	op_init(&op, req, parent);
 	op.name = name;
-	if (run(req, &op, do_lookup))
+	if (static_node(&op, name))
+		reply_entry(req, &op);
+	else if (run(req, &op, do_lookup))
 		fuse_reply_err(req, -op.err);
 	else
 		reply_entry(req, &op);
@@ -949,7 +1012,9 @@ static void nn_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct nn_op op;
 	(void)fi;
 	op_init(&op, req, ino);
-	if (run(req, &op, do_getattr))
+	if (static_node(&op, NULL))
+		fuse_reply_attr(req, &op.st, op.fs->attr_timeout);
+	else if (run(req, &op, do_getattr))
 		fuse_reply_err(req, -op.err);
 	else
 		fuse_reply_attr(req, &op.st, op.fs->attr_timeout);
@@ -1090,10 +1155,11 @@ static void nn_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_err(req, EBADF);
 		return;
 	}
-	if (off == 0 && run(req, &op, do_refresh)) {
+	if (off == 0 && !fh->fresh && run(req, &op, do_refresh)) {
 		fuse_reply_err(req, -op.err);
 		return;
 	}
+	fh->fresh = false;
 	if (off < 0 || (size_t)off >= fh->len)
 		fuse_reply_buf(req, NULL, 0);
 	else
