@@ -3,7 +3,7 @@
  *   vifvm [--interp|--jit] [-cp PATH] [limits] CLASS [ARGS...]
  *       runs CLASS's static main(String[]); CLASS is a class name (dots or
  *       slashes) found on -cp, or a path to a .class file.
- *   vifvm [--interp|--jit] [-cp PATH] [limits] --packets TRACE.pcap [--burst N] VIFLET
+ *   vifvm [--interp|--jit] [-cp PATH] [limits] --packets TRACE.pcap[,MORE.pcap...] [--burst N] VIFLET
  *       packet driver: instantiates the VIFlet, enqueues the trace's packets
  *       N at a time (default: all), after each burst dequeues until dequeue()
  *       returns null, and prints one line per packet sent:
@@ -80,7 +80,20 @@ static uint32_t l3_offset(int dlt, const uint8_t *d, uint32_t len)
 	}
 }
 
-static int load_trace(const char *path, struct trace *t)
+static int load_one(const char *path, struct trace *t);
+
+/* TRACE may list several files separated by commas, read in order. */
+static int load_trace(const char *paths, struct trace *t)
+{
+	char *dup = strdup(paths), *save = NULL;
+	int rc = 0;
+	for (char *p = strtok_r(dup, ",", &save); p && !rc; p = strtok_r(NULL, ",", &save))
+		rc = load_one(p, t);
+	free(dup);
+	return rc;
+}
+
+static int load_one(const char *path, struct trace *t)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	pcap_t *pc = pcap_open_offline(path, err);
@@ -91,7 +104,7 @@ static int load_trace(const char *path, struct trace *t)
 	int dlt = pcap_datalink(pc);
 	struct pcap_pkthdr *h;
 	const u_char *d;
-	size_t cap = 0;
+	size_t cap = t->n;
 	int r;
 	while ((r = pcap_next_ex(pc, &h, &d)) == 1) {
 		if (t->n == cap) {
@@ -129,6 +142,11 @@ static void describe(struct tpkt *p)
 	} else if (len >= 40 && d[0] >> 4 == 6) {
 		proto = d[6];
 		off = 40;
+		while ((proto == 0 || proto == 43 || proto == 60 || proto == 44) && off + 8 <= len) {
+			int h = proto;
+			proto = d[off];
+			off += h == 44 ? 8 : 8u + d[off + 1] * 8u;
+		}
 	}
 	unsigned sp = 0, dp = 0;
 	if ((proto == 6 || proto == 17) && off + 4 <= len) {

@@ -44,7 +44,7 @@ enum {
 #define LOCAL(n) (lv[n])
 #define PUSHI(v) ((sp++)->j = (int32_t)(v))
 #define PUSHJ(v) do { sp->j = (v); sp += 2; } while (0)
-#define PUSHF(v) do { sp->raw = 0; sp->f = (v); sp++; } while (0)
+#define PUSHF(v) do { float f_ = (v); sp->raw = 0; sp->f = f_; sp++; } while (0)
 #define PUSHD(v) do { sp->d = (v); sp += 2; } while (0)
 #define PUSHA(v) ((sp++)->a = (v))
 #define TOPI(k)  (sp[-(k)].i)          /* k = 1: top int */
@@ -52,7 +52,7 @@ enum {
 #define TOPF(k)  (sp[-(k)].f)
 #define TOPD(k)  (sp[-(k) * 2].d)
 #define SETI(k, v) (sp[-(k)].j = (int32_t)(v))
-#define SETF(k, v) do { sp[-(k)].raw = 0; sp[-(k)].f = (v); } while (0)
+#define SETF(k, v) do { float f_ = (v); sp[-(k)].raw = 0; sp[-(k)].f = f_; } while (0)
 
 #define SAVE() (fr->ip = ip, fr->sp = sp)
 #define THROW(cls, ...) do { SAVE(); vn_throw(vm, cls, __VA_ARGS__); goto exc; } while (0)
