@@ -62,7 +62,7 @@ void vn_sched_vif_init(struct vn_vif *v)
 		struct vn_half *h = &v->half[d];
 		vn_pktq_init(&h->own);
 		h->vif = v;
-		h->dir = d;
+		h->dir = (uint8_t)d;
 		h->as_child.vif = v;
 		h->self.vif = v;
 		h->self.self = true;

@@ -154,9 +154,9 @@ void vn_tree_free(struct vn_tree *t)
 {
 	if (!t)
 		return;
+	vn_timerq_free(t->timers);     /* first: it still points into the VIFs */
 	if (t->root)
 		free_subtree(t, t->root);
-	vn_timerq_free(t->timers);
 	free(t->by_name);
 	free(t->by_id);
 	free(t);

@@ -1,0 +1,69 @@
+/* vn_loop — vifd's data-path thread: one libev loop that owns every
+ * interface's VIF tree, packet pool, flow table and registry.
+ *
+ * Everything a vn_loop owns is single-threaded. Another thread (nnfs's FUSE
+ * thread, a test) reaches it only through vn_loop_call(): the function runs
+ * on the loop thread between two packet batches, and the caller waits for it.
+ * The data path never waits for the caller: the call is queued under a lock
+ * held for a few instructions and the loop is woken by an ev_async (eventfd).
+ * After every call the loop re-reads vn_sched_next() of every tree, so a
+ * function that changes a parameter (a cap, a type) takes effect at once.
+ *
+ * The accessors below marked "loop thread" may only be used on the loop
+ * thread, i.e. inside a vn_loop_fn (or by vifd itself).
+ *
+ * nnfs entry points (declared by nnfs in include/vn_nnfs.h, called by vifd):
+ *   struct vn_nnfs *vn_nnfs_start(struct vn_loop *l, const char *mountpoint,
+ *                                 char *err, size_t errlen);
+ *       mounts and starts nnfs's own thread; returns once the mount is usable
+ *       (vifd prints its readiness line after this), NULL with err on failure.
+ *   void vn_nnfs_stop(struct vn_nnfs *fs);
+ *       unmounts and joins; called by vifd on SIGINT/SIGTERM while the loop
+ *       still runs (so pending vn_loop_call()s complete), before the loop stops.
+ * fuse/meson.build declares `nnfs_dep`; vifd links it when it exists. */
+#ifndef VN_LOOP_H
+#define VN_LOOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vn_clock.h"
+#include "vn_pkt.h"
+#include "vn_vif.h"
+
+struct vn_loop;
+struct vn_registry;
+
+typedef void (*vn_loop_fn)(struct vn_loop *l, void *arg);
+
+/* Run fn(l, arg) on the loop thread and wait until it has returned.
+ * 0, or -ESHUTDOWN if the loop has stopped (fn did not run).
+ * Called on the loop thread itself, fn runs at once. Never call it while
+ * holding a lock that a vn_loop_fn takes. */
+int vn_loop_call(struct vn_loop *l, vn_loop_fn fn, void *arg);
+/* Is the caller the loop thread? */
+bool vn_loop_on_thread(const struct vn_loop *l);
+
+/* Loop thread: interfaces, 0 .. n-1, in command-line order. */
+size_t vn_loop_niface(const struct vn_loop *l);
+struct vn_tree *vn_loop_tree(const struct vn_loop *l, size_t iface);
+/* The interface named ifname (its tree's root name), or -ENOENT. */
+int vn_loop_iface_by_name(const struct vn_loop *l, const char *ifname);
+/* DLT_RAW (TUN) or DLT_EN10MB (TAP): the link type of the frames the
+ * interface's packets carry (for filters and port captures). */
+int vn_loop_linktype(const struct vn_loop *l, size_t iface);
+/* Current time of the loop's clock (the real monotonic clock), in ns. */
+vn_time_t vn_loop_now(const struct vn_loop *l);
+/* Processes and sockets attached to VIFs (see vn_registry.h). */
+struct vn_registry *vn_loop_registry(struct vn_loop *l);
+
+/* Loop thread: put a copy of the frame data[0..len) into VIF v's path in
+ * direction dir, as if it had come from the host (egress) or the wire
+ * (ingress); it is marked VN_PKT_F_INJECTED. 0, -ENOBUFS (pool empty or
+ * queue full), -EPERM/-EACCES (blocked/filtered: counted as a drop), -EINVAL
+ * (len 0 or larger than the MTU buffer). For port writes (issue 8). */
+int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir,
+		   const uint8_t *data, uint32_t len);
+
+#endif

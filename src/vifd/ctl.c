@@ -1,0 +1,487 @@
+/* The control socket: SOCK_SEQPACKET, served on the loop thread without
+ * ever blocking it. Each client's identity is SO_PEERCRED of its connection,
+ * read once at accept. A client whose socket is full gets its reply later:
+ * we stop reading from it until the reply has gone (one pending reply at
+ * most), so a slow client costs memory for one reply, never time. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctlproto.h"
+#include "log.h"
+#include "vifd.h"
+#include "vn_param.h"
+
+struct client {
+	struct client *prev, *next;
+	struct vd_ctl *ctl;
+	int fd;
+	ev_io io;
+	struct ucred cred;
+	bool hello, registered;
+	char *pending;           /* reply not yet sent */
+	size_t pending_len;
+};
+
+struct vd_ctl {
+	struct vn_loop *l;
+	int fd;
+	char path[108];
+	ev_io io;
+	struct client *clients;
+	char *out;               /* reply buffer, VD_CTL_REPLY_MAX */
+};
+
+static void client_free(struct client *c)
+{
+	struct vd_ctl *ctl = c->ctl;
+	ev_io_stop(ctl->l->ev, &c->io);
+	if (c->registered)
+		vn_registry_proc_put(ctl->l->reg, c->cred.pid);
+	close(c->fd);
+	free(c->pending);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		ctl->clients = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	free(c);
+}
+
+static void client_cb(struct ev_loop *ev, ev_io *w, int revents);
+
+static void reply(struct client *c, const char *msg, size_t len)
+{
+	ssize_t n = send(c->fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n >= 0)
+		return;
+	if (errno != EAGAIN && errno != EWOULDBLOCK) {
+		vd_debug("control client %d: send: %s", c->cred.pid, strerror(errno));
+		return;
+	}
+	c->pending = malloc(len);
+	if (!c->pending)
+		return;
+	memcpy(c->pending, msg, len);
+	c->pending_len = len;
+	ev_io_stop(c->ctl->l->ev, &c->io);
+	ev_io_set(&c->io, c->fd, EV_WRITE);
+	ev_io_start(c->ctl->l->ev, &c->io);
+}
+
+/* ---- requests ---- */
+
+static int tree_dump_vif(struct vn_vif *v, const char *ifname, char *buf, size_t n, size_t *off)
+{
+	char path[512], val[64];
+	vn_vif_path_str(v, path, sizeof path);
+	int w = snprintf(buf + *off, n - *off, "%s %s", ifname, path);
+	if (w < 0 || (size_t)w >= n - *off)
+		return -E2BIG;
+	*off += (size_t)w;
+	static const char *const keys[] = {"bandwidth", "type", "weight", "priority", "qlimit"};
+	for (size_t k = 0; k < 5; k++) {
+		if (vn_vif_param_get(v, keys[k], val, sizeof val) < 0)
+			continue;
+		w = snprintf(buf + *off, n - *off, " %s=%s", keys[k], val);
+		if (w < 0 || (size_t)w >= n - *off)
+			return -E2BIG;
+		*off += (size_t)w;
+	}
+	struct vn_vif_stats st;
+	vn_vif_stats(v, &st);
+	w = snprintf(buf + *off, n - *off,
+		     " out_packets=%llu out_bytes=%llu in_packets=%llu in_bytes=%llu drops=%llu queued=%llu\n",
+		     (unsigned long long)st.out_packets, (unsigned long long)st.out_bytes,
+		     (unsigned long long)st.in_packets, (unsigned long long)st.in_bytes,
+		     (unsigned long long)st.drops, (unsigned long long)st.queued);
+	if (w < 0 || (size_t)w >= n - *off)
+		return -E2BIG;
+	*off += (size_t)w;
+	for (struct vn_vif *c = vn_vif_first_child(v); c; c = vn_vif_next_sibling(c)) {
+		int rc = tree_dump_vif(c, ifname, buf, n, off);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int do_tree(struct vn_loop *l, const char *ifname, char *buf, size_t n)
+{
+	size_t off = (size_t)snprintf(buf, n, "ok\n");
+	bool any = false;
+	for (size_t i = 0; i < l->nif; i++) {
+		if (*ifname && strcmp(ifname, l->ifs[i].name))
+			continue;
+		any = true;
+		int rc = tree_dump_vif(vn_tree_root(l->ifs[i].tree), l->ifs[i].name, buf, n, &off);
+		if (rc)
+			return rc;
+	}
+	if (!any)
+		return -ENOENT;
+	return (int)off;
+}
+
+static int do_procs(struct vn_loop *l, char *buf, size_t n)
+{
+	size_t off = (size_t)snprintf(buf, n, "ok\n");
+	for (struct vn_proc *p = vn_registry_proc_next(l->reg, 0); p; p = vn_registry_proc_next(l->reg, vn_proc_pid(p))) {
+		int w = snprintf(buf + off, n - off, "proc %d ppid %d uid %u comm %s", (int)vn_proc_pid(p),
+				 (int)vn_proc_ppid(p), (unsigned)vn_proc_uid(p), *vn_proc_comm(p) ? vn_proc_comm(p) : "-");
+		if (w < 0 || (size_t)w >= n - off)
+			return -E2BIG;
+		off += (size_t)w;
+		for (size_t i = 0; i < l->nif; i++) {
+			char path[512];
+			vn_vif_path_str(vn_proc_vif(p, i), path, sizeof path);
+			w = snprintf(buf + off, n - off, " %s=%s", l->ifs[i].name, path);
+			if (w < 0 || (size_t)w >= n - off)
+				return -E2BIG;
+			off += (size_t)w;
+		}
+		w = snprintf(buf + off, n - off, "\n");
+		if (w < 0 || (size_t)w >= n - off)
+			return -E2BIG;
+		off += (size_t)w;
+		for (struct vn_sock *s = vn_proc_sock_next(p, -1); s; s = vn_proc_sock_next(p, vn_sock_fd(s))) {
+			char fl[160] = "-";
+			if (vn_sock_flow(s))
+				vd_flow_format(vn_sock_flow(s), fl, sizeof fl);
+			w = snprintf(buf + off, n - off, "sock %d %d %s", (int)vn_proc_pid(p), vn_sock_fd(s), fl);
+			if (w < 0 || (size_t)w >= n - off)
+				return -E2BIG;
+			off += (size_t)w;
+			for (size_t i = 0; i < l->nif; i++) {
+				char path[512];
+				vn_vif_path_str(vn_sock_vif(s, i), path, sizeof path);
+				w = snprintf(buf + off, n - off, " %s=%s", l->ifs[i].name, path);
+				if (w < 0 || (size_t)w >= n - off)
+					return -E2BIG;
+				off += (size_t)w;
+			}
+			w = snprintf(buf + off, n - off, "\n");
+			if (w < 0 || (size_t)w >= n - off)
+				return -E2BIG;
+			off += (size_t)w;
+		}
+	}
+	return (int)off;
+}
+
+/* The real parent of pid from /proc (never the client's claim), 0 if unknown. */
+static pid_t real_ppid(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *rp = strrchr(buf, ')');      /* comm may contain spaces and parens */
+	int ppid = 0;
+	char state;
+	if (!rp || sscanf(rp + 1, " %c %d", &state, &ppid) != 2)
+		return 0;
+	return (pid_t)ppid;
+}
+
+static struct vn_vif *find_vif(struct vn_loop *l, const char *ifname, const char *path, int *err)
+{
+	int i = vn_loop_iface_by_name(l, ifname);
+	if (i < 0) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	struct vn_vif *v = vn_tree_lookup(l->ifs[i].tree, path);
+	if (!v)
+		*err = -ENOENT;
+	return v;
+}
+
+/* Rule 1: only the owner (or root) changes a VIF or creates in it. */
+static bool may_modify(const struct client *c, const struct vn_vif *v)
+{
+	return c->cred.uid == 0 || c->cred.uid == vn_vif_uid(v);
+}
+
+/* Handle one request; the reply goes into out. Returns its length. */
+static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
+{
+	struct vn_loop *l = c->ctl->l;
+	struct vn_registry *r = l->reg;
+	int rc = 0;
+	const char *why = "";
+
+	if (q->op == VD_OP_HELLO) {
+		if (c->hello)
+			return vd_ctl_error(out, n, -EPROTO, "hello already done");
+		if (q->version != VD_CTL_VERSION)
+			return snprintf(out, n, "error EPROTONOSUPPORT this vifd speaks version %d", VD_CTL_VERSION);
+		c->hello = true;
+		return snprintf(out, n, "ok vifd %d", VD_CTL_VERSION);
+	}
+	if (!c->hello)
+		return vd_ctl_error(out, n, -EPROTO, "hello first");
+	switch (q->op) {
+	case VD_OP_STATUS: {
+		int w = snprintf(out, n, "ok\n");
+		return w + vd_loop_status(l, out + w, n - (size_t)w);
+	}
+	case VD_OP_TREE:
+		rc = do_tree(l, q->ifname, out, n);
+		break;
+	case VD_OP_PROCS:
+		rc = do_procs(l, out, n);
+		break;
+	case VD_OP_REGISTER: {
+		if (c->registered)
+			return vd_ctl_error(out, n, -EALREADY, "already registered");
+		rc = vn_registry_proc_add(r, c->cred.pid, c->cred.uid, real_ppid(c->cred.pid), q->comm, NULL);
+		if (rc)
+			break;
+		c->registered = true;
+		return snprintf(out, n, "ok %d", (int)c->cred.pid);
+	}
+	case VD_OP_UNREGISTER:
+		if (!c->registered)
+			return vd_ctl_error(out, n, -EPROTO, "not registered");
+		vn_registry_proc_put(r, c->cred.pid);
+		c->registered = false;
+		break;
+	case VD_OP_SOCK:
+	case VD_OP_DUP:
+	case VD_OP_CLOSE:
+		if (!c->registered)
+			return vd_ctl_error(out, n, -EPROTO, "register first");
+		if (q->op == VD_OP_SOCK)
+			rc = vn_registry_sock_set(r, c->cred.pid, q->fd, q->has_flow ? &q->flow : NULL);
+		else if (q->op == VD_OP_DUP)
+			rc = vn_registry_sock_dup(r, c->cred.pid, q->fd, q->fd2);
+		else
+			rc = vn_registry_sock_close(r, c->cred.pid, q->fd);
+		break;
+	case VD_OP_ATTACH: {
+		struct vn_vif *v = find_vif(l, q->ifname, q->path, &rc);
+		if (!v)
+			break;
+		if (q->fd >= 0)
+			rc = vn_registry_attach_sock(r, q->pid, q->fd, v, c->cred.uid);
+		else
+			rc = vn_registry_attach_proc(r, q->pid, v, c->cred.uid);
+		break;
+	}
+	case VD_OP_SET: {
+		struct vn_vif *v = find_vif(l, q->ifname, q->path, &rc);
+		if (!v)
+			break;
+		if (!may_modify(c, v)) {
+			rc = -EACCES;
+			break;
+		}
+		rc = vn_vif_param_set(v, q->key, q->value, vn_loop_now(l));
+		if (rc == -ENOENT)
+			why = "not a writable parameter";
+		break;
+	}
+	case VD_OP_MKVIF: {
+		char parent[256];
+		snprintf(parent, sizeof parent, "%s", q->path);
+		char *slash = strrchr(parent, '/');
+		const char *name = slash ? slash + 1 : q->path;
+		if (slash)
+			*slash = '\0';
+		else
+			strcpy(parent, ".");
+		struct vn_vif *pv = find_vif(l, q->ifname, parent, &rc);
+		if (!pv)
+			break;
+		if (!may_modify(c, pv)) {
+			rc = -EACCES;
+			break;
+		}
+		rc = vn_vif_create(pv, name, c->cred.uid, c->cred.gid, 0755, NULL);
+		break;
+	}
+	case VD_OP_RMVIF: {
+		struct vn_vif *v = find_vif(l, q->ifname, q->path, &rc);
+		if (!v)
+			break;
+		struct vn_vif *pv = vn_vif_parent(v);
+		if (!may_modify(c, v) || (pv && !may_modify(c, pv) && c->cred.uid != vn_vif_uid(v))) {
+			rc = -EACCES;
+			break;
+		}
+		rc = vn_vif_remove(v);
+		break;
+	}
+	default:
+		rc = -ENOSYS;
+	}
+	if (rc < 0)
+		return vd_ctl_error(out, n, rc, why);
+	if (rc > 0)
+		return rc;           /* a listing already in out */
+	return snprintf(out, n, "ok");
+}
+
+static void serve(struct client *c)
+{
+	char in[VD_CTL_MAX + 1];
+	char *out = c->ctl->out;
+	for (int k = 0; k < 16; k++) {         /* bounded: other clients get their turn */
+		ssize_t len = recv(c->fd, in, sizeof in, MSG_DONTWAIT | MSG_TRUNC);
+		if (len < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				return;
+			client_free(c);
+			return;
+		}
+		if (len == 0) {
+			client_free(c);
+			return;
+		}
+		struct vd_req q;
+		const char *why;
+		int olen;
+		int rc = vd_ctl_parse(in, (size_t)len, &q, &why);
+		if (rc)
+			olen = vd_ctl_error(out, VD_CTL_REPLY_MAX, rc, why);
+		else
+			olen = handle(c, &q, out, VD_CTL_REPLY_MAX);
+		if (olen >= VD_CTL_REPLY_MAX)
+			olen = vd_ctl_error(out, VD_CTL_REPLY_MAX, -E2BIG, "reply too large");
+		reply(c, out, (size_t)olen);
+		if (c->pending)
+			return;
+	}
+}
+
+static void client_cb(struct ev_loop *ev, ev_io *w, int revents)
+{
+	struct client *c = w->data;
+	struct vn_loop *l = c->ctl->l;
+	if (revents & EV_WRITE) {
+		ssize_t n = send(c->fd, c->pending, c->pending_len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		free(c->pending);
+		c->pending = NULL;
+		ev_io_stop(ev, &c->io);
+		ev_io_set(&c->io, c->fd, EV_READ);
+		ev_io_start(ev, &c->io);
+		return;
+	}
+	serve(c);                        /* may free c */
+	vd_loop_kick(l);                 /* a request may have changed a cap */
+}
+
+static void accept_cb(struct ev_loop *ev, ev_io *w, int revents)
+{
+	(void)revents;
+	struct vd_ctl *ctl = w->data;
+	for (;;) {
+		int fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		struct client *c = calloc(1, sizeof *c);
+		socklen_t sl = sizeof c->cred;
+		if (!c || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &sl) < 0) {
+			free(c);
+			close(fd);
+			continue;
+		}
+		c->ctl = ctl;
+		c->fd = fd;
+		c->next = ctl->clients;
+		if (ctl->clients)
+			ctl->clients->prev = c;
+		ctl->clients = c;
+		ev_io_init(&c->io, client_cb, fd, EV_READ);
+		c->io.data = c;
+		ev_io_start(ev, &c->io);
+		vd_debug("control: client pid %d uid %u", (int)c->cred.pid, (unsigned)c->cred.uid);
+	}
+}
+
+static void mkdirs(const char *path)
+{
+	char buf[108];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(buf, 0755);
+			*p = '/';
+		}
+}
+
+struct vd_ctl *vd_ctl_new(struct vn_loop *l, const char *path)
+{
+	struct sockaddr_un sa;
+	if (strlen(path) >= sizeof sa.sun_path) {
+		vd_err("control socket path too long: %s", path);
+		return NULL;
+	}
+	struct vd_ctl *ctl = calloc(1, sizeof *ctl);
+	if (!ctl)
+		return NULL;
+	ctl->out = malloc(VD_CTL_REPLY_MAX);
+	ctl->l = l;
+	snprintf(ctl->path, sizeof ctl->path, "%s", path);
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, path);
+	ctl->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (ctl->fd < 0 || !ctl->out)
+		goto fail;
+	mkdirs(path);
+	/* A stale socket file is replaced, a live one (another vifd) is not. */
+	int probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (probe >= 0) {
+		if (connect(probe, (struct sockaddr *)&sa, sizeof sa) == 0) {
+			close(probe);
+			vd_err("control socket %s: another vifd is listening", path);
+			goto fail;
+		}
+		close(probe);
+	}
+	unlink(path);
+	if (bind(ctl->fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(ctl->fd, 64) < 0) {
+		vd_err("control socket %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	chmod(path, 0666);               /* unprivileged shims connect; SO_PEERCRED tells who */
+	ev_io_init(&ctl->io, accept_cb, ctl->fd, EV_READ);
+	ctl->io.data = ctl;
+	ev_io_start(l->ev, &ctl->io);
+	return ctl;
+fail:
+	if (ctl->fd >= 0)
+		close(ctl->fd);
+	free(ctl->out);
+	free(ctl);
+	return NULL;
+}
+
+void vd_ctl_free(struct vd_ctl *ctl)
+{
+	while (ctl->clients)
+		client_free(ctl->clients);
+	ev_io_stop(ctl->l->ev, &ctl->io);
+	close(ctl->fd);
+	unlink(ctl->path);
+	free(ctl->out);
+	free(ctl);
+}

@@ -1,0 +1,586 @@
+/* The data-path loop: one libev loop on its own thread owning every
+ * interface's tree, the packet pool and the registry.
+ *
+ * Packet walk (seed IV.1.1.1): a packet the host sent into device A is
+ * marked with the VIF of its socket (flow table) or of the first matching
+ * `match` rule, else A's root, and queued in A's tree (egress). When the
+ * scheduler lets it leave A's root it is on the wire: with --link A:B it
+ * enters B's root as ingress, is demultiplexed early to its destination
+ * socket's VIF, and when B's tree lets it out it is written into device B.
+ *
+ * Pacing: after every batch (device reads, control requests, the pacing timer)
+ * the trees are drained and one timerfd is armed for the earliest
+ * vn_sched_next() of all trees. A timerfd, not an ev_timer, because libev's
+ * epoll back end rounds timeouts to milliseconds. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "parse.h"
+#include "vifd.h"
+#include "vn_sched.h"
+
+#if __has_include("vn_classify.h")
+#include "vn_classify.h"
+#define VD_HAVE_CLASSIFY 1
+#endif
+
+#define BUFSIZE 2048           /* MTU 1500 + Ethernet + VLAN, rounded */
+#define READ_BATCH 64          /* plain back end: reads per wakeup */
+
+struct vd_call {
+	struct vd_call *next;
+	vn_loop_fn fn;
+	void *arg;
+	int rc;
+	bool done;
+};
+
+static vn_time_t now_ns(void) { return vn_clock_now(vn_clock_real()); }
+
+/* ---- link layer ---- */
+
+/* Offset of the network header: 0 on TUN, after Ethernet (and VLAN tags)
+ * on TAP; -1 for non-IP frames (ARP...). */
+static int l3_offset(int tap, const uint8_t *d, uint32_t len)
+{
+	if (!tap)
+		return len ? 0 : -1;
+	uint32_t off = 12;
+	for (int tags = 0; tags < 3; tags++) {
+		if (off + 2 > len)
+			return -1;
+		uint16_t et = (uint16_t)(d[off] << 8 | d[off + 1]);
+		if (et == 0x8100 || et == 0x88a8) {
+			off += 4;
+			continue;
+		}
+		if (et == 0x0800 || et == 0x86dd)
+			return off + 2 < len ? (int)(off + 2) : -1;
+		return -1;
+	}
+	return -1;
+}
+
+/* Mark p with its VIF on interface i (p->dir set): flow table, then match
+ * rules, then the root. Fragments and unknown protocols: the root. */
+static void classify(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
+{
+	struct vd_iface *ifc = &l->ifs[i];
+	struct vn_vif *v = NULL;
+	int off = l3_offset(ifc->tap, p->data, p->len);
+	p->l3_off = off < 0 ? VN_L3_NONE : (uint16_t)off;
+	struct vn_flow f;
+	if (off >= 0 && vd_parse_flow(p->data + off, p->len - (uint32_t)off, (enum vn_dir)p->dir, &f) == 0) {
+		pid_t pid = 0;
+		int fd = -1;
+		v = vn_registry_lookup(l->reg, i, &f, now, &pid, &fd);
+		if (v) {
+			p->pid = pid;
+			p->sock = fd;
+		}
+#ifdef VD_HAVE_CLASSIFY
+		else if (ifc->cls)
+			v = vn_classify(ifc->cls, p->data, p->len, p->len);
+#endif
+		if (v)
+			ifc->classified++;
+	} else {
+		ifc->unparsed++;
+	}
+	p->vif = v ? v : vn_tree_root(ifc->tree);
+}
+
+static void enqueue(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
+{
+	p->arrival = now;
+	if (vn_sched_enqueue(l->ifs[i].tree, p, now)) {
+		l->ifs[i].drop_sched++;
+		vn_pool_put(l->pool, p);
+	}
+}
+
+static void write_dev(struct vn_loop *l, size_t i, struct vn_pkt *p)
+{
+	struct vd_iface *ifc = &l->ifs[i];
+	ifc->to_host++;
+	ifc->to_host_bytes += p->len;
+	if (l->ur) {
+		if (vd_uring_write(l->ur, ifc->fd, p)) {
+			ifc->drop_write++;
+			vn_pool_put(l->pool, p);
+		}
+		return;
+	}
+	ssize_t n = write(ifc->fd, p->data, p->len);
+	if (n < 0)
+		ifc->drop_write++;
+	vn_pool_put(l->pool, p);
+}
+
+/* p left interface i's root onto the wire. */
+static void to_wire(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
+{
+	struct vd_iface *ifc = &l->ifs[i];
+	ifc->wire_out++;
+	ifc->wire_out_bytes += p->wire_len;
+	if (ifc->peer < 0) {
+		ifc->drop_nowire++;
+		vn_pool_put(l->pool, p);
+		return;
+	}
+	size_t j = (size_t)ifc->peer;
+	struct vd_iface *peer = &l->ifs[j];
+	peer->wire_in++;
+	peer->wire_in_bytes += p->wire_len;
+	if (l->cfg->bypass) {
+		write_dev(l, j, p);
+		return;
+	}
+	p->dir = VN_INGRESS;
+	p->ifindex = (uint32_t)j;
+	p->pid = 0;
+	p->sock = -1;
+	classify(l, j, p, now);
+	enqueue(l, j, p, now);
+}
+
+void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p)
+{
+	struct vd_iface *ifc = &l->ifs[i];
+	vn_time_t now = now_ns();
+	ifc->from_host++;
+	ifc->from_host_bytes += p->len;
+	p->dir = VN_EGRESS;
+	p->ifindex = (uint32_t)i;
+	p->wire_len = p->len;
+	if (l->cfg->bypass) {
+		to_wire(l, i, p, now);
+		return;
+	}
+	classify(l, i, p, now);
+	enqueue(l, i, p, now);
+}
+
+void vd_loop_written(struct vn_loop *l, struct vn_pkt *p, int res)
+{
+	if (res < 0 && p->ifindex < l->nif)
+		l->ifs[p->ifindex].drop_write++;
+	vn_pool_put(l->pool, p);
+}
+
+/* ---- pacing ---- */
+
+static void arm(struct vn_loop *l, vn_time_t when)
+{
+	if (when == l->armed)
+		return;
+	struct itimerspec its;
+	memset(&its, 0, sizeof its);
+	if (when != VN_TIME_NEVER) {
+		if (when == 0)
+			when = 1;
+		its.it_value.tv_sec = (time_t)(when / VN_NSEC_PER_SEC);
+		its.it_value.tv_nsec = (long)(when % VN_NSEC_PER_SEC);
+	}
+	timerfd_settime(l->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+	l->armed = when;
+}
+
+void vd_loop_kick(struct vn_loop *l)
+{
+	if (l->cfg->bypass) {
+		if (l->ur)
+			vd_uring_submit(l->ur);
+		return;
+	}
+	vn_time_t next = VN_TIME_NEVER;
+	for (int round = 0; round < 8; round++) {
+		vn_time_t now = now_ns();
+		/* Egress first: it feeds the peers' ingress. */
+		for (size_t i = 0; i < l->nif; i++) {
+			struct vn_tree *t = l->ifs[i].tree;
+			vn_sched_next(t, now);
+			struct vn_pkt *p;
+			while ((p = vn_sched_dequeue(t, VN_EGRESS, now)))
+				to_wire(l, i, p, now);
+		}
+		for (size_t i = 0; i < l->nif; i++) {
+			struct vn_tree *t = l->ifs[i].tree;
+			vn_sched_next(t, now);
+			struct vn_pkt *p;
+			while ((p = vn_sched_dequeue(t, VN_INGRESS, now)))
+				write_dev(l, i, p);
+		}
+		next = VN_TIME_NEVER;
+		for (size_t i = 0; i < l->nif; i++) {
+			vn_time_t n = vn_sched_next(l->ifs[i].tree, now);
+			if (n < next)
+				next = n;
+		}
+		if (next > now)
+			break;
+	}
+	arm(l, next);
+	if (l->ur)
+		vd_uring_submit(l->ur);
+	l->batches++;
+}
+
+static void pace_cb(struct ev_loop *ev, ev_io *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct vn_loop *l = w->data;
+	uint64_t n;
+	if (read(l->tfd, &n, sizeof n) < 0) {
+		/* spurious wakeup: nothing to read */
+	}
+	l->armed = VN_TIME_NEVER;
+	vd_loop_kick(l);
+}
+
+/* ---- plain back end ---- */
+
+static void plain_read_cb(struct ev_loop *ev, ev_io *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct vn_loop *l = w->data;
+	size_t i;
+	for (i = 0; i < l->nif; i++)
+		if (&l->ifs[i].rd == w)
+			break;
+	struct vd_iface *ifc = &l->ifs[i];
+	for (int k = 0; k < READ_BATCH; k++) {
+		struct vn_pkt *p = vn_pool_get(l->pool);
+		if (!p) {
+			/* Pool exhausted: read into a scratch buffer and drop. */
+			uint8_t scratch[BUFSIZE];
+			if (read(ifc->fd, scratch, sizeof scratch) <= 0)
+				break;
+			ifc->drop_nobuf++;
+			continue;
+		}
+		ssize_t n = read(ifc->fd, p->data, p->cap);
+		if (n <= 0) {
+			vn_pool_put(l->pool, p);
+			break;
+		}
+		p->len = (uint32_t)n;
+		vd_loop_from_host(l, i, p);
+	}
+	vd_loop_kick(l);
+}
+
+/* ---- calls from other threads ---- */
+
+static void run_calls(struct vn_loop *l)
+{
+	pthread_mutex_lock(&l->mu);
+	struct vd_call *list = l->calls;
+	l->calls = NULL;
+	pthread_mutex_unlock(&l->mu);
+	if (!list)
+		return;
+	/* Run in arrival order: the list is LIFO. */
+	struct vd_call *rev = NULL;
+	while (list) {
+		struct vd_call *n = list->next;
+		list->next = rev;
+		rev = list;
+		list = n;
+	}
+	for (struct vd_call *c = rev; c; c = c->next) {
+		c->fn(l, c->arg);
+		l->calls_run++;
+	}
+	pthread_mutex_lock(&l->mu);
+	for (struct vd_call *c = rev, *n; c; c = n) {
+		n = c->next;
+		c->rc = 0;
+		c->done = true;
+	}
+	pthread_cond_broadcast(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+	vd_loop_kick(l);
+}
+
+static void wake_cb(struct ev_loop *ev, ev_async *w, int revents)
+{
+	(void)revents;
+	struct vn_loop *l = w->data;
+	run_calls(l);
+	pthread_mutex_lock(&l->mu);
+	bool stop = !l->running;
+	pthread_mutex_unlock(&l->mu);
+	if (stop)
+		ev_break(ev, EVBREAK_ALL);
+}
+
+int vn_loop_call(struct vn_loop *l, vn_loop_fn fn, void *arg)
+{
+	if (vn_loop_on_thread(l)) {
+		fn(l, arg);
+		return 0;
+	}
+	struct vd_call c = {.fn = fn, .arg = arg, .rc = 0, .done = false};
+	pthread_mutex_lock(&l->mu);
+	if (l->stopped || !l->running) {
+		pthread_mutex_unlock(&l->mu);
+		return -ESHUTDOWN;
+	}
+	c.next = l->calls;
+	l->calls = &c;
+	pthread_mutex_unlock(&l->mu);
+	ev_async_send(l->ev, &l->wake);
+	pthread_mutex_lock(&l->mu);
+	while (!c.done)
+		pthread_cond_wait(&l->cv, &l->mu);
+	pthread_mutex_unlock(&l->mu);
+	return c.rc;
+}
+
+bool vn_loop_on_thread(const struct vn_loop *l)
+{
+	return l->running && pthread_equal(pthread_self(), l->thread);
+}
+
+/* ---- accessors ---- */
+
+size_t vn_loop_niface(const struct vn_loop *l) { return l->nif; }
+struct vn_tree *vn_loop_tree(const struct vn_loop *l, size_t i) { return i < l->nif ? l->ifs[i].tree : NULL; }
+int vn_loop_linktype(const struct vn_loop *l, size_t i) { return i < l->nif ? l->ifs[i].linktype : -1; }
+vn_time_t vn_loop_now(const struct vn_loop *l) { (void)l; return now_ns(); }
+struct vn_registry *vn_loop_registry(struct vn_loop *l) { return l->reg; }
+
+int vn_loop_iface_by_name(const struct vn_loop *l, const char *name)
+{
+	for (size_t i = 0; i < l->nif; i++)
+		if (!strcmp(l->ifs[i].name, name))
+			return (int)i;
+	return -ENOENT;
+}
+
+int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir, const uint8_t *data, uint32_t len)
+{
+	size_t i;
+	for (i = 0; i < l->nif; i++)
+		if (l->ifs[i].tree == vn_vif_tree(v))
+			break;
+	if (i == l->nif || len == 0 || len > vn_pool_bufsize(l->pool))
+		return -EINVAL;
+	struct vn_pkt *p = vn_pool_get(l->pool);
+	if (!p)
+		return -ENOBUFS;
+	memcpy(p->data, data, len);
+	p->len = p->wire_len = len;
+	p->dir = (uint8_t)dir;
+	p->flags |= VN_PKT_F_INJECTED;
+	p->ifindex = (uint32_t)i;
+	int off = l3_offset(l->ifs[i].tap, data, len);
+	p->l3_off = off < 0 ? VN_L3_NONE : (uint16_t)off;
+	p->vif = v;
+	vn_time_t now = now_ns();
+	p->arrival = now;
+	int rc = vn_sched_enqueue(l->ifs[i].tree, p, now);
+	if (rc) {
+		vn_pool_put(l->pool, p);
+		return rc;
+	}
+	vd_loop_kick(l);
+	return 0;
+}
+
+/* ---- set-up ---- */
+
+static void release_cb(void *ctx, struct vn_pkt *p)
+{
+	struct vn_loop *l = ctx;
+	vn_pool_put(l->pool, p);
+}
+
+struct remove_ctx {
+	struct vn_loop *l;
+	size_t iface;
+};
+static struct remove_ctx remove_ctxs[VD_MAX_IFACES];
+
+static void remove_cb(void *ctx, struct vn_vif *gone, struct vn_vif *heir)
+{
+	struct remove_ctx *rc = ctx;
+	vn_registry_vif_removed(rc->l->reg, rc->iface, gone, heir);
+#ifdef VD_HAVE_CLASSIFY
+	if (rc->l->ifs[rc->iface].cls)
+		vn_classifier_forget(rc->l->ifs[rc->iface].cls, gone, heir);
+#endif
+}
+
+static void expire_cb(struct ev_loop *ev, ev_timer *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct vn_loop *l = w->data;
+	vn_registry_expire(l->reg, now_ns());
+}
+
+struct vn_loop *vd_loop_new(struct vd_config *cfg)
+{
+	struct vn_loop *l = calloc(1, sizeof *l);
+	if (!l)
+		return NULL;
+	l->cfg = cfg;
+	l->ifs = cfg->ifaces;
+	l->nif = (size_t)cfg->nifaces;
+	l->tfd = -1;
+	l->armed = VN_TIME_NEVER;
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->cv, NULL);
+	l->ev = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
+	l->pool = vn_pool_new(BUFSIZE, 4096, 65536);
+	struct vn_tree *trees[VD_MAX_IFACES];
+	for (size_t i = 0; i < l->nif; i++)
+		trees[i] = l->ifs[i].tree;
+	l->reg = vn_registry_new(trees, l->nif);
+	l->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (!l->ev || !l->pool || !l->reg || l->tfd < 0) {
+		vd_err("cannot set up the loop: %s", strerror(errno));
+		vd_loop_free(l);
+		return NULL;
+	}
+	for (size_t i = 0; i < l->nif; i++) {
+		vn_tree_set_release(l->ifs[i].tree, release_cb, l);
+		remove_ctxs[i].l = l;
+		remove_ctxs[i].iface = i;
+		vn_tree_set_remove_hook(l->ifs[i].tree, remove_cb, &remove_ctxs[i]);
+	}
+	ev_io_init(&l->pace, pace_cb, l->tfd, EV_READ);
+	l->pace.data = l;
+	ev_io_start(l->ev, &l->pace);
+	ev_async_init(&l->wake, wake_cb);
+	l->wake.data = l;
+	ev_async_start(l->ev, &l->wake);
+	ev_timer_init(&l->expire, expire_cb, 1.0, 1.0);
+	l->expire.data = l;
+	ev_timer_start(l->ev, &l->expire);
+
+	if (!cfg->no_uring)
+		l->ur = vd_uring_new(l, 1024);
+	if (l->ur) {
+		vd_info("device I/O: io_uring (batched)");
+		for (size_t i = 0; i < l->nif; i++)
+			vd_uring_post_reads(l->ur, i);
+		vd_uring_submit(l->ur);
+	} else {
+		vd_info("device I/O: read/write");
+		for (size_t i = 0; i < l->nif; i++) {
+			int fl = fcntl(l->ifs[i].fd, F_GETFL);
+			fcntl(l->ifs[i].fd, F_SETFL, fl | O_NONBLOCK);
+			ev_io_init(&l->ifs[i].rd, plain_read_cb, l->ifs[i].fd, EV_READ);
+			l->ifs[i].rd.data = l;
+			ev_io_start(l->ev, &l->ifs[i].rd);
+		}
+	}
+	return l;
+}
+
+static void *loop_main(void *arg)
+{
+	struct vn_loop *l = arg;
+	ev_run(l->ev, 0);
+	/* Stopped: answer whatever is still queued. */
+	pthread_mutex_lock(&l->mu);
+	l->stopped = true;
+	for (struct vd_call *c = l->calls; c; c = c->next) {
+		c->rc = -ESHUTDOWN;
+		c->done = true;
+	}
+	l->calls = NULL;
+	pthread_cond_broadcast(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+	return NULL;
+}
+
+int vd_loop_start(struct vn_loop *l)
+{
+	pthread_mutex_lock(&l->mu);
+	l->running = true;
+	pthread_mutex_unlock(&l->mu);
+	int rc = pthread_create(&l->thread, NULL, loop_main, l);
+	if (rc) {
+		l->running = false;
+		return -rc;
+	}
+	return 0;
+}
+
+void vd_loop_stop(struct vn_loop *l)
+{
+	pthread_mutex_lock(&l->mu);
+	bool was = l->running;
+	l->running = false;
+	pthread_mutex_unlock(&l->mu);
+	if (!was)
+		return;
+	ev_async_send(l->ev, &l->wake);
+	pthread_join(l->thread, NULL);
+}
+
+void vd_loop_free(struct vn_loop *l)
+{
+	if (!l)
+		return;
+	if (l->ctl)
+		vd_ctl_free(l->ctl);
+	if (l->ur)
+		vd_uring_free(l->ur);     /* returns the packets of posted reads/writes */
+	for (size_t i = 0; i < l->nif; i++) {
+		if (l->ifs[i].tree) {
+			vn_tree_free(l->ifs[i].tree);   /* releases queued packets to the pool */
+			l->ifs[i].tree = NULL;
+		}
+	}
+	vn_registry_free(l->reg);
+	if (l->pool)
+		vn_pool_free(l->pool);
+	if (l->tfd >= 0)
+		close(l->tfd);
+	if (l->ev)
+		ev_loop_destroy(l->ev);
+	pthread_mutex_destroy(&l->mu);
+	pthread_cond_destroy(&l->cv);
+	free(l);
+}
+
+int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
+{
+	size_t off = 0;
+	int w = snprintf(buf, n, "ifaces %zu procs %zu flows %zu pool_in_use %u batches %llu io %s\n",
+			 l->nif, vn_registry_nproc(l->reg), vn_registry_nflows(l->reg),
+			 vn_pool_in_use(l->pool), (unsigned long long)l->batches,
+			 l->ur ? "io_uring" : "readwrite");
+	if (w > 0)
+		off = (size_t)w < n ? (size_t)w : n;
+	for (size_t i = 0; i < l->nif; i++) {
+		struct vd_iface *f = &l->ifs[i];
+		w = snprintf(buf + off, n - off,
+			     "iface %s from_host %llu %llu to_host %llu %llu wire_out %llu %llu wire_in %llu %llu "
+			     "drop_sched %llu drop_nobuf %llu drop_nowire %llu drop_write %llu classified %llu unparsed %llu backlog %llu\n",
+			     f->name, (unsigned long long)f->from_host, (unsigned long long)f->from_host_bytes,
+			     (unsigned long long)f->to_host, (unsigned long long)f->to_host_bytes,
+			     (unsigned long long)f->wire_out, (unsigned long long)f->wire_out_bytes,
+			     (unsigned long long)f->wire_in, (unsigned long long)f->wire_in_bytes,
+			     (unsigned long long)f->drop_sched, (unsigned long long)f->drop_nobuf,
+			     (unsigned long long)f->drop_nowire, (unsigned long long)f->drop_write,
+			     (unsigned long long)f->classified, (unsigned long long)f->unparsed,
+			     (unsigned long long)vn_sched_backlog(f->tree));
+		if (w > 0)
+			off += (size_t)w < n - off ? (size_t)w : n - off;
+	}
+	return (int)off;
+}

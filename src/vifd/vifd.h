@@ -1,0 +1,121 @@
+/* vifd internals shared by its files: configuration, interfaces, the loop. */
+#ifndef VIFD_H
+#define VIFD_H
+
+#include <ev.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vn_loop.h"
+#include "vn_pkt.h"
+#include "vn_registry.h"
+#include "vn_vif.h"
+
+#define VD_MAX_IFACES 16
+#define VD_MAX_ADDRS 8
+
+struct vn_classifier;
+
+/* One interface as given on the command line, then as opened. */
+struct vd_iface {
+	/* configuration */
+	char name[IFNAMSIZ];
+	bool tap;
+	const char *netns;
+	const char *addrs[VD_MAX_ADDRS];
+	int naddrs;
+	const char *rate;            /* text, parsed by vn_bw_parse */
+	const char *treefile;
+	/* state */
+	int fd;
+	bool created;                /* vifd made it (closing the fd removes it) */
+	bool moved;                  /* moved into netns */
+	int linktype;                /* DLT_RAW or DLT_EN10MB */
+	int peer;                    /* --link peer index, or -1 */
+	struct vn_tree *tree;
+	struct vn_classifier *cls;
+	ev_io rd;                    /* plain back end: readable */
+	uint32_t posted;             /* io_uring reads in flight */
+	/* counters (loop thread) */
+	uint64_t from_host, from_host_bytes;   /* read from the device (egress in) */
+	uint64_t to_host, to_host_bytes;       /* written to the device (ingress out) */
+	uint64_t wire_out, wire_out_bytes;     /* left the root onto the wire */
+	uint64_t wire_in, wire_in_bytes;       /* entered the root from the wire */
+	uint64_t drop_sched, drop_nobuf, drop_nowire, drop_write, classified, unparsed;
+};
+
+struct vd_config {
+	const char *mount;
+	const char *control;
+	bool foreground;
+	bool use_syslog;
+	bool bypass;                 /* forward device to peer without a tree */
+	bool no_uring;
+	int nifaces;
+	struct vd_iface ifaces[VD_MAX_IFACES];
+	int nlinks;
+	char links[VD_MAX_IFACES][2][IFNAMSIZ];
+};
+
+struct vd_call;
+struct vd_uring;
+struct vd_ctl;
+
+struct vn_loop {
+	struct ev_loop *ev;
+	struct vd_config *cfg;
+	struct vd_iface *ifs;
+	size_t nif;
+	struct vn_pool *pool;
+	struct vn_registry *reg;
+	struct vd_uring *ur;         /* NULL: plain read/write back end */
+	struct vd_ctl *ctl;
+	int tfd;                     /* timerfd: the pacing timer */
+	ev_io pace;
+	vn_time_t armed;             /* when the timerfd fires, VN_TIME_NEVER if off */
+	ev_timer expire;
+	ev_async wake;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct vd_call *calls;       /* pending vn_loop_call requests (under mu) */
+	bool running, stopped;       /* under mu */
+	uint64_t batches, calls_run;
+};
+
+/* dev.c: open/create the device, move it, address it. 0 or -1 (logged). */
+int vd_dev_open(struct vd_iface *ifc, bool nonblock);
+int vd_dev_configure(struct vd_iface *ifc);
+void vd_dev_close(struct vd_iface *ifc);
+
+/* loop.c */
+struct vn_loop *vd_loop_new(struct vd_config *cfg);
+/* Start the loop thread. 0 or -errno. */
+int vd_loop_start(struct vn_loop *l);
+/* Stop the loop thread and join it; pending calls get -ESHUTDOWN. */
+void vd_loop_stop(struct vn_loop *l);
+void vd_loop_free(struct vn_loop *l);
+/* Loop thread: run the scheduler now and re-arm the pacing timer. */
+void vd_loop_kick(struct vn_loop *l);
+/* Loop thread: one line per interface of counters into buf. */
+int vd_loop_status(struct vn_loop *l, char *buf, size_t n);
+
+/* uring.c: the batched io_uring back end. */
+struct vd_uring *vd_uring_new(struct vn_loop *l, unsigned depth);
+void vd_uring_free(struct vd_uring *u);
+int vd_uring_post_reads(struct vd_uring *u, size_t iface);
+int vd_uring_write(struct vd_uring *u, int fd, struct vn_pkt *p);
+void vd_uring_submit(struct vd_uring *u);
+
+/* loop.c, for the back ends: a packet read from interface i (egress into its
+ * tree); a written packet to recycle. */
+void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p);
+void vd_loop_written(struct vn_loop *l, struct vn_pkt *p, int res);
+
+/* ctl.c: the control socket on the loop. */
+struct vd_ctl *vd_ctl_new(struct vn_loop *l, const char *path);
+void vd_ctl_free(struct vd_ctl *c);
+
+#endif
