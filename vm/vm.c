@@ -210,8 +210,15 @@ static void describe_exc(struct vn_vm *vm)
 	struct vn_obj *t = f ? VN_FIELD(e, f->off, struct vn_obj *) : NULL;
 	if (t)
 		vn_str_utf8(vm, t, tr, sizeof tr);
-	snprintf(vm->err, sizeof vm->err, "%s\n%s", msg, tr);
-	size_t n = strlen(vm->err);
+	/* message line, then as many trace lines as fit */
+	size_t n = strlen(msg), tl = strlen(tr);
+	memcpy(vm->err, msg, n);
+	vm->err[n++] = '\n';
+	if (tl > sizeof vm->err - n - 1)
+		tl = sizeof vm->err - n - 1;
+	memcpy(vm->err + n, tr, tl);
+	n += tl;
+	vm->err[n] = 0;
 	while (n && vm->err[n - 1] == '\n')
 		vm->err[--n] = 0;
 	vn_root_pop(vm, 1);
