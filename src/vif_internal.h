@@ -38,6 +38,7 @@ struct vn_half {
 	struct vn_vif *vif;
 	bool throttled;
 	bool eligible;                 /* can send now: listed in the parent */
+	bool qidle;                    /* the external queue said "nothing now" */
 	uint8_t dir;                   /* enum vn_dir */
 	uint32_t prio_mask;            /* bit p set: active[p] not empty */
 	uint32_t nactive;              /* listed classes, self included */
@@ -67,6 +68,9 @@ struct vn_vif {
 	struct vn_tree *tree;
 	unsigned weight, priority;
 	enum vn_type type;
+	const struct vn_qdisc_ops *qops;         /* external queue (VIFlet), or NULL */
+	void *qctx;
+	bool in_qcall;                           /* inside a qops callback */
 
 	struct vn_half half[VN_NDIR];
 
@@ -110,5 +114,7 @@ void vn_sched_vif_detach(struct vn_vif *v);       /* leaf leaving: move packets 
 void vn_sched_change(struct vn_vif *v, const struct vn_disc_ops *old_disc, bool new_rate,
 		     vn_time_t now);
 void vn_sched_flush(struct vn_vif *v);            /* drop the whole subtree's backlog */
+/* Tree teardown: release what an external queue holds and detach it. */
+void vn_sched_qdisc_release(struct vn_vif *v);
 
 #endif
