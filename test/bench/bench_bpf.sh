@@ -7,6 +7,7 @@
 set -euo pipefail
 B=$1; T=$2
 C=${VIFNET_CORPUS:-$T/../shared/corpus/pcap/public}
+[ -d "$C" ] || C=/work/shared/corpus/pcap/public
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(uname -r)"
 
