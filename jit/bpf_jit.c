@@ -190,12 +190,12 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 		}
 		switch (in->code) {
 		case BC_RET | BC_K:
-			if (k == 0) {
-				emit_jmp(j, ret0);
-				break;
-			}
-			emit_inc_mem(j, 1, REG_F, ACCEPTS);
-			emit_mov_imm32(j, REG_A, k);
+			/* inline, not a jump to ret0: most packets leave here */
+			emit_inc_mem(j, 1, REG_F, k ? ACCEPTS : DROPS);
+			if (k)
+				emit_mov_imm32(j, REG_A, k);
+			else
+				emit_zero32(j, REG_A);
 			emit_ret(j);
 			break;
 		case BC_RET | BC_A:
