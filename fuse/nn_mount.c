@@ -166,6 +166,8 @@ void vn_nnfs_stop(struct vn_nnfs *fs)
 		pthread_join(fs->thread, NULL);
 	}
 	fuse_session_destroy(fs->se);
+	for (unsigned i = 0; i < NN_PENDING_MAX; i++)
+		free(fs->pend[i].target);
 	free(fs->mnt);
 	free(fs);
 }

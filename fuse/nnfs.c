@@ -64,6 +64,7 @@ struct nn_op {
 	int want;                     /* access mask, open flags */
 	unsigned mode;
 	int to_set;
+	bool replace;                 /* symlink: a rename over the existing link */
 	struct stat in;               /* setattr values */
 	struct nn_fh *fh;
 	struct nn_dir *dir;
@@ -404,12 +405,35 @@ static void do_setattr(void *arg)
 			op->err = -ENOENT;
 			return;
 		}
-		/* A value file's mode and owner are its directory's. Truncation and
-		 * times are accepted as no-ops for whoever may write it, so that
-		 * `> file` and `touch` behave. */
-		if (op->to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
-			op->err = -EPERM;
-		else if (!nn_rows[op->node.row].write)
+		/* A value file's owner and mode are its VIF's (nn_file_mode). So
+		 * chown of the file is chown of its VIF, by the same rules, and
+		 * chmod of the file is accepted only when it asks for the mode the
+		 * file already has (what `chmod -R` does after the directory) -
+		 * anything else is EPERM rather than silently ignored. Truncation
+		 * and times are no-ops for whoever may write the file (`> file`,
+		 * `touch`). */
+		const struct nn_row *row = &nn_rows[op->node.row];
+		int ids = op->to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID);
+		if (op->to_set & FUSE_SET_ATTR_MODE) {
+			unsigned want = nn_file_mode(row->mode, op->in.st_mode & 0777);
+			if (!row->write)
+				want &= ~0222u;
+			if (op->cred.uid != 0 && op->cred.uid != uid)
+				op->err = -EPERM;
+			else if (want != mode || (op->in.st_mode & 07111))
+				op->err = -EPERM;
+			if (op->err)
+				return;
+		}
+		if (op->to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
+			struct nn_op vop = *op;
+			vop.to_set = op->to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID);
+			if ((op->err = setattr_vif(&vop, vif_of(op->fs, &op->node))))
+				return;
+		}
+		if (!(op->to_set & ~ids))
+			op->err = 0;
+		else if (!row->write)
 			op->err = -EACCES;
 		else
 			op->err = nn_perm_mode(&op->cred, uid, gid, mode, W_OK);
@@ -565,7 +589,7 @@ static void do_symlink(void *arg)
 	}
 	struct vn_vif *cur_own = sock ? be->sock_vif(be->ctx, (pid_t)op->node.pid, (int)op->node.fd, (size_t)t)
 				      : be->proc_vif(be->ctx, (pid_t)op->node.pid, (size_t)t);
-	if (cur_own) {
+	if (cur_own && !op->replace) {
 		op->err = -EEXIST;
 		return;
 	}
@@ -988,12 +1012,126 @@ static bool static_node(struct nn_op *op, const char *name)
 	return true;
 }
 
+/* ------------------------------------------ temporary links (ln -sf) */
+
+static bool is_ifname(const struct vn_nnfs *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->nifs; i++)
+		if (strcmp(fs->ifs[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool pend_dir(const struct nn_node *p)
+{
+	return p->kind == NN_PID || p->kind == NN_FD;
+}
+
+static void pend_free(struct nn_pending *pe)
+{
+	free(pe->target);
+	memset(pe, 0, sizeof *pe);
+}
+
+static struct nn_pending *pend_find(struct vn_nnfs *fs, const struct nn_node *p, const char *name)
+{
+	time_t now = time(NULL);
+	struct nn_pending *hit = NULL;
+	for (unsigned i = 0; i < NN_PENDING_MAX; i++) {
+		struct nn_pending *pe = &fs->pend[i];
+		if (!pe->used)
+			continue;
+		if (now - pe->made > NN_PENDING_TTL) {
+			pend_free(pe);
+			continue;
+		}
+		if (pe->pid == p->pid && pe->sock == (p->kind == NN_FD) && pe->fd == p->fd &&
+		    strcmp(pe->name, name) == 0)
+			hit = pe;
+	}
+	return hit;
+}
+
+static struct nn_node pend_node(const struct vn_nnfs *fs, const struct nn_pending *pe)
+{
+	return (struct nn_node){.kind = NN_PENDING, .tree = (unsigned)(pe - fs->pend),
+				.pid = pe->pid, .fd = pe->fd};
+}
+
+static void pend_stat(struct vn_nnfs *fs, const struct nn_pending *pe, struct stat *st)
+{
+	struct nn_node n = pend_node(fs, pe);
+	memset(st, 0, sizeof *st);
+	stat_dir(fs, st, 0, pe->uid, pe->gid, 1);
+	st->st_mode = S_IFLNK | 0777;
+	st->st_size = (off_t)strlen(pe->target);
+	st->st_ino = nn_ino_make(&n);
+}
+
+static struct nn_pending *pend_of(struct vn_nnfs *fs, const struct nn_node *n)
+{
+	if (n->kind != NN_PENDING || n->tree >= NN_PENDING_MAX)
+		return NULL;
+	struct nn_pending *pe = &fs->pend[n->tree];
+	return pe->used && pe->pid == n->pid && pe->fd == n->fd ? pe : NULL;
+}
+
+static void reply_pending(fuse_req_t req, struct nn_op *op, struct nn_pending *pe)
+{
+	op->out = pend_node(op->fs, pe);
+	pend_stat(op->fs, pe, &op->st);
+	reply_entry(req, op);
+}
+
+/* ln -s TARGET PID/tmpname: kept aside until renamed onto PID/IF */
+static void make_pending(fuse_req_t req, struct nn_op *op, const char *link, const char *name)
+{
+	struct vn_nnfs *fs = op->fs;
+	struct nn_pending *slot = NULL;
+
+	if (strlen(name) >= sizeof slot->name) {
+		fuse_reply_err(req, ENAMETOOLONG);
+		return;
+	}
+	if (pend_find(fs, &op->node, name)) {
+		fuse_reply_err(req, EEXIST);
+		return;
+	}
+	if (run(req, op, do_getattr)) {        /* the process and its uid */
+		fuse_reply_err(req, -op->err);
+		return;
+	}
+	if (op->cred.uid != 0 && op->cred.uid != op->st.st_uid) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	for (unsigned i = 0; i < NN_PENDING_MAX && !slot; i++)
+		if (!fs->pend[i].used)
+			slot = &fs->pend[i];
+	if (!slot || !(slot->target = strdup(link))) {
+		fuse_reply_err(req, slot ? ENOMEM : ENOSPC);
+		return;
+	}
+	slot->used = true;
+	slot->pid = op->node.pid;
+	slot->fd = op->node.fd;
+	slot->sock = op->node.kind == NN_FD;
+	snprintf(slot->name, sizeof slot->name, "%s", name);
+	slot->uid = op->cred.uid;
+	slot->gid = op->cred.gid;
+	slot->made = time(NULL);
+	reply_pending(req, op, slot);
+}
+
 static void nn_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct nn_op op;
+	struct nn_pending *pe;
 	op_init(&op, req, parent);
 	op.name = name;
-	if (static_node(&op, name))
+	if (pend_dir(&op.node) && (pe = pend_find(op.fs, &op.node, name)))
+		reply_pending(req, &op, pe);
+	else if (static_node(&op, name))
 		reply_entry(req, &op);
 	else if (run(req, &op, do_lookup))
 		fuse_reply_err(req, -op.err);
@@ -1010,9 +1148,17 @@ static void nn_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 static void nn_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct nn_op op;
+	struct nn_pending *pe;
 	(void)fi;
 	op_init(&op, req, ino);
-	if (static_node(&op, NULL))
+	if (op.node.kind == NN_PENDING) {
+		if ((pe = pend_of(op.fs, &op.node))) {
+			pend_stat(op.fs, pe, &op.st);
+			fuse_reply_attr(req, &op.st, op.fs->attr_timeout);
+		} else {
+			fuse_reply_err(req, ENOENT);
+		}
+	} else if (static_node(&op, NULL))
 		fuse_reply_attr(req, &op.st, op.fs->attr_timeout);
 	else if (run(req, &op, do_getattr))
 		fuse_reply_err(req, -op.err);
@@ -1045,7 +1191,15 @@ static void nn_access(fuse_req_t req, fuse_ino_t ino, int mask)
 static void nn_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct nn_op op;
+	struct nn_pending *pe;
 	op_init(&op, req, ino);
+	if (op.node.kind == NN_PENDING) {
+		if ((pe = pend_of(op.fs, &op.node)))
+			fuse_reply_readlink(req, pe->target);
+		else
+			fuse_reply_err(req, ENOENT);
+		return;
+	}
 	if (run(req, &op, do_readlink))
 		fuse_reply_err(req, -op.err);
 	else
@@ -1079,7 +1233,9 @@ static void nn_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, cons
 	op_init(&op, req, parent);
 	op.name = name;
 	op.text = link;
-	if (run(req, &op, do_symlink))
+	if (pend_dir(&op.node) && !is_ifname(op.fs, name) && strcmp(name, "sockets") != 0)
+		make_pending(req, &op, link, name);
+	else if (run(req, &op, do_symlink))
 		fuse_reply_err(req, -op.err);
 	else
 		reply_entry(req, &op);
@@ -1088,8 +1244,18 @@ static void nn_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, cons
 static void nn_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct nn_op op;
+	struct nn_pending *pe;
 	op_init(&op, req, parent);
 	op.name = name;
+	if (pend_dir(&op.node) && (pe = pend_find(op.fs, &op.node, name))) {
+		if (op.cred.uid != 0 && op.cred.uid != pe->uid) {
+			fuse_reply_err(req, EPERM);
+			return;
+		}
+		pend_free(pe);
+		fuse_reply_err(req, 0);
+		return;
+	}
 	fuse_reply_err(req, -run(req, &op, do_unlink));
 }
 
@@ -1113,11 +1279,26 @@ static void nn_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const 
 	fuse_reply_err(req, EPERM);
 }
 
+/* Renaming a temporary link onto PID/IF or PID/sockets/FD/IF attaches, with
+ * the rules of ln -s (rule 3) but over an existing link: `ln -sf` re-attaches.
+ * VIFs are not renamed. */
 static void nn_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
 		      const char *newname, unsigned int flags)
 {
-	(void)parent; (void)name; (void)newparent; (void)newname; (void)flags;
-	fuse_reply_err(req, EPERM);
+	struct nn_op op;
+	struct nn_pending *pe;
+	op_init(&op, req, parent);
+	if (parent != newparent || flags != 0 || !pend_dir(&op.node) ||
+	    !(pe = pend_find(op.fs, &op.node, name)) || !is_ifname(op.fs, newname)) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	op.name = newname;
+	op.text = pe->target;
+	op.replace = true;
+	if (run(req, &op, do_symlink) == 0)
+		pend_free(pe);
+	fuse_reply_err(req, -op.err);
 }
 
 static void nn_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)

@@ -11,6 +11,9 @@
 #include "nn_ino.h"
 #include "vn_param.h"
 
+#define NN_PENDING_MAX 32
+#define NN_PENDING_TTL 30            /* seconds a temporary link may live */
+
 struct fuse_session;
 struct fuse_args;
 
@@ -31,6 +34,20 @@ struct vn_nnfs {
 		char name[VN_NAME_MAX + 1];
 		uint64_t root;           /* the root VIF's id */
 	} ifs[NN_TREES_MAX];
+
+	/* Links made under another name than an interface's in PID/ or FD/:
+	 * GNU `ln -sf` makes a temporary link and renames it over the old one,
+	 * and that rename is the attachment. Touched only by the session thread. */
+	struct nn_pending {
+		bool used;
+		unsigned pid, fd;
+		bool sock;
+		char name[256];
+		char *target;
+		uid_t uid;
+		gid_t gid;
+		time_t made;
+	} pend[NN_PENDING_MAX];
 };
 
 /* nnfs.c: fill fs->ifs (one call into the loop). */
