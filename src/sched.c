@@ -150,8 +150,10 @@ int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 	}
 	struct vn_vif *hold = q ? q : v;
 	struct vn_half *h = &hold->half[d];
+	/* An external queue chooses its own drops; only a runaway one is cut
+	 * off, at VN_QDISC_HELD_MAX packets. */
 	uint32_t held = q ? q->qops->length(q->qctx) : h->own.n;
-	if (held >= hold->qlimit) {
+	if (held >= (q ? VN_QDISC_HELD_MAX : hold->qlimit)) {
 		drop_count(hold, 1);
 		return -ENOBUFS;
 	}
@@ -472,11 +474,12 @@ static bool qdisc_on_path_or_below(const struct vn_vif *v)
 	return false;
 }
 
-/* Move the packets waiting in w's subtree into v's external queue. */
-static void gather(struct vn_vif *v, struct vn_vif *w)
+/* Take the packets waiting in w's subtree out into tmp[dir], counting them
+ * as having passed the VIFs below v. */
+static void gather(struct vn_vif *v, struct vn_vif *w, struct vn_pktq tmp[VN_NDIR])
 {
 	for (struct vn_vif *c = w->first_child; c; c = c->next_sibling)
-		gather(v, c);
+		gather(v, c, tmp);
 	for (int d = 0; d < VN_NDIR; d++) {
 		struct vn_half *h = &w->half[d];
 		struct vn_pkt *p;
@@ -486,9 +489,7 @@ static void gather(struct vn_vif *v, struct vn_vif *w)
 				u->half[d].backlog--;
 			}
 			p->vif = v;
-			v->in_qcall = true;
-			v->qops->enqueue(v->qctx, p);   /* an abort is noticed below */
-			v->in_qcall = false;
+			vn_pktq_push(&tmp[d], p);
 		}
 		if (w != v)
 			relist_self(w, h);
@@ -499,11 +500,27 @@ int vn_sched_set_qdisc(struct vn_vif *v, const struct vn_qdisc_ops *ops, void *c
 {
 	if (qdisc_on_path_or_below(v))
 		return -EBUSY;
+	struct vn_pktq tmp[VN_NDIR];
+	vn_pktq_init(&tmp[0]);
+	vn_pktq_init(&tmp[1]);
 	v->qops = ops;
 	v->qctx = ctx;
 	v->type = VN_TYPE_VIFLET;
-	gather(v, v);
+	gather(v, v, tmp);
+	/* Hand them over; if the queue breaks a rule on the way it is removed
+	 * at once and the packets not yet given stay in v's own queues. */
 	for (int d = 0; d < VN_NDIR; d++) {
+		struct vn_pkt *p;
+		while (v->qops && (p = vn_pktq_pop(&tmp[d]))) {
+			v->in_qcall = true;
+			int rc = ops->enqueue(ctx, p);
+			v->in_qcall = false;
+			if (rc == VN_QDISC_ABORT)
+				qdisc_abort(v);
+		}
+	}
+	for (int d = 0; d < VN_NDIR; d++) {
+		vn_pktq_splice(&v->half[d].own, &tmp[d]);
 		v->half[d].qidle = false;
 		relist_self(v, &v->half[d]);
 	}
@@ -514,6 +531,12 @@ void vn_sched_clear_qdisc(struct vn_vif *v)
 {
 	if (v->qops)
 		qdisc_remove(v, false);
+}
+
+void vn_sched_abort_qdisc(struct vn_vif *v)
+{
+	if (v->qops)
+		qdisc_remove(v, true);
 }
 
 bool vn_sched_has_qdisc(const struct vn_vif *v)
