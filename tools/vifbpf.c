@@ -1,7 +1,7 @@
 /* vifbpf — the filter's test bench: run a classic BPF filter over a trace and
  * print how many packets it accepts and how long it takes per packet.
  *
- *   vifbpf [--interp|--jit|--libpcap] [--time MS] FILTER TRACE
+ *   vifbpf [--interp|--jit|--libpcap|--all] [--time MS] FILTER TRACE
  *
  * FILTER is a pcap expression compiled for the trace's link type, or @FILE
  * naming a file that holds a program in one of the other input forms of the
@@ -10,9 +10,11 @@
  * whole trace is read into memory first; the filter then runs over it
  * repeatedly for at least MS milliseconds (default 100) and the time per
  * packet is the mean over those passes. --libpcap runs the same validated
- * program with libpcap's bpf_filter() instead of our engines. */
+ * program with libpcap's bpf_filter() instead of our engines; --all runs the
+ * three engines one after the other and suffixes each key with the engine. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,13 +36,14 @@ struct trace {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vifbpf [--interp|--jit|--libpcap] [--time MS] FILTER TRACE\n"
+		"usage: vifbpf [--interp|--jit|--libpcap|--all] [--time MS] FILTER TRACE\n"
 		"  FILTER  a pcap expression (compiled for TRACE's link type), or @FILE with a\n"
 		"          binary struct sock_filter array or `tcpdump -ddd`/`-dd` text\n"
 		"  TRACE   a pcap or pcapng file\n"
 		"  --jit      run the JIT-compiled filter (default; the interpreter where no JIT)\n"
 		"  --interp   run the portable interpreter\n"
 		"  --libpcap  run the same program with libpcap's bpf_filter()\n"
+		"  --all      run all three; keys get the engine as suffix (accepts_jit ...)\n"
 		"  --time MS  repeat the run for at least MS milliseconds (default 100)\n"
 		"prints: engine, insns, packets, accepts, ns_per_packet (\"key value\" lines)\n");
 }
@@ -144,14 +147,35 @@ static uint64_t pass(enum engine e, struct vn_bpf *f, const struct bpf_insn *pro
 	return acc;
 }
 
+/* Run engine e over the trace: accepts from the first pass, the mean time per
+ * packet over passes lasting at least min_ms. */
+static void measure(enum engine e, struct vn_bpf *f, const struct trace *t, long min_ms,
+		    uint64_t *accepts, double *ns)
+{
+	const struct bpf_insn *prog = (const struct bpf_insn *)vn_bpf_insns(f);
+	*accepts = pass(e, f, prog, t);
+	uint64_t reps = 0;
+	double t0 = now_ns(), el = 0;
+	if (t->n) {
+		do {
+			pass(e, f, prog, t);
+			reps++;
+			el = now_ns() - t0;
+		} while (el < (double)min_ms * 1e6);
+	}
+	*ns = t->n ? el / (double)reps / (double)t->n : 0.0;
+}
+
 int main(int argc, char **argv)
 {
 	enum engine e = ENGINE_JIT;
+	bool all = false;
 	long min_ms = 100;
 	static const struct option opts[] = {
 		{ "jit", no_argument, NULL, 'j' },
 		{ "interp", no_argument, NULL, 'i' },
 		{ "libpcap", no_argument, NULL, 'l' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "time", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -159,9 +183,10 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': e = ENGINE_JIT; break;
-		case 'i': e = ENGINE_INTERP; break;
-		case 'l': e = ENGINE_LIBPCAP; break;
+		case 'j': e = ENGINE_JIT; all = false; break;
+		case 'i': e = ENGINE_INTERP; all = false; break;
+		case 'l': e = ENGINE_LIBPCAP; all = false; break;
+		case 'a': all = true; break;
 		case 't': {
 			char *end;
 			min_ms = strtol(optarg, &end, 10);
@@ -197,38 +222,46 @@ int main(int argc, char **argv)
 		fbuf = xrealloc(NULL, flen + 1);
 		memcpy(fbuf, filter, flen + 1);
 	}
-	struct vn_bpf *f;
+	/* [ENGINE_JIT] is JIT-compiled where possible, the others interpreted
+	 * (the libpcap engine only borrows the validated instructions) */
+	struct vn_bpf *f[3] = { NULL, NULL, NULL };
 	char err[512];
-	unsigned flags = e == ENGINE_INTERP ? VN_BPF_F_INTERP : 0;
-	if (vn_bpf_load_flags(fbuf, flen, dlt, flags, &f, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vifbpf: filter: %s\n", err);
-		free(fbuf);
-		return 1;
+	int rc = 0;
+	for (int i = 0; i < 3 && rc == 0; i++) {
+		if (!all && i != (int)e)
+			continue;
+		unsigned flags = i == ENGINE_JIT ? 0 : VN_BPF_F_INTERP;
+		if (vn_bpf_load_flags(fbuf, flen, dlt, flags, &f[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "vifbpf: filter: %s\n", err);
+			rc = 1;
+		}
 	}
 	free(fbuf);
-	if (e == ENGINE_JIT && !vn_bpf_jitted(f))
-		fprintf(stderr, "vifbpf: no JIT on this machine; running the interpreter\n");
-	const struct bpf_insn *prog = (const struct bpf_insn *)vn_bpf_insns(f);
-
-	uint64_t accepts = pass(e, f, prog, &t);
-	uint64_t reps = 0;
-	double t0 = now_ns(), el = 0;
-	if (t.n) {
-		do {
-			pass(e, f, prog, &t);
-			reps++;
-			el = now_ns() - t0;
-		} while (el < (double)min_ms * 1e6);
+	if (rc == 0) {
+		const struct vn_bpf *any = f[all ? ENGINE_JIT : e];
+		if ((all || e == ENGINE_JIT) && !vn_bpf_jitted(f[ENGINE_JIT]))
+			fprintf(stderr, "vifbpf: no JIT on this machine; running the interpreter\n");
+		if (!all)
+			printf("engine %s\n", e == ENGINE_JIT && !vn_bpf_jitted(f[e]) ? "interp"
+										 : engine_name[e]);
+		printf("insns %zu\n", vn_bpf_len(any));
+		printf("packets %zu\n", t.n);
+		for (int i = 0; i < 3; i++) {
+			if (!f[i])
+				continue;
+			uint64_t acc;
+			double ns;
+			measure((enum engine)i, f[i], &t, min_ms, &acc, &ns);
+			const char *sfx = all ? engine_name[i] : "";
+			printf("accepts%s%s %llu\n", all ? "_" : "", sfx, (unsigned long long)acc);
+			printf("ns_per_packet%s%s %.2f\n", all ? "_" : "", sfx, ns);
+		}
 	}
-	printf("engine %s\n", e == ENGINE_JIT && !vn_bpf_jitted(f) ? "interp" : engine_name[e]);
-	printf("insns %zu\n", vn_bpf_len(f));
-	printf("packets %zu\n", t.n);
-	printf("accepts %llu\n", (unsigned long long)accepts);
-	printf("ns_per_packet %.2f\n", t.n ? el / (double)reps / (double)t.n : 0.0);
-	vn_bpf_free(f);
+	for (int i = 0; i < 3; i++)
+		vn_bpf_free(f[i]);
 	free(t.data);
 	free(t.off);
 	free(t.caplen);
 	free(t.len);
-	return 0;
+	return rc;
 }

@@ -164,7 +164,9 @@ static void compare_on_packets(const struct bpf_insn *p, size_t n, uint64_t seed
 	const struct vn_bpf_insn *prog = (const struct vn_bpf_insn *)p;
 	if (vn_bpf_new(prog, n, VN_BPF_F_INTERP, &fi, err, sizeof(err)))
 		fail_msg("seed %llu: generated program rejected: %s", (unsigned long long)seed, err);
-	assert_int_equal(vn_bpf_new(prog, n, 0, &fj, err, sizeof(err)), 0);
+	/* odd seeds place the code through the mmap + mprotect fallback */
+	assert_int_equal(vn_bpf_new(prog, n, seed & 1 ? VN_BPF_F_NO_MEMFD : 0, &fj, err,
+				    sizeof(err)), 0);
 	assert_true(vn_bpf_jitted(fj));
 	uint32_t mem[VN_BPF_MEMWORDS];
 	for (int i = 0; i < VN_BPF_MEMWORDS; i++)
@@ -289,9 +291,12 @@ static void code_is_not_writable(void **state)
 	if (!vn_bpf_jit_available())
 		skip();
 	struct bpf_insn p[] = { BPF_STMT(BPF_RET | BPF_K, 1) };
-	struct vn_bpf *f;
+	struct vn_bpf *f, *g;
 	assert_int_equal(vn_bpf_new((const struct vn_bpf_insn *)p, 1, 0, &f, NULL, 0), 0);
+	assert_int_equal(vn_bpf_new((const struct vn_bpf_insn *)p, 1, VN_BPF_F_NO_MEMFD, &g, NULL, 0), 0);
 	assert_true(vn_bpf_code_size(f) > 0);
+	assert_int_equal(vn_bpf_run(f, NULL, 0, 0), 1);
+	assert_int_equal(vn_bpf_run(g, NULL, 0, 0), 1);
 	/* no mapping of the process is writable and executable at once */
 	FILE *m = fopen("/proc/self/maps", "r");
 	assert_non_null(m);
@@ -305,6 +310,7 @@ static void code_is_not_writable(void **state)
 	fclose(m);
 	assert_int_equal(wx, 0);
 	vn_bpf_free(f);
+	vn_bpf_free(g);
 }
 
 int main(void)
