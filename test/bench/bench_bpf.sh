@@ -17,7 +17,7 @@ plots=false
 if command -v gnuplot >/dev/null; then
   mkdir -p "$T/docs/img"
   gnuplot <<GP && plots=true
-set terminal svg size 640,400 font "sans,11"
+set terminal svg size 640,400 font "sans,11" noenhanced
 set grid
 set key top left
 set output "$T/docs/img/filter_rules.svg"
