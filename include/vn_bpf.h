@@ -35,6 +35,8 @@ struct vn_bpf_insn {
 
 /* Flags for vn_bpf_load_flags / vn_bpf_new. */
 #define VN_BPF_F_INTERP 0x1      /* never JIT-compile: run the interpreter */
+#define VN_BPF_F_NO_MEMFD 0x2    /* place JIT code with mmap + mprotect instead of
+				    through a memfd (the fallback path; for tests) */
 
 /* Build a filter from buf[0..len), which is one of:
  *  - binary: an array of struct vn_bpf_insn (struct sock_filter), recognised
@@ -72,11 +74,23 @@ bool vn_bpf_is_none(const void *buf, size_t len);
  * memory persists across packets, so reading it first is how counters work. */
 int vn_bpf_validate(const struct vn_bpf_insn *prog, size_t n, char *err, size_t errlen);
 
+/* Every filter starts with this header: the entry that runs it, which is the
+ * JIT-compiled code itself or the interpreter. It is public only so that
+ * vn_bpf_run below is one indirect call on the data path; the rest of the
+ * filter stays opaque. */
+struct vn_bpf_head {
+	uint32_t (*run)(struct vn_bpf *f, const uint8_t *pkt, uint32_t caplen, uint32_t wirelen);
+};
+
 /* Run the filter on a packet of caplen bytes present at pkt that was wirelen
  * bytes on the wire (BPF_LEN loads wirelen). A load past caplen makes the
  * program return 0. Counts the packet as accepted (result != 0) or dropped.
  * Returns the program's result. */
-uint32_t vn_bpf_run(struct vn_bpf *f, const uint8_t *pkt, uint32_t caplen, uint32_t wirelen);
+static inline uint32_t vn_bpf_run(struct vn_bpf *f, const uint8_t *pkt, uint32_t caplen,
+				  uint32_t wirelen)
+{
+	return ((const struct vn_bpf_head *)(const void *)f)->run(f, pkt, caplen, wirelen);
+}
 
 /* A vn_filter_fn (vn_vif.h) running filter ctx over p->data, p->len with
  * wirelen p->wire_len: vn_vif_set_filter(v, vn_bpf_vif_hook, f). */

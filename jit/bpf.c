@@ -11,6 +11,14 @@
 
 _Static_assert(sizeof(struct vn_bpf_insn) == 8, "struct vn_bpf_insn is struct sock_filter");
 
+/* head.run of a filter without native code (the JIT's code counts itself) */
+static uint32_t interp_run(struct vn_bpf *f, const uint8_t *pkt, uint32_t caplen, uint32_t wirelen)
+{
+	uint32_t r = vn_bpf_interp(f->insns, pkt, caplen, wirelen, f->mem);
+	f->counts[r == 0]++;         /* no branch to mispredict */
+	return r;
+}
+
 int vn_bpf_new(const struct vn_bpf_insn *prog, size_t n, unsigned flags,
 	       struct vn_bpf **out, char *err, size_t errlen)
 {
@@ -25,12 +33,12 @@ int vn_bpf_new(const struct vn_bpf_insn *prog, size_t n, unsigned flags,
 	}
 	memcpy(f->insns, prog, n * sizeof(prog[0]));
 	f->n = n;
-	if (!(flags & VN_BPF_F_INTERP) && vn_bpf_jit_available()) {
-		/* A JIT failure (no memory for a mapping) is not fatal: the
-		 * interpreter gives the same results, only slower. */
-		if (vn_bpf_jit(f->insns, n, &f->code, &f->code_map, &f->code_len) == 0)
-			f->fn = (vn_bpf_native_fn)f->code;
-	}
+	f->head.run = interp_run;
+	/* A JIT failure (no memory for a mapping) is not fatal: the interpreter
+	 * gives the same results, only slower. */
+	if (!(flags & VN_BPF_F_INTERP) && vn_bpf_jit_available() &&
+	    vn_bpf_jit(f->insns, n, flags, &f->code, &f->code_map, &f->code_len) == 0)
+		f->head.run = (uint32_t (*)(struct vn_bpf *, const uint8_t *, uint32_t, uint32_t))f->code;
 	*out = f;
 	return 0;
 }
@@ -44,16 +52,6 @@ void vn_bpf_free(struct vn_bpf *f)
 	free(f);
 }
 
-uint32_t vn_bpf_run(struct vn_bpf *f, const uint8_t *pkt, uint32_t caplen, uint32_t wirelen)
-{
-	uint32_t r = f->fn ? f->fn(pkt, caplen, wirelen, f->mem)
-			   : vn_bpf_interp(f->insns, pkt, caplen, wirelen, f->mem);
-	if (r)
-		f->accepts++;
-	else
-		f->drops++;
-	return r;
-}
 
 bool vn_bpf_vif_hook(void *ctx, const struct vn_pkt *p)
 {
@@ -64,7 +62,7 @@ int vn_bpf_format(const struct vn_bpf *f, char *buf, size_t n)
 {
 	size_t len = 0;
 	int r = snprintf(buf, n, "insns %zu\njit %s\naccepts %" PRIu64 "\ndrops %" PRIu64 "\n",
-			 f->n, f->fn ? "yes" : "no", f->accepts, f->drops);
+			 f->n, f->code ? "yes" : "no", f->counts[0], f->counts[1]);
 	if (r < 0)
 		return r;
 	len = (size_t)r;
@@ -80,10 +78,10 @@ int vn_bpf_format(const struct vn_bpf *f, char *buf, size_t n)
 
 size_t vn_bpf_len(const struct vn_bpf *f) { return f->n; }
 const struct vn_bpf_insn *vn_bpf_insns(const struct vn_bpf *f) { return f->insns; }
-bool vn_bpf_jitted(const struct vn_bpf *f) { return f->fn != NULL; }
-size_t vn_bpf_code_size(const struct vn_bpf *f) { return f->fn ? f->code_len : 0; }
-uint64_t vn_bpf_accepts(const struct vn_bpf *f) { return f->accepts; }
-uint64_t vn_bpf_drops(const struct vn_bpf *f) { return f->drops; }
+bool vn_bpf_jitted(const struct vn_bpf *f) { return f->code != NULL; }
+size_t vn_bpf_code_size(const struct vn_bpf *f) { return f->code ? f->code_len : 0; }
+uint64_t vn_bpf_accepts(const struct vn_bpf *f) { return f->counts[0]; }
+uint64_t vn_bpf_drops(const struct vn_bpf *f) { return f->counts[1]; }
 const uint32_t *vn_bpf_mem(const struct vn_bpf *f) { return f->mem; }
 
 void vn_bpf_set_mem(struct vn_bpf *f, const uint32_t mem[VN_BPF_MEMWORDS])

@@ -63,21 +63,23 @@
 #define BC_TAX 0x00
 #define BC_TXA 0x80
 
-/* Native code produced by the JIT: caplen and wirelen are passed as 64-bit
- * values so the code can use the registers without zero-extending them. */
-typedef uint32_t (*vn_bpf_native_fn)(const uint8_t *pkt, uint64_t caplen,
-				     uint64_t wirelen, uint32_t *mem);
-
+/* A filter. The JIT-compiled code is called as head.run(f, pkt, caplen,
+ * wirelen): it reads the scratch words and updates the counters through f
+ * itself, at the offsets below (kept small so they encode as disp8). */
 struct vn_bpf {
+	struct vn_bpf_head head;         /* first: vn_bpf_run calls head.run */
+	uint64_t counts[2];              /* [0] accepted, [1] dropped */
 	uint32_t mem[VN_BPF_MEMWORDS];   /* scratch words, persistent */
-	vn_bpf_native_fn fn;             /* JIT-compiled code, or NULL */
-	uint64_t accepts, drops;
-	void *code;                      /* mapping holding fn */
+	void *code;                      /* mapping holding the native code, or NULL */
 	size_t code_map;                 /* its length */
 	size_t code_len;                 /* bytes of code in it */
 	size_t n;
 	struct vn_bpf_insn insns[];
 };
+#define VN_BPF_OFF_COUNTS 8
+#define VN_BPF_OFF_MEM 24
+_Static_assert(offsetof(struct vn_bpf, counts) == VN_BPF_OFF_COUNTS, "layout");
+_Static_assert(offsetof(struct vn_bpf, mem) == VN_BPF_OFF_MEM, "layout");
 
 /* The interpreter: runs a validated program. */
 uint32_t vn_bpf_interp(const struct vn_bpf_insn *prog, const uint8_t *pkt,
@@ -85,8 +87,8 @@ uint32_t vn_bpf_interp(const struct vn_bpf_insn *prog, const uint8_t *pkt,
 
 /* The JIT: translate a validated program to native code in a fresh mapping
  * that ends up read+execute only. 0, -ENOTSUP (not x86-64), -ENOMEM. */
-int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, void **code, size_t *map_len,
-	       size_t *code_len);
+int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, unsigned flags, void **code,
+	       size_t *map_len, size_t *code_len);
 void vn_bpf_jit_release(void *code, size_t map_len);
 
 #endif

@@ -1,13 +1,15 @@
 /* The classic BPF JIT: a validated program in, an x86-64 function out,
- *     uint32_t fn(const uint8_t *pkt, uint64_t caplen, uint64_t wirelen, uint32_t *mem)
- * with the interpreter's exact semantics (bpf_interp.c).
+ *     uint32_t run(struct vn_bpf *f, const uint8_t *pkt, uint32_t caplen, uint32_t wirelen)
+ * with the interpreter's exact semantics (bpf_interp.c). The code is the
+ * filter's head.run: it also counts the packet as accepted or dropped in f.
  *
  * Registers (System V: the arguments arrive in rdi, rsi, rdx, rcx; the code
  * calls nothing, so it only uses caller-saved registers and needs no frame):
  *   eax  A              ecx  X (so shifts by X use cl; rcx's upper half stays
- *   rdi  packet                 zero because X is only written by 32-bit ops)
- *   rsi  caplen         r9   wirelen (moved from rdx, which div clobbers)
- *   r10  scratch words (moved from rcx)     rdx, r11  temporaries
+ *   rdi  f: scratch words       zero because X is only written by 32-bit ops)
+ *        and counters   r10  caplen, zero-extended (moved from rdx, which div
+ *   rsi  packet              clobbers)       r9  wirelen (moved from rcx)
+ *   rdx, r11  temporaries
  *
  * Bounds checks: a forward pass over the program computes, for each
  * instruction, how many packet bytes are already known to be present on every
@@ -18,7 +20,17 @@
  * is exact: if the check fails, the original program would have reached the
  * failing load with no visible effect in between (no store; a division by
  * X == 0 also returns 0) and returned 0 there. Indirect loads are checked each
- * time. */
+ * time.
+ *
+ * Memory: the code is emitted into an ordinary buffer, then placed in a
+ * mapping of just the pages it needs that is never writable and executable at
+ * once. Preferred: write it into a fresh memfd and map that read+execute (the
+ * mapping is never writable at all; the fd is closed at once, so nothing can
+ * write the pages afterwards). Fallback (no memfd_create): map anonymous
+ * read+write, copy, mprotect to read+execute. Both are freed with munmap. The
+ * memfd path avoids mprotect, whose permission downgrade costs a TLB flush:
+ * on the 2-vCPU VM of docs/evaluation.md it took 10-50 µs, more than the
+ * whole translation. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +46,16 @@ bool vn_bpf_jit_available(void) { return true; }
 
 #define REG_A    X86_RAX
 #define REG_X    X86_RCX
-#define REG_PKT  X86_RDI
-#define REG_CAP  X86_RSI
+#define REG_F    X86_RDI
+#define REG_PKT  X86_RSI
+#define REG_CAP  X86_R10
 #define REG_WIRE X86_R9
-#define REG_MEM  X86_R10
 #define REG_T1   X86_RDX
 #define REG_T2   X86_R11
+
+#define MEM(k)   ((int32_t)(VN_BPF_OFF_MEM + 4 * (k)))
+#define ACCEPTS  VN_BPF_OFF_COUNTS
+#define DROPS    (VN_BPF_OFF_COUNTS + 8)
 
 /* Upper bound of code bytes per BPF instruction (the longest: an absolute
  * load with a far offset and its check, ~36 bytes) and for the rest. */
@@ -147,17 +163,14 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 		      const uint64_t *chk)
 {
 	const uint32_t ret0 = (uint32_t)n;
-	bool uses_len = false, uses_mem = false;
+	bool uses_len = false;
 	for (size_t pc = 0; pc < n; pc++) {
 		uint16_t c = prog[pc].code;
 		uses_len |= (BC_CLASS(c) == BC_LD || BC_CLASS(c) == BC_LDX) && BC_MODE(c) == BC_LEN;
-		uses_mem |= BC_CLASS(c) == BC_ST || BC_CLASS(c) == BC_STX ||
-			    ((BC_CLASS(c) == BC_LD || BC_CLASS(c) == BC_LDX) && BC_MODE(c) == BC_MEM);
 	}
+	emit_mov32(j, REG_CAP, X86_RDX);          /* zero-extends */
 	if (uses_len)
-		emit_mov64(j, REG_WIRE, X86_RDX);
-	if (uses_mem)
-		emit_mov64(j, REG_MEM, X86_RCX);
+		emit_mov32(j, REG_WIRE, X86_RCX);
 	emit_zero32(j, REG_A);
 	emit_zero32(j, REG_X);
 
@@ -177,6 +190,8 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 		}
 		switch (in->code) {
 		case BC_RET | BC_K:
+			/* inline, not a jump to ret0: most packets leave here */
+			emit_inc_mem(j, 1, REG_F, k ? ACCEPTS : DROPS);
 			if (k)
 				emit_mov_imm32(j, REG_A, k);
 			else
@@ -184,6 +199,9 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 			emit_ret(j);
 			break;
 		case BC_RET | BC_A:
+			emit_test32(j, REG_A, REG_A);
+			emit_jcc(j, X86_CC_E, ret0);
+			emit_inc_mem(j, 1, REG_F, ACCEPTS);
 			emit_ret(j);
 			break;
 
@@ -233,16 +251,16 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 			emit_mov_imm32(j, REG_X, k);
 			break;
 		case BC_LD | BC_MEM:
-			emit_load(j, 4, REG_A, REG_MEM, (int32_t)(4 * k));
+			emit_load(j, 4, REG_A, REG_F, MEM(k));
 			break;
 		case BC_LDX | BC_MEM:
-			emit_load(j, 4, REG_X, REG_MEM, (int32_t)(4 * k));
+			emit_load(j, 4, REG_X, REG_F, MEM(k));
 			break;
 		case BC_ST:
-			emit_store(j, 4, REG_A, REG_MEM, (int32_t)(4 * k));
+			emit_store(j, 4, REG_A, REG_F, MEM(k));
 			break;
 		case BC_STX:
-			emit_store(j, 4, REG_X, REG_MEM, (int32_t)(4 * k));
+			emit_store(j, 4, REG_X, REG_F, MEM(k));
 			break;
 
 		case BC_ALU | BC_ADD | BC_K: emit_alu32_imm32(j, X86_ADD, REG_A, k); break;
@@ -347,46 +365,91 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 		}
 	}
 	x86_bind(j, ret0);
+	emit_inc_mem(j, 1, REG_F, DROPS);
 	emit_zero32(j, REG_A);
 	emit_ret(j);
 }
 
-int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, void **code, size_t *map_len,
-	       size_t *code_len)
+/* Through a memfd: the pages are written with write(2) and mapped
+ * read+execute only. NULL if memfd_create is unavailable or fails. */
+static uint8_t *map_code_memfd(const uint8_t *buf, size_t used, size_t len)
 {
-	uint64_t *tab = malloc(2 * n * sizeof(*tab));
+	int fd = memfd_create("vn_bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	uint8_t *mem = NULL;
+	size_t done = 0;
+	while (done < used) {
+		ssize_t w = write(fd, buf + done, used - done);
+		if (w <= 0) {
+			if (w < 0 && errno == EINTR)
+				continue;
+			goto out;
+		}
+		done += (size_t)w;
+	}
+	mem = mmap(NULL, len, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (mem == MAP_FAILED)
+		mem = NULL;
+out:
+	close(fd);
+	return mem;
+}
+
+/* Anonymous memory: read+write while filled, then read+execute. */
+static uint8_t *map_code_anon(const uint8_t *buf, size_t used, size_t len)
+{
+	uint8_t *mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED)
+		return NULL;
+	memcpy(mem, buf, used);
+	if (mprotect(mem, len, PROT_READ | PROT_EXEC) != 0) {
+		munmap(mem, len);
+		return NULL;
+	}
+	return mem;
+}
+
+static uint8_t *map_code(const uint8_t *buf, size_t used, size_t len, unsigned flags)
+{
+	uint8_t *mem = flags & VN_BPF_F_NO_MEMFD ? NULL : map_code_memfd(buf, used, len);
+	return mem ? mem : map_code_anon(buf, used, len);
+}
+
+int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, unsigned flags, void **code,
+	       size_t *map_len, size_t *code_len)
+{
+	size_t bound = n * MAX_INSN_BYTES + FIXED_BYTES;
+	uint64_t *tab = malloc(2 * n * sizeof(*tab) + bound);
 	if (!tab)
 		return -ENOMEM;
+	uint8_t *buf = (uint8_t *)(tab + 2 * n);
 	plan_checks(prog, n, tab, tab + n);
 
-	long page = sysconf(_SC_PAGESIZE);
-	size_t bound = n * MAX_INSN_BYTES + FIXED_BYTES;
 	int rc = -ENOMEM;
-	for (int attempt = 0; attempt < 4; attempt++, bound *= 2) {
-		size_t len = (bound + (size_t)page - 1) & ~((size_t)page - 1);
-		/* Written while read+write, then switched to read+execute: the
-		 * mapping is never writable and executable at once. */
-		uint8_t *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (mem == MAP_FAILED)
-			break;
-		struct x86_jit j;
-		if (x86_init(&j, mem, len, n + 1)) {
-			munmap(mem, len);
-			break;
-		}
-		translate(&j, prog, n, tab + n);
-		int fin = x86_finish(&j);
-		size_t used = j.off;
+	struct x86_jit j;
+	if (x86_init(&j, buf, bound, n + 1))
+		goto out;
+	translate(&j, prog, n, tab + n);
+	if (x86_finish(&j) != 0) {         /* cannot happen: the bound is an upper bound */
 		x86_release(&j);
-		if (fin == 0 && mprotect(mem, len, PROT_READ | PROT_EXEC) == 0) {
-			*code = mem;
-			*map_len = len;
-			*code_len = used;
-			rc = 0;
-			break;
-		}
-		munmap(mem, len);
+		rc = -EFAULT;
+		goto out;
 	}
+	size_t used = j.off;
+	x86_release(&j);
+
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t len = (used + page - 1) & ~(page - 1);
+	uint8_t *mem = map_code(buf, used, len, flags);
+	if (!mem)
+		goto out;
+	*code = mem;
+	*map_len = len;
+	*code_len = used;
+	rc = 0;
+out:
 	free(tab);
 	return rc;
 }
@@ -400,8 +463,8 @@ void vn_bpf_jit_release(void *code, size_t map_len)
 
 bool vn_bpf_jit_available(void) { return false; }
 
-int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, void **code, size_t *map_len,
-	       size_t *code_len)
+int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, unsigned flags, void **code,
+	       size_t *map_len, size_t *code_len)
 {
 	(void)prog; (void)n; (void)code; (void)map_len; (void)code_len;
 	return -ENOTSUP;

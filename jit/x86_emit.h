@@ -389,6 +389,13 @@ static inline void emit_store_imm32(struct x86_jit *j, int size, int base, int32
 	else
 		emit4(j, (uint32_t)imm);
 }
+/* inc dword/qword [base + disp] */
+static inline void emit_inc_mem(struct x86_jit *j, int w, int base, int32_t disp)
+{
+	emit_rex_opt(j, w, 0, 0, base, false);
+	emit1(j, 0xff);
+	emit_modrm_mem(j, 0, base, -1, 1, disp);
+}
 /* dst = base (+ index*scale) + disp */
 static inline void emit_lea(struct x86_jit *j, int w, int dst, int base, int index, int scale,
 			    int32_t disp)

@@ -8,9 +8,11 @@
  *   4     vif4       in         80   -> 4004          5-14 s  12 Mbit/s
  *   5     vif5       out        2005 -> 9005          0-60 s   3 Mbit/s
  *
- * The host is 198.18.0.1, its peer 198.18.0.2. Usage: vifsim-gentrace OUT.pcap */
+ * The host is 198.18.0.1, its peer 198.18.0.2.
+ * Usage: vifsim-gentrace OUT.pcap [REPEAT]   (REPEAT back-to-back copies, for benchmarks) */
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vn_pcapio.h"
@@ -51,8 +53,15 @@ static void build(uint8_t *b, const struct flow *f, uint16_t id)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: vifsim-gentrace OUT.pcap\n");
+	long repeat = 1;
+	if (argc == 3) {
+		char *end;
+		repeat = strtol(argv[2], &end, 10);
+		if (*end || repeat < 1 || repeat > 1000)
+			repeat = 0;
+	}
+	if ((argc != 2 && argc != 3) || repeat < 1) {
+		fprintf(stderr, "usage: vifsim-gentrace OUT.pcap [REPEAT (1-1000)]\n");
 		return 2;
 	}
 	struct flow flows[] = {
@@ -62,12 +71,6 @@ int main(int argc, char **argv)
 		{ 2005, 9005, false, 0, 60, 3, 0, 0, 0 },
 	};
 	const int n = sizeof(flows) / sizeof(flows[0]);
-	const vn_time_t base = 1700000000ull * VN_NSEC_PER_SEC;
-	for (int i = 0; i < n; i++) {
-		flows[i].next = base + (vn_time_t)(flows[i].start * 1e9);
-		flows[i].end = base + (vn_time_t)(flows[i].stop * 1e9);
-		flows[i].gap = (vn_time_t)(PKT_LEN * 8 / flows[i].mbps * 1000);  /* ns */
-	}
 	char err[512];
 	struct vn_pcap_writer *w = vn_pcap_create(argv[1], DLT_RAW, 65535, err, sizeof(err));
 	if (!w) {
@@ -76,6 +79,13 @@ int main(int argc, char **argv)
 	}
 	uint8_t buf[CAPLEN];
 	uint16_t id = 0;
+	for (long rep = 0; rep < repeat; rep++) {
+	const vn_time_t base = (1700000000ull + 60ull * (uint64_t)rep) * VN_NSEC_PER_SEC;
+	for (int i = 0; i < n; i++) {
+		flows[i].next = base + (vn_time_t)(flows[i].start * 1e9);
+		flows[i].end = base + (vn_time_t)(flows[i].stop * 1e9);
+		flows[i].gap = (vn_time_t)(PKT_LEN * 8 / flows[i].mbps * 1000);  /* ns */
+	}
 	for (;;) {
 		int best = -1;
 		for (int i = 0; i < n; i++)
@@ -86,6 +96,7 @@ int main(int argc, char **argv)
 		build(buf, &flows[best], id++);
 		vn_pcap_write(w, flows[best].next, buf, CAPLEN, PKT_LEN);
 		flows[best].next += flows[best].gap;
+	}
 	}
 	if (vn_pcap_commit(w, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vifsim-gentrace: %s\n", err);

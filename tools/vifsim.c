@@ -28,6 +28,7 @@
 
 #define MAX_LOCALS 64
 #define SMALL_BUF 2048
+#define LARGE_BUF 262144
 
 struct vifrow {
 	struct vn_vif *vif;
@@ -138,6 +139,8 @@ static vn_time_t run_until(struct sim *s, vn_time_t now, vn_time_t until)
 static int arrive(struct sim *s, const struct vn_pcap_rec *rec, vn_time_t now)
 {
 	struct vn_pool *pool = rec->caplen > SMALL_BUF ? s->large : s->small;
+	if (rec->caplen > vn_pool_bufsize(pool))
+		return -EMSGSIZE;
 	struct vn_pkt *p = vn_pool_get(pool);
 	if (!p)
 		return -ENOMEM;
@@ -314,9 +317,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	s.linktype = vn_pcap_linktype(r);
-	uint32_t snap = vn_pcap_snaplen(r);
-	if (snap < SMALL_BUF || snap > 262144)
-		snap = 262144;
+	uint32_t snap = LARGE_BUF;   /* libpcap's largest record */
 	s.tree = vn_tree_new("trace");
 	s.cls = vn_classifier_new(s.linktype);
 	s.small = vn_pool_new(SMALL_BUF, 1024, UINT32_MAX / SMALL_BUF);
@@ -356,9 +357,10 @@ int main(int argc, char **argv)
 		vn_time_t at = rec.ts > now ? rec.ts : now;   /* out-of-order stamps: no time travel */
 		now = run_until(&s, now, at);
 		now = at;
-		if (arrive(&s, &rec, now) < 0) {
-			fprintf(stderr, "vifsim: %s: out of packet buffers at packet %llu\n", in,
-				(unsigned long long)s.in_pkts + 1);
+		int arc = arrive(&s, &rec, now);
+		if (arc < 0) {
+			fprintf(stderr, "vifsim: %s: packet %llu: %s\n", in, (unsigned long long)s.in_pkts + 1,
+				arc == -EMSGSIZE ? "record larger than 256 KiB" : "out of packet buffers");
 			got = -2;
 			break;
 		}
@@ -405,5 +407,6 @@ out:
 	vn_pcap_close(r);
 	vn_treefile_free(tf);
 	sim_free(&s);
+	vifsim_hooks_cleanup();
 	return rc;
 }
