@@ -30,7 +30,7 @@ V=$(wait_vif "$IFA" '^netnice\.')
 sleep 1
 R=$(rate_of "$IFA" "$V" in_bytes 2.5)
 echo "   $V in: $R bit/s"
-within "$R" 1900000 2100000 || fail "curl under netnice @2M received at $R bit/s"
+within "$R" 1840000 2060000 || fail "curl under netnice @2M received at $R bit/s"
 wait $NN || fail "curl under netnice failed"
 cmp -s "$WORK/big" "$WORK/got" || fail "curl got a different file"
 
