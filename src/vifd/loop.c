@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "parse.h"
+#include "sockdiag.h"
 #include "vifd.h"
 #include "vn_sched.h"
 
@@ -83,6 +84,8 @@ static void classify(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t no
 		if (v) {
 			p->pid = pid;
 			p->sock = fd;
+		} else if (l->diag) {
+			vd_sockdiag_miss(l->diag, i, &f, now);   /* queued; this packet goes on */
 		}
 #ifdef VD_HAVE_CLASSIFY
 		else if (ifc->cls)
@@ -535,6 +538,8 @@ void vd_loop_free(struct vn_loop *l)
 {
 	if (!l)
 		return;
+	if (l->diag)
+		vd_sockdiag_free(l->diag);
 	if (l->ctl)
 		vd_ctl_free(l->ctl);
 	if (l->ur)
