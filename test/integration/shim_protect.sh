@@ -53,7 +53,7 @@ SP=$!
 for _ in $(seq 100); do proc_registered "$SP" && break; sleep 0.05; done
 R=$(uctl "attach $SP $IFA x/c"); [ "$R" = ok ] || fail "attach of the user's shell: $R"
 sleep 1.5
-CH=$(ctl procs | awk -v p="$SP" '$1=="proc" && $4==p && $8=="sleep" {print $2}' | tail -1)
+CH=$(ctl procs | awk -v p="$SP" '$1=="proc" && $4==p {print $2}' | tail -1)
 [ -n "$CH" ] || fail "the shell's child is not registered: $(ctl procs)"
 ctl procs | grep "^proc $CH " | grep -q "$IFA=x/c" || fail "child $CH not on x/c: $(ctl procs)"
 kill $RP $UP 2>/dev/null || true
