@@ -64,7 +64,8 @@ lab_stop_vifd() {
 }
 
 # ctl REQUEST...: control requests (after hello); prints each reply.
-ctl() { "$PY" "$VIFNET_TOP/test/integration/shim_ctl.py" "$CTL" req "$@"; }
+CTLTOOL=$VIFNET_BUILD/test/integration/shim_ctl
+ctl() { "$CTLTOOL" "$CTL" req "$@"; }
 
 # vif_stat IFACE PATH FIELD: a VIF's counter from `tree`.
 vif_stat() {
@@ -74,13 +75,13 @@ vif_stat() {
 vif_paths() { ctl "tree $1" | awk 'NF>1 {print $2}'; }
 
 # rate_of IFACE PATH FIELD SECONDS: bits/s of a VIF counter over SECONDS.
-rate_of() { "$PY" "$VIFNET_TOP/test/integration/shim_ctl.py" "$CTL" rate "$@"; }
+rate_of() { "$CTLTOOL" "$CTL" rate "$@"; }
 # rates IFACE SECONDS FIELD PATH...: the same for several VIFs, same window.
-rates() { "$PY" "$VIFNET_TOP/test/integration/shim_ctl.py" "$CTL" rates "$@"; }
+rates() { "$CTLTOOL" "$CTL" rates "$@"; }
 
 # wait_vif IFACE REGEX: wait until a VIF path matching REGEX exists; print it.
 wait_vif() {
-  "$PY" "$VIFNET_TOP/test/integration/shim_ctl.py" "$CTL" waitvif "$1" "$2" || fail "no VIF matching $2 on $1"
+  "$CTLTOOL" "$CTL" waitvif "$1" "$2" || fail "no VIF matching $2 on $1"
 }
 
 within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }

@@ -17,7 +17,7 @@ UP=$!
 for _ in $(seq 100); do proc_registered "$UP" && break; sleep 0.05; done
 proc_registered "$UP" || fail "user's sleep not registered"
 ctl procs | grep "^proc $UP " | grep -q "uid $U " || fail "uid of $UP is not $U: $(ctl procs)"
-uctl() { "${AS_USER[@]}" "$PY" "$VIFNET_TOP/test/integration/shim_ctl.py" "$CTL" req "$@"; }
+uctl() { "${AS_USER[@]}" "$CTLTOOL" "$CTL" req "$@"; }
 R=$(uctl "attach $UP $IFA x")
 [ "$R" = ok ] || fail "user could not move its process down to x: $R"
 
