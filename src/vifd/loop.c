@@ -84,13 +84,13 @@ static void classify(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t no
 		if (v) {
 			p->pid = pid;
 			p->sock = fd;
-		} else if (l->diag) {
-			vd_sockdiag_miss(l->diag, i, &f, now);   /* queued; this packet goes on */
 		}
 #ifdef VD_HAVE_CLASSIFY
 		else if (ifc->cls)
 			v = vn_classify(ifc->cls, p->data, p->len, p->len);
 #endif
+		if (!pid && l->diag)     /* no socket known: ask who owns it, off the path */
+			vd_sockdiag_miss(l->diag, i, &f, now);
 		if (v)
 			ifc->classified++;
 	} else {
