@@ -18,6 +18,10 @@
 
 #include "vn_bpf.h"
 
+/* jit/bpf_interp.c built again with switch dispatch (see meson.build) */
+uint32_t vn_bpf_interp_switch(const struct vn_bpf_insn *prog, const uint8_t *pkt,
+			      uint32_t caplen, uint32_t wirelen, uint32_t *mem);
+
 /* xorshift64*: deterministic, so a failure names a reproducible seed */
 static uint64_t rng_state;
 static uint32_t rnd(void)
@@ -173,6 +177,8 @@ static void compare_on_packets(const struct bpf_insn *p, size_t n, uint64_t seed
 		mem[i] = below(4) ? below(80) : rnd();
 	vn_bpf_set_mem(fi, mem);
 	vn_bpf_set_mem(fj, mem);
+	uint32_t mem_sw[VN_BPF_MEMWORDS];
+	memcpy(mem_sw, mem, sizeof(mem));
 	uint8_t pkt[96];
 	for (int t = 0; t < 24; t++) {
 		for (size_t i = 0; i < sizeof(pkt); i++)
@@ -189,7 +195,10 @@ static void compare_on_packets(const struct bpf_insn *p, size_t n, uint64_t seed
 		uint32_t wirelen = caplen + (below(2) ? below(2000) : 0);
 		uint32_t ri = vn_bpf_run(fi, pkt, caplen, wirelen);
 		uint32_t rj = vn_bpf_run(fj, pkt, caplen, wirelen);
-		if (ri != rj || memcmp(vn_bpf_mem(fi), vn_bpf_mem(fj), sizeof(mem))) {
+		uint32_t rs = vn_bpf_interp_switch(prog, pkt, caplen, wirelen, mem_sw);
+		if (ri != rj || memcmp(vn_bpf_mem(fi), vn_bpf_mem(fj), sizeof(mem)) ||
+		    ri != rs || memcmp(vn_bpf_mem(fi), mem_sw, sizeof(mem))) {
+			fprintf(stderr, "switch interpreter: %u\n", rs);
 			fprintf(stderr, "seed %llu packet %d caplen %u wirelen %u: interp %u jit %u\n",
 				(unsigned long long)seed, t, caplen, wirelen, ri, rj);
 			for (size_t i = 0; i < n; i++)
