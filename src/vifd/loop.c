@@ -25,10 +25,7 @@
 #include "vifd.h"
 #include "vn_sched.h"
 
-#if __has_include("vn_classify.h")
 #include "vn_classify.h"
-#define VD_HAVE_CLASSIFY 1
-#endif
 
 #define BUFSIZE 2048           /* MTU 1500 + Ethernet + VLAN, rounded */
 #define READ_BATCH 64          /* plain back end: reads per wakeup */
@@ -84,10 +81,8 @@ static void classify(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t no
 			p->pid = pid;
 			p->sock = fd;
 		}
-#ifdef VD_HAVE_CLASSIFY
 		else if (ifc->cls)
 			v = vn_classify(ifc->cls, p->data, p->len, p->len);
-#endif
 		if (v)
 			ifc->classified++;
 	} else {
@@ -415,10 +410,8 @@ static void remove_cb(void *ctx, struct vn_vif *gone, struct vn_vif *heir)
 {
 	struct remove_ctx *rc = ctx;
 	vn_registry_vif_removed(rc->l->reg, rc->iface, gone, heir);
-#ifdef VD_HAVE_CLASSIFY
 	if (rc->l->ifs[rc->iface].cls)
 		vn_classifier_forget(rc->l->ifs[rc->iface].cls, gone, heir);
-#endif
 }
 
 static void expire_cb(struct ev_loop *ev, ev_timer *w, int revents)

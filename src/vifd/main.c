@@ -7,6 +7,7 @@
  * nnfs first (its pending calls into the loop still complete), then stops
  * the loop, frees the trees and closes the devices, which removes them. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,11 +20,8 @@
 #include "vifd.h"
 #include "vn_param.h"
 
-#if __has_include("vn_classify.h") && __has_include("vn_treefile.h")
 #include "vn_classify.h"
 #include "vn_treefile.h"
-#define VD_HAVE_TREEFILE 1
-#endif
 #if defined(VN_HAVE_NNFS)
 #include "vn_nnfs.h"
 #endif
@@ -181,7 +179,6 @@ static int build_trees(struct vd_config *cfg)
 		}
 		if (!ifc->treefile)
 			continue;
-#ifdef VD_HAVE_TREEFILE
 		char err[512];
 		struct vn_treefile *tf = vn_treefile_read(ifc->treefile, err, sizeof err);
 		if (!tf) {
@@ -201,10 +198,6 @@ static int build_trees(struct vd_config *cfg)
 		}
 		vd_info("%s: tree %s: %zu VIFs, %zu match rules", ifc->name, ifc->treefile,
 			vn_tree_count(ifc->tree), vn_classifier_count(ifc->cls));
-#else
-		vd_err("%s: --tree needs the tree file parser (not built)", ifc->name);
-		return -1;
-#endif
 	}
 	return 0;
 }
@@ -217,10 +210,8 @@ static void cleanup(struct vd_config *cfg, struct vn_loop *l)
 		struct vd_iface *ifc = &cfg->ifaces[i];
 		if (!l && ifc->tree)
 			vn_tree_free(ifc->tree);
-#ifdef VD_HAVE_TREEFILE
 		if (ifc->cls)
 			vn_classifier_free(ifc->cls);
-#endif
 		vd_dev_close(ifc);
 	}
 }
@@ -249,6 +240,14 @@ static int daemonize(int *ready_fd)
 	}
 	close(pfd[0]);
 	setsid();
+	/* Let go of the caller's stdin/stdout at once (a shell's $(...) waits
+	 * for them); stderr carries set-up errors until readiness. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		close(null);
+	}
 	*ready_fd = pfd[1];
 	return 0;
 }
@@ -277,6 +276,11 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	/* An inherited SIG_IGN (background jobs of a shell) would discard the
+	 * signals even while blocked: restore the default, then block. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* inherited by every thread */
 	signal(SIGPIPE, SIG_IGN);
 
@@ -322,6 +326,13 @@ int main(int argc, char **argv)
 			/* parent gone: keep running */
 		}
 		close(ready_fd);
+		/* Detached from here on: log to syslog, drop the caller's stderr. */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, 2);
+			close(null);
+		}
+		vd_log_init((enum vd_level)level, true);
 	} else {
 		printf("vifd ready pid %d control %s\n", (int)getpid(), cfg.control);
 		fflush(stdout);

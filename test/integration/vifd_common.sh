@@ -64,6 +64,14 @@ ctl() { python3 "$CTLPY" "$CTL" req "$@"; }
 rate() { python3 "$CTLPY" "$CTL" rate "$@"; }
 # vifrate SECS IFACE PATH:FIELD...: bit/s of VIF byte stats over SECS.
 vifrate() { python3 "$CTLPY" "$CTL" vifrate "$@"; }
+# vif_stat IFACE PATH FIELD: one VIF statistic or parameter from `tree`.
+vif_stat() {
+  ctl "tree $1" | awk -v p="$2" -v f="$3" '$2==p { for (k=3;k<=NF;k++) { split($k,kv,"="); if (kv[1]==f) print kv[2] } }'
+}
+# counter IFACE FIELD: the byte value of an interface counter from `status`.
+counter() {
+  ctl status | awk -v i="$1" -v f="$2" '$1=="iface" && $2==i { for (k=3;k<NF;k++) if ($k==f) print $(k+2) }'
+}
 
 # Senders use loss-based TCP (cubic, iperf3 -C): this host defaults to BBR,
 # which paces itself just under the bottleneck and periodically drains the

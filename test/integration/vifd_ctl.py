@@ -78,6 +78,28 @@ def main():
             t, b = timed(lambda: counter(s, iface, field))
             print("%.6f %d" % (t, b), flush=True)
             time.sleep(step)
+    elif cmd == "capchange":
+        # capchange IFACE FIELD PATH VALUE: 1 s at the old cap, set the new
+        # one, sample every 10 ms; print the rate before, the rate from
+        # 100 ms to 600 ms after the change, and the change request's latency.
+        iface, field, path, value = sys.argv[3:7]
+        t0, b0 = timed(lambda: counter(s, iface, field))
+        time.sleep(1.0)
+        t1, b1 = timed(lambda: counter(s, iface, field))
+        before = (b1 - b0) * 8 / (t1 - t0)
+        tc0 = time.monotonic()
+        r = req(s, "set %s %s bandwidth %s" % (iface, path, value))
+        tc = time.monotonic()
+        if not r.startswith("ok"):
+            sys.exit("set refused: " + r)
+        samples = []
+        while time.monotonic() - tc < 0.7:
+            samples.append(timed(lambda: counter(s, iface, field)))
+            time.sleep(0.01)
+        def at(t):
+            return min(samples, key=lambda x: abs(x[0] - t))
+        (ta, ba), (tb, bb) = at(tc + 0.1), at(tc + 0.6)
+        print("%.0f %.0f %.0f" % (before, (bb - ba) * 8 / (tb - ta), (tc - tc0) * 1e6))
     else:
         sys.exit("unknown command " + cmd)
 
