@@ -13,8 +13,12 @@
 #ifndef VN_SCHED_H
 #define VN_SCHED_H
 
+#include <errno.h>
+#include <stdbool.h>
+
 #include "vn_clock.h"
 #include "vn_pkt.h"
+#include "vn_timer.h"
 #include "vn_vif.h"
 
 /* Queue p (p->vif and p->dir set; p->wire_len > 0) at time now.
@@ -30,5 +34,58 @@ struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir dir, vn_time_t no
 vn_time_t vn_sched_next(struct vn_tree *t, vn_time_t now);
 /* Packets queued in the tree (both directions). */
 uint64_t vn_sched_backlog(const struct vn_tree *t);
+
+/* External queues (VIFlets, seed VI.1.1): a VIF whose packets are held and
+ * ordered by code outside the scheduler. Every packet entering the VIF —
+ * attached to it or to a VIF below it — is handed to enqueue(); while the
+ * queue holds packets, the VIF sends whenever it and its ancestors may by
+ * calling dequeue(), in either direction (a packet of the other direction is
+ * kept aside for that direction's turn). dequeue() returning NULL means
+ * "nothing now": the VIF waits for the next enqueue or vn_sched_qdisc_wake().
+ * Packets of VIFs below count in those VIFs' statistics when they enter the
+ * queue. One external queue per path: none above or below another.
+ * The callbacks run on the tree's thread and must not call back into the
+ * scheduler except vn_sched_qdisc_drop(). */
+#define VN_QDISC_ABORT (-ECANCELED)
+/* qlimit does not apply to an external queue (it drops what it wants);
+ * packets beyond this many held are refused. */
+#define VN_QDISC_HELD_MAX 65536
+struct vn_qdisc_ops {
+	/* Take p. 0, or VN_QDISC_ABORT: the queue broke a rule; it still
+	 * holds p, and the scheduler removes the queue at once (see take). */
+	int (*enqueue)(void *ctx, struct vn_pkt *p);
+	/* The next packet to send, or NULL. *abort = true: the queue broke a
+	 * rule (return NULL then); the scheduler removes it. */
+	struct vn_pkt *(*dequeue)(void *ctx, bool *abort);
+	/* Give back held packets one by one in the order they were given,
+	 * NULL when none is left. Used when the queue is removed. */
+	struct vn_pkt *(*take)(void *ctx);
+	uint32_t (*length)(void *ctx);          /* packets held */
+	/* The scheduler has taken every packet back and forgets ctx.
+	 * aborted: removed because the queue broke a rule. */
+	void (*detach)(void *ctx, bool aborted);
+};
+/* Install ops/ctx on v: packets already waiting in v's subtree move into it,
+ * v's type reads `viflet`. -EBUSY if v, an ancestor or a descendant already
+ * has one. */
+int vn_sched_set_qdisc(struct vn_vif *v, const struct vn_qdisc_ops *ops, void *ctx);
+/* Remove v's external queue: its packets come back in order into v's own
+ * queue, v returns to its previous type, detach(ctx, false) is called. */
+void vn_sched_clear_qdisc(struct vn_vif *v);
+/* The same, for a queue that broke a rule outside a callback (a timer
+ * handler): detach(ctx, true). */
+void vn_sched_abort_qdisc(struct vn_vif *v);
+bool vn_sched_has_qdisc(const struct vn_vif *v);
+/* The external queue of v may have something to send now (its timer fired). */
+void vn_sched_qdisc_wake(struct vn_vif *v);
+/* The external queue of v discards p (which it holds): counted as a drop of
+ * v and released through the tree's release function. */
+void vn_sched_qdisc_drop(struct vn_vif *v, struct vn_pkt *p);
+
+/* Timers on the tree's clock, in the heap whose earliest expiry
+ * vn_sched_next() reports (VIFlet timers, seed VII.1). They fire inside
+ * vn_sched_next/enqueue/dequeue. */
+int vn_tree_timer_arm(struct vn_tree *t, struct vn_timer *tm, vn_time_t when);
+void vn_tree_timer_cancel(struct vn_tree *t, struct vn_timer *tm);
 
 #endif

@@ -28,6 +28,27 @@ static bool compute_eligible(const struct vn_half *h)
 	return !h->throttled && h->nactive > 0 && admits(h->vif);
 }
 
+/* Should v's own queue take part in its discipline in this direction? */
+static bool self_wanted(const struct vn_vif *v, const struct vn_half *h)
+{
+	if (!vn_pktq_empty(&h->own))
+		return true;
+	return v->qops && !h->qidle && v->qops->length(v->qctx) > 0;
+}
+
+static void propagate(struct vn_half *h);
+
+/* List or unlist v's self class in direction h as self_wanted says. */
+static void relist_self(struct vn_vif *v, struct vn_half *h)
+{
+	bool want = self_wanted(v, h) && v->disc->passes;
+	if (want && !h->self.listed)
+		vn_disc_activate(v->disc, h, &h->self);
+	else if (!want && h->self.listed)
+		vn_disc_deactivate(h, &h->self);
+	propagate(h);
+}
+
 /* Recompute eligibility of h and carry any change towards the root. */
 static void propagate(struct vn_half *h)
 {
@@ -41,9 +62,9 @@ static void propagate(struct vn_half *h)
 			return;
 		struct vn_half *ph = &p->half[h->dir];
 		if (e)
-			p->disc->activate(ph, &h->as_child);
+			vn_disc_activate(p->disc, ph, &h->as_child);
 		else
-			p->disc->deactivate(ph, &h->as_child);
+			vn_disc_deactivate(ph, &h->as_child);
 		h = ph;
 	}
 }
@@ -62,7 +83,7 @@ void vn_sched_vif_init(struct vn_vif *v)
 		struct vn_half *h = &v->half[d];
 		vn_pktq_init(&h->own);
 		h->vif = v;
-		h->dir = d;
+		h->dir = (uint8_t)d;
 		h->as_child.vif = v;
 		h->self.vif = v;
 		h->self.self = true;
@@ -75,12 +96,41 @@ static void drop_count(struct vn_vif *v, uint64_t n)
 	VN_STAT_ADD(v->st.drops, n);
 }
 
+static void count_pass(struct vn_vif *u, const struct vn_pkt *p)
+{
+	if (p->dir == VN_EGRESS) {
+		VN_STAT_ADD(u->st.out_packets, 1);
+		VN_STAT_ADD(u->st.out_bytes, p->wire_len);
+	} else {
+		VN_STAT_ADD(u->st.in_packets, 1);
+		VN_STAT_ADD(u->st.in_bytes, p->wire_len);
+	}
+	if (u->tap)
+		u->tap(u->tap_ctx, u, p);
+}
+
+static void qdisc_abort(struct vn_vif *v);
+
+/* Hand p (already counted in the backlog) to v's external queue. */
+static void qdisc_give(struct vn_vif *v, struct vn_pkt *p)
+{
+	v->in_qcall = true;
+	int rc = v->qops->enqueue(v->qctx, p);
+	v->in_qcall = false;
+	v->half[p->dir].qidle = false;
+	if (rc == VN_QDISC_ABORT)
+		qdisc_abort(v);
+	else
+		relist_self(v, &v->half[p->dir]);
+}
+
 int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 {
 	struct vn_vif *v = p->vif;
 	enum vn_dir d = p->dir;
 	struct vn_vif *const *path = (struct vn_vif *const *)v->path;
 	unsigned n = v->depth + 1;
+	struct vn_vif *q = NULL;
 
 	vn_timerq_run(t->timers, now);
 	/* Every VIF on the path may refuse the packet, in the order it would
@@ -95,18 +145,35 @@ int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 			drop_count(u, 1);
 			return -EACCES;
 		}
+		if (u->qops)
+			q = u;
 	}
-	struct vn_half *h = &v->half[d];
-	if (h->own.n >= v->qlimit) {
-		drop_count(v, 1);
+	struct vn_vif *hold = q ? q : v;
+	struct vn_half *h = &hold->half[d];
+	/* An external queue chooses its own drops; only a runaway one is cut
+	 * off, at VN_QDISC_HELD_MAX packets. */
+	uint32_t held = q ? q->qops->length(q->qctx) : h->own.n;
+	if (held >= (q ? VN_QDISC_HELD_MAX : hold->qlimit)) {
+		drop_count(hold, 1);
 		return -ENOBUFS;
 	}
 	p->arrival = now;
+	if (q) {
+		/* The packet enters the external queue: it has passed the VIFs
+		 * below it, and is attached to q from now on. */
+		for (unsigned k = 0; path[k] != q; k++)
+			count_pass(path[k], p);
+		p->vif = q;
+		for (unsigned k = 0; k <= q->depth; k++)
+			q->path[k]->half[d].backlog++;
+		qdisc_give(q, p);
+		return 0;
+	}
 	vn_pktq_push(&h->own, p);
 	for (unsigned k = 0; k < n; k++)
 		path[k]->half[d].backlog++;
 	if (!h->self.listed) {
-		v->disc->activate(h, &h->self);
+		vn_disc_activate(v->disc, h, &h->self);
 		propagate(h);
 	}
 	return 0;
@@ -132,20 +199,54 @@ static void charge_cap(struct vn_tree *t, struct vn_vif *u, struct vn_half *uh,
 	}
 }
 
+/* The next packet of v's external queue for direction d, or NULL (then v's
+ * self class has been unlisted or the queue removed). Packets of the other
+ * direction are set aside in that direction's own queue. */
+static struct vn_pkt *qdisc_next(struct vn_vif *v, enum vn_dir d)
+{
+	for (;;) {
+		bool abort = false;
+		v->in_qcall = true;
+		struct vn_pkt *p = v->qops->dequeue(v->qctx, &abort);
+		v->in_qcall = false;
+		if (abort) {
+			qdisc_abort(v);
+			return NULL;
+		}
+		if (!p) {
+			v->half[d].qidle = true;
+			relist_self(v, &v->half[d]);
+			return NULL;
+		}
+		if (p->dir == d)
+			return p;
+		struct vn_half *oh = &v->half[p->dir];
+		vn_pktq_push(&oh->own, p);
+		relist_self(v, oh);
+	}
+}
+
 struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir d, vn_time_t now)
 {
 	vn_timerq_run(t->timers, now);
-	struct vn_vif *v = t->root;
-	if (!v->half[d].eligible)
-		return NULL;
-	for (;;) {
-		struct vn_cls *c = v->disc->select(&v->half[d]);
-		if (c->self)
-			break;
-		v = c->vif;
+	struct vn_vif *v;
+	struct vn_pkt *p = NULL;
+	/* Choose down the tree; an external queue with nothing to send now
+	 * unlists itself, and the choice starts again from the root. */
+	while (!p) {
+		v = t->root;
+		if (!v->half[d].eligible)
+			return NULL;
+		for (;;) {
+			struct vn_cls *c = vn_disc_select(v->disc, &v->half[d]);
+			if (c->self)
+				break;
+			v = c->vif;
+		}
+		p = vn_pktq_pop(&v->half[d].own);
+		if (!p && v->qops)
+			p = qdisc_next(v, d);
 	}
-	struct vn_half *lh = &v->half[d];
-	struct vn_pkt *p = vn_pktq_pop(&lh->own);
 	uint32_t bytes = p->wire_len;
 	struct vn_vif *const *path = (struct vn_vif *const *)v->path;
 
@@ -154,20 +255,14 @@ struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir d, vn_time_t now)
 		struct vn_half *uh = &u->half[d];
 		struct vn_cls *c = i == 0 ? &uh->self : &path[i - 1]->half[d].as_child;
 		uh->backlog--;
-		if (i == 0 && vn_pktq_empty(&uh->own))
-			u->disc->deactivate(uh, c);
-		else if (c->listed)
-			u->disc->charge(uh, c, bytes);
-		charge_cap(t, u, uh, bytes, now);
-		if (d == VN_EGRESS) {
-			VN_STAT_ADD(u->st.out_packets, 1);
-			VN_STAT_ADD(u->st.out_bytes, bytes);
-		} else {
-			VN_STAT_ADD(u->st.in_packets, 1);
-			VN_STAT_ADD(u->st.in_bytes, bytes);
+		if (i == 0 && !self_wanted(u, uh)) {
+			if (c->listed)
+				vn_disc_deactivate(uh, c);
+		} else if (c->listed) {
+			vn_disc_charge(u->disc, uh, c, bytes);
 		}
-		if (u->tap)
-			u->tap(u->tap_ctx, u, p);
+		charge_cap(t, u, uh, bytes, now);
+		count_pass(u, p);
 		/* Only this level's change is carried up here; the parent's own
 		 * change is handled when the loop reaches it. */
 		bool e = compute_eligible(uh);
@@ -176,9 +271,9 @@ struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir d, vn_time_t now)
 			if (u->parent) {
 				struct vn_half *ph = &u->parent->half[d];
 				if (e)
-					u->parent->disc->activate(ph, &uh->as_child);
+					vn_disc_activate(u->parent->disc, ph, &uh->as_child);
 				else
-					u->parent->disc->deactivate(ph, &uh->as_child);
+					vn_disc_deactivate(ph, &uh->as_child);
 			}
 		}
 	}
@@ -214,6 +309,16 @@ static uint64_t flush_subtree(struct vn_vif *v)
 	uint64_t total = 0;
 	for (struct vn_vif *c = v->first_child; c; c = c->next_sibling)
 		total += flush_subtree(c);
+	if (v->qops) {
+		struct vn_pkt *p;
+		v->in_qcall = true;
+		while ((p = v->qops->take(v->qctx))) {
+			total++;
+			if (v->tree->release)
+				v->tree->release(v->tree->release_ctx, p);
+		}
+		v->in_qcall = false;
+	}
 	for (int d = 0; d < VN_NDIR; d++) {
 		struct vn_half *h = &v->half[d];
 		struct vn_pkt *p;
@@ -224,7 +329,7 @@ static uint64_t flush_subtree(struct vn_vif *v)
 				v->tree->release(v->tree->release_ctx, p);
 		}
 		if (h->self.listed)
-			v->disc->deactivate(h, &h->self);
+			vn_disc_deactivate(h, &h->self);
 		h->backlog = 0;
 		total += n;
 		propagate(h);
@@ -245,14 +350,16 @@ void vn_sched_vif_detach(struct vn_vif *v)
 {
 	struct vn_vif *p = v->parent;
 	struct vn_tree *t = v->tree;
+	if (v->qops)
+		vn_sched_clear_qdisc(v);
 	for (int d = 0; d < VN_NDIR; d++) {
 		struct vn_half *h = &v->half[d];
 		struct vn_half *ph = &p->half[d];
 		vn_timerq_cancel(t->timers, &h->wake);
 		if (h->self.listed)
-			v->disc->deactivate(h, &h->self);
+			vn_disc_deactivate(h, &h->self);
 		if (h->as_child.listed)
-			p->disc->deactivate(ph, &h->as_child);
+			vn_disc_deactivate(ph, &h->as_child);
 		h->eligible = false;
 		if (vn_pktq_empty(&h->own))
 			continue;
@@ -272,7 +379,7 @@ void vn_sched_vif_detach(struct vn_vif *v)
 			unbacklog_above(p, d, n);
 			drop_count(p, n);
 		} else if (!ph->self.listed) {
-			p->disc->activate(ph, &ph->self);
+			vn_disc_activate(p->disc, ph, &ph->self);
 		}
 		propagate(ph);
 	}
@@ -286,21 +393,21 @@ static void relist(struct vn_vif *v, const struct vn_disc_ops *old)
 		struct vn_half *h = &v->half[d];
 		if (old != v->disc) {
 			if (h->self.listed) {
-				old->deactivate(h, &h->self);
-				v->disc->activate(h, &h->self);
+				vn_disc_deactivate(h, &h->self);
+				vn_disc_activate(v->disc, h, &h->self);
 			}
 			for (struct vn_vif *c = v->first_child; c; c = c->next_sibling) {
 				struct vn_cls *cc = &c->half[d].as_child;
 				if (cc->listed) {
-					old->deactivate(h, cc);
-					v->disc->activate(h, cc);
+					vn_disc_deactivate(h, cc);
+					vn_disc_activate(v->disc, h, cc);
 				}
 			}
 		}
 		if (v->parent && h->as_child.listed) {
 			struct vn_half *ph = &v->parent->half[d];
-			v->parent->disc->deactivate(ph, &h->as_child);
-			v->parent->disc->activate(ph, &h->as_child);
+			vn_disc_deactivate(ph, &h->as_child);
+			vn_disc_activate(v->parent->disc, ph, &h->as_child);
 		}
 	}
 }
@@ -326,4 +433,157 @@ void vn_sched_change(struct vn_vif *v, const struct vn_disc_ops *old_disc, bool 
 		}
 		propagate(h);
 	}
+}
+
+/* Take every packet back from v's external queue into v's own queues, in
+ * order, and forget the queue. */
+static void qdisc_remove(struct vn_vif *v, bool aborted)
+{
+	const struct vn_qdisc_ops *ops = v->qops;
+	void *ctx = v->qctx;
+	struct vn_pkt *p;
+	v->in_qcall = true;
+	while ((p = ops->take(ctx))) {
+		p->vif = v;
+		vn_pktq_push(&v->half[p->dir].own, p);
+	}
+	v->qops = NULL;
+	v->qctx = NULL;
+	ops->detach(ctx, aborted);
+	v->in_qcall = false;
+	v->type = v->disc->type;
+	for (int d = 0; d < VN_NDIR; d++) {
+		v->half[d].qidle = false;
+		relist_self(v, &v->half[d]);
+	}
+}
+
+static void qdisc_abort(struct vn_vif *v)
+{
+	qdisc_remove(v, true);
+}
+
+static bool qdisc_on_path_or_below(const struct vn_vif *v)
+{
+	for (const struct vn_vif *a = v; a; a = a->parent)
+		if (a->qops)
+			return true;
+	for (const struct vn_vif *c = v->first_child; c; c = c->next_sibling)
+		if (qdisc_on_path_or_below(c))
+			return true;
+	return false;
+}
+
+/* Take the packets waiting in w's subtree out into tmp[dir], counting them
+ * as having passed the VIFs below v. */
+static void gather(struct vn_vif *v, struct vn_vif *w, struct vn_pktq tmp[VN_NDIR])
+{
+	for (struct vn_vif *c = w->first_child; c; c = c->next_sibling)
+		gather(v, c, tmp);
+	for (int d = 0; d < VN_NDIR; d++) {
+		struct vn_half *h = &w->half[d];
+		struct vn_pkt *p;
+		while ((p = vn_pktq_pop(&h->own))) {
+			for (struct vn_vif *u = w; u != v; u = u->parent) {
+				count_pass(u, p);
+				u->half[d].backlog--;
+			}
+			p->vif = v;
+			vn_pktq_push(&tmp[d], p);
+		}
+		if (w != v)
+			relist_self(w, h);
+	}
+}
+
+int vn_sched_set_qdisc(struct vn_vif *v, const struct vn_qdisc_ops *ops, void *ctx)
+{
+	if (qdisc_on_path_or_below(v))
+		return -EBUSY;
+	struct vn_pktq tmp[VN_NDIR];
+	vn_pktq_init(&tmp[0]);
+	vn_pktq_init(&tmp[1]);
+	v->qops = ops;
+	v->qctx = ctx;
+	v->type = VN_TYPE_VIFLET;
+	gather(v, v, tmp);
+	/* Hand them over; if the queue breaks a rule on the way it is removed
+	 * at once and the packets not yet given stay in v's own queues. */
+	for (int d = 0; d < VN_NDIR; d++) {
+		struct vn_pkt *p;
+		while (v->qops && (p = vn_pktq_pop(&tmp[d]))) {
+			v->in_qcall = true;
+			int rc = ops->enqueue(ctx, p);
+			v->in_qcall = false;
+			if (rc == VN_QDISC_ABORT)
+				qdisc_abort(v);
+		}
+	}
+	for (int d = 0; d < VN_NDIR; d++) {
+		vn_pktq_splice(&v->half[d].own, &tmp[d]);
+		v->half[d].qidle = false;
+		relist_self(v, &v->half[d]);
+	}
+	return 0;
+}
+
+void vn_sched_clear_qdisc(struct vn_vif *v)
+{
+	if (v->qops)
+		qdisc_remove(v, false);
+}
+
+void vn_sched_abort_qdisc(struct vn_vif *v)
+{
+	if (v->qops)
+		qdisc_remove(v, true);
+}
+
+bool vn_sched_has_qdisc(const struct vn_vif *v)
+{
+	return v->qops != NULL;
+}
+
+void vn_sched_qdisc_wake(struct vn_vif *v)
+{
+	if (!v->qops)
+		return;
+	for (int d = 0; d < VN_NDIR; d++) {
+		v->half[d].qidle = false;
+		if (!v->in_qcall)
+			relist_self(v, &v->half[d]);
+	}
+}
+
+void vn_sched_qdisc_drop(struct vn_vif *v, struct vn_pkt *p)
+{
+	for (struct vn_vif *u = v; u; u = u->parent)
+		u->half[p->dir].backlog--;
+	drop_count(v, 1);
+	if (v->tree->release)
+		v->tree->release(v->tree->release_ctx, p);
+	if (!v->in_qcall)
+		relist_self(v, &v->half[p->dir]);
+}
+
+void vn_sched_qdisc_release(struct vn_vif *v)
+{
+	if (!v->qops)
+		return;
+	struct vn_pkt *p;
+	while ((p = v->qops->take(v->qctx)))
+		if (v->tree->release)
+			v->tree->release(v->tree->release_ctx, p);
+	v->qops->detach(v->qctx, false);
+	v->qops = NULL;
+}
+
+int vn_tree_timer_arm(struct vn_tree *t, struct vn_timer *tm, vn_time_t when)
+{
+	return vn_timerq_arm(t->timers, tm, when);
+}
+
+void vn_tree_timer_cancel(struct vn_tree *t, struct vn_timer *tm)
+{
+	vn_timerq_cancel(t->timers, tm);
 }

@@ -169,8 +169,10 @@ static int parse_line(struct vn_treefile *tf, const char *s, unsigned lineno, ch
 				return fail(err, errlen, name, lineno, "VIF '%s': its parent must be declared first", L.path);
 			while (*s) {
 				char kv[128];
-				if (!(s = word(s, kv, sizeof(kv))))
+				if (!(s = word(s, kv, sizeof(kv)))) {
+					free(L.params);
 					return fail(err, errlen, name, lineno, "parameter too long");
+				}
 				s = skip_blank(s);
 				char *eq = strchr(kv, '=');
 				if (!eq || eq == kv || !eq[1]) {

@@ -133,6 +133,13 @@ struct vn_tree *vn_tree_new(const char *ifname)
 	return t;
 }
 
+static void release_qdiscs(struct vn_vif *v)
+{
+	vn_sched_qdisc_release(v);
+	for (struct vn_vif *c = v->first_child; c; c = c->next_sibling)
+		release_qdiscs(c);
+}
+
 static void free_subtree(struct vn_tree *t, struct vn_vif *v)
 {
 	struct vn_vif *c = v->first_child;
@@ -154,7 +161,9 @@ void vn_tree_free(struct vn_tree *t)
 {
 	if (!t)
 		return;
-	vn_timerq_free(t->timers);     /* first: it still points into the VIFs */
+	if (t->root)
+		release_qdiscs(t->root);   /* their owners may still cancel timers */
+	vn_timerq_free(t->timers);     /* before the VIFs: it points into them */
 	if (t->root)
 		free_subtree(t, t->root);
 	free(t->by_name);
@@ -338,6 +347,8 @@ int vn_vif_set_type(struct vn_vif *v, enum vn_type type)
 	const struct vn_disc_ops *d = vn_disc_for(type);
 	if (!d)
 		return -EINVAL;
+	if (v->qops)
+		return -EBUSY;    /* a VIFlet schedules this VIF; unload it first */
 	const struct vn_disc_ops *old = v->disc;
 	v->type = type;
 	v->disc = d;

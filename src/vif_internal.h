@@ -28,55 +28,62 @@ struct vn_clist {                  /* a circular-free doubly linked list */
 	struct vn_cls *head, *tail;
 };
 
-/* One direction of a VIF's scheduler. */
+/* One direction of a VIF's scheduler. Fields a packet touches come first so
+ * that a leaf costs few cache lines; the discipline's lists (used only by
+ * VIFs with children) and the timer come last. */
 struct vn_half {
 	struct vn_pktq own;            /* packets attached to this VIF itself */
 	uint64_t backlog;              /* packets waiting in this subtree */
 	vn_time_t t_next;              /* the cap admits the next packet from here */
-	struct vn_timer wake;          /* armed while throttled */
 	struct vn_vif *vif;
 	bool throttled;
 	bool eligible;                 /* can send now: listed in the parent */
-	enum vn_dir dir;
+	bool qidle;                    /* the external queue said "nothing now" */
+	uint8_t dir;                   /* enum vn_dir */
+	uint32_t prio_mask;            /* bit p set: active[p] not empty */
+	uint32_t nactive;              /* listed classes, self included */
 	struct vn_cls as_child;        /* this VIF in its parent's discipline */
 	struct vn_cls self;            /* own queue in this VIF's discipline */
 	/* Discipline state: active classes by priority (fifo/wfq use prio 0). */
 	struct vn_clist active[VN_NPRIO];
-	uint32_t prio_mask;            /* bit p set: active[p] not empty */
-	uint32_t nactive;              /* listed classes, self included */
+	struct vn_timer wake;          /* armed while throttled */
 };
 
 struct vn_disc_ops;
 
 struct vn_vif {
-	struct vn_tree *tree;
+	/* Hot: read for every packet crossing this VIF. */
 	struct vn_vif *parent;
-	struct vn_vif *first_child, *last_child, *prev_sibling, *next_sibling;
-	struct vn_vif *hnext_name, *hnext_id;   /* hash chains */
-	size_t nchildren;
-	uint64_t id;
-	unsigned depth;
-	char name[VN_NAME_MAX + 1];
 	struct vn_vif **path;                    /* depth+1 entries, path[0] == this */
-
-	uid_t uid;
-	gid_t gid;
-	unsigned mode;
-
+	unsigned depth;
+	unsigned qlimit;
+	const struct vn_disc_ops *disc;
 	uint64_t bandwidth;                      /* bits/s, VN_BW_UNLIMITED */
 	vn_time_t burst_min;                     /* the cap's time to send 2 quanta */
-	enum vn_type type;
-	const struct vn_disc_ops *disc;
-	unsigned weight, priority, qlimit;
-
-	struct vn_half half[VN_NDIR];
-	struct vn_vif_stats st;
-
 	vn_filter_fn filter;
 	void *filter_ctx;
 	vn_tap_fn tap;
 	void *tap_ctx;
+	struct vn_vif_stats st;
+	struct vn_tree *tree;
+	unsigned weight, priority;
+	enum vn_type type;
+	const struct vn_qdisc_ops *qops;         /* external queue (VIFlet), or NULL */
+	void *qctx;
+	bool in_qcall;                           /* inside a qops callback */
+
+	struct vn_half half[VN_NDIR];
+
+	/* Cold: structure and ownership. */
+	struct vn_vif *first_child, *last_child, *prev_sibling, *next_sibling;
+	struct vn_vif *hnext_name, *hnext_id;   /* hash chains */
+	size_t nchildren;
+	uint64_t id;
+	uid_t uid;
+	gid_t gid;
+	unsigned mode;
 	void *user;
+	char name[VN_NAME_MAX + 1];
 };
 
 struct vn_tree {
@@ -107,5 +114,7 @@ void vn_sched_vif_detach(struct vn_vif *v);       /* leaf leaving: move packets 
 void vn_sched_change(struct vn_vif *v, const struct vn_disc_ops *old_disc, bool new_rate,
 		     vn_time_t now);
 void vn_sched_flush(struct vn_vif *v);            /* drop the whole subtree's backlog */
+/* Tree teardown: release what an external queue holds and detach it. */
+void vn_sched_qdisc_release(struct vn_vif *v);
 
 #endif

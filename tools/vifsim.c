@@ -28,6 +28,7 @@
 
 #define MAX_LOCALS 64
 #define SMALL_BUF 2048
+#define LARGE_BUF 262144
 
 struct vifrow {
 	struct vn_vif *vif;
@@ -49,6 +50,7 @@ struct sim {
 	size_t nrows;
 	uint64_t in_pkts, out_pkts, dropped, no_l3;
 	vn_time_t last_departure;
+	vn_time_t now;                /* the virtual clock (VIFlets read it) */
 	bool oom;
 };
 
@@ -88,8 +90,11 @@ static int collect_rows(struct sim *s, struct vn_vif *v)
 static void account(struct sim *s, const struct vn_pkt *p, vn_time_t now)
 {
 	size_t bin = (size_t)((now - s->t0) / s->interval);
-	struct vn_vif *const *path = vn_vif_path(p->vif);
-	for (unsigned i = 0; i <= vn_vif_depth(p->vif); i++) {
+	/* p->user: the VIF the packet was classified to (a VIFlet above it
+	 * re-attaches p->vif to its own VIF). */
+	const struct vn_vif *v = p->user;
+	struct vn_vif *const *path = vn_vif_path(v);
+	for (unsigned i = 0; i <= vn_vif_depth(v); i++) {
 		struct vifrow *r = &s->rows[(uintptr_t)vn_vif_user(path[i])];
 		if (bin >= r->nbins) {
 			size_t n = r->nbins ? r->nbins : 16;
@@ -110,6 +115,7 @@ static void account(struct sim *s, const struct vn_pkt *p, vn_time_t now)
 
 static void drain_ready(struct sim *s, vn_time_t now)
 {
+	s->now = now;
 	for (int d = 0; d < VN_NDIR; d++) {
 		struct vn_pkt *p;
 		while ((p = vn_sched_dequeue(s->tree, (enum vn_dir)d, now))) {
@@ -126,6 +132,7 @@ static void drain_ready(struct sim *s, vn_time_t now)
 static vn_time_t run_until(struct sim *s, vn_time_t now, vn_time_t until)
 {
 	for (;;) {
+		s->now = now;
 		vn_time_t next = vn_sched_next(s->tree, now);
 		if (next == VN_TIME_NEVER || next >= until)
 			return now;
@@ -138,6 +145,8 @@ static vn_time_t run_until(struct sim *s, vn_time_t now, vn_time_t until)
 static int arrive(struct sim *s, const struct vn_pcap_rec *rec, vn_time_t now)
 {
 	struct vn_pool *pool = rec->caplen > SMALL_BUF ? s->large : s->small;
+	if (rec->caplen > vn_pool_bufsize(pool))
+		return -EMSGSIZE;
 	struct vn_pkt *p = vn_pool_get(pool);
 	if (!p)
 		return -ENOMEM;
@@ -160,6 +169,7 @@ static int arrive(struct sim *s, const struct vn_pcap_rec *rec, vn_time_t now)
 	}
 	struct vn_vif *v = l3 < 0 ? NULL : vn_classify(s->cls, p->data, p->len, rec->len);
 	p->vif = v ? v : vn_tree_root(s->tree);
+	p->user = p->vif;
 	if (vn_sched_enqueue(s->tree, p, now) < 0) {
 		s->dropped++;
 		put_pkt(s, p);
@@ -314,15 +324,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	s.linktype = vn_pcap_linktype(r);
-	uint32_t snap = vn_pcap_snaplen(r);
-	if (snap < SMALL_BUF || snap > 262144)
-		snap = 262144;
+	uint32_t snap = LARGE_BUF;   /* libpcap's largest record */
 	s.tree = vn_tree_new("trace");
 	s.cls = vn_classifier_new(s.linktype);
 	s.small = vn_pool_new(SMALL_BUF, 1024, UINT32_MAX / SMALL_BUF);
 	s.large = vn_pool_new(snap, 0, 1u << 14);
 	s.nlocals = MAX_LOCALS;
-	struct vn_tf_hooks hooks = vifsim_hooks();
+	struct vn_tf_hooks hooks = vifsim_hooks(&s.now);
 	int rc = 1;
 	if (!s.tree || !s.cls || !s.small || !s.large) {
 		fprintf(stderr, "vifsim: out of memory\n");
@@ -350,15 +358,20 @@ int main(int argc, char **argv)
 	int got;
 	while ((got = vn_pcap_next(r, &rec, err, sizeof(err))) == 1) {
 		if (first) {
-			now = s.t0 = rec.ts;
+			now = s.t0 = s.now = rec.ts;
 			first = false;
+			if (vifsim_hooks_start(s.tree, s.t0) < 0) {
+				got = -3;
+				break;
+			}
 		}
 		vn_time_t at = rec.ts > now ? rec.ts : now;   /* out-of-order stamps: no time travel */
 		now = run_until(&s, now, at);
-		now = at;
-		if (arrive(&s, &rec, now) < 0) {
-			fprintf(stderr, "vifsim: %s: out of packet buffers at packet %llu\n", in,
-				(unsigned long long)s.in_pkts + 1);
+		now = s.now = at;
+		int arc = arrive(&s, &rec, now);
+		if (arc < 0) {
+			fprintf(stderr, "vifsim: %s: packet %llu: %s\n", in, (unsigned long long)s.in_pkts + 1,
+				arc == -EMSGSIZE ? "record larger than 256 KiB" : "out of packet buffers");
 			got = -2;
 			break;
 		}
@@ -405,5 +418,6 @@ out:
 	vn_pcap_close(r);
 	vn_treefile_free(tf);
 	sim_free(&s);
+	vifsim_hooks_cleanup();
 	return rc;
 }

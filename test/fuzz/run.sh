@@ -4,7 +4,7 @@ set -euo pipefail
 BUILD=$1; SECS=${2:-60}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 for f in "$BUILD"/test/fuzz/fuzz_*; do
-  [ -x "$f" ] || continue
+  [ -f "$f" ] && [ -x "$f" ] || continue
   name=$(basename "$f")
   corpus="$BUILD/test/fuzz/corpus-$name"; mkdir -p "$corpus"
   seeds="$TOP/test/fuzz/seeds/${name#fuzz_}"

@@ -44,7 +44,14 @@ expect_fail "not a trace" 'junk.pcap' "$W/t.tree" "$W/junk.pcap" "$W/out.pcap"
 expect_fail "missing trace" 'nope.pcap' "$W/t.tree" "$W/nope.pcap" "$W/out.pcap"
 expect_fail "bad interval" 'interval' "$W/t.tree" "$W/in.pcap" "$W/out.pcap" --interval -5
 expect_fail "missing arguments" 'usage' "$W/t.tree"
-rm -f "$W/t.tree" "$W/stdout" "$W/stderr" "$W/trunc.pcap" "$W/junk.pcap"
+tree 'vif a\nfilter a tcp port banana\n'
+expect_fail "bad filter expression" 't.tree:2: filter:' "$W/t.tree" "$W/in.pcap" "$W/out.pcap"
+# A filter line works: dropping vif5's flow at the root leaves nothing of it.
+tree 'vif vif5 bandwidth=2048Kbps\nmatch vif5 udp src port 2005\nfilter . not udp src port 2005\n'
+"$B/tools/vifsim" "$W/t.tree" "$W/in.pcap" "$W/f.pcap" > "$W/fsum" 2>&1 || { echo "FAIL filter replay"; fails=$((fails+1)); }
+n=$(tcpdump -r "$W/f.pcap" 'udp src port 2005' --count 2>/dev/null | awk '{print $1}')
+[ "$n" = 0 ] && echo "ok   filter line drops what it says ($(grep '^\. ' "$W/fsum" | awk '{print $6}') drops at the root)" || { echo "FAIL filter let $n through"; fails=$((fails+1)); }
+rm -f "$W/t.tree" "$W/stdout" "$W/stderr" "$W/trunc.pcap" "$W/junk.pcap" "$W/f.pcap" "$W/fsum"
 # Every corpus trace replays through a small tree without crashing; the ones
 # libpcap cannot read fail cleanly.
 if [ -d "${VIFNET_CORPUS:-}" ]; then

@@ -1,0 +1,55 @@
+/* nn_backend — what nnfs needs from the daemon: a way to run code on the
+ * thread that owns the trees, the trees, and the registry of processes and
+ * sockets. vn_nnfs_start builds one from a vn_loop; tests and the benchmark
+ * harness build their own.
+ *
+ * Every function but `call` runs inside `call`, on the owning thread, and
+ * must not block. */
+#ifndef NN_BACKEND_H
+#define NN_BACKEND_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "vn_clock.h"
+
+struct vn_tree;
+struct vn_vif;
+
+struct nn_backend {
+	void *ctx;
+	/* Run fn(arg) on the owning thread and wait for it. 0 or -errno (then
+	 * fn did not run). */
+	int (*call)(void *ctx, void (*fn)(void *arg), void *arg);
+
+	size_t (*ntrees)(void *ctx);
+	struct vn_tree *(*tree)(void *ctx, size_t i);
+	vn_time_t (*now)(void *ctx);
+
+	/* Registered processes: up to max pids into out; returns how many exist. */
+	size_t (*pids)(void *ctx, pid_t *out, size_t max);
+	/* 0 and the process's credentials, or -ENOENT. */
+	int (*proc)(void *ctx, pid_t pid, uid_t *uid, gid_t *gid);
+	/* The VIF the process's link PID/IF shows on tree i: NULL when it is on
+	 * the root (no link). */
+	struct vn_vif *(*proc_vif)(void *ctx, pid_t pid, size_t tree);
+	/* Attach (v) or detach (NULL: back to the root). Permission is decided
+	 * by nnfs before. 0 or -errno. */
+	int (*proc_attach)(void *ctx, pid_t pid, size_t tree, struct vn_vif *v);
+
+	/* The process's registered sockets (fds), as pids(). */
+	size_t (*fds)(void *ctx, pid_t pid, int *out, size_t max);
+	int (*sock)(void *ctx, pid_t pid, int fd);   /* 0 or -ENOENT */
+	/* The VIF of the socket's link: NULL when the socket is where its
+	 * process is (no link). */
+	struct vn_vif *(*sock_vif)(void *ctx, pid_t pid, int fd, size_t tree);
+	/* Attach (v) or detach (NULL: back to its process's VIF). */
+	int (*sock_attach)(void *ctx, pid_t pid, int fd, size_t tree, struct vn_vif *v);
+};
+
+struct vn_nnfs;
+/* vn_nnfs_start with a backend of one's own (copied). */
+struct vn_nnfs *nn_start(const struct nn_backend *be, const char *mountpoint, char *err,
+			 size_t errlen);
+
+#endif

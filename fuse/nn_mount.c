@@ -1,0 +1,164 @@
+/* nn_mount — mounting nnfs, serving it on a thread of its own, unmounting. */
+#define FUSE_USE_VERSION 314
+#include <fuse_lowlevel.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nnfs_int.h"
+#include "vn_nnfs.h"
+
+static void fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static void *serve(void *arg)
+{
+	struct vn_nnfs *fs = arg;
+	sigset_t all;
+	/* signals are the daemon's main thread's business */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	fuse_session_loop(fs->se);
+	return NULL;
+}
+
+struct vn_nnfs *nn_start(const struct nn_backend *be, const char *mountpoint, char *err,
+			 size_t errlen)
+{
+	struct stat st;
+	char real[PATH_MAX];
+	int r;
+
+	/* A daemon that crashed leaves a dead mount: "Transport endpoint is not
+	 * connected". Detach it so we can mount again. */
+	if (stat(mountpoint, &st) < 0 && errno == ENOTCONN)
+		umount2(mountpoint, MNT_DETACH);
+	if ((r = make_dirs(mountpoint)) < 0) {
+		fail(err, errlen, "nnfs: cannot create %s: %s", mountpoint, strerror(-r));
+		return NULL;
+	}
+	if (!realpath(mountpoint, real)) {
+		fail(err, errlen, "nnfs: %s: %s", mountpoint, strerror(errno));
+		return NULL;
+	}
+
+	struct vn_nnfs *fs = calloc(1, sizeof *fs);
+	if (!fs || !(fs->mnt = strdup(real))) {
+		free(fs);
+		fail(err, errlen, "nnfs: out of memory");
+		return NULL;
+	}
+	fs->be = *be;
+	clock_gettime(CLOCK_REALTIME, &fs->t0);
+	/* Nothing is cached by the kernel: every read of the tree sees it as
+	 * it is now, PID/ vanishes as soon as its process has gone, and every
+	 * path walk meets the protection checks. */
+	fs->attr_timeout = 0.0;
+	fs->entry_timeout = 0.0;
+
+	/* allow_other: every user sees the tree; no default_permissions: the
+	 * rules are nnfs's own (vn_nnfs.h). */
+	char *argv[] = {"nnfs", "-o", "allow_other,fsname=nnfs,subtype=nnfs", NULL};
+	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+	fs->se = nn_session_new(&args, fs);
+	fuse_opt_free_args(&args);
+	if (!fs->se) {
+		fail(err, errlen, "nnfs: cannot create the FUSE session");
+		goto fail_free;
+	}
+	if (fuse_session_mount(fs->se, fs->mnt) != 0) {
+		fail(err, errlen, "nnfs: cannot mount on %s (is /dev/fuse there, and are we root?)",
+		     fs->mnt);
+		goto fail_session;
+	}
+	if ((r = pthread_create(&fs->thread, NULL, serve, fs)) != 0) {
+		fail(err, errlen, "nnfs: cannot start its thread: %s", strerror(r));
+		fuse_session_unmount(fs->se);
+		goto fail_session;
+	}
+	/* Only now: a stat waits for the kernel's INIT, which the thread answers.
+	 * When it returns the mount is usable. */
+	if (stat(fs->mnt, &st) == 0)
+		fs->dev = st.st_dev;
+	return fs;
+
+fail_session:
+	fuse_session_destroy(fs->se);
+fail_free:
+	free(fs->mnt);
+	free(fs);
+	return NULL;
+}
+
+/* Abort the kernel side of the connection so a read blocked in the session
+ * thread returns, whoever still holds the mount busy. */
+static void abort_conn(struct vn_nnfs *fs)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/sys/fs/fuse/connections/%u/abort", minor(fs->dev));
+	if (access(path, F_OK) != 0)
+		mount("fusectl", "/sys/fs/fuse/connections", "fusectl", 0, NULL);
+	int fd = open(path, O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0) { /* nothing more to try */ }
+		close(fd);
+	}
+}
+
+void vn_nnfs_stop(struct vn_nnfs *fs)
+{
+	if (!fs)
+		return;
+	fuse_session_exit(fs->se);
+	/* A lazy unmount aborts the connection at once if nobody uses the
+	 * mount; the session thread's read then fails and the loop ends. */
+	fuse_session_unmount(fs->se);
+	struct timespec dl;
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += 2;
+	if (pthread_timedjoin_np(fs->thread, NULL, &dl) != 0) {
+		abort_conn(fs);
+		pthread_join(fs->thread, NULL);
+	}
+	fuse_session_destroy(fs->se);
+	free(fs->mnt);
+	free(fs);
+}

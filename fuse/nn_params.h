@@ -1,0 +1,38 @@
+/* nn_params — the parameter files of a VIF directory, as a table.
+ *
+ * One row per file: its name, its mode and how to read and write it. A new
+ * parameter is one row here plus its parser; a later module (filter, port,
+ * VIFlet) plugs in by pointing its row at its own functions. Rows run on the
+ * tree's thread (inside vn_loop_call), never on a FUSE thread. */
+#ifndef NN_PARAMS_H
+#define NN_PARAMS_H
+
+#include <stddef.h>
+#include "vn_clock.h"
+
+struct vn_vif;
+
+/* Longest text a value write may carry: more is EINVAL, not truncated. */
+#define NN_TEXT_MAX 64
+
+struct nn_row {
+	const char *name;
+	/* Permission bits the file can have; the VIF directory's mode masks them
+	 * (see nn_file_mode), so chmod on the directory delegates its files. */
+	unsigned mode;
+	/* The file's whole text into buf; returns its length (snprintf
+	 * semantics: may exceed n, then the caller retries larger) or -errno. */
+	int (*read)(const struct nn_row *row, const struct vn_vif *v, char *buf, size_t n);
+	/* One write(2): the whole new value. 0 or -errno; on error nothing
+	 * changed. NULL: the file is read-only (EACCES by its mode). */
+	int (*write)(const struct nn_row *row, struct vn_vif *v, const char *buf,
+		     size_t len, vn_time_t now);
+};
+
+extern const struct nn_row nn_rows[];
+extern const unsigned nn_nrows;
+
+/* Row index of a file name, or -1. */
+int nn_row_find(const char *name);
+
+#endif

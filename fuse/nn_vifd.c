@@ -1,0 +1,162 @@
+/* nn_vifd — nnfs's backend over vifd's loop and registry, and vn_nnfs_start.
+ *
+ * Links show where a process or socket is when that differs from its
+ * default: PID/IF exists while the process is not on the root VIF, and
+ * PID/sockets/FD/IF while the socket is not where its process is. Detaching
+ * (rm) is attaching back to that default, so the link disappears and `ln -s`
+ * can make it again. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "nnfs_int.h"
+#include "vn_loop.h"
+#include "vn_nnfs.h"
+#include "vn_registry.h"
+
+struct tramp {
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void tramp_run(struct vn_loop *l, void *arg)
+{
+	struct tramp *t = arg;
+	(void)l;
+	t->fn(t->arg);
+}
+
+static int lp_call(void *ctx, void (*fn)(void *), void *arg)
+{
+	struct tramp t = {fn, arg};
+	return vn_loop_call(ctx, tramp_run, &t);
+}
+
+static size_t lp_ntrees(void *ctx)
+{
+	return vn_loop_niface(ctx);
+}
+
+static struct vn_tree *lp_tree(void *ctx, size_t i)
+{
+	return vn_loop_tree(ctx, i);
+}
+
+static vn_time_t lp_now(void *ctx)
+{
+	return vn_loop_now(ctx);
+}
+
+static struct vn_registry *reg(void *ctx)
+{
+	return vn_loop_registry(ctx);
+}
+
+static size_t lp_pids(void *ctx, pid_t *out, size_t max)
+{
+	struct vn_registry *r = reg(ctx);
+	size_t n = 0;
+	for (struct vn_proc *p = vn_registry_proc_next(r, 0); p;
+	     p = vn_registry_proc_next(r, vn_proc_pid(p))) {
+		if (n < max)
+			out[n] = vn_proc_pid(p);
+		n++;
+	}
+	return n;
+}
+
+static int lp_proc(void *ctx, pid_t pid, uid_t *uid, gid_t *gid)
+{
+	struct vn_proc *p = vn_registry_proc(reg(ctx), pid);
+	if (!p)
+		return -ENOENT;
+	*uid = vn_proc_uid(p);
+	*gid = (gid_t)vn_proc_uid(p);   /* the registry knows no gid (SO_PEERCRED's uid only) */
+	return 0;
+}
+
+static struct vn_vif *lp_proc_vif(void *ctx, pid_t pid, size_t tree)
+{
+	struct vn_proc *p = vn_registry_proc(reg(ctx), pid);
+	if (!p)
+		return NULL;
+	struct vn_vif *v = vn_proc_vif(p, tree);
+	return v && v != vn_tree_root(vn_loop_tree(ctx, tree)) ? v : NULL;
+}
+
+static int errno_of(int r)
+{
+	return r == -ESRCH || r == -EBADF ? -ENOENT : r;
+}
+
+static int lp_proc_attach(void *ctx, pid_t pid, size_t tree, struct vn_vif *v)
+{
+	if (!v)
+		v = vn_tree_root(vn_loop_tree(ctx, tree));
+	/* nnfs has decided on the caller's rights already */
+	return errno_of(vn_registry_attach_proc(reg(ctx), pid, v, 0));
+}
+
+static size_t lp_fds(void *ctx, pid_t pid, int *out, size_t max)
+{
+	struct vn_proc *p = vn_registry_proc(reg(ctx), pid);
+	size_t n = 0;
+	if (!p)
+		return 0;
+	for (struct vn_sock *s = vn_proc_sock_next(p, -1); s; s = vn_proc_sock_next(p, vn_sock_fd(s))) {
+		if (n < max)
+			out[n] = vn_sock_fd(s);
+		n++;
+	}
+	return n;
+}
+
+static int lp_sock(void *ctx, pid_t pid, int fd)
+{
+	return vn_registry_sock(reg(ctx), pid, fd) ? 0 : -ENOENT;
+}
+
+static struct vn_vif *lp_sock_vif(void *ctx, pid_t pid, int fd, size_t tree)
+{
+	struct vn_registry *r = reg(ctx);
+	struct vn_sock *s = vn_registry_sock(r, pid, fd);
+	struct vn_proc *p = vn_registry_proc(r, pid);
+	if (!s || !p)
+		return NULL;
+	struct vn_vif *v = vn_sock_vif(s, tree);
+	return v && v != vn_proc_vif(p, tree) ? v : NULL;
+}
+
+static int lp_sock_attach(void *ctx, pid_t pid, int fd, size_t tree, struct vn_vif *v)
+{
+	struct vn_registry *r = reg(ctx);
+	if (!v) {
+		struct vn_proc *p = vn_registry_proc(r, pid);
+		if (!p)
+			return -ENOENT;
+		v = vn_proc_vif(p, tree);
+	}
+	return errno_of(vn_registry_attach_sock(r, pid, fd, v, 0));
+}
+
+struct vn_nnfs *vn_nnfs_start(struct vn_loop *l, const char *mountpoint, char *err, size_t errlen)
+{
+	const struct nn_backend be = {
+		.ctx = l,
+		.call = lp_call,
+		.ntrees = lp_ntrees,
+		.tree = lp_tree,
+		.now = lp_now,
+		.pids = lp_pids,
+		.proc = lp_proc,
+		.proc_vif = lp_proc_vif,
+		.proc_attach = lp_proc_attach,
+		.fds = lp_fds,
+		.sock = lp_sock,
+		.sock_vif = lp_sock_vif,
+		.sock_attach = lp_sock_attach,
+	};
+	struct vn_nnfs *fs = nn_start(&be, mountpoint, err, errlen);
+	if (fs)
+		fs->loop = l;
+	return fs;
+}

@@ -1,0 +1,7 @@
+package java.lang;
+
+public class IllegalStateException extends RuntimeException {
+    public IllegalStateException() { super(); }
+    public IllegalStateException(String s) { super(s); }
+
+}

@@ -1,0 +1,7 @@
+package java.lang;
+
+public class UnsupportedOperationException extends RuntimeException {
+    public UnsupportedOperationException() { super(); }
+    public UnsupportedOperationException(String s) { super(s); }
+
+}

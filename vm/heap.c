@@ -1,0 +1,283 @@
+/* The heap of one VM instance and its garbage collector (mark-sweep,
+ * stop-the-world, non-moving).
+ *
+ * Invariants:
+ *  1. Every object is in the object set (an open-addressing hash set of
+ *     pointers); nothing else is an object. live_bytes is the sum of the sizes
+ *     of the objects in the set and never exceeds the limit after a call to
+ *     vn_alloc returns; an allocation that cannot fit even after a collection
+ *     aborts the instance.
+ *  2. Mark bits are clear outside a collection.
+ *  3. Roots: the slot stack from its base to the top frame's saved sp (or the
+ *     arguments of a native called from C, vm->ntop), scanned conservatively
+ *     (a slot is a root only if its value is in the object set); statics of
+ *     every class and the String literals of every class (precisely); the
+ *     temporary roots natives push; the pending exception; the VIFlet. Every
+ *     interpreter path that can allocate saves sp first (SAVE() in interp.c).
+ *  4. Objects are scanned precisely: instances through their class's
+ *     reference-field offsets, reference arrays element by element.
+ *  5. Packets: a Packet's reference count (its header len) counts heap slots
+ *     (fields, array elements, statics) holding it. Sweeping an object that
+ *     held a live packet decrements the count; sweeping a Packet that still
+ *     carries a host handle hands the packet back to the host as a drop. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_int.h"
+
+struct vn_heap {
+	struct vn_obj **set; size_t cap, n;
+	size_t live_bytes, total_alloc;
+	uint64_t gc_runs;
+	struct vn_obj **gray; size_t ngray, graycap;
+	bool oom;
+};
+
+static inline size_t hptr(const void *p, size_t cap)
+{
+	uintptr_t x = (uintptr_t)p >> 4;
+	x ^= x >> 17;
+	x *= 0x9E3779B97F4A7C15ull;
+	return (size_t)(x >> 20) & (cap - 1);
+}
+
+static void set_put(struct vn_obj **set, size_t cap, struct vn_obj *o)
+{
+	size_t i = hptr(o, cap);
+	while (set[i])
+		i = (i + 1) & (cap - 1);
+	set[i] = o;
+}
+
+static bool set_has(const struct vn_heap *h, const void *p)
+{
+	if (!p || ((uintptr_t)p & 7))
+		return false;
+	size_t i = hptr(p, h->cap);
+	while (h->set[i]) {
+		if (h->set[i] == p)
+			return true;
+		i = (i + 1) & (h->cap - 1);
+	}
+	return false;
+}
+
+static int set_grow(struct vn_heap *h)
+{
+	size_t nc = h->cap * 2;
+	struct vn_obj **ns = calloc(nc, sizeof(*ns));
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < h->cap; i++)
+		if (h->set[i])
+			set_put(ns, nc, h->set[i]);
+	free(h->set);
+	h->set = ns;
+	h->cap = nc;
+	return 0;
+}
+
+int vn_heap_new(struct vn_vm *vm)
+{
+	struct vn_heap *h = calloc(1, sizeof(*h));
+	if (!h)
+		return -1;
+	h->cap = 1024;
+	h->set = calloc(h->cap, sizeof(*h->set));
+	if (!h->set) {
+		free(h);
+		return -1;
+	}
+	vm->heap = h;
+	return 0;
+}
+
+void vn_heap_free(struct vn_vm *vm)
+{
+	struct vn_heap *h = vm->heap;
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->cap; i++)
+		free(h->set[i]);
+	free(h->set);
+	free(h->gray);
+	free(h);
+	vm->heap = NULL;
+}
+
+static void mark(struct vn_heap *h, struct vn_obj *o)
+{
+	if (!o || (o->gcword & 1))
+		return;
+	o->gcword |= 1;
+	if (h->ngray == h->graycap) {
+		size_t nc = h->graycap ? h->graycap * 2 : 256;
+		struct vn_obj **ng = realloc(h->gray, nc * sizeof(*ng));
+		if (!ng) {
+			h->oom = true;   /* vn_gc aborts the instance after marking */
+			return;
+		}
+		h->gray = ng;
+		h->graycap = nc;
+	}
+	h->gray[h->ngray++] = o;
+}
+
+static void scan(struct vn_heap *h, struct vn_obj *o)
+{
+	struct vn_class *c = o->cls;
+	if (c->ek == EK_REF) {
+		struct vn_obj **e = (struct vn_obj **)VN_ADATA(o);
+		for (int32_t i = 0; i < o->len; i++)
+			mark(h, e[i]);
+	} else if (!c->ek) {
+		for (uint32_t i = 0; i < c->nrefs; i++)
+			mark(h, VN_FIELD(o, c->ref_offs[i], struct vn_obj *));
+	}
+}
+
+/* Decrement the counts of live packets referenced by a dead object. */
+static void unref_packets(struct vn_vm *vm, struct vn_obj *o)
+{
+	struct vn_class *c = o->cls, *pc = vm->c_packet;
+	if (!pc)
+		return;
+	if (c->ek == EK_REF) {
+		struct vn_obj **e = (struct vn_obj **)VN_ADATA(o);
+		for (int32_t i = 0; i < o->len; i++)
+			if (e[i] && e[i]->cls == pc && (e[i]->gcword & 1))
+				e[i]->len--;
+	} else if (!c->ek) {
+		for (uint32_t i = 0; i < c->nrefs; i++) {
+			struct vn_obj *p = VN_FIELD(o, c->ref_offs[i], struct vn_obj *);
+			if (p && p->cls == pc && (p->gcword & 1))
+				p->len--;
+		}
+	}
+}
+
+static size_t obj_size(const struct vn_obj *o)
+{
+	const struct vn_class *c = o->cls;
+	if (c->ek)
+		return (VN_OBJ_HDR + (size_t)o->len * c->esize + 7) & ~(size_t)7;
+	return c->inst_size;
+}
+
+void vn_gc(struct vn_vm *vm)
+{
+	struct vn_heap *h = vm->heap;
+	h->gc_runs++;
+	/* roots: the slot stack, conservatively */
+	vn_slot *top = vm->nframes ? vm->frames[vm->nframes - 1].sp : vm->stack;
+	if (vm->ntop && vm->ntop > top)
+		top = vm->ntop;
+	for (vn_slot *s = vm->stack; s < top; s++)
+		if (set_has(h, s->a))
+			mark(h, s->a);
+	for (uint32_t b = 0; b < vm->ctab_size; b++)
+		for (struct vn_class *c = vm->ctab[b]; c; c = c->next) {
+			for (uint32_t i = 0; i < c->nsrefs; i++)
+				mark(h, *(struct vn_obj **)(c->statics + c->sref_offs[i]));
+			for (uint32_t i = 0; i < c->nlits; i++)
+				mark(h, c->lits[i]);
+		}
+	for (uint32_t i = 0; i < vm->ntmp; i++)
+		mark(h, vm->tmproots[i]);
+	mark(h, vm->exc);
+	mark(h, vm->viflet);
+	while (h->ngray)
+		scan(h, h->gray[--h->ngray]);
+	if (h->oom)
+		vn_abort(vm, "out of memory during garbage collection");
+
+	/* sweep: first let dead holders release their packets, then free */
+	for (size_t i = 0; i < h->cap; i++) {
+		struct vn_obj *o = h->set[i];
+		if (o && !(o->gcword & 1))
+			unref_packets(vm, o);
+	}
+	/* packets that became garbage while still inside the VM go back to the host */
+	for (uint32_t i = 0; i < vm->npkts;) {
+		struct vn_obj *p = vm->pkts[i];
+		if (!(p->gcword & 1)) {
+			void *hp = VN_FIELD(p, vm->off_pkt_handle, void *);
+			if (hp && vm->host.pkt_drop)
+				vm->host.pkt_drop(vm->host.ctx, hp);
+			vm->pkts[i] = vm->pkts[--vm->npkts];
+		} else {
+			i++;
+		}
+	}
+	struct vn_obj **ns = calloc(h->cap, sizeof(*ns));
+	if (!ns)
+		vn_abort(vm, "out of memory during garbage collection");
+	size_t n = 0, bytes = 0;
+	for (size_t i = 0; i < h->cap; i++) {
+		struct vn_obj *o = h->set[i];
+		if (!o)
+			continue;
+		if (o->gcword & 1) {
+			o->gcword &= ~1u;
+			set_put(ns, h->cap, o);
+			n++;
+			bytes += obj_size(o);
+		} else {
+			free(o);
+		}
+	}
+	free(h->set);
+	h->set = ns;
+	h->n = n;
+	h->live_bytes = bytes;
+}
+
+struct vn_obj *vn_alloc(struct vn_vm *vm, struct vn_class *c, uint32_t size)
+{
+	struct vn_heap *h = vm->heap;
+	size = (size + 7) & ~7u;
+	if (size > vm->lim.heap_bytes)
+		vn_abort(vm, "heap limit exceeded: %u bytes requested, limit %zu", size, vm->lim.heap_bytes);
+	if (h->live_bytes + size > vm->lim.heap_bytes) {
+		vn_gc(vm);
+		if (h->live_bytes + size > vm->lim.heap_bytes)
+			vn_abort(vm, "heap limit exceeded: %zu bytes live, %u requested, limit %zu",
+				 h->live_bytes, size, vm->lim.heap_bytes);
+	}
+	if ((h->n + 1) * 2 > h->cap && set_grow(h))
+		vn_abort(vm, "out of memory");
+	struct vn_obj *o = calloc(1, size);
+	if (!o)
+		vn_abort(vm, "out of memory");
+	o->cls = c;
+	set_put(h->set, h->cap, o);
+	h->n++;
+	h->live_bytes += size;
+	h->total_alloc += size;
+	return o;
+}
+
+struct vn_obj *vn_new_object(struct vn_vm *vm, struct vn_class *c)
+{
+	return vn_alloc(vm, c, c->inst_size);
+}
+
+struct vn_obj *vn_new_array(struct vn_vm *vm, struct vn_class *ac, int32_t len)
+{
+	uint64_t size = VN_OBJ_HDR + (uint64_t)(uint32_t)len * ac->esize;
+	if (size > vm->lim.heap_bytes)
+		vn_abort(vm, "heap limit exceeded: array of %d elements, limit %zu bytes", (int)len,
+			 vm->lim.heap_bytes);
+	struct vn_obj *a = vn_alloc(vm, ac, (uint32_t)size);
+	a->len = len;
+	return a;
+}
+
+void vn_heap_stats(struct vn_vm *vm, struct vn_vm_stats *st)
+{
+	struct vn_heap *h = vm->heap;
+	st->gc_runs = h->gc_runs;
+	st->allocated_bytes = h->total_alloc;
+	st->live_bytes = h->live_bytes;
+	st->live_objects = h->n;
+}

@@ -1,0 +1,397 @@
+/* The public face of the VM (include/vn_vm.h): instances, limits, entry
+ * points for the host, aborts. Every entry point sets an abort target
+ * (setjmp); vn_abort() records the reason, marks the instance dead and
+ * unwinds to it, so no limit or rule violation ever reaches the host as a
+ * crash. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_int.h"
+
+void vn_seterr(struct vn_vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(vm->err, sizeof vm->err, fmt, ap);
+	va_end(ap);
+}
+
+_Noreturn void vn_abort(struct vn_vm *vm, const char *fmt, ...)
+{
+	char why[VN_ERRLEN - 16];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	snprintf(vm->err, sizeof vm->err, "aborted: %s", why);
+	vm->aborted = true;
+	vm->nframes = 0;
+	vm->ntmp = 0;
+	vm->ntop = NULL;
+	vm->exc = NULL;
+	if (!vm->abort_jb) {
+		/* only reachable through a bug: an entry point without ENTER */
+		fprintf(stderr, "vifnet vm: %s (no abort target)\n", vm->err);
+		abort();
+	}
+	longjmp(*vm->abort_jb, 1);
+}
+
+#define ENTER(vm) \
+	jmp_buf jb_; \
+	if ((vm)->aborted) return VN_VM_ABORTED; \
+	if (setjmp(jb_)) { (vm)->abort_jb = NULL; return VN_VM_ABORTED; } \
+	(vm)->abort_jb = &jb_; \
+	(vm)->nframes = 0; (vm)->ntmp = 0; (vm)->exc = NULL; (vm)->c_depth = 0; (vm)->ntop = NULL; \
+	(vm)->budget = (vm)->lim.budget ? (int64_t)(vm)->lim.budget : INT64_MAX; \
+	(vm)->err[0] = 0
+#define LEAVE(vm, rc) do { (vm)->abort_jb = NULL; return (rc); } while (0)
+
+/* Loads the core classes of the ROM library. */
+static int boot(struct vn_vm *vm)
+{
+	jmp_buf jb;
+	if (setjmp(jb))
+		return -1;
+	vm->abort_jb = &jb;
+	vm->c_object = vn_class_load(vm, "java/lang/Object");
+	vm->c_string = vn_class_load(vm, "java/lang/String");
+	vm->c_throwable = vn_class_load(vm, "java/lang/Throwable");
+	vm->c_packet = vn_class_load(vm, "Packet");
+	vm->c_viflet = vn_class_load(vm, "VIFlet");
+	int rc = 0;
+	if (!vm->c_object || !vm->c_string || !vm->c_throwable || !vm->c_packet || !vm->c_viflet ||
+	    vn_natives_init(vm)) {
+		fprintf(stderr, "vifnet vm: class library broken: %s\n", vm->err);
+		rc = -1;
+	}
+	vm->abort_jb = NULL;
+	return rc;
+}
+
+struct vn_vm *vn_vm_new(const struct vn_vm_limits *lim, const struct vn_vm_host *host)
+{
+	struct vn_vm *vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return NULL;
+	if (lim)
+		vm->lim = *lim;
+	if (!vm->lim.heap_bytes)
+		vm->lim.heap_bytes = 64u << 20;
+	if (!vm->lim.max_depth)
+		vm->lim.max_depth = 2048;
+	if (!vm->lim.stack_slots)
+		vm->lim.stack_slots = 256u << 10;
+	if (host)
+		vm->host = *host;
+	vm->stack = calloc(vm->lim.stack_slots, sizeof(vn_slot));
+	vm->frames = calloc(vm->lim.max_depth + 1, sizeof(struct vn_frame));
+	if (!vm->stack || !vm->frames || vn_heap_new(vm)) {
+		vn_vm_free(vm);
+		return NULL;
+	}
+	vm->stack_end = vm->stack + vm->lim.stack_slots;
+	if (boot(vm)) {
+		vn_vm_free(vm);
+		return NULL;
+	}
+	return vm;
+}
+
+void vn_vm_free(struct vn_vm *vm)
+{
+	if (!vm)
+		return;
+	vn_heap_free(vm);
+	vn_classes_free(vm);
+	vn_cpath_free(vm);
+	free(vm->stack);
+	free(vm->frames);
+	free(vm->pkts);
+	free(vm);
+}
+
+int vn_vm_add_classpath(struct vn_vm *vm, const char *path)
+{
+	return vn_cpath_add(vm, path) ? VN_VM_ERROR : VN_VM_OK;
+}
+
+int vn_vm_add_bytes(struct vn_vm *vm, const uint8_t *data, size_t len)
+{
+	return vn_cpath_add_bytes(vm, data, len) ? VN_VM_REJECTED : VN_VM_OK;
+}
+
+const char *vn_vm_first_class(const struct vn_vm *vm) { return vm->first_class; }
+bool vn_vm_aborted(const struct vn_vm *vm) { return vm->aborted; }
+const char *vn_vm_error(const struct vn_vm *vm) { return vm->err; }
+
+static void slashed(const char *in, char *out, size_t cap)
+{
+	size_t i = 0;
+	for (; in[i] && i + 1 < cap; i++)
+		out[i] = in[i] == '.' ? '/' : in[i];
+	out[i] = 0;
+}
+
+/* Prepares every method of every user class loaded so far (and of those
+ * that preparation loads in turn), so unsupported features are rejected now. */
+static int prepare_user_classes(struct vn_vm *vm)
+{
+	bool again = true;
+	while (again) {
+		again = false;
+		for (uint32_t b = 0; b < vm->ctab_size; b++)
+			for (struct vn_class *c = vm->ctab[b]; c; c = c->next) {
+				if (c->rom || c->prepared || c->state == CS_ERROR)
+					continue;
+				c->prepared = true;
+				again = true;
+				for (uint16_t i = 0; i < c->nmethods; i++)
+					if (c->methods[i].code && vn_prepare(vm, &c->methods[i]))
+						return -1;
+				/* the table may have grown: restart the scan */
+				b = vm->ctab_size;
+				break;
+			}
+	}
+	return 0;
+}
+
+static struct vn_class *load_linked(struct vn_vm *vm, const char *name)
+{
+	char n[1024];
+	slashed(name, n, sizeof n);
+	struct vn_class *c = vn_class_load(vm, n);
+	if (!c)
+		return NULL;
+	if (prepare_user_classes(vm))
+		return NULL;
+	return c;
+}
+
+int vn_vm_load(struct vn_vm *vm, const char *cls)
+{
+	ENTER(vm);
+	LEAVE(vm, load_linked(vm, cls) ? VN_VM_OK : VN_VM_REJECTED);
+}
+
+int vn_vm_check_class(struct vn_vm *vm, const uint8_t *data, size_t len)
+{
+	if (vn_vm_add_bytes(vm, data, len))
+		return VN_VM_REJECTED;
+	return vn_vm_load(vm, vm->first_class);
+}
+
+/* Describes the pending exception like java's default handler does. */
+static void describe_exc(struct vn_vm *vm)
+{
+	struct vn_obj *e = vm->exc;
+	vm->exc = NULL;
+	vn_root_push(vm, e);
+	char cn[256], msg[VN_ERRLEN - 64];
+	size_t i = 0;
+	for (const char *p = e->cls->name; *p && i + 1 < sizeof cn; p++)
+		cn[i++] = *p == '/' ? '.' : *p;
+	cn[i] = 0;
+	snprintf(msg, sizeof msg, "%s", cn);
+	struct vn_method *m = vn_method_resolve(e->cls, "toString", "()Ljava/lang/String;");
+	if (m && m->vindex >= 0)
+		m = e->cls->vtable[m->vindex];
+	vn_slot a, r;
+	a.a = e;
+	if (m && !vn_call(vm, m, &a, &r) && r.a)
+		vn_str_utf8(vm, r.a, msg, sizeof msg);
+	vm->exc = NULL;
+	char tr[VN_ERRLEN];
+	tr[0] = 0;
+	struct vn_field *f = vn_field_resolve(vm->c_throwable, "trace", "Ljava/lang/String;");
+	struct vn_obj *t = f ? VN_FIELD(e, f->off, struct vn_obj *) : NULL;
+	if (t)
+		vn_str_utf8(vm, t, tr, sizeof tr);
+	/* message line, then as many trace lines as fit */
+	size_t n = strlen(msg), tl = strlen(tr);
+	memcpy(vm->err, msg, n);
+	vm->err[n++] = '\n';
+	if (tl > sizeof vm->err - n - 1)
+		tl = sizeof vm->err - n - 1;
+	memcpy(vm->err + n, tr, tl);
+	n += tl;
+	vm->err[n] = 0;
+	while (n && vm->err[n - 1] == '\n')
+		vm->err[--n] = 0;
+	vn_root_pop(vm, 1);
+}
+
+int vn_vm_run_main(struct vn_vm *vm, const char *cls, int argc, char **argv)
+{
+	ENTER(vm);
+	struct vn_class *c = load_linked(vm, cls);
+	if (!c)
+		LEAVE(vm, VN_VM_REJECTED);
+	struct vn_method *m = vn_method_find(c, "main", "([Ljava/lang/String;)V");
+	if (!m || !(m->access & ACC_STATIC)) {
+		vn_seterr(vm, "%s: no static main(String[])", cls);
+		LEAVE(vm, VN_VM_ERROR);
+	}
+	struct vn_class *sa = vn_class_array_of(vm, vm->c_string);
+	if (!sa)
+		LEAVE(vm, VN_VM_ERROR);
+	struct vn_obj *args = vn_new_array(vm, sa, argc);
+	vn_root_push(vm, args);
+	for (int i = 0; i < argc; i++) {
+		struct vn_obj *s = vn_str_new(vm, argv[i], strlen(argv[i]));
+		((struct vn_obj **)VN_ADATA(args))[i] = s;
+	}
+	vn_slot a, r;
+	a.a = args;
+	int rc = VN_VM_OK;
+	if (vn_class_init(vm, c) || vn_call(vm, m, &a, &r)) {
+		describe_exc(vm);
+		rc = VN_VM_EXCEPTION;
+	}
+	vn_root_pop(vm, 1);
+	LEAVE(vm, rc);
+}
+
+int vn_vm_viflet_start(struct vn_vm *vm, const char *cls)
+{
+	ENTER(vm);
+	struct vn_class *c = load_linked(vm, cls);
+	if (!c)
+		LEAVE(vm, VN_VM_REJECTED);
+	if (!vn_class_sub(c, vm->c_viflet) || (c->access & (ACC_ABSTRACT | ACC_INTERFACE))) {
+		vn_seterr(vm, "%s is not a concrete subclass of VIFlet", cls);
+		LEAVE(vm, VN_VM_REJECTED);
+	}
+	struct vn_method *init = vn_method_find(c, "<init>", "()V");
+	if (!init) {
+		vn_seterr(vm, "%s has no constructor without arguments", cls);
+		LEAVE(vm, VN_VM_REJECTED);
+	}
+	if (vn_class_init(vm, c)) {
+		describe_exc(vm);
+		LEAVE(vm, VN_VM_EXCEPTION);
+	}
+	vm->viflet = vn_new_object(vm, c);
+	vn_slot a, r;
+	a.a = vm->viflet;
+	if (vn_call(vm, init, &a, &r)) {
+		describe_exc(vm);
+		vm->viflet = NULL;
+		LEAVE(vm, VN_VM_EXCEPTION);
+	}
+	LEAVE(vm, VN_VM_OK);
+}
+
+static struct vn_method *viflet_method(struct vn_vm *vm, const char *name, const char *desc)
+{
+	struct vn_class *c = vm->viflet->cls;
+	struct vn_method *m = vn_method_resolve(c, name, desc);
+	if (m && m->vindex >= 0 && (uint32_t)m->vindex < c->vtable_len)
+		m = c->vtable[m->vindex];
+	return m;
+}
+
+int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
+{
+	ENTER(vm);
+	if (!vm->viflet) {
+		vn_seterr(vm, "no VIFlet started");
+		LEAVE(vm, VN_VM_ERROR);
+	}
+	if (vm->npkts == vm->pkts_cap) {
+		uint32_t nc = vm->pkts_cap ? vm->pkts_cap * 2 : 64;
+		struct vn_obj **np = realloc(vm->pkts, nc * sizeof(*np));
+		if (!np)
+			vn_abort(vm, "out of memory");
+		vm->pkts = np;
+		vm->pkts_cap = nc;
+	}
+	struct vn_obj *p = vn_new_object(vm, vm->c_packet);
+	VN_FIELD(p, vm->off_pkt_handle, void *) = pkt;
+	vm->pkts[vm->npkts++] = p;
+	struct vn_method *m = viflet_method(vm, "enqueue", "(LPacket;)V");
+	vn_slot a[2], r;
+	a[0].a = vm->viflet;
+	a[1].a = p;
+	if (vn_call(vm, m, a, &r)) {
+		describe_exc(vm);
+		LEAVE(vm, VN_VM_EXCEPTION);
+	}
+	LEAVE(vm, VN_VM_OK);
+}
+
+int vn_vm_dequeue(struct vn_vm *vm, void **pkt)
+{
+	*pkt = NULL;
+	ENTER(vm);
+	if (!vm->viflet) {
+		vn_seterr(vm, "no VIFlet started");
+		LEAVE(vm, VN_VM_ERROR);
+	}
+	struct vn_method *m = viflet_method(vm, "dequeue", "()LPacket;");
+	vn_slot a, r;
+	a.a = vm->viflet;
+	if (vn_call(vm, m, &a, &r)) {
+		describe_exc(vm);
+		LEAVE(vm, VN_VM_EXCEPTION);
+	}
+	struct vn_obj *p = r.a;
+	if (p) {
+		void *h = VN_FIELD(p, vm->off_pkt_handle, void *);
+		if (!h)
+			vn_abort(vm, "dequeue() returned a packet that already left the VIFlet");
+		if (p->len > 0)
+			vn_abort(vm, "packet rule violated: dequeue() returned a packet still stored in the heap");
+		vn_pkt_forget(vm, p);
+		*pkt = h;
+	}
+	LEAVE(vm, VN_VM_OK);
+}
+
+int vn_vm_timeout(struct vn_vm *vm)
+{
+	ENTER(vm);
+	if (!vm->viflet)
+		LEAVE(vm, VN_VM_OK);
+	struct vn_method *m = viflet_method(vm, "timeout", "()V");
+	vn_slot a, r;
+	a.a = vm->viflet;
+	if (m && vn_call(vm, m, &a, &r)) {
+		describe_exc(vm);
+		LEAVE(vm, VN_VM_EXCEPTION);
+	}
+	LEAVE(vm, VN_VM_OK);
+}
+
+int32_t vn_vm_viflet_length(const struct vn_vm *vm)
+{
+	if (!vm->viflet || vm->aborted)
+		return 0;
+	return VN_FIELD(vm->viflet, vm->off_viflet_length, int32_t);
+}
+
+size_t vn_vm_release_held(struct vn_vm *vm, void (*cb)(void *arg, void *pkt), void *arg)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < vm->npkts; i++) {
+		void **hp = &VN_FIELD(vm->pkts[i], vm->off_pkt_handle, void *);
+		if (*hp) {
+			if (cb)
+				cb(arg, *hp);
+			*hp = NULL;
+			n++;
+		}
+	}
+	vm->npkts = 0;
+	return n;
+}
+
+void vn_vm_get_stats(const struct vn_vm *vm, struct vn_vm_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	vn_heap_stats((struct vn_vm *)vm, st);
+	st->classes = vm->nclasses;
+}

@@ -1,0 +1,304 @@
+/* Internal structures of the VIFlet VM, shared by the loader, verifier,
+ * preparer, interpreter, heap and natives.
+ *
+ * Layout decisions made with a template JIT (issue 9) in mind:
+ *  - A value slot (vn_slot) is 8 bytes. long/double keep the JVM's two slot
+ *    indices but the value lives in the first one; ints are stored sign
+ *    extended so the whole slot is defined.
+ *  - One contiguous slot stack per VM. A frame's locals start at the caller's
+ *    arguments (lv = caller sp - nargs), its operand stack at lv + max_locals.
+ *    A compiled method can keep lv/sp in registers and spill them into its
+ *    struct vn_frame only around calls, allocation and throws.
+ *  - Objects: 16-byte header (class, mark/hash word, length for arrays) then
+ *    fields at fixed byte offsets (natural sizes) or array elements. Field and
+ *    vtable offsets are resolved into the prepared code (struct vn_insn). */
+#ifndef VM_INT_H
+#define VM_INT_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vn_vm.h"
+
+typedef union vn_slot {
+	int32_t i;
+	int64_t j;
+	float f;
+	double d;
+	struct vn_obj *a;
+	uint64_t raw;
+} vn_slot;
+
+struct vn_obj {
+	struct vn_class *cls;
+	uint32_t gcword;        /* bit 0: mark */
+	int32_t len;            /* array length; Packet: reference count */
+};
+#define VN_OBJ_HDR ((uint32_t)sizeof(struct vn_obj))
+#define VN_ADATA(o) ((uint8_t *)(o) + VN_OBJ_HDR)
+#define VN_FIELD(o, off, T) (*(T *)((uint8_t *)(o) + (off)))
+
+/* Constant pool tags (JVMS 4.4). */
+enum {
+	CP_UTF8 = 1, CP_INT = 3, CP_FLOAT = 4, CP_LONG = 5, CP_DOUBLE = 6,
+	CP_CLASS = 7, CP_STRING = 8, CP_FIELD = 9, CP_METHOD = 10, CP_IMETHOD = 11,
+	CP_NAT = 12, CP_MHANDLE = 15, CP_MTYPE = 16, CP_DYNAMIC = 17, CP_INDY = 18,
+	CP_MODULE = 19, CP_PACKAGE = 20,
+};
+
+struct vn_cp {
+	uint8_t tag;
+	uint16_t a, b;          /* indices: class name, ref class/nat, nat name/desc, ... */
+	union {
+		int32_t i;
+		int64_t j;
+		float f;
+		double d;
+		struct { const char *s; uint32_t len; } u; /* UTF8: NUL-terminated copy */
+	} v;
+	void *res;              /* resolution cache (class, field, method, String) */
+};
+
+enum { ACC_PUBLIC = 1, ACC_PRIVATE = 2, ACC_PROTECTED = 4, ACC_STATIC = 8,
+	ACC_FINAL = 0x10, ACC_SYNCHRONIZED = 0x20, ACC_SUPER = 0x20, ACC_VOLATILE = 0x40,
+	ACC_BRIDGE = 0x40, ACC_TRANSIENT = 0x80, ACC_VARARGS = 0x80, ACC_NATIVE = 0x100,
+	ACC_INTERFACE = 0x200, ACC_ABSTRACT = 0x400, ACC_STRICT = 0x800 };
+
+struct vn_field {
+	const char *name, *desc;
+	uint16_t access;
+	uint32_t off;           /* byte offset in the object, or in class statics */
+	struct vn_class *cls;
+	int32_t cv_index;       /* ConstantValue attribute cp index, or 0 */
+};
+
+struct vn_vm;
+typedef void (*vn_native_fn)(struct vn_vm *vm, vn_slot *args, vn_slot *ret);
+
+struct vn_exc_entry { uint16_t start, end, handler, type; };
+
+struct vn_method {
+	const char *name, *desc;
+	uint16_t access;
+	struct vn_class *cls;
+	uint16_t max_stack, max_locals;
+	uint16_t nargs;         /* argument slots including `this` */
+	char ret;               /* return descriptor char: V I J F D L(ref) Z B C S */
+	int32_t vindex;         /* vtable index, -1 if not virtual */
+	const uint8_t *code;  uint32_t code_len;
+	const struct vn_exc_entry *exc; uint16_t nexc;   /* decoded copy */
+	const uint8_t *smt;   uint32_t smt_len;          /* StackMapTable, or NULL */
+	const uint8_t *lnt;   uint32_t lnt_len;          /* LineNumberTable, or NULL */
+	vn_native_fn native;
+	struct vn_prep *prep;   /* prepared (quickened) code, NULL until first prepared */
+};
+
+/* Array element kinds (also the newarray atype mapping). */
+enum { EK_NONE = 0, EK_Z, EK_C, EK_F, EK_D, EK_B, EK_S, EK_I, EK_J, EK_REF };
+
+enum { CS_LOADED, CS_LINKED, CS_INITIALIZING, CS_INITIALIZED, CS_ERROR, CS_INITERR };
+
+struct vn_class {
+	char *name;                      /* binary name, a/b/C or [I */
+	struct vn_class *super;
+	struct vn_class **ifaces; uint16_t nifaces;
+	uint16_t access;
+	uint16_t major;
+	struct vn_cp *cp; uint16_t cp_count;
+	struct vn_field *fields; uint16_t nfields;
+	struct vn_method *methods; uint16_t nmethods;
+	const uint8_t *bsm; uint32_t bsm_len;   /* BootstrapMethods attribute */
+	const char *source;                     /* SourceFile or NULL */
+	struct vn_method **vtable; uint32_t vtable_len;
+	uint32_t inst_size;                     /* bytes including the header */
+	uint32_t *ref_offs; uint32_t nrefs;     /* reference fields of instances */
+	uint8_t *statics; uint32_t statics_size;
+	uint32_t *sref_offs; uint32_t nsrefs;   /* reference statics */
+	int state;
+	bool rom, prepared;
+	uint8_t ek;                             /* arrays: element kind */
+	uint8_t esize;                          /* arrays: element size */
+	struct vn_class *comp;                  /* arrays: component class (refs) */
+	struct vn_class *arr;                   /* the array class of this class, cached */
+	uint32_t depth;                         /* superclass chain length */
+	uint8_t *bytes; size_t nbytes;          /* owned copy of the class file */
+	char *strs;                             /* owned UTF8 copies */
+	struct vn_obj **lits; uint32_t nlits;   /* String literals made for ldc (GC roots) */
+	struct vn_class *next;                  /* hash chain */
+};
+
+/* ---- prepared code ---- */
+struct vn_insn {
+	uint16_t op;            /* VN_OP_* (JVM opcode or a quickened variant) */
+	uint16_t b;             /* second small operand */
+	int32_t a;              /* local index, branch target (insn index), offset, constant */
+	union {
+		int64_t j;
+		double d;
+		void *p;
+		struct vn_method *m;
+		struct vn_class *c;
+	} u;
+};
+
+struct vn_pexc { uint32_t start, end, handler; struct vn_class *type; /* NULL: any */ };
+
+struct vn_switch {     /* tableswitch (low..high) or lookupswitch (sorted keys) */
+	int32_t def, low, n;
+	int32_t *keys;          /* NULL for tableswitch */
+	int32_t *targets;
+};
+
+struct vn_concat {     /* an invokedynamic makeConcatWithConstants site */
+	uint16_t *recipe; uint32_t rlen;   /* UTF-16; \1: argument, \2: constant */
+	uint32_t nargs;         /* arguments (not slots) */
+	uint32_t nslots;
+	char *types;            /* one descriptor char per argument (L for refs) */
+	struct vn_obj **consts; uint32_t nconsts;  /* \2 constants as Strings (roots) */
+};
+
+struct vn_prep {
+	struct vn_insn *code; uint32_t n;
+	uint32_t *bc_off;       /* insn index -> bytecode offset */
+	struct vn_pexc *exc; uint32_t nexc;
+	void **owned; uint32_t nowned;   /* switch tables etc. to free */
+};
+
+struct vn_frame {
+	struct vn_method *m;
+	struct vn_insn *ip;     /* next instruction when this frame is not running */
+	vn_slot *lv;            /* locals */
+	vn_slot *sp;            /* operand stack top (first free slot) */
+	bool entry;             /* popping it returns to C */
+};
+
+struct vn_rom_entry { const char *name; const uint8_t *data; uint32_t len; };
+extern const struct vn_rom_entry vn_rom_classes[];
+extern const uint32_t vn_rom_nclasses;
+
+struct vn_cpath;
+
+#define VN_MAX_TMPROOTS 64
+#define VN_ERRLEN 512
+
+struct vn_vm {
+	struct vn_vm_limits lim;
+	struct vn_vm_host host;
+	/* classes */
+	struct vn_class **ctab; uint32_t ctab_size, nclasses;
+	struct vn_cpath *cpath;
+	char *first_class;
+	/* well-known classes and offsets */
+	struct vn_class *c_object, *c_string, *c_packet, *c_throwable, *c_viflet;
+	uint32_t off_str_value, off_thr_msg, off_pkt_handle, off_viflet_length;
+	/* execution */
+	vn_slot *stack, *stack_end;
+	struct vn_frame *frames; uint32_t nframes;
+	vn_slot *ntop;                          /* args of a native called from C (GC roots) */
+	struct vn_obj *exc;                     /* pending exception */
+	int64_t budget;                         /* remaining; <0 disabled when unlimited */
+	bool unlimited;
+	jmp_buf *abort_jb;                      /* innermost host entry */
+	bool aborted;
+	uint32_t c_depth;                       /* nested interpreter entries */
+	/* heap */
+	struct vn_heap *heap;
+	struct vn_obj *tmproots[VN_MAX_TMPROOTS]; uint32_t ntmp;
+	struct vn_obj *viflet;
+	/* packets held (handles), for release after abort */
+	struct vn_obj **pkts; uint32_t npkts, pkts_cap;
+	char err[VN_ERRLEN];
+	char *outbuf; size_t outlen, outcap;
+};
+
+/* ---- loader.c ---- */
+struct vn_class *vn_class_find(struct vn_vm *vm, const char *name);     /* loaded only */
+/* Load (parse, verify, link) by binary name; NULL with vm->err set. Throws nothing. */
+struct vn_class *vn_class_load(struct vn_vm *vm, const char *name);
+struct vn_class *vn_class_array_of(struct vn_vm *vm, struct vn_class *elem);
+struct vn_class *vn_class_prim_array(struct vn_vm *vm, int ek);
+int vn_class_init(struct vn_vm *vm, struct vn_class *c);   /* 0, or -1 with vm->exc */
+bool vn_class_sub(const struct vn_class *s, const struct vn_class *t);  /* s assignable to t */
+struct vn_method *vn_method_find(struct vn_class *c, const char *name, const char *desc);
+struct vn_method *vn_method_resolve(struct vn_class *c, const char *name, const char *desc);
+struct vn_field *vn_field_resolve(struct vn_class *c, const char *name, const char *desc);
+void vn_classes_free(struct vn_vm *vm);
+int vn_cpath_add(struct vn_vm *vm, const char *path);
+int vn_cpath_add_bytes(struct vn_vm *vm, const uint8_t *d, size_t n);
+void vn_cpath_free(struct vn_vm *vm);
+uint8_t *vn_jar_read(const uint8_t *jar, size_t jlen, const char *name, size_t *outlen);
+int vn_jar_list(const uint8_t *jar, size_t jlen, void (*cb)(void *arg, const char *name), void *arg);
+
+/* ---- classfile.c ---- */
+struct vn_class *vn_classfile_parse(const uint8_t *data, size_t len, char *err, size_t errlen);
+void vn_classfile_free(struct vn_class *c);
+int vn_desc_slots(const char *desc, char *ret);   /* argument slots of a method descriptor */
+
+/* ---- verify.c ---- */
+int vn_verify_class(struct vn_vm *vm, struct vn_class *c);
+/* Length of the instruction at pc (0 if malformed or unknown opcode). */
+uint32_t vn_insn_len(const uint8_t *code, uint32_t len, uint32_t pc);
+extern const char *const vn_opname[256];
+/* "Class.method(desc) @pc opname" into buf, for messages. */
+void vn_where(char *buf, size_t n, const struct vn_method *m, uint32_t pc);
+
+/* Quickened opcodes (values 203.. ; the JVM's own opcodes keep their numbers). */
+enum {
+	Q_ICONST = 203, Q_LCONST, Q_ACONST,
+	Q_GETF_B, Q_GETF_C, Q_GETF_S, Q_GETF_I, Q_GETF_J, Q_GETF_A,
+	Q_PUTF_B, Q_PUTF_Z, Q_PUTF_S, Q_PUTF_I, Q_PUTF_J, Q_PUTF_A,
+	Q_GETS_B, Q_GETS_C, Q_GETS_S, Q_GETS_I, Q_GETS_J, Q_GETS_A,
+	Q_PUTS_B, Q_PUTS_Z, Q_PUTS_S, Q_PUTS_I, Q_PUTS_J, Q_PUTS_A,
+	Q_INVOKESTATIC, Q_INVOKESPECIAL, Q_INVOKEVIRTUAL, Q_INVOKEFINAL, Q_INVOKEIFACE,
+	Q_NEW, Q_NEWARRAY, Q_ANEWARRAY, Q_MULTIANEWARRAY, Q_CHECKCAST, Q_INSTANCEOF,
+	Q_CONCAT, Q_ILOAD_ILOAD, Q_NOP2,
+	Q_LAST
+};
+struct vn_icache { struct vn_method *im; struct vn_class *last; struct vn_method *target; };
+
+/* ---- prep.c ---- */
+int vn_prepare(struct vn_vm *vm, struct vn_method *m);
+void vn_prep_free(struct vn_prep *p);
+
+/* ---- interp.c ---- */
+/* Call m with args (nargs slots); result in *ret. 0, or -1 with vm->exc set. */
+int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret);
+
+/* ---- heap.c ---- */
+int vn_heap_new(struct vn_vm *vm);
+void vn_heap_free(struct vn_vm *vm);
+struct vn_obj *vn_alloc(struct vn_vm *vm, struct vn_class *c, uint32_t size);
+struct vn_obj *vn_new_object(struct vn_vm *vm, struct vn_class *c);
+struct vn_obj *vn_new_array(struct vn_vm *vm, struct vn_class *ac, int32_t len);  /* len >= 0 */
+void vn_gc(struct vn_vm *vm);
+void vn_heap_stats(struct vn_vm *vm, struct vn_vm_stats *st);
+static inline void vn_root_push(struct vn_vm *vm, struct vn_obj *o) { vm->tmproots[vm->ntmp++] = o; }
+static inline void vn_root_pop(struct vn_vm *vm, uint32_t n) { vm->ntmp -= n; }
+
+/* ---- natives.c ---- */
+vn_native_fn vn_native_lookup(const char *cls, const char *name, const char *desc);
+struct vn_obj *vn_str_new(struct vn_vm *vm, const char *utf8, size_t len);
+struct vn_obj *vn_str_new16(struct vn_vm *vm, const uint16_t *s, size_t len);
+struct vn_obj *vn_str_from_mutf8(struct vn_vm *vm, const char *s, size_t len);
+size_t vn_str_utf8(struct vn_vm *vm, struct vn_obj *s, char *buf, size_t cap);
+/* Make a VM exception of class cname with message msg (may be NULL) pending. */
+void vn_throw(struct vn_vm *vm, const char *cname, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+struct vn_obj *vn_concat(struct vn_vm *vm, struct vn_concat *c, vn_slot *args);
+void vn_out(struct vn_vm *vm, const char *s, size_t n);
+void vn_pkt_store(struct vn_vm *vm, struct vn_obj *old, struct vn_obj *nw);
+void vn_pkt_forget(struct vn_vm *vm, struct vn_obj *p);
+int vn_natives_init(struct vn_vm *vm);
+
+/* ---- fmt.c ---- */
+int vn_fmt_double(double d, char *buf);   /* Java Double.toString; returns length */
+int vn_fmt_float(float f, char *buf);     /* Java Float.toString */
+
+/* ---- vm.c ---- */
+_Noreturn void vn_abort(struct vn_vm *vm, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void vn_seterr(struct vn_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
