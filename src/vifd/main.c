@@ -20,6 +20,8 @@
 #include "vifd.h"
 #include "vn_param.h"
 
+#define VD_BURST_NS 5000000ull
+
 #include "vn_classify.h"
 #include "vn_treefile.h"
 #if defined(VN_HAVE_NNFS)
@@ -169,6 +171,10 @@ static int build_trees(struct vd_config *cfg)
 			vd_err("%s: cannot create the tree", ifc->name);
 			return -1;
 		}
+		/* Credit for lateness of the loop thread (a loaded host, a long
+		 * batch) is kept for 5 ms instead of the core's 1 ms: a live cap then
+		 * holds its rate while the thread is delayed up to that long. */
+		vn_tree_set_burst(ifc->tree, VD_BURST_NS);
 		if (ifc->rate) {
 			uint64_t bps;
 			if (vn_bw_parse(ifc->rate, &bps) ||
