@@ -33,6 +33,7 @@
 struct vifrow {
 	struct vn_vif *vif;
 	char path[256];
+	uint64_t delay_ns, delayed;  /* queueing delay of departed packets, summed */
 	uint64_t *bins;          /* wire bytes per interval, both directions */
 	size_t nbins;
 };
@@ -96,6 +97,8 @@ static void account(struct sim *s, const struct vn_pkt *p, vn_time_t now)
 	struct vn_vif *const *path = vn_vif_path(v);
 	for (unsigned i = 0; i <= vn_vif_depth(v); i++) {
 		struct vifrow *r = &s->rows[(uintptr_t)vn_vif_user(path[i])];
+		r->delay_ns += now - p->arrival;
+		r->delayed++;
 		if (bin >= r->nbins) {
 			size_t n = r->nbins ? r->nbins : 16;
 			while (n <= bin)
@@ -248,17 +251,19 @@ static int write_plot(const struct sim *s, const char *csv, const char *svg, cha
 
 static void print_summary(const struct sim *s, vn_time_t span)
 {
-	printf("%-24s %-6s %12s %10s %10s %8s %12s\n", "VIF", "type", "bandwidth", "out_pkts", "in_pkts",
-	       "drops", "avg_kbit/s");
+	printf("%-24s %-6s %12s %10s %10s %8s %12s %10s\n", "VIF", "type", "bandwidth", "out_pkts", "in_pkts",
+	       "drops", "avg_kbit/s", "delay_ms");
 	for (size_t i = 0; i < s->nrows; i++) {
 		struct vn_vif_stats st;
 		char bw[32];
 		vn_vif_stats(s->rows[i].vif, &st);
 		vn_bw_format(vn_vif_bandwidth(s->rows[i].vif), bw, sizeof(bw));
 		double kbps = span ? (double)(st.out_bytes + st.in_bytes) * 8 / ((double)span / 1e9) / 1000 : 0;
-		printf("%-24s %-6s %12s %10llu %10llu %8llu %12.1f\n", s->rows[i].path,
-		       vn_type_name(vn_vif_type(s->rows[i].vif)), bw, (unsigned long long)st.out_packets,
-		       (unsigned long long)st.in_packets, (unsigned long long)st.drops, kbps);
+		const struct vifrow *r = &s->rows[i];
+		printf("%-24s %-6s %12s %10llu %10llu %8llu %12.1f %10.3f\n", r->path,
+		       vn_type_name(vn_vif_type(r->vif)), bw, (unsigned long long)st.out_packets,
+		       (unsigned long long)st.in_packets, (unsigned long long)st.drops, kbps,
+		       r->delayed ? (double)r->delay_ns / (double)r->delayed / 1e6 : 0.0);
 	}
 	printf("packets: %llu in, %llu out, %llu dropped, %llu without network header (root)\n",
 	       (unsigned long long)s->in_pkts, (unsigned long long)s->out_pkts,

@@ -1,6 +1,7 @@
 /* Hooks for tree-file lines handled by optional modules: `filter` lines load
- * a classic BPF filter (vn_bpf.h); `viflet` lines load a VIFlet (vn_viflet.h)
- * at a time of the replay and may unload it later. */
+ * a classic BPF filter (vn_bpf.h); `viflet PATH FILE [start=S] [stop=S]
+ * [KEY=VALUE]...` lines load a VIFlet (vn_viflet.h) at a time of the replay,
+ * may unload it later, and give it the KEY=VALUE pairs as its conf. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@ struct action {
 	uint8_t *bytes;
 	size_t len;
 	vn_time_t start, stop;            /* ns after t0; stop 0: never */
+	char conf[16][2][64];             /* key=value words of the line: the VIFlet's conf */
+	int nconf;
 	struct vn_timer load_timer, unload_timer;
 };
 
@@ -57,9 +60,19 @@ static void env_log(void *ctx, const char *s, size_t n)
 		n && s[n - 1] == '\n' ? "" : "\n");
 }
 
+static const char *env_conf(void *ctx, const char *key)
+{
+	struct action *a = ctx;
+	for (int i = 0; i < a->nconf; i++)
+		if (strcmp(a->conf[i][0], key) == 0)
+			return a->conf[i][1];
+	return NULL;
+}
+
 static int do_load(struct action *a, bool quiet, char *err, size_t errlen)
 {
-	struct vn_viflet_env env = { .ctx = a, .now = env_now, .log = quiet ? NULL : env_log };
+	struct vn_viflet_env env = { .ctx = a, .now = env_now, .log = quiet ? NULL : env_log,
+				     .conf = env_conf };
 	return vn_viflet_load(a->vif, a->bytes, a->len, &env, err, errlen);
 }
 
@@ -105,9 +118,16 @@ static int load_viflet(void *ctx, struct vn_vif *v, const char *arg, char *err, 
 			a->start = (vn_time_t)ns;
 		else if (strncmp(tok, "stop=", 5) == 0 && (ns = secs_ns(tok + 5)) > 0)
 			a->stop = (vn_time_t)ns;
-		else {
+		else if (strncmp(tok, "start=", 6) && strncmp(tok, "stop=", 5) && strchr(tok, '=') &&
+			 tok[0] != '=' && a->nconf < 16 && strchr(tok, '=') - tok < 64 &&
+			 strlen(strchr(tok, '=') + 1) < 64) {
+			char *eq = strchr(tok, '=');
+			snprintf(a->conf[a->nconf][0], 64, "%.*s", (int)(eq - tok), tok);
+			snprintf(a->conf[a->nconf][1], 64, "%s", eq + 1);
+			a->nconf++;
+		} else {
 			free(a);
-			return snprintf(err, errlen, "expected FILE [start=SECONDS] [stop=SECONDS], got '%s'", tok), -EINVAL;
+			return snprintf(err, errlen, "expected FILE [start=SECONDS] [stop=SECONDS] [KEY=VALUE]..., got '%s'", tok), -EINVAL;
 		}
 	}
 	if (a->stop && a->stop <= a->start) {
