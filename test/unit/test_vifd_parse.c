@@ -42,7 +42,8 @@ static size_t ip6(uint8_t *b, uint8_t nh, const uint8_t *ext, size_t extlen, uin
 	b[7] = 64;
 	b[8] = 0x20; b[9] = 0x01; b[23] = 1;    /* 2001::1 */
 	b[24] = 0x20; b[25] = 0x01; b[39] = 2;  /* 2001::2 */
-	memcpy(b + 40, ext, extlen);
+	if (extlen)
+		memcpy(b + 40, ext, extlen);
 	uint8_t *l4 = b + 40 + extlen;
 	(void)l4proto;
 	l4[0] = 0x13; l4[1] = 0x88;   /* 5000 */
