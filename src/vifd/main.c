@@ -33,14 +33,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vifd [--mount DIR] [--control PATH] [--foreground] [--log-level LEVEL] [--syslog]\n"
 		"            --iface NAME [--tap] [--netns NS] [--addr CIDR]... [--rate RATE] [--tree FILE] ...\n"
-		"            [--link NAME1:NAME2] ... [--bypass] [--no-uring]\n"
+		"            [--link NAME1:NAME2] ... [--bypass] [--no-uring] [--rt-prio N]\n"
 		"  LEVEL: error warn info debug. Defaults: control $VIFNET_CONTROL or /run/vifnet/control.sock,\n"
 		"  mount $VIFNET_MOUNT or /run/vifnet/nn. --bypass forwards between linked devices without\n"
-		"  a tree (benchmark baseline); --no-uring uses plain read/write.\n");
+		"  a tree (benchmark baseline); --no-uring uses plain read/write; --rt-prio N: SCHED_FIFO\n"
+		"  priority of the data-path thread (default 5, 0 = normal scheduling).\n");
 }
 
 enum { O_MOUNT = 256, O_CONTROL, O_FG, O_LOG, O_SYSLOG, O_IFACE, O_TAP, O_NETNS, O_ADDR,
-       O_RATE, O_TREE, O_LINK, O_BYPASS, O_NOURING, O_HELP };
+       O_RATE, O_TREE, O_LINK, O_BYPASS, O_NOURING, O_RTPRIO, O_HELP };
 
 static const struct option opts[] = {
 	{"mount", required_argument, NULL, O_MOUNT}, {"control", required_argument, NULL, O_CONTROL},
@@ -50,7 +51,7 @@ static const struct option opts[] = {
 	{"addr", required_argument, NULL, O_ADDR}, {"rate", required_argument, NULL, O_RATE},
 	{"tree", required_argument, NULL, O_TREE}, {"link", required_argument, NULL, O_LINK},
 	{"bypass", no_argument, NULL, O_BYPASS}, {"no-uring", no_argument, NULL, O_NOURING},
-	{"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
+	{"rt-prio", required_argument, NULL, O_RTPRIO}, {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
 };
 
 /* Parse argv into cfg. 0, or 2 (usage error, message printed). */
@@ -69,6 +70,15 @@ static int parse_args(int argc, char **argv, struct vd_config *cfg, int *level)
 		case O_BYPASS: cfg->bypass = true; break;
 		case O_NOURING: cfg->no_uring = true; break;
 		case O_HELP: usage(stdout); exit(0);
+		case O_RTPRIO: {
+			uint64_t v;
+			if (vn_uint_parse(optarg, 0, 99, &v)) {
+				fprintf(stderr, "vifd: bad --rt-prio %s (0-99)\n", optarg);
+				return 2;
+			}
+			cfg->rt_prio = (int)v;
+			break;
+		}
 		case O_LOG:
 			*level = vd_log_level_parse(optarg);
 			if (*level < 0) {
@@ -262,6 +272,7 @@ int main(int argc, char **argv)
 {
 	static struct vd_config cfg;
 	int level = VD_INFO;
+	cfg.rt_prio = 5;
 	int rc = parse_args(argc, argv, &cfg, &level);
 	if (rc)
 		return rc;

@@ -31,9 +31,11 @@ st=0; out=$("$VIFD" --control "$CTL" --iface "$IFA") || st=$?
 dpid=$(printf '%s\n' "$out" | sed -n 's/^vifd ready pid \([0-9]*\).*/\1/p')
 [ -n "$dpid" ] && kill -0 "$dpid" || fail "daemon mode readiness line: $out"
 ip link show "$IFA" >/dev/null || fail "daemon mode: no device"
+# The daemon's parent is gone, so nobody here reaps it: a zombie has stopped.
+alive() { local s; s=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }
 kill -INT "$dpid"
-for _ in $(seq 20); do kill -0 "$dpid" 2>/dev/null || break; sleep 0.05; done
-kill -0 "$dpid" 2>/dev/null && fail "SIGINT did not stop the daemon within 1 s"
+for _ in $(seq 20); do alive "$dpid" || break; sleep 0.05; done
+alive "$dpid" && fail "SIGINT did not stop the daemon within 1 s"
 ip link show "$IFA" >/dev/null 2>&1 && fail "device left after SIGINT"
 [ -e "$CTL" ] && fail "control socket left after SIGINT"
 note "daemon mode: ready line, SIGINT stops it, device and socket gone"
