@@ -23,6 +23,7 @@
 
 #include "log.h"
 #include "parse.h"
+#include "sockdiag.h"
 #include "vifd.h"
 #include "vn_sched.h"
 
@@ -84,6 +85,8 @@ static void classify(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t no
 		}
 		else if (ifc->cls)
 			v = vn_classify(ifc->cls, p->data, p->len, p->len);
+		if (!pid && l->diag)     /* no socket known: ask who owns it, off the path */
+			vd_sockdiag_miss(l->diag, i, &f, now);
 		if (v)
 			ifc->classified++;
 	} else {
@@ -542,6 +545,8 @@ void vd_loop_free(struct vn_loop *l)
 {
 	if (!l)
 		return;
+	if (l->diag)
+		vd_sockdiag_free(l->diag);
 	if (l->ctl)
 		vd_ctl_free(l->ctl);
 	if (l->ur)

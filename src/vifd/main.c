@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sockdiag.h"
 #include "vifd.h"
 #include "vn_param.h"
 
@@ -313,6 +314,7 @@ int main(int argc, char **argv)
 	l->ctl = vd_ctl_new(l, cfg.control);
 	if (!l->ctl)
 		goto fail;
+	l->diag = vd_sockdiag_new(l);    /* NULL: no off-path attribution, not fatal */
 	if (vd_loop_start(l)) {
 		vd_err("cannot start the loop thread");
 		goto fail;
