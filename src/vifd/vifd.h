@@ -53,6 +53,7 @@ struct vd_config {
 	bool use_syslog;
 	bool bypass;                 /* forward device to peer without a tree */
 	bool no_uring;
+	int rt_prio;                 /* SCHED_FIFO priority of the loop thread, 0: off */
 	int nifaces;
 	struct vd_iface ifaces[VD_MAX_IFACES];
 	int nlinks;
