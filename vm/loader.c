@@ -551,7 +551,8 @@ struct vn_class *vn_class_load(struct vn_vm *vm, const char *name)
 		}
 	}
 	c->state = CS_LINKED;
-	if (!c->rom && vn_verify_class(vm, c)) {
+	/* the ROM library is trusted; VIFNET_VM_VERIFY_ROM=1 verifies it too (self-test) */
+	if ((!c->rom || getenv("VIFNET_VM_VERIFY_ROM")) && vn_verify_class(vm, c)) {
 		c->state = CS_ERROR;
 		return NULL;
 	}
