@@ -171,9 +171,9 @@ static int prep_concat(struct pctx *x, struct vn_insn *in, uint16_t idx)
 	struct vn_cp *nat = &c->cp[c->cp[idx].b];
 	const char *name = c->cp[nat->a].v.u.s, *desc = c->cp[nat->b].v.u.s;
 	/* find bootstrap method #bi */
-	const uint8_t *p = c->bsm, *end = c->bsm + c->bsm_len;
-	if (!p || end - p < 2)
+	if (!c->bsm || c->bsm_len < 2)
 		return reject(x, "invokedynamic without BootstrapMethods");
+	const uint8_t *p = c->bsm, *end = c->bsm + c->bsm_len;
 	uint16_t n = rd2(p);
 	p += 2;
 	const uint8_t *ent = NULL;
