@@ -26,6 +26,7 @@ enum nn_kind {
 	NN_SOCKS,        /* PID/sockets/ */
 	NN_FD,           /* PID/sockets/FD/ */
 	NN_FDLINK,       /* PID/sockets/FD/IF */
+	NN_PENDING,      /* a link under a temporary name (ln -sf), tree = its slot */
 	NN_NKINDS
 };
 

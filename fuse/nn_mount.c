@@ -94,6 +94,13 @@ struct vn_nnfs *nn_start(const struct nn_backend *be, const char *mountpoint, ch
 	fs->attr_timeout = 0.0;
 	fs->entry_timeout = 0.0;
 
+	if ((r = nn_cache_ifs(fs)) < 0) {
+		fail(err, errlen, "nnfs: the loop does not answer: %s", strerror(-r));
+		free(fs->mnt);
+		free(fs);
+		return NULL;
+	}
+
 	/* allow_other: every user sees the tree; no default_permissions: the
 	 * rules are nnfs's own (vn_nnfs.h). */
 	char *argv[] = {"nnfs", "-o", "allow_other,fsname=nnfs,subtype=nnfs", NULL};
@@ -159,6 +166,8 @@ void vn_nnfs_stop(struct vn_nnfs *fs)
 		pthread_join(fs->thread, NULL);
 	}
 	fuse_session_destroy(fs->se);
+	for (unsigned i = 0; i < NN_PENDING_MAX; i++)
+		free(fs->pend[i].target);
 	free(fs->mnt);
 	free(fs);
 }

@@ -50,6 +50,7 @@ struct nn_fh {
 	struct nn_node node;
 	char *text;
 	size_t len;
+	bool fresh;        /* text just taken by open: the first read needs no refresh */
 };
 
 /* Everything one request carries to the tree's thread and back. */
@@ -63,6 +64,7 @@ struct nn_op {
 	int want;                     /* access mask, open flags */
 	unsigned mode;
 	int to_set;
+	bool replace;                 /* symlink: a rename over the existing link */
 	struct stat in;               /* setattr values */
 	struct nn_fh *fh;
 	struct nn_dir *dir;
@@ -403,12 +405,35 @@ static void do_setattr(void *arg)
 			op->err = -ENOENT;
 			return;
 		}
-		/* A value file's mode and owner are its directory's. Truncation and
-		 * times are accepted as no-ops for whoever may write it, so that
-		 * `> file` and `touch` behave. */
-		if (op->to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
-			op->err = -EPERM;
-		else if (!nn_rows[op->node.row].write)
+		/* A value file's owner and mode are its VIF's (nn_file_mode). So
+		 * chown of the file is chown of its VIF, by the same rules, and
+		 * chmod of the file is accepted only when it asks for the mode the
+		 * file already has (what `chmod -R` does after the directory) -
+		 * anything else is EPERM rather than silently ignored. Truncation
+		 * and times are no-ops for whoever may write the file (`> file`,
+		 * `touch`). */
+		const struct nn_row *row = &nn_rows[op->node.row];
+		int ids = op->to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID);
+		if (op->to_set & FUSE_SET_ATTR_MODE) {
+			unsigned want = nn_file_mode(row->mode, op->in.st_mode & 0777);
+			if (!row->write)
+				want &= ~0222u;
+			if (op->cred.uid != 0 && op->cred.uid != uid)
+				op->err = -EPERM;
+			else if (want != mode || (op->in.st_mode & 07111))
+				op->err = -EPERM;
+			if (op->err)
+				return;
+		}
+		if (op->to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
+			struct nn_op vop = *op;
+			vop.to_set = op->to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID);
+			if ((op->err = setattr_vif(&vop, vif_of(op->fs, &op->node))))
+				return;
+		}
+		if (!(op->to_set & ~ids))
+			op->err = 0;
+		else if (!row->write)
 			op->err = -EACCES;
 		else
 			op->err = nn_perm_mode(&op->cred, uid, gid, mode, W_OK);
@@ -564,7 +589,7 @@ static void do_symlink(void *arg)
 	}
 	struct vn_vif *cur_own = sock ? be->sock_vif(be->ctx, (pid_t)op->node.pid, (int)op->node.fd, (size_t)t)
 				      : be->proc_vif(be->ctx, (pid_t)op->node.pid, (size_t)t);
-	if (cur_own) {
+	if (cur_own && !op->replace) {
 		op->err = -EEXIST;
 		return;
 	}
@@ -680,8 +705,10 @@ static void do_open(void *arg)
 	}
 	op->fh->node = op->node;
 	op->err = 0;
-	if (want & R_OK)
+	if (want & R_OK) {
 		op->err = row_text(row, vif_of(op->fs, &op->node), &op->fh->text, &op->fh->len);
+		op->fh->fresh = true;
+	}
 }
 
 static void do_refresh(void *arg)
@@ -927,12 +954,186 @@ static void nn_init(void *userdata, struct fuse_conn_info *conn)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
 }
 
+static void do_cache_ifs(void *arg)
+{
+	struct vn_nnfs *fs = arg;
+	size_t n = fs->be.ntrees(fs->be.ctx);
+	fs->nifs = 0;
+	for (size_t i = 0; i < n && i < NN_TREES_MAX; i++) {
+		struct vn_tree *t = fs->be.tree(fs->be.ctx, i);
+		snprintf(fs->ifs[i].name, sizeof fs->ifs[i].name, "%s", vn_tree_ifname(t));
+		fs->ifs[i].root = vn_vif_id(vn_tree_root(t));
+		fs->nifs++;
+	}
+}
+
+int nn_cache_ifs(struct vn_nnfs *fs)
+{
+	return fs->be.call(fs->be.ctx, do_cache_ifs, fs);
+}
+
+/* Nodes that never change (/, network/) and the names in them (network,
+ * the interfaces): answered on the FUSE thread. The attributes of an
+ * interface's root given here are placeholders with timeout 0: any stat of
+ * it asks the tree. Returns false when the tree must be asked. */
+static bool static_node(struct nn_op *op, const char *name)
+{
+	struct vn_nnfs *fs = op->fs;
+	struct nn_node n = op->node;
+
+	if (name) {
+		if (op->node.kind == NN_ROOT && strcmp(name, "network") == 0) {
+			n = (struct nn_node){.kind = NN_NETWORK};
+		} else if (op->node.kind == NN_NETWORK) {
+			size_t i = 0;
+			while (i < fs->nifs && strcmp(fs->ifs[i].name, name) != 0)
+				i++;
+			if (i == fs->nifs)
+				return false;
+			n = (struct nn_node){.kind = NN_VIF, .tree = (unsigned)i, .vif = fs->ifs[i].root};
+			op->out = n;
+			memset(&op->st, 0, sizeof op->st);
+			stat_dir(fs, &op->st, 0755, 0, 0, 2);
+			op->st.st_ino = nn_ino_make(&n);
+			return true;
+		} else {
+			return false;
+		}
+		op->out = n;
+	} else if (n.kind != NN_ROOT && n.kind != NN_NETWORK) {
+		return false;
+	}
+	memset(&op->st, 0, sizeof op->st);
+	if (n.kind == NN_ROOT)
+		stat_dir(fs, &op->st, 0555, 0, 0, 3);
+	else
+		stat_dir(fs, &op->st, 0555, 0, 0, 2 + fs->nifs);
+	op->st.st_ino = nn_ino_make(&n);
+	return true;
+}
+
+/* ------------------------------------------ temporary links (ln -sf) */
+
+static bool is_ifname(const struct vn_nnfs *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->nifs; i++)
+		if (strcmp(fs->ifs[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool pend_dir(const struct nn_node *p)
+{
+	return p->kind == NN_PID || p->kind == NN_FD;
+}
+
+static void pend_free(struct nn_pending *pe)
+{
+	free(pe->target);
+	memset(pe, 0, sizeof *pe);
+}
+
+static struct nn_pending *pend_find(struct vn_nnfs *fs, const struct nn_node *p, const char *name)
+{
+	time_t now = time(NULL);
+	struct nn_pending *hit = NULL;
+	for (unsigned i = 0; i < NN_PENDING_MAX; i++) {
+		struct nn_pending *pe = &fs->pend[i];
+		if (!pe->used)
+			continue;
+		if (now - pe->made > NN_PENDING_TTL) {
+			pend_free(pe);
+			continue;
+		}
+		if (pe->pid == p->pid && pe->sock == (p->kind == NN_FD) && pe->fd == p->fd &&
+		    strcmp(pe->name, name) == 0)
+			hit = pe;
+	}
+	return hit;
+}
+
+static struct nn_node pend_node(const struct vn_nnfs *fs, const struct nn_pending *pe)
+{
+	return (struct nn_node){.kind = NN_PENDING, .tree = (unsigned)(pe - fs->pend),
+				.pid = pe->pid, .fd = pe->fd};
+}
+
+static void pend_stat(struct vn_nnfs *fs, const struct nn_pending *pe, struct stat *st)
+{
+	struct nn_node n = pend_node(fs, pe);
+	memset(st, 0, sizeof *st);
+	stat_dir(fs, st, 0, pe->uid, pe->gid, 1);
+	st->st_mode = S_IFLNK | 0777;
+	st->st_size = (off_t)strlen(pe->target);
+	st->st_ino = nn_ino_make(&n);
+}
+
+static struct nn_pending *pend_of(struct vn_nnfs *fs, const struct nn_node *n)
+{
+	if (n->kind != NN_PENDING || n->tree >= NN_PENDING_MAX)
+		return NULL;
+	struct nn_pending *pe = &fs->pend[n->tree];
+	return pe->used && pe->pid == n->pid && pe->fd == n->fd ? pe : NULL;
+}
+
+static void reply_pending(fuse_req_t req, struct nn_op *op, struct nn_pending *pe)
+{
+	op->out = pend_node(op->fs, pe);
+	pend_stat(op->fs, pe, &op->st);
+	reply_entry(req, op);
+}
+
+/* ln -s TARGET PID/tmpname: kept aside until renamed onto PID/IF */
+static void make_pending(fuse_req_t req, struct nn_op *op, const char *link, const char *name)
+{
+	struct vn_nnfs *fs = op->fs;
+	struct nn_pending *slot = NULL;
+
+	if (strlen(name) >= sizeof slot->name) {
+		fuse_reply_err(req, ENAMETOOLONG);
+		return;
+	}
+	if (pend_find(fs, &op->node, name)) {
+		fuse_reply_err(req, EEXIST);
+		return;
+	}
+	if (run(req, op, do_getattr)) {        /* the process and its uid */
+		fuse_reply_err(req, -op->err);
+		return;
+	}
+	if (op->cred.uid != 0 && op->cred.uid != op->st.st_uid) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	for (unsigned i = 0; i < NN_PENDING_MAX && !slot; i++)
+		if (!fs->pend[i].used)
+			slot = &fs->pend[i];
+	if (!slot || !(slot->target = strdup(link))) {
+		fuse_reply_err(req, slot ? ENOMEM : ENOSPC);
+		return;
+	}
+	slot->used = true;
+	slot->pid = op->node.pid;
+	slot->fd = op->node.fd;
+	slot->sock = op->node.kind == NN_FD;
+	snprintf(slot->name, sizeof slot->name, "%s", name);
+	slot->uid = op->cred.uid;
+	slot->gid = op->cred.gid;
+	slot->made = time(NULL);
+	reply_pending(req, op, slot);
+}
+
 static void nn_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct nn_op op;
+	struct nn_pending *pe;
 	op_init(&op, req, parent);
 	op.name = name;
-	if (run(req, &op, do_lookup))
+	if (pend_dir(&op.node) && (pe = pend_find(op.fs, &op.node, name)))
+		reply_pending(req, &op, pe);
+	else if (static_node(&op, name))
+		reply_entry(req, &op);
+	else if (run(req, &op, do_lookup))
 		fuse_reply_err(req, -op.err);
 	else
 		reply_entry(req, &op);
@@ -947,9 +1148,19 @@ static void nn_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 static void nn_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct nn_op op;
+	struct nn_pending *pe;
 	(void)fi;
 	op_init(&op, req, ino);
-	if (run(req, &op, do_getattr))
+	if (op.node.kind == NN_PENDING) {
+		if ((pe = pend_of(op.fs, &op.node))) {
+			pend_stat(op.fs, pe, &op.st);
+			fuse_reply_attr(req, &op.st, op.fs->attr_timeout);
+		} else {
+			fuse_reply_err(req, ENOENT);
+		}
+	} else if (static_node(&op, NULL))
+		fuse_reply_attr(req, &op.st, op.fs->attr_timeout);
+	else if (run(req, &op, do_getattr))
 		fuse_reply_err(req, -op.err);
 	else
 		fuse_reply_attr(req, &op.st, op.fs->attr_timeout);
@@ -980,7 +1191,15 @@ static void nn_access(fuse_req_t req, fuse_ino_t ino, int mask)
 static void nn_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct nn_op op;
+	struct nn_pending *pe;
 	op_init(&op, req, ino);
+	if (op.node.kind == NN_PENDING) {
+		if ((pe = pend_of(op.fs, &op.node)))
+			fuse_reply_readlink(req, pe->target);
+		else
+			fuse_reply_err(req, ENOENT);
+		return;
+	}
 	if (run(req, &op, do_readlink))
 		fuse_reply_err(req, -op.err);
 	else
@@ -1014,7 +1233,9 @@ static void nn_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, cons
 	op_init(&op, req, parent);
 	op.name = name;
 	op.text = link;
-	if (run(req, &op, do_symlink))
+	if (pend_dir(&op.node) && !is_ifname(op.fs, name) && strcmp(name, "sockets") != 0)
+		make_pending(req, &op, link, name);
+	else if (run(req, &op, do_symlink))
 		fuse_reply_err(req, -op.err);
 	else
 		reply_entry(req, &op);
@@ -1023,8 +1244,18 @@ static void nn_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, cons
 static void nn_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct nn_op op;
+	struct nn_pending *pe;
 	op_init(&op, req, parent);
 	op.name = name;
+	if (pend_dir(&op.node) && (pe = pend_find(op.fs, &op.node, name))) {
+		if (op.cred.uid != 0 && op.cred.uid != pe->uid) {
+			fuse_reply_err(req, EPERM);
+			return;
+		}
+		pend_free(pe);
+		fuse_reply_err(req, 0);
+		return;
+	}
 	fuse_reply_err(req, -run(req, &op, do_unlink));
 }
 
@@ -1048,11 +1279,26 @@ static void nn_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const 
 	fuse_reply_err(req, EPERM);
 }
 
+/* Renaming a temporary link onto PID/IF or PID/sockets/FD/IF attaches, with
+ * the rules of ln -s (rule 3) but over an existing link: `ln -sf` re-attaches.
+ * VIFs are not renamed. */
 static void nn_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
 		      const char *newname, unsigned int flags)
 {
-	(void)parent; (void)name; (void)newparent; (void)newname; (void)flags;
-	fuse_reply_err(req, EPERM);
+	struct nn_op op;
+	struct nn_pending *pe;
+	op_init(&op, req, parent);
+	if (parent != newparent || flags != 0 || !pend_dir(&op.node) ||
+	    !(pe = pend_find(op.fs, &op.node, name)) || !is_ifname(op.fs, newname)) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	op.name = newname;
+	op.text = pe->target;
+	op.replace = true;
+	if (run(req, &op, do_symlink) == 0)
+		pend_free(pe);
+	fuse_reply_err(req, -op.err);
 }
 
 static void nn_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -1090,10 +1336,11 @@ static void nn_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_err(req, EBADF);
 		return;
 	}
-	if (off == 0 && run(req, &op, do_refresh)) {
+	if (off == 0 && !fh->fresh && run(req, &op, do_refresh)) {
 		fuse_reply_err(req, -op.err);
 		return;
 	}
+	fh->fresh = false;
 	if (off < 0 || (size_t)off >= fh->len)
 		fuse_reply_buf(req, NULL, 0);
 	else

@@ -8,6 +8,11 @@
 #include <time.h>
 
 #include "nn_backend.h"
+#include "nn_ino.h"
+#include "vn_param.h"
+
+#define NN_PENDING_MAX 32
+#define NN_PENDING_TTL 30            /* seconds a temporary link may live */
 
 struct fuse_session;
 struct fuse_args;
@@ -21,7 +26,32 @@ struct vn_nnfs {
 	pthread_t thread;
 	dev_t dev;                   /* of the mount: its /sys/fs/fuse connection */
 	struct vn_loop *loop;        /* when started by vn_nnfs_start */
+	/* The interfaces, fixed for the daemon's life: lookups of "network" and
+	 * of an interface's root are answered from here, without a call into
+	 * the loop (their attributes come with timeout 0, so any stat still asks). */
+	size_t nifs;
+	struct nn_if {
+		char name[VN_NAME_MAX + 1];
+		uint64_t root;           /* the root VIF's id */
+	} ifs[NN_TREES_MAX];
+
+	/* Links made under another name than an interface's in PID/ or FD/:
+	 * GNU `ln -sf` makes a temporary link and renames it over the old one,
+	 * and that rename is the attachment. Touched only by the session thread. */
+	struct nn_pending {
+		bool used;
+		unsigned pid, fd;
+		bool sock;
+		char name[256];
+		char *target;
+		uid_t uid;
+		gid_t gid;
+		time_t made;
+	} pend[NN_PENDING_MAX];
 };
+
+/* nnfs.c: fill fs->ifs (one call into the loop). */
+int nn_cache_ifs(struct vn_nnfs *fs);
 
 /* nnfs.c: a session serving fs with nnfs's operations. */
 struct fuse_session *nn_session_new(struct fuse_args *args, struct vn_nnfs *fs);

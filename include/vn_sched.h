@@ -47,6 +47,9 @@ uint64_t vn_sched_backlog(const struct vn_tree *t);
  * The callbacks run on the tree's thread and must not call back into the
  * scheduler except vn_sched_qdisc_drop(). */
 #define VN_QDISC_ABORT (-ECANCELED)
+/* qlimit does not apply to an external queue (it drops what it wants);
+ * packets beyond this many held are refused. */
+#define VN_QDISC_HELD_MAX 65536
 struct vn_qdisc_ops {
 	/* Take p. 0, or VN_QDISC_ABORT: the queue broke a rule; it still
 	 * holds p, and the scheduler removes the queue at once (see take). */
@@ -69,6 +72,9 @@ int vn_sched_set_qdisc(struct vn_vif *v, const struct vn_qdisc_ops *ops, void *c
 /* Remove v's external queue: its packets come back in order into v's own
  * queue, v returns to its previous type, detach(ctx, false) is called. */
 void vn_sched_clear_qdisc(struct vn_vif *v);
+/* The same, for a queue that broke a rule outside a callback (a timer
+ * handler): detach(ctx, true). */
+void vn_sched_abort_qdisc(struct vn_vif *v);
 bool vn_sched_has_qdisc(const struct vn_vif *v);
 /* The external queue of v may have something to send now (its timer fired). */
 void vn_sched_qdisc_wake(struct vn_vif *v);

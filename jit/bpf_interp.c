@@ -1,4 +1,4 @@
-/* The portable classic BPF interpreter: one short case per opcode.
+/* The portable classic BPF interpreter: one short block per opcode.
  *
  * It runs validated programs only (bpf_validate.c), so it does not check
  * opcodes, jump ranges or scratch indices; it checks what only run time
@@ -6,7 +6,12 @@
  * and division or modulo by X == 0 (returns 0). Semantics are libpcap's
  * bpf_filter: 32-bit unsigned arithmetic, big-endian loads, an indirect
  * offset X + k computed without wrapping, shifts by X >= 32 give 0, and
- * BPF_LEN reads the wire length. */
+ * BPF_LEN reads the wire length.
+ *
+ * Dispatch (as in Lua's lvm.c): the opcode blocks are written once with
+ * vmcase/vmbreak and compile either to computed-goto threading (GCC and
+ * clang: each block ends in its own indirect jump, which predicts better) or
+ * to a plain switch (other compilers, or -DVN_BPF_INTERP_SWITCH). */
 #include "bpf_internal.h"
 
 static inline uint32_t get16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
@@ -19,126 +24,197 @@ static inline uint32_t get32(const uint8_t *p)
  * at most 2^33, computed in 64 bits.) */
 #define FITS(off, size) ((uint64_t)(off) + (size) <= caplen)
 
-uint32_t vn_bpf_interp(const struct vn_bpf_insn *prog, const uint8_t *pkt,
-		       uint32_t caplen, uint32_t wirelen, uint32_t *mem)
+/* Every opcode: its code and the name of its block. */
+#define BPF_OPS(X) \
+	X(BC_RET | BC_K, ret_k) X(BC_RET | BC_A, ret_a) \
+	X(BC_LD | BC_W | BC_ABS, ld_w_abs) X(BC_LD | BC_H | BC_ABS, ld_h_abs) \
+	X(BC_LD | BC_B | BC_ABS, ld_b_abs) X(BC_LD | BC_W | BC_IND, ld_w_ind) \
+	X(BC_LD | BC_H | BC_IND, ld_h_ind) X(BC_LD | BC_B | BC_IND, ld_b_ind) \
+	X(BC_LDX | BC_B | BC_MSH, ldx_msh) X(BC_LD | BC_W | BC_LEN, ld_len) \
+	X(BC_LDX | BC_W | BC_LEN, ldx_len) X(BC_LD | BC_IMM, ld_imm) \
+	X(BC_LDX | BC_IMM, ldx_imm) X(BC_LD | BC_MEM, ld_mem) X(BC_LDX | BC_MEM, ldx_mem) \
+	X(BC_ST, st) X(BC_STX, stx) \
+	X(BC_ALU | BC_ADD | BC_K, add_k) X(BC_ALU | BC_ADD | BC_X, add_x) \
+	X(BC_ALU | BC_SUB | BC_K, sub_k) X(BC_ALU | BC_SUB | BC_X, sub_x) \
+	X(BC_ALU | BC_MUL | BC_K, mul_k) X(BC_ALU | BC_MUL | BC_X, mul_x) \
+	X(BC_ALU | BC_DIV | BC_K, div_k) X(BC_ALU | BC_DIV | BC_X, div_x) \
+	X(BC_ALU | BC_MOD | BC_K, mod_k) X(BC_ALU | BC_MOD | BC_X, mod_x) \
+	X(BC_ALU | BC_AND | BC_K, and_k) X(BC_ALU | BC_AND | BC_X, and_x) \
+	X(BC_ALU | BC_OR | BC_K, or_k) X(BC_ALU | BC_OR | BC_X, or_x) \
+	X(BC_ALU | BC_XOR | BC_K, xor_k) X(BC_ALU | BC_XOR | BC_X, xor_x) \
+	X(BC_ALU | BC_LSH | BC_K, lsh_k) X(BC_ALU | BC_LSH | BC_X, lsh_x) \
+	X(BC_ALU | BC_RSH | BC_K, rsh_k) X(BC_ALU | BC_RSH | BC_X, rsh_x) \
+	X(BC_ALU | BC_NEG, neg) \
+	X(BC_JMP | BC_JA, ja) \
+	X(BC_JMP | BC_JEQ | BC_K, jeq_k) X(BC_JMP | BC_JEQ | BC_X, jeq_x) \
+	X(BC_JMP | BC_JGT | BC_K, jgt_k) X(BC_JMP | BC_JGT | BC_X, jgt_x) \
+	X(BC_JMP | BC_JGE | BC_K, jge_k) X(BC_JMP | BC_JGE | BC_X, jge_x) \
+	X(BC_JMP | BC_JSET | BC_K, jset_k) X(BC_JMP | BC_JSET | BC_X, jset_x) \
+	X(BC_MISC | BC_TAX, tax) X(BC_MISC | BC_TXA, txa)
+
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(VN_BPF_INTERP_SWITCH)
+
+/* dense opcode numbers; 0 is "not an opcode" (never reached when validated) */
+enum {
+	OP_bad,
+#define OP_ENUM(code, name) OP_##name,
+	BPF_OPS(OP_ENUM)
+#undef OP_ENUM
+};
+static const uint8_t opnum[256] = {
+#define OP_NUM(code, name) [code] = OP_##name,
+	BPF_OPS(OP_NUM)
+#undef OP_NUM
+};
+#define vmdispatch(c)      goto *disp[opnum[c]];
+#define vmcase(code, name) L_##name:
+#define vmbreak            do { pc++; k = pc->k; goto *disp[opnum[pc->code]]; } while (0)
+#define vmdefault          L_bad:
+
+#else
+
+#define vmdispatch(c)      switch (c)
+#define vmcase(code, name) case code:
+#define vmbreak            break
+#define vmdefault          default:
+
+#endif
+
+/* The tests build this file a second time as the switch variant under
+ * another name, to compare the two dispatch forms. */
+#ifndef VN_BPF_INTERP_NAME
+#define VN_BPF_INTERP_NAME vn_bpf_interp
+#endif
+
+uint32_t VN_BPF_INTERP_NAME(const struct vn_bpf_insn *prog, const uint8_t *pkt,
+			    uint32_t caplen, uint32_t wirelen, uint32_t *mem)
 {
-	uint32_t A = 0, X = 0;
+	uint32_t A = 0, X = 0, k;
 	uint64_t off;
-	for (const struct vn_bpf_insn *pc = prog;; pc++) {
-		uint32_t k = pc->k;
-		switch (pc->code) {
-		case BC_RET | BC_K:
+	const struct vn_bpf_insn *pc = prog;
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(VN_BPF_INTERP_SWITCH)
+	static const void *const disp[] = {
+		&&L_bad,
+#define OP_LABEL(code, name) &&L_##name,
+		BPF_OPS(OP_LABEL)
+#undef OP_LABEL
+	};
+#endif
+	for (;; pc++) {
+		k = pc->k;
+		vmdispatch(pc->code) {
+		vmcase(BC_RET | BC_K, ret_k)
 			return k;
-		case BC_RET | BC_A:
+		vmcase(BC_RET | BC_A, ret_a)
 			return A;
 
-		case BC_LD | BC_W | BC_ABS:
+		vmcase(BC_LD | BC_W | BC_ABS, ld_w_abs)
 			if (!FITS(k, 4))
 				return 0;
 			A = get32(pkt + k);
-			break;
-		case BC_LD | BC_H | BC_ABS:
+			vmbreak;
+		vmcase(BC_LD | BC_H | BC_ABS, ld_h_abs)
 			if (!FITS(k, 2))
 				return 0;
 			A = get16(pkt + k);
-			break;
-		case BC_LD | BC_B | BC_ABS:
+			vmbreak;
+		vmcase(BC_LD | BC_B | BC_ABS, ld_b_abs)
 			if (!FITS(k, 1))
 				return 0;
 			A = pkt[k];
-			break;
-		case BC_LD | BC_W | BC_IND:
+			vmbreak;
+		vmcase(BC_LD | BC_W | BC_IND, ld_w_ind)
 			off = (uint64_t)X + k;
 			if (!FITS(off, 4))
 				return 0;
 			A = get32(pkt + off);
-			break;
-		case BC_LD | BC_H | BC_IND:
+			vmbreak;
+		vmcase(BC_LD | BC_H | BC_IND, ld_h_ind)
 			off = (uint64_t)X + k;
 			if (!FITS(off, 2))
 				return 0;
 			A = get16(pkt + off);
-			break;
-		case BC_LD | BC_B | BC_IND:
+			vmbreak;
+		vmcase(BC_LD | BC_B | BC_IND, ld_b_ind)
 			off = (uint64_t)X + k;
 			if (!FITS(off, 1))
 				return 0;
 			A = pkt[off];
-			break;
-		case BC_LDX | BC_B | BC_MSH:
+			vmbreak;
+		vmcase(BC_LDX | BC_B | BC_MSH, ldx_msh)
 			if (!FITS(k, 1))
 				return 0;
 			X = (uint32_t)(pkt[k] & 0xf) << 2;
-			break;
-		case BC_LD | BC_W | BC_LEN:
+			vmbreak;
+		vmcase(BC_LD | BC_W | BC_LEN, ld_len)
 			A = wirelen;
-			break;
-		case BC_LDX | BC_W | BC_LEN:
+			vmbreak;
+		vmcase(BC_LDX | BC_W | BC_LEN, ldx_len)
 			X = wirelen;
-			break;
-		case BC_LD | BC_IMM:
+			vmbreak;
+		vmcase(BC_LD | BC_IMM, ld_imm)
 			A = k;
-			break;
-		case BC_LDX | BC_IMM:
+			vmbreak;
+		vmcase(BC_LDX | BC_IMM, ldx_imm)
 			X = k;
-			break;
-		case BC_LD | BC_MEM:
+			vmbreak;
+		vmcase(BC_LD | BC_MEM, ld_mem)
 			A = mem[k];
-			break;
-		case BC_LDX | BC_MEM:
+			vmbreak;
+		vmcase(BC_LDX | BC_MEM, ldx_mem)
 			X = mem[k];
-			break;
-		case BC_ST:
+			vmbreak;
+		vmcase(BC_ST, st)
 			mem[k] = A;
-			break;
-		case BC_STX:
+			vmbreak;
+		vmcase(BC_STX, stx)
 			mem[k] = X;
-			break;
+			vmbreak;
 
-		case BC_ALU | BC_ADD | BC_K: A += k; break;
-		case BC_ALU | BC_ADD | BC_X: A += X; break;
-		case BC_ALU | BC_SUB | BC_K: A -= k; break;
-		case BC_ALU | BC_SUB | BC_X: A -= X; break;
-		case BC_ALU | BC_MUL | BC_K: A *= k; break;
-		case BC_ALU | BC_MUL | BC_X: A *= X; break;
-		case BC_ALU | BC_DIV | BC_K: A /= k; break;    /* k != 0: validated */
-		case BC_ALU | BC_DIV | BC_X:
+		vmcase(BC_ALU | BC_ADD | BC_K, add_k) A += k; vmbreak;
+		vmcase(BC_ALU | BC_ADD | BC_X, add_x) A += X; vmbreak;
+		vmcase(BC_ALU | BC_SUB | BC_K, sub_k) A -= k; vmbreak;
+		vmcase(BC_ALU | BC_SUB | BC_X, sub_x) A -= X; vmbreak;
+		vmcase(BC_ALU | BC_MUL | BC_K, mul_k) A *= k; vmbreak;
+		vmcase(BC_ALU | BC_MUL | BC_X, mul_x) A *= X; vmbreak;
+		vmcase(BC_ALU | BC_DIV | BC_K, div_k) A /= k; vmbreak;    /* k != 0: validated */
+		vmcase(BC_ALU | BC_DIV | BC_X, div_x)
 			if (X == 0)
 				return 0;
 			A /= X;
-			break;
-		case BC_ALU | BC_MOD | BC_K: A %= k; break;
-		case BC_ALU | BC_MOD | BC_X:
+			vmbreak;
+		vmcase(BC_ALU | BC_MOD | BC_K, mod_k) A %= k; vmbreak;
+		vmcase(BC_ALU | BC_MOD | BC_X, mod_x)
 			if (X == 0)
 				return 0;
 			A %= X;
-			break;
-		case BC_ALU | BC_AND | BC_K: A &= k; break;
-		case BC_ALU | BC_AND | BC_X: A &= X; break;
-		case BC_ALU | BC_OR | BC_K: A |= k; break;
-		case BC_ALU | BC_OR | BC_X: A |= X; break;
-		case BC_ALU | BC_XOR | BC_K: A ^= k; break;
-		case BC_ALU | BC_XOR | BC_X: A ^= X; break;
-		case BC_ALU | BC_LSH | BC_K: A <<= k; break;   /* k < 32: validated */
-		case BC_ALU | BC_LSH | BC_X: A = X < 32 ? A << X : 0; break;
-		case BC_ALU | BC_RSH | BC_K: A >>= k; break;
-		case BC_ALU | BC_RSH | BC_X: A = X < 32 ? A >> X : 0; break;
-		case BC_ALU | BC_NEG: A = 0u - A; break;
+			vmbreak;
+		vmcase(BC_ALU | BC_AND | BC_K, and_k) A &= k; vmbreak;
+		vmcase(BC_ALU | BC_AND | BC_X, and_x) A &= X; vmbreak;
+		vmcase(BC_ALU | BC_OR | BC_K, or_k) A |= k; vmbreak;
+		vmcase(BC_ALU | BC_OR | BC_X, or_x) A |= X; vmbreak;
+		vmcase(BC_ALU | BC_XOR | BC_K, xor_k) A ^= k; vmbreak;
+		vmcase(BC_ALU | BC_XOR | BC_X, xor_x) A ^= X; vmbreak;
+		vmcase(BC_ALU | BC_LSH | BC_K, lsh_k) A <<= k; vmbreak;   /* k < 32: validated */
+		vmcase(BC_ALU | BC_LSH | BC_X, lsh_x) A = X < 32 ? A << X : 0; vmbreak;
+		vmcase(BC_ALU | BC_RSH | BC_K, rsh_k) A >>= k; vmbreak;
+		vmcase(BC_ALU | BC_RSH | BC_X, rsh_x) A = X < 32 ? A >> X : 0; vmbreak;
+		vmcase(BC_ALU | BC_NEG, neg) A = 0u - A; vmbreak;
 
-		case BC_JMP | BC_JA: pc += k; break;
-		case BC_JMP | BC_JEQ | BC_K: pc += A == k ? pc->jt : pc->jf; break;
-		case BC_JMP | BC_JEQ | BC_X: pc += A == X ? pc->jt : pc->jf; break;
-		case BC_JMP | BC_JGT | BC_K: pc += A > k ? pc->jt : pc->jf; break;
-		case BC_JMP | BC_JGT | BC_X: pc += A > X ? pc->jt : pc->jf; break;
-		case BC_JMP | BC_JGE | BC_K: pc += A >= k ? pc->jt : pc->jf; break;
-		case BC_JMP | BC_JGE | BC_X: pc += A >= X ? pc->jt : pc->jf; break;
-		case BC_JMP | BC_JSET | BC_K: pc += (A & k) ? pc->jt : pc->jf; break;
-		case BC_JMP | BC_JSET | BC_X: pc += (A & X) ? pc->jt : pc->jf; break;
+		vmcase(BC_JMP | BC_JA, ja) pc += k; vmbreak;
+		vmcase(BC_JMP | BC_JEQ | BC_K, jeq_k) pc += A == k ? pc->jt : pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JEQ | BC_X, jeq_x) pc += A == X ? pc->jt : pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JGT | BC_K, jgt_k) pc += A > k ? pc->jt : pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JGT | BC_X, jgt_x) pc += A > X ? pc->jt : pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JGE | BC_K, jge_k) pc += A >= k ? pc->jt : pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JGE | BC_X, jge_x) pc += A >= X ? pc->jt : pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JSET | BC_K, jset_k) pc += (A & k) ? pc->jt : pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JSET | BC_X, jset_x) pc += (A & X) ? pc->jt : pc->jf; vmbreak;
 
-		case BC_MISC | BC_TAX: X = A; break;
-		case BC_MISC | BC_TXA: A = X; break;
+		vmcase(BC_MISC | BC_TAX, tax) X = A; vmbreak;
+		vmcase(BC_MISC | BC_TXA, txa) A = X; vmbreak;
 
-		default:        /* unreachable for a validated program */
+		vmdefault         /* unreachable for a validated program */
 			return 0;
 		}
 	}

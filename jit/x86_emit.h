@@ -166,6 +166,9 @@ static inline void emit_alu_imm32_w(struct x86_jit *j, int w, enum x86_alu op, i
 		emit1(j, 0x83);
 		emit_modrm_reg(j, op >> 3, dst);
 		emit1(j, (uint8_t)imm);
+	} else if (dst == X86_RAX) {   /* the short accumulator form, op eax, imm32 */
+		emit1(j, (uint8_t)((op & 0x38) | 0x05));
+		emit4(j, (uint32_t)imm);
 	} else {
 		emit1(j, 0x81);
 		emit_modrm_reg(j, op >> 3, dst);

@@ -1,4 +1,5 @@
-/* Surplus round robin over up to eight priority lists. */
+/* Surplus round robin over up to eight priority lists: the machinery of
+ * every discipline (see disc.h). */
 #include "disc.h"
 
 static void list_append(struct vn_clist *l, struct vn_cls *c)
@@ -25,8 +26,10 @@ static void list_unlink(struct vn_clist *l, struct vn_cls *c)
 	c->prev = c->next = NULL;
 }
 
-void vn_srr_add(struct vn_half *h, struct vn_cls *c, unsigned prio, int64_t quantum)
+void vn_disc_activate(const struct vn_disc_ops *ops, struct vn_half *h, struct vn_cls *c)
 {
+	unsigned prio = ops->prio(c);
+	int64_t quantum = ops->quantum(c);
 	if (prio >= VN_NPRIO)
 		prio = VN_NPRIO - 1;
 	c->prio = prio;
@@ -37,7 +40,7 @@ void vn_srr_add(struct vn_half *h, struct vn_cls *c, unsigned prio, int64_t quan
 	h->nactive++;
 }
 
-void vn_srr_del(struct vn_half *h, struct vn_cls *c)
+void vn_disc_deactivate(struct vn_half *h, struct vn_cls *c)
 {
 	struct vn_clist *l = &h->active[c->prio];
 	list_unlink(l, c);
@@ -47,7 +50,7 @@ void vn_srr_del(struct vn_half *h, struct vn_cls *c)
 	h->nactive--;
 }
 
-struct vn_cls *vn_srr_select(struct vn_half *h, int64_t (*quantum)(const struct vn_cls *c))
+struct vn_cls *vn_disc_select(const struct vn_disc_ops *ops, struct vn_half *h)
 {
 	struct vn_clist *l = &h->active[__builtin_ctz(h->prio_mask)];
 	struct vn_cls *c = l->head;
@@ -55,7 +58,7 @@ struct vn_cls *vn_srr_select(struct vn_half *h, int64_t (*quantum)(const struct 
 	 * again; a new round for everyone ends the loop quickly since each pass
 	 * adds at least one quantum (>= VN_QUANTUM bytes). */
 	while (c->deficit <= 0) {
-		c->deficit += quantum(c);
+		c->deficit += ops->quantum(c);
 		if (l->head != l->tail) {
 			list_unlink(l, c);
 			list_append(l, c);
@@ -65,14 +68,13 @@ struct vn_cls *vn_srr_select(struct vn_half *h, int64_t (*quantum)(const struct 
 	return c;
 }
 
-void vn_srr_charge(struct vn_half *h, struct vn_cls *c, uint32_t bytes,
-		   int64_t (*quantum)(const struct vn_cls *c))
+void vn_disc_charge(const struct vn_disc_ops *ops, struct vn_half *h, struct vn_cls *c, uint32_t bytes)
 {
 	c->deficit -= bytes;
 	if (c->deficit > 0)
 		return;
 	struct vn_clist *l = &h->active[c->prio];
-	c->deficit += quantum(c);
+	c->deficit += ops->quantum(c);
 	if (l->head != l->tail) {
 		list_unlink(l, c);
 		list_append(l, c);

@@ -43,9 +43,9 @@ static void relist_self(struct vn_vif *v, struct vn_half *h)
 {
 	bool want = self_wanted(v, h) && v->disc->passes;
 	if (want && !h->self.listed)
-		v->disc->activate(h, &h->self);
+		vn_disc_activate(v->disc, h, &h->self);
 	else if (!want && h->self.listed)
-		v->disc->deactivate(h, &h->self);
+		vn_disc_deactivate(h, &h->self);
 	propagate(h);
 }
 
@@ -62,9 +62,9 @@ static void propagate(struct vn_half *h)
 			return;
 		struct vn_half *ph = &p->half[h->dir];
 		if (e)
-			p->disc->activate(ph, &h->as_child);
+			vn_disc_activate(p->disc, ph, &h->as_child);
 		else
-			p->disc->deactivate(ph, &h->as_child);
+			vn_disc_deactivate(ph, &h->as_child);
 		h = ph;
 	}
 }
@@ -150,8 +150,10 @@ int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 	}
 	struct vn_vif *hold = q ? q : v;
 	struct vn_half *h = &hold->half[d];
+	/* An external queue chooses its own drops; only a runaway one is cut
+	 * off, at VN_QDISC_HELD_MAX packets. */
 	uint32_t held = q ? q->qops->length(q->qctx) : h->own.n;
-	if (held >= hold->qlimit) {
+	if (held >= (q ? VN_QDISC_HELD_MAX : hold->qlimit)) {
 		drop_count(hold, 1);
 		return -ENOBUFS;
 	}
@@ -171,7 +173,7 @@ int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 	for (unsigned k = 0; k < n; k++)
 		path[k]->half[d].backlog++;
 	if (!h->self.listed) {
-		v->disc->activate(h, &h->self);
+		vn_disc_activate(v->disc, h, &h->self);
 		propagate(h);
 	}
 	return 0;
@@ -236,7 +238,7 @@ struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir d, vn_time_t now)
 		if (!v->half[d].eligible)
 			return NULL;
 		for (;;) {
-			struct vn_cls *c = v->disc->select(&v->half[d]);
+			struct vn_cls *c = vn_disc_select(v->disc, &v->half[d]);
 			if (c->self)
 				break;
 			v = c->vif;
@@ -245,8 +247,6 @@ struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir d, vn_time_t now)
 		if (!p && v->qops)
 			p = qdisc_next(v, d);
 	}
-	struct vn_half *lh = &v->half[d];
-	(void)lh;
 	uint32_t bytes = p->wire_len;
 	struct vn_vif *const *path = (struct vn_vif *const *)v->path;
 
@@ -257,9 +257,9 @@ struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir d, vn_time_t now)
 		uh->backlog--;
 		if (i == 0 && !self_wanted(u, uh)) {
 			if (c->listed)
-				u->disc->deactivate(uh, c);
+				vn_disc_deactivate(uh, c);
 		} else if (c->listed) {
-			u->disc->charge(uh, c, bytes);
+			vn_disc_charge(u->disc, uh, c, bytes);
 		}
 		charge_cap(t, u, uh, bytes, now);
 		count_pass(u, p);
@@ -271,9 +271,9 @@ struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir d, vn_time_t now)
 			if (u->parent) {
 				struct vn_half *ph = &u->parent->half[d];
 				if (e)
-					u->parent->disc->activate(ph, &uh->as_child);
+					vn_disc_activate(u->parent->disc, ph, &uh->as_child);
 				else
-					u->parent->disc->deactivate(ph, &uh->as_child);
+					vn_disc_deactivate(ph, &uh->as_child);
 			}
 		}
 	}
@@ -329,7 +329,7 @@ static uint64_t flush_subtree(struct vn_vif *v)
 				v->tree->release(v->tree->release_ctx, p);
 		}
 		if (h->self.listed)
-			v->disc->deactivate(h, &h->self);
+			vn_disc_deactivate(h, &h->self);
 		h->backlog = 0;
 		total += n;
 		propagate(h);
@@ -357,9 +357,9 @@ void vn_sched_vif_detach(struct vn_vif *v)
 		struct vn_half *ph = &p->half[d];
 		vn_timerq_cancel(t->timers, &h->wake);
 		if (h->self.listed)
-			v->disc->deactivate(h, &h->self);
+			vn_disc_deactivate(h, &h->self);
 		if (h->as_child.listed)
-			p->disc->deactivate(ph, &h->as_child);
+			vn_disc_deactivate(ph, &h->as_child);
 		h->eligible = false;
 		if (vn_pktq_empty(&h->own))
 			continue;
@@ -379,7 +379,7 @@ void vn_sched_vif_detach(struct vn_vif *v)
 			unbacklog_above(p, d, n);
 			drop_count(p, n);
 		} else if (!ph->self.listed) {
-			p->disc->activate(ph, &ph->self);
+			vn_disc_activate(p->disc, ph, &ph->self);
 		}
 		propagate(ph);
 	}
@@ -393,21 +393,21 @@ static void relist(struct vn_vif *v, const struct vn_disc_ops *old)
 		struct vn_half *h = &v->half[d];
 		if (old != v->disc) {
 			if (h->self.listed) {
-				old->deactivate(h, &h->self);
-				v->disc->activate(h, &h->self);
+				vn_disc_deactivate(h, &h->self);
+				vn_disc_activate(v->disc, h, &h->self);
 			}
 			for (struct vn_vif *c = v->first_child; c; c = c->next_sibling) {
 				struct vn_cls *cc = &c->half[d].as_child;
 				if (cc->listed) {
-					old->deactivate(h, cc);
-					v->disc->activate(h, cc);
+					vn_disc_deactivate(h, cc);
+					vn_disc_activate(v->disc, h, cc);
 				}
 			}
 		}
 		if (v->parent && h->as_child.listed) {
 			struct vn_half *ph = &v->parent->half[d];
-			v->parent->disc->deactivate(ph, &h->as_child);
-			v->parent->disc->activate(ph, &h->as_child);
+			vn_disc_deactivate(ph, &h->as_child);
+			vn_disc_activate(v->parent->disc, ph, &h->as_child);
 		}
 	}
 }
@@ -474,11 +474,12 @@ static bool qdisc_on_path_or_below(const struct vn_vif *v)
 	return false;
 }
 
-/* Move the packets waiting in w's subtree into v's external queue. */
-static void gather(struct vn_vif *v, struct vn_vif *w)
+/* Take the packets waiting in w's subtree out into tmp[dir], counting them
+ * as having passed the VIFs below v. */
+static void gather(struct vn_vif *v, struct vn_vif *w, struct vn_pktq tmp[VN_NDIR])
 {
 	for (struct vn_vif *c = w->first_child; c; c = c->next_sibling)
-		gather(v, c);
+		gather(v, c, tmp);
 	for (int d = 0; d < VN_NDIR; d++) {
 		struct vn_half *h = &w->half[d];
 		struct vn_pkt *p;
@@ -488,9 +489,7 @@ static void gather(struct vn_vif *v, struct vn_vif *w)
 				u->half[d].backlog--;
 			}
 			p->vif = v;
-			v->in_qcall = true;
-			v->qops->enqueue(v->qctx, p);   /* an abort is noticed below */
-			v->in_qcall = false;
+			vn_pktq_push(&tmp[d], p);
 		}
 		if (w != v)
 			relist_self(w, h);
@@ -501,11 +500,27 @@ int vn_sched_set_qdisc(struct vn_vif *v, const struct vn_qdisc_ops *ops, void *c
 {
 	if (qdisc_on_path_or_below(v))
 		return -EBUSY;
+	struct vn_pktq tmp[VN_NDIR];
+	vn_pktq_init(&tmp[0]);
+	vn_pktq_init(&tmp[1]);
 	v->qops = ops;
 	v->qctx = ctx;
 	v->type = VN_TYPE_VIFLET;
-	gather(v, v);
+	gather(v, v, tmp);
+	/* Hand them over; if the queue breaks a rule on the way it is removed
+	 * at once and the packets not yet given stay in v's own queues. */
 	for (int d = 0; d < VN_NDIR; d++) {
+		struct vn_pkt *p;
+		while (v->qops && (p = vn_pktq_pop(&tmp[d]))) {
+			v->in_qcall = true;
+			int rc = ops->enqueue(ctx, p);
+			v->in_qcall = false;
+			if (rc == VN_QDISC_ABORT)
+				qdisc_abort(v);
+		}
+	}
+	for (int d = 0; d < VN_NDIR; d++) {
+		vn_pktq_splice(&v->half[d].own, &tmp[d]);
 		v->half[d].qidle = false;
 		relist_self(v, &v->half[d]);
 	}
@@ -516,6 +531,12 @@ void vn_sched_clear_qdisc(struct vn_vif *v)
 {
 	if (v->qops)
 		qdisc_remove(v, false);
+}
+
+void vn_sched_abort_qdisc(struct vn_vif *v)
+{
+	if (v->qops)
+		qdisc_remove(v, true);
 }
 
 bool vn_sched_has_qdisc(const struct vn_vif *v)

@@ -33,6 +33,7 @@
 struct vifrow {
 	struct vn_vif *vif;
 	char path[256];
+	uint64_t delay_ns, delayed;  /* queueing delay of departed packets, summed */
 	uint64_t *bins;          /* wire bytes per interval, both directions */
 	size_t nbins;
 };
@@ -50,6 +51,7 @@ struct sim {
 	size_t nrows;
 	uint64_t in_pkts, out_pkts, dropped, no_l3;
 	vn_time_t last_departure;
+	vn_time_t now;                /* the virtual clock (VIFlets read it) */
 	bool oom;
 };
 
@@ -89,9 +91,14 @@ static int collect_rows(struct sim *s, struct vn_vif *v)
 static void account(struct sim *s, const struct vn_pkt *p, vn_time_t now)
 {
 	size_t bin = (size_t)((now - s->t0) / s->interval);
-	struct vn_vif *const *path = vn_vif_path(p->vif);
-	for (unsigned i = 0; i <= vn_vif_depth(p->vif); i++) {
+	/* p->user: the VIF the packet was classified to (a VIFlet above it
+	 * re-attaches p->vif to its own VIF). */
+	const struct vn_vif *v = p->user;
+	struct vn_vif *const *path = vn_vif_path(v);
+	for (unsigned i = 0; i <= vn_vif_depth(v); i++) {
 		struct vifrow *r = &s->rows[(uintptr_t)vn_vif_user(path[i])];
+		r->delay_ns += now - p->arrival;
+		r->delayed++;
 		if (bin >= r->nbins) {
 			size_t n = r->nbins ? r->nbins : 16;
 			while (n <= bin)
@@ -111,6 +118,7 @@ static void account(struct sim *s, const struct vn_pkt *p, vn_time_t now)
 
 static void drain_ready(struct sim *s, vn_time_t now)
 {
+	s->now = now;
 	for (int d = 0; d < VN_NDIR; d++) {
 		struct vn_pkt *p;
 		while ((p = vn_sched_dequeue(s->tree, (enum vn_dir)d, now))) {
@@ -127,6 +135,7 @@ static void drain_ready(struct sim *s, vn_time_t now)
 static vn_time_t run_until(struct sim *s, vn_time_t now, vn_time_t until)
 {
 	for (;;) {
+		s->now = now;
 		vn_time_t next = vn_sched_next(s->tree, now);
 		if (next == VN_TIME_NEVER || next >= until)
 			return now;
@@ -163,6 +172,7 @@ static int arrive(struct sim *s, const struct vn_pcap_rec *rec, vn_time_t now)
 	}
 	struct vn_vif *v = l3 < 0 ? NULL : vn_classify(s->cls, p->data, p->len, rec->len);
 	p->vif = v ? v : vn_tree_root(s->tree);
+	p->user = p->vif;
 	if (vn_sched_enqueue(s->tree, p, now) < 0) {
 		s->dropped++;
 		put_pkt(s, p);
@@ -241,17 +251,19 @@ static int write_plot(const struct sim *s, const char *csv, const char *svg, cha
 
 static void print_summary(const struct sim *s, vn_time_t span)
 {
-	printf("%-24s %-6s %12s %10s %10s %8s %12s\n", "VIF", "type", "bandwidth", "out_pkts", "in_pkts",
-	       "drops", "avg_kbit/s");
+	printf("%-24s %-6s %12s %10s %10s %8s %12s %10s\n", "VIF", "type", "bandwidth", "out_pkts", "in_pkts",
+	       "drops", "avg_kbit/s", "delay_ms");
 	for (size_t i = 0; i < s->nrows; i++) {
 		struct vn_vif_stats st;
 		char bw[32];
 		vn_vif_stats(s->rows[i].vif, &st);
 		vn_bw_format(vn_vif_bandwidth(s->rows[i].vif), bw, sizeof(bw));
 		double kbps = span ? (double)(st.out_bytes + st.in_bytes) * 8 / ((double)span / 1e9) / 1000 : 0;
-		printf("%-24s %-6s %12s %10llu %10llu %8llu %12.1f\n", s->rows[i].path,
-		       vn_type_name(vn_vif_type(s->rows[i].vif)), bw, (unsigned long long)st.out_packets,
-		       (unsigned long long)st.in_packets, (unsigned long long)st.drops, kbps);
+		const struct vifrow *r = &s->rows[i];
+		printf("%-24s %-6s %12s %10llu %10llu %8llu %12.1f %10.3f\n", r->path,
+		       vn_type_name(vn_vif_type(r->vif)), bw, (unsigned long long)st.out_packets,
+		       (unsigned long long)st.in_packets, (unsigned long long)st.drops, kbps,
+		       r->delayed ? (double)r->delay_ns / (double)r->delayed / 1e6 : 0.0);
 	}
 	printf("packets: %llu in, %llu out, %llu dropped, %llu without network header (root)\n",
 	       (unsigned long long)s->in_pkts, (unsigned long long)s->out_pkts,
@@ -323,7 +335,7 @@ int main(int argc, char **argv)
 	s.small = vn_pool_new(SMALL_BUF, 1024, UINT32_MAX / SMALL_BUF);
 	s.large = vn_pool_new(snap, 0, 1u << 14);
 	s.nlocals = MAX_LOCALS;
-	struct vn_tf_hooks hooks = vifsim_hooks();
+	struct vn_tf_hooks hooks = vifsim_hooks(&s.now);
 	int rc = 1;
 	if (!s.tree || !s.cls || !s.small || !s.large) {
 		fprintf(stderr, "vifsim: out of memory\n");
@@ -351,12 +363,16 @@ int main(int argc, char **argv)
 	int got;
 	while ((got = vn_pcap_next(r, &rec, err, sizeof(err))) == 1) {
 		if (first) {
-			now = s.t0 = rec.ts;
+			now = s.t0 = s.now = rec.ts;
 			first = false;
+			if (vifsim_hooks_start(s.tree, s.t0) < 0) {
+				got = -3;
+				break;
+			}
 		}
 		vn_time_t at = rec.ts > now ? rec.ts : now;   /* out-of-order stamps: no time travel */
 		now = run_until(&s, now, at);
-		now = at;
+		now = s.now = at;
 		int arc = arrive(&s, &rec, now);
 		if (arc < 0) {
 			fprintf(stderr, "vifsim: %s: packet %llu: %s\n", in, (unsigned long long)s.in_pkts + 1,

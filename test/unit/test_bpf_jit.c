@@ -18,6 +18,10 @@
 
 #include "vn_bpf.h"
 
+/* jit/bpf_interp.c built again with switch dispatch (see meson.build) */
+uint32_t vn_bpf_interp_switch(const struct vn_bpf_insn *prog, const uint8_t *pkt,
+			      uint32_t caplen, uint32_t wirelen, uint32_t *mem);
+
 /* xorshift64*: deterministic, so a failure names a reproducible seed */
 static uint64_t rng_state;
 static uint32_t rnd(void)
@@ -173,6 +177,8 @@ static void compare_on_packets(const struct bpf_insn *p, size_t n, uint64_t seed
 		mem[i] = below(4) ? below(80) : rnd();
 	vn_bpf_set_mem(fi, mem);
 	vn_bpf_set_mem(fj, mem);
+	uint32_t mem_sw[VN_BPF_MEMWORDS];
+	memcpy(mem_sw, mem, sizeof(mem));
 	uint8_t pkt[96];
 	for (int t = 0; t < 24; t++) {
 		for (size_t i = 0; i < sizeof(pkt); i++)
@@ -189,7 +195,10 @@ static void compare_on_packets(const struct bpf_insn *p, size_t n, uint64_t seed
 		uint32_t wirelen = caplen + (below(2) ? below(2000) : 0);
 		uint32_t ri = vn_bpf_run(fi, pkt, caplen, wirelen);
 		uint32_t rj = vn_bpf_run(fj, pkt, caplen, wirelen);
-		if (ri != rj || memcmp(vn_bpf_mem(fi), vn_bpf_mem(fj), sizeof(mem))) {
+		uint32_t rs = vn_bpf_interp_switch(prog, pkt, caplen, wirelen, mem_sw);
+		if (ri != rj || memcmp(vn_bpf_mem(fi), vn_bpf_mem(fj), sizeof(mem)) ||
+		    ri != rs || memcmp(vn_bpf_mem(fi), mem_sw, sizeof(mem))) {
+			fprintf(stderr, "switch interpreter: %u\n", rs);
 			fprintf(stderr, "seed %llu packet %d caplen %u wirelen %u: interp %u jit %u\n",
 				(unsigned long long)seed, t, caplen, wirelen, ri, rj);
 			for (size_t i = 0; i < n; i++)
@@ -285,6 +294,39 @@ static void hoisted_bounds_checks_keep_stores_exact(void **state)
 	}
 }
 
+/* The code buffer is sized from a per-instruction bound: 4096 of the longest
+ * instructions (far-offset loads with their checks, indirect loads, RET A)
+ * must still compile, and run like the interpreter. */
+static void largest_programs_compile(void **state)
+{
+	(void)state;
+	if (!vn_bpf_jit_available())
+		skip();
+	static struct bpf_insn p[VN_BPF_MAXINSNS];
+	const uint16_t worst[] = {
+		BPF_LDX | BPF_B | BPF_MSH, BPF_LD | BPF_W | BPF_ABS, BPF_LD | BPF_H | BPF_IND,
+		BPF_ALU | BPF_MOD | BPF_K, BPF_ALU | BPF_LSH | BPF_X,
+	};
+	for (size_t i = 0; i + 1 < VN_BPF_MAXINSNS; i++) {
+		p[i] = (struct bpf_insn)BPF_STMT(worst[i % 5], 0xfffffff0u - (uint32_t)i);
+		if (i % 5 == 3)
+			p[i].k = 7;
+		if (i % 97 == 96 && i + 300 < VN_BPF_MAXINSNS)      /* and some jumps */
+			p[i] = (struct bpf_insn)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x12345678, 0, 255);
+	}
+	p[VN_BPF_MAXINSNS - 1] = (struct bpf_insn)BPF_STMT(BPF_RET | BPF_A, 0);
+	struct vn_bpf *fj, *fi;
+	const struct vn_bpf_insn *prog = (const struct vn_bpf_insn *)p;
+	assert_int_equal(vn_bpf_new(prog, VN_BPF_MAXINSNS, 0, &fj, NULL, 0), 0);
+	assert_int_equal(vn_bpf_new(prog, VN_BPF_MAXINSNS, VN_BPF_F_INTERP, &fi, NULL, 0), 0);
+	assert_true(vn_bpf_jitted(fj));
+	assert_true(vn_bpf_code_size(fj) > 10 * VN_BPF_MAXINSNS);
+	uint8_t pkt[64] = { 0x45 };
+	assert_int_equal(vn_bpf_run(fj, pkt, 64, 64), vn_bpf_run(fi, pkt, 64, 64));
+	vn_bpf_free(fj);
+	vn_bpf_free(fi);
+}
+
 static void code_is_not_writable(void **state)
 {
 	(void)state;
@@ -319,6 +361,7 @@ int main(void)
 		cmocka_unit_test(jit_matches_interpreter_on_random_programs),
 		cmocka_unit_test(far_offsets_load_from_the_right_place),
 		cmocka_unit_test(hoisted_bounds_checks_keep_stores_exact),
+		cmocka_unit_test(largest_programs_compile),
 		cmocka_unit_test(code_is_not_writable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,301 @@
+/* A VIFlet on a VIF: the VM instance behind the scheduler's external queue.
+ *
+ * Packets handed to the VM are the scheduler's struct vn_pkt; the VM keeps
+ * them as opaque handles and gives them back by dequeue(), by drop() (host
+ * pkt_drop) or, when the VIFlet goes, by vn_vm_release_held(). After an
+ * abort the held packets are sorted back into arrival order, so the plain
+ * scheduler sends them as if the VIFlet had never reordered them. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vn_sched.h"
+#include "vn_viflet.h"
+
+#define DEFAULT_BUDGET 1000000
+
+struct vn_viflet {
+	struct vn_vm *vm;
+	struct vn_vif *vif;
+	struct vn_tree *tree;
+	struct vn_viflet_env env;
+	struct vn_timer timer;
+	struct vn_pkt **back;        /* packets being given back (take) */
+	size_t nback, iback, capback;
+	struct vn_pkt *pending;      /* the packet an aborted enqueue() was given */
+};
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+static void logf_(struct vn_viflet *vl, const char *fmt, const char *arg)
+{
+	char buf[1200];
+	int n = snprintf(buf, sizeof(buf), fmt, arg);
+	if (vl->env.log && n > 0)
+		vl->env.log(vl->env.ctx, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* --- what the VM asks about packets and time --- */
+
+static const uint8_t *h_data(void *ctx, void *pkt, uint32_t *len)
+{
+	(void)ctx;
+	struct vn_pkt *p = pkt;
+	if (p->l3_off == VN_L3_NONE || p->l3_off >= p->len) {
+		*len = 0;
+		return p->data;
+	}
+	*len = p->len - p->l3_off;
+	return p->data + p->l3_off;
+}
+
+static uint32_t h_length(void *ctx, void *pkt)
+{
+	(void)ctx;
+	return ((struct vn_pkt *)pkt)->wire_len;
+}
+
+static bool h_inbound(void *ctx, void *pkt)
+{
+	(void)ctx;
+	return ((struct vn_pkt *)pkt)->dir == VN_INGRESS;
+}
+
+static int32_t h_pid(void *ctx, void *pkt)
+{
+	(void)ctx;
+	return ((struct vn_pkt *)pkt)->pid;
+}
+
+static void h_drop(void *ctx, void *pkt)
+{
+	struct vn_viflet *vl = ctx;
+	vn_sched_qdisc_drop(vl->vif, pkt);
+}
+
+static int64_t h_now_us(void *ctx)
+{
+	struct vn_viflet *vl = ctx;
+	return (int64_t)(vl->env.now(vl->env.ctx) / 1000);
+}
+
+static void h_set_timer(void *ctx, int32_t micros)
+{
+	struct vn_viflet *vl = ctx;
+	vn_time_t now = vl->env.now(vl->env.ctx);
+	vn_tree_timer_arm(vl->tree, &vl->timer, now + (micros > 0 ? (vn_time_t)micros * 1000 : 0));
+}
+
+static const char *h_conf(void *ctx, const char *key)
+{
+	struct vn_viflet *vl = ctx;
+	return vl->env.conf ? vl->env.conf(vl->env.ctx, key) : NULL;
+}
+
+static void h_out(void *ctx, const char *s, size_t n)
+{
+	struct vn_viflet *vl = ctx;
+	if (vl->env.log)
+		vl->env.log(vl->env.ctx, s, n);
+}
+
+/* --- the scheduler's external-queue callbacks --- */
+
+static void note_abort(struct vn_viflet *vl, int rc)
+{
+	const char *why = vn_vm_error(vl->vm);
+	if (!why || !*why)
+		why = "unknown reason";
+	if (strncmp(why, "aborted: ", 9) == 0)
+		why += 9;
+	logf_(vl, rc == VN_VM_EXCEPTION ? "viflet aborted: exception escaped a handler: %s\n"
+					: "viflet aborted: %s\n", why);
+}
+
+static int q_enqueue(void *ctx, struct vn_pkt *p)
+{
+	struct vn_viflet *vl = ctx;
+	int rc = vn_vm_enqueue(vl->vm, p);
+	if (rc == VN_VM_OK)
+		return 0;
+	note_abort(vl, rc);
+	vl->pending = p;       /* may or may not have reached the VM's packet table */
+	return VN_QDISC_ABORT;
+}
+
+static struct vn_pkt *q_dequeue(void *ctx, bool *abort)
+{
+	struct vn_viflet *vl = ctx;
+	void *p = NULL;
+	int rc = vn_vm_dequeue(vl->vm, &p);
+	if (rc != VN_VM_OK) {
+		note_abort(vl, rc);
+		*abort = true;
+		return NULL;
+	}
+	return p;
+}
+
+static void collect(void *arg, void *pkt)
+{
+	struct vn_viflet *vl = arg;
+	if (vl->nback == vl->capback) {
+		size_t cap = vl->capback ? vl->capback * 2 : 64;
+		struct vn_pkt **nb = realloc(vl->back, cap * sizeof(*nb));
+		if (!nb)
+			return;    /* cannot happen for long: see take() */
+		vl->back = nb;
+		vl->capback = cap;
+	}
+	vl->back[vl->nback++] = pkt;
+}
+
+static int by_arrival(const void *a, const void *b)
+{
+	const struct vn_pkt *x = *(struct vn_pkt *const *)a, *y = *(struct vn_pkt *const *)b;
+	if (x->arrival != y->arrival)
+		return x->arrival < y->arrival ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static struct vn_pkt *q_take(void *ctx)
+{
+	struct vn_viflet *vl = ctx;
+	if (!vl->back) {
+		/* Reserve room first so that no held packet can be lost. */
+		vl->capback = (size_t)vn_vm_viflet_length(vl->vm) + 64;
+		vl->back = malloc(vl->capback * sizeof(*vl->back));
+		if (!vl->back)
+			vl->capback = 0;
+		vn_vm_release_held(vl->vm, collect, vl);
+		if (vl->pending) {
+			bool seen = false;
+			for (size_t i = 0; i < vl->nback; i++)
+				seen |= vl->back[i] == vl->pending;
+			if (!seen)
+				collect(vl, vl->pending);
+			vl->pending = NULL;
+		}
+		if (vl->nback)
+			qsort(vl->back, vl->nback, sizeof(*vl->back), by_arrival);
+	}
+	return vl->iback < vl->nback ? vl->back[vl->iback++] : NULL;
+}
+
+static uint32_t q_length(void *ctx)
+{
+	struct vn_viflet *vl = ctx;
+	int32_t n = vn_vm_viflet_length(vl->vm);
+	return n > 0 ? (uint32_t)n : 0;
+}
+
+static void viflet_free(struct vn_viflet *vl)
+{
+	vn_tree_timer_cancel(vl->tree, &vl->timer);
+	vn_vm_free(vl->vm);
+	free(vl->back);
+	free(vl);
+}
+
+static void q_detach(void *ctx, bool aborted)
+{
+	struct vn_viflet *vl = ctx;
+	if (!aborted)
+		logf_(vl, "%s", "viflet unloaded\n");
+	viflet_free(vl);
+}
+
+static const struct vn_qdisc_ops viflet_ops = {
+	.enqueue = q_enqueue, .dequeue = q_dequeue, .take = q_take,
+	.length = q_length, .detach = q_detach,
+};
+
+static void on_timer(struct vn_timer *tm, vn_time_t now)
+{
+	(void)now;
+	struct vn_viflet *vl = container_of(tm, struct vn_viflet, timer);
+	int rc = vn_vm_timeout(vl->vm);
+	if (rc != VN_VM_OK) {
+		note_abort(vl, rc);
+		/* Packets back in order, the VIF back to its plain scheduler. */
+		vn_sched_abort_qdisc(vl->vif);
+		return;
+	}
+	vn_sched_qdisc_wake(vl->vif);
+}
+
+int vn_viflet_load(struct vn_vif *v, const uint8_t *data, size_t len,
+		   const struct vn_viflet_env *env, char *err, size_t errlen)
+{
+	if (vn_sched_has_qdisc(v))
+		return snprintf(err, errlen, "a VIFlet is already loaded here"), -EBUSY;
+	struct vn_viflet *vl = calloc(1, sizeof(*vl));
+	if (!vl)
+		return snprintf(err, errlen, "out of memory"), -ENOMEM;
+	vl->vif = v;
+	vl->tree = vn_vif_tree(v);
+	vl->env = *env;
+	vn_timer_init(&vl->timer, on_timer);
+	struct vn_vm_limits lim = env->limits;
+	if (!lim.budget)
+		lim.budget = env->budget ? env->budget : DEFAULT_BUDGET;
+	struct vn_vm_host host = {
+		.ctx = vl, .pkt_data = h_data, .pkt_length = h_length, .pkt_inbound = h_inbound,
+		.pkt_pid = h_pid, .pkt_drop = h_drop, .set_timer = h_set_timer, .now_us = h_now_us,
+		.conf = h_conf, .out = h_out,
+	};
+	vl->vm = vn_vm_new(&lim, &host);
+	if (!vl->vm) {
+		free(vl);
+		return snprintf(err, errlen, "out of memory"), -ENOMEM;
+	}
+	const char *cls = NULL;
+	int rc = vn_vm_add_bytes(vl->vm, data, len);
+	if (rc == VN_VM_OK) {
+		cls = vn_vm_first_class(vl->vm);
+		if (!cls)
+			cls = env->conf ? env->conf(env->ctx, "class") : NULL;
+		if (!cls) {
+			snprintf(err, errlen, "a jar needs class=NAME in conf to say which class is the VIFlet");
+			goto bad;
+		}
+		rc = vn_vm_load(vl->vm, cls);
+	}
+	if (rc == VN_VM_OK)
+		rc = vn_vm_viflet_start(vl->vm, cls);
+	if (rc != VN_VM_OK) {
+		const char *why = vn_vm_error(vl->vm);
+		snprintf(err, errlen, "%s", why && *why ? why : "not a class file or jar");
+		goto bad;
+	}
+	if (vn_sched_has_qdisc(v) || vn_vif_type(v) == VN_TYPE_VIFLET) {
+		snprintf(err, errlen, "a VIFlet is already loaded here");
+		viflet_free(vl);
+		return -EBUSY;
+	}
+	logf_(vl, "viflet %s loaded\n", cls);
+	/* From here vl belongs to the scheduler (it may even be aborted and
+	 * freed while the waiting packets are handed over). */
+	rc = vn_sched_set_qdisc(v, &viflet_ops, vl);
+	if (rc < 0) {
+		snprintf(err, errlen, "a VIFlet runs above or below this VIF");
+		viflet_free(vl);
+		return rc;
+	}
+	return 0;
+bad:
+	logf_(vl, "viflet load failed: %s\n", err);
+	viflet_free(vl);
+	return -EINVAL;
+}
+
+int vn_viflet_unload(struct vn_vif *v)
+{
+	if (!vn_sched_has_qdisc(v))
+		return -ENOENT;
+	vn_sched_clear_qdisc(v);
+	return 0;
+}
