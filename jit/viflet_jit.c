@@ -368,7 +368,10 @@ static void budget_tick(struct cc *c)
 
 static int ret_slots(char r) { return r == 'V' ? 0 : (r == 'J' || r == 'D') ? 2 : 1; }
 
-static bool is_fused(uint16_t op) { return op > Q_CONCAT && op < Q_LAST; }
+/* prep.c fuses sequences starting with a load into superinstructions but
+ * leaves the sequence in place with the load's operand; the JIT compiles the
+ * sequence itself, so a fused op is just that load. */
+static bool is_fused(uint16_t op) { return op >= Q_LOAD2 && op < Q_LAST; }
 
 /* pops/pushes in slots; false for an instruction the JIT does not know */
 static bool effect(const struct vn_insn *in, int *po, int *pu)
