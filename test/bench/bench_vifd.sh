@@ -12,7 +12,7 @@
 set -euo pipefail
 BUILD=$1 TOP=$2
 VIFD=$BUILD/tools/vifd
-RUNS=${VIFD_BENCH_RUNS:-3}
+RUNS=${VIFD_BENCH_RUNS:-5}
 SECS=${VIFD_BENCH_SECS:-3}
 NSA=vb$$-a NSB=vb$$-b
 IFA=vba$$ IFB=vbb$$
@@ -107,20 +107,25 @@ ping_us() {  # median RTT in microseconds of 200 pings
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-declare -A PPS CPU TCP RTT
+declare -A PPS CPU TCP RTT P C T R
 MODES=(veth bypass root tree3)
-for m in "${MODES[@]}"; do
-  start_mode "$m"
-  ip netns exec "$NSA" ping -c 2 -i 0.2 -W 2 198.18.0.2 >/dev/null || { echo "$m: no connectivity" >&2; exit 1; }
-  p=() c=() t=()
-  for _ in $(seq "$RUNS"); do
-    read -r pps ns < <(udp_pps); p+=("$pps"); c+=("$ns")
-    t+=("$(tcp_gbps)")
+# Rounds outside, modes inside: the host's load (shared by other jobs) drifts
+# during a run, and interleaving lets every mode see the same drift.
+for run in $(seq "$RUNS"); do
+  for m in "${MODES[@]}"; do
+    start_mode "$m"
+    ip netns exec "$NSA" ping -c 2 -i 0.2 -W 2 198.18.0.2 >/dev/null || { echo "$m: no connectivity" >&2; exit 1; }
+    read -r pps ns < <(udp_pps)
+    P[$m]+="$pps "; C[$m]+="$ns "
+    T[$m]+="$(tcp_gbps) "
+    R[$m]+="$(ping_us) "
+    stop_mode
   done
-  PPS[$m]=$(echo "${p[*]}" | median); CPU[$m]=$(echo "${c[*]}" | median)
-  TCP[$m]=$(echo "${t[*]}" | median); RTT[$m]=$(ping_us)
-  echo "$m: udp ${PPS[$m]} pps (runs ${p[*]}), vifd ${CPU[$m]} ns/pkt, tcp ${TCP[$m]} Gbit/s (runs ${t[*]}), rtt ${RTT[$m]} us"
-  stop_mode
+done
+for m in "${MODES[@]}"; do
+  PPS[$m]=$(echo "${P[$m]}" | median); CPU[$m]=$(echo "${C[$m]}" | median)
+  TCP[$m]=$(echo "${T[$m]}" | median); RTT[$m]=$(echo "${R[$m]}" | median)
+  echo "$m: udp ${PPS[$m]} pps (runs ${P[$m]}), vifd ${CPU[$m]} ns/pkt, tcp ${TCP[$m]} Gbit/s (runs ${T[$m]}), rtt ${RTT[$m]} us (runs ${R[$m]})"
 done
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
@@ -130,10 +135,10 @@ SECTION=$(cat <<MD
 ## vifd: live data path (issue 3)
 
 Machine: $MACHINE. Measured $(date -u +%Y-%m-%d) by \`tools/vifnet bench\` (test/bench/bench_vifd.sh),
-medians of $RUNS runs of ${SECS} s; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg).
+medians of $RUNS interleaved rounds of ${SECS} s per test; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg).
 
 Two namespaces, A sends to B. 64-byte UDP: IP packets of 64 bytes,
-packets/s *received* (test/bench/udp_pps: sendmmsg/recvmmsg, 64 per call). TCP: iperf3, one flow, receiver's figure. RTT: median of 200 pings.
+packets/s *received* (test/bench/udp_pps: sendmmsg/recvmmsg, 64 per call). TCP: iperf3, one flow, receiver's figure. RTT: median of 200 pings (then the median over runs).
 vifd CPU: vifd's user+system time during the UDP run divided by the packets it read from A
 (each crosses A's tree and B's tree; vifd drops what exceeds its queues). TUN devices carry no offloads, so the veth
 baseline has them off too (ethtool -K tso gso gro tx rx sg off).
