@@ -579,6 +579,11 @@ static void ddd_and_dd_text_load(void **state)
 	assert_int_equal(vn_bpf_run(f, arp, (uint32_t)n, (uint32_t)n), 0);
 	vn_bpf_free(f);
 
+	/* ddd is decimal: 022 is 22 (ret a), not octal 18 (no such opcode) */
+	assert_int_equal(vn_bpf_load("1\n022 0 0 1\n", 12, DLT_EN10MB, &f, err, sizeof(err)), 0);
+	assert_int_equal(vn_bpf_insns(f)[0].code, 22);
+	vn_bpf_free(f);
+
 	const char *dd = "{ 0x28, 0, 0, 0x0000000c },\n{ 0x15, 0, 1, 0x00000800 },\n"
 			 "{ 0x6, 0, 0, 0x0000ffff },\n{ 0x6, 0, 0, 0x00000000 },\n";
 	assert_int_equal(vn_bpf_load(dd, strlen(dd), DLT_EN10MB, &f, err, sizeof(err)), 0);
