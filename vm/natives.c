@@ -254,6 +254,8 @@ struct sbuf { uint16_t *p; size_t n, cap; struct vn_vm *vm; };
 
 static void sb_put(struct sbuf *b, const uint16_t *s, size_t n)
 {
+	if (!n)
+		return;
 	if (b->n + n > b->cap) {
 		size_t nc = (b->n + n) * 2 + 16;
 		uint16_t *np = realloc(b->p, nc * 2);
