@@ -52,7 +52,6 @@ void vn_bpf_free(struct vn_bpf *f)
 	free(f);
 }
 
-
 bool vn_bpf_vif_hook(void *ctx, const struct vn_pkt *p)
 {
 	return vn_bpf_run(ctx, p->data, p->len, p->wire_len) != 0;

@@ -86,7 +86,8 @@ uint32_t vn_bpf_interp(const struct vn_bpf_insn *prog, const uint8_t *pkt,
 		       uint32_t caplen, uint32_t wirelen, uint32_t *mem);
 
 /* The JIT: translate a validated program to native code in a fresh mapping
- * that ends up read+execute only. 0, -ENOTSUP (not x86-64), -ENOMEM. */
+ * that is read+execute only (flags: VN_BPF_F_NO_MEMFD). 0, -ENOTSUP (not
+ * x86-64), -ENOMEM, or -EFAULT (the code outgrew its bound: a JIT bug). */
 int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, unsigned flags, void **code,
 	       size_t *map_len, size_t *code_len);
 void vn_bpf_jit_release(void *code, size_t map_len);
