@@ -1496,6 +1496,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	uint8_t *buf = NULL;
 	int r = -1;
 	size_t len = 0;
+	uint64_t t_inst = 0;
 	if (!c.depth || !c.target || !c.stubs)
 		goto out;
 	for (uint32_t i = 0; i < c.n; i++)
@@ -1533,7 +1534,9 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 				fclose(f);
 			}
 		}
+		t_inst = vn_jit_now_ns();
 		void *code = vn_jit_install(vm, buf, len);
+		t_inst = vn_jit_now_ns() - t_inst;
 		if (code) {
 			m->jit_code = code;
 			m->jit_state = VN_JIT_COMPILED;
@@ -1547,7 +1550,7 @@ out:
 	free(c.target);
 	free(c.stubs);
 	free(c.creg);
-	vn_jit_record(vm, m, (uint32_t)len, vn_jit_now_ns() - t0, r == 0);
+	vn_jit_record(vm, m, (uint32_t)len, vn_jit_now_ns() - t0, t_inst, r == 0);
 	return r == 0 ? 0 : -1;
 }
 
