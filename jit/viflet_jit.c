@@ -2,8 +2,10 @@
  * vm/prep.c) to x86-64, one template per instruction, on the shared emitter
  * (x86_emit.h).
  *
- * Frame: rbx = vm, r12 = locals (fr->lv), r13 = fr, r14 = where the result
- * goes. Locals always live in the frame's slot memory; so does the operand
+ * Registers: rbx = vm, r12 = locals (fr->lv), r13 = the instruction budget
+ * (written back around calls out and at exit), rbp/r14/r15 = the three most
+ * used locals (a write-through cache), [rsp] = where the result goes,
+ * [rsp+8] = fr. Locals always live in the frame's slot memory; so does the operand
  * stack at every label, call, allocation and throw, which keeps the GC's
  * root scan and the interpreter's view (exception dispatch) exact. Between
  * those points the top of the operand stack is cached (seed OPT_REGCACHE):
