@@ -372,9 +372,18 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 
 /* Through a memfd: the pages are written with write(2) and mapped
  * read+execute only. NULL if memfd_create is unavailable or fails. */
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U      /* Linux >= 6.3: this memfd may be mapped executable */
+#endif
+
 static uint8_t *map_code_memfd(const uint8_t *buf, size_t used, size_t len)
 {
-	int fd = memfd_create("vn_bpf", MFD_CLOEXEC);
+	/* Say that the memfd will be executable: newer kernels otherwise log a
+	 * warning or (vm.memfd_noexec) seal it non-executable. Older kernels
+	 * do not know the flag (EINVAL): ask again without it. */
+	int fd = memfd_create("vn_bpf", MFD_CLOEXEC | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("vn_bpf", MFD_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	uint8_t *mem = NULL;

@@ -3,10 +3,11 @@
  * the real Ethernet traces of the corpus held in memory, and the time to load
  * a program (validate + translate + map) against its length.
  *
- *   bench_bpf CORPUS_DIR
+ *   bench_bpf CORPUS_DIR [DATA_DIR]
  *
  * Prints Markdown tables (the bench script puts them into docs/evaluation.md)
- * and "target NAME met|MISSED" lines for the issue's targets. */
+ * and "target NAME met|MISSED" lines for the issue's targets. With DATA_DIR,
+ * also writes rules.dat and load.dat there for the plots. */
 #include <dirent.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -251,9 +252,23 @@ static double pcap_compile_time(const char *expr)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: bench_bpf CORPUS_DIR\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: bench_bpf CORPUS_DIR [DATA_DIR]\n");
 		return 2;
+	}
+	FILE *rules_dat = NULL, *load_dat = NULL;
+	if (argc == 3) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/rules.dat", argv[2]);
+		rules_dat = fopen(path, "w");
+		snprintf(path, sizeof(path), "%s/load.dat", argv[2]);
+		load_dat = fopen(path, "w");
+		if (!rules_dat || !load_dat) {
+			perror(argv[2]);
+			return 1;
+		}
+		fprintf(rules_dat, "# hosts insns libpcap interp jit (ns/packet)\n");
+		fprintf(load_dat, "# insns jit_min jit_median interp_median (us)\n");
 	}
 	struct pkts p = { 0 };
 	load_corpus(argv[1], &p);
@@ -308,6 +323,9 @@ int main(int argc, char **argv)
 		measure(&fl, &p, ns);
 		printf("| %d | %zu | %.2f | %.2f | %.2f |\n", hosts[i], vn_bpf_len(fl.f[JIT]),
 		       ns[LIBPCAP], ns[INTERP], ns[JIT]);
+		if (rules_dat)
+			fprintf(rules_dat, "%d %zu %.2f %.2f %.2f\n", hosts[i], vn_bpf_len(fl.f[JIT]),
+				ns[LIBPCAP], ns[INTERP], ns[JIT]);
 		unload(&fl);
 		free(e);
 	}
@@ -354,6 +372,8 @@ int main(int argc, char **argv)
 		if (!e) {
 			c100_min = jmin;
 			c100_med = jmed;
+		} else if (load_dat) {
+			fprintf(load_dat, "%zu %.2f %.2f %.2f\n", n, jmin / 1e3, jmed / 1e3, imed / 1e3);
 		}
 		vn_bpf_free(f);
 		free(e);
@@ -365,6 +385,10 @@ int main(int argc, char **argv)
 		       speedup[i] >= 3 ? "met" : "MISSED");
 	printf("target load <= 20 us for a 100-instruction program: median %.1f us (min %.1f) %s\n",
 	       c100_med / 1e3, c100_min / 1e3, c100_med <= 20e3 ? "met" : "MISSED");
+	if (rules_dat)
+		fclose(rules_dat);
+	if (load_dat)
+		fclose(load_dat);
 	free(chain50);
 	free(p.v);
 	free(p.buf);

@@ -12,7 +12,28 @@ W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(uname -r)"
 
 echo "== filter: bench_bpf over $C"
-"$B/test/bench/bench_bpf" "$C" | tee "$W/out.md"
+"$B/test/bench/bench_bpf" "$C" "$W" | tee "$W/out.md"
+plots=false
+if command -v gnuplot >/dev/null; then
+  mkdir -p "$T/docs/img"
+  gnuplot <<GP && plots=true
+set terminal svg size 640,400 font "sans,11" noenhanced
+set grid
+set key top left
+set output "$T/docs/img/filter_rules.svg"
+set title "Filtering cost against host rules (seed Fig. 5.4)"
+set xlabel "hosts in the or-chain"; set ylabel "ns per packet"
+plot "$W/rules.dat" using 1:3 with linespoints title "libpcap bpf_filter", \
+     "$W/rules.dat" using 1:4 with linespoints title "interpreter", \
+     "$W/rules.dat" using 1:5 with linespoints title "JIT"
+set output "$T/docs/img/filter_load.svg"
+set title "Load time against program length (seed Fig. 5.3)"
+set xlabel "instructions"; set ylabel "microseconds"; set yrange [0:*]
+plot "$W/load.dat" using 1:2 with linespoints title "JIT load (min)", \
+     "$W/load.dat" using 1:3 with linespoints title "JIT load (median)", \
+     "$W/load.dat" using 1:4 with linespoints title "interpreter load (median)"
+GP
+fi
 {
   echo "## Filter: classic BPF interpreter and JIT against libpcap (issue 6)"
   echo
@@ -24,6 +45,11 @@ echo "== filter: bench_bpf over $C"
   echo "\`bpf_filter(prog, pkt, len, caplen)\`."
   echo
   grep -v '^target ' "$W/out.md"
+  if $plots; then
+    echo
+    echo '![filtering cost against host rules](img/filter_rules.svg)'
+    echo '![load time against program length](img/filter_load.svg)'
+  fi
   echo
   echo "Targets of the issue:"
   echo

@@ -294,6 +294,39 @@ static void hoisted_bounds_checks_keep_stores_exact(void **state)
 	}
 }
 
+/* The code buffer is sized from a per-instruction bound: 4096 of the longest
+ * instructions (far-offset loads with their checks, indirect loads, RET A)
+ * must still compile, and run like the interpreter. */
+static void largest_programs_compile(void **state)
+{
+	(void)state;
+	if (!vn_bpf_jit_available())
+		skip();
+	static struct bpf_insn p[VN_BPF_MAXINSNS];
+	const uint16_t worst[] = {
+		BPF_LDX | BPF_B | BPF_MSH, BPF_LD | BPF_W | BPF_ABS, BPF_LD | BPF_H | BPF_IND,
+		BPF_ALU | BPF_MOD | BPF_K, BPF_ALU | BPF_LSH | BPF_X,
+	};
+	for (size_t i = 0; i + 1 < VN_BPF_MAXINSNS; i++) {
+		p[i] = (struct bpf_insn)BPF_STMT(worst[i % 5], 0xfffffff0u - (uint32_t)i);
+		if (i % 5 == 3)
+			p[i].k = 7;
+		if (i % 97 == 96 && i + 300 < VN_BPF_MAXINSNS)      /* and some jumps */
+			p[i] = (struct bpf_insn)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x12345678, 0, 255);
+	}
+	p[VN_BPF_MAXINSNS - 1] = (struct bpf_insn)BPF_STMT(BPF_RET | BPF_A, 0);
+	struct vn_bpf *fj, *fi;
+	const struct vn_bpf_insn *prog = (const struct vn_bpf_insn *)p;
+	assert_int_equal(vn_bpf_new(prog, VN_BPF_MAXINSNS, 0, &fj, NULL, 0), 0);
+	assert_int_equal(vn_bpf_new(prog, VN_BPF_MAXINSNS, VN_BPF_F_INTERP, &fi, NULL, 0), 0);
+	assert_true(vn_bpf_jitted(fj));
+	assert_true(vn_bpf_code_size(fj) > 10 * VN_BPF_MAXINSNS);
+	uint8_t pkt[64] = { 0x45 };
+	assert_int_equal(vn_bpf_run(fj, pkt, 64, 64), vn_bpf_run(fi, pkt, 64, 64));
+	vn_bpf_free(fj);
+	vn_bpf_free(fi);
+}
+
 static void code_is_not_writable(void **state)
 {
 	(void)state;
@@ -328,6 +361,7 @@ int main(void)
 		cmocka_unit_test(jit_matches_interpreter_on_random_programs),
 		cmocka_unit_test(far_offsets_load_from_the_right_place),
 		cmocka_unit_test(hoisted_bounds_checks_keep_stores_exact),
+		cmocka_unit_test(largest_programs_compile),
 		cmocka_unit_test(code_is_not_writable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
