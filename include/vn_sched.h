@@ -76,6 +76,8 @@ void vn_sched_clear_qdisc(struct vn_vif *v);
  * handler): detach(ctx, true). */
 void vn_sched_abort_qdisc(struct vn_vif *v);
 bool vn_sched_has_qdisc(const struct vn_vif *v);
+/* The ctx installed with ops on v, or NULL if v runs no such queue. */
+void *vn_sched_qdisc_ctx(const struct vn_vif *v, const struct vn_qdisc_ops *ops);
 /* The external queue of v may have something to send now (its timer fired). */
 void vn_sched_qdisc_wake(struct vn_vif *v);
 /* The external queue of v discards p (which it holds): counted as a drop of

@@ -113,6 +113,21 @@ typedef bool (*vn_filter_fn)(void *ctx, const struct vn_pkt *p);
 typedef void (*vn_tap_fn)(void *ctx, const struct vn_vif *v, const struct vn_pkt *p);
 void vn_vif_set_filter(struct vn_vif *v, vn_filter_fn fn, void *ctx);
 void vn_vif_set_tap(struct vn_vif *v, vn_tap_fn fn, void *ctx);
+/* conf: `key=value` lines a VIFlet reads (SPEC section 7). A write replaces
+ * the whole text: lines are key=value (key [A-Za-z0-9_.-]+, value printable),
+ * blank lines and `#` comments; -EINVAL (old text kept) otherwise, -EFBIG
+ * above VN_CONF_MAX bytes. */
+#define VN_CONF_MAX 4096
+int vn_vif_conf_set(struct vn_vif *v, const char *text, size_t len);
+int vn_vif_conf_text(const struct vn_vif *v, char *buf, size_t n);   /* snprintf semantics */
+/* The value of key, or NULL; valid until the next vn_vif_conf_set. */
+const char *vn_vif_conf_get(const struct vn_vif *v, const char *key);
+/* log: a bounded ring of text (a VIFlet's System.out and abort reasons);
+ * the oldest lines fall out first. */
+#define VN_LOG_MAX 8192
+void vn_vif_log(struct vn_vif *v, const char *s, size_t n);
+int vn_vif_log_text(const struct vn_vif *v, char *buf, size_t n);     /* snprintf semantics */
+
 /* An opaque pointer for the owner of the tree (e.g. nnfs's per-VIF state). */
 void vn_vif_set_user(struct vn_vif *v, void *user);
 void *vn_vif_user(const struct vn_vif *v);

@@ -20,8 +20,9 @@
 #include "vn_vm.h"
 
 struct vn_viflet_env {
-	void *ctx;
-	vn_time_t (*now)(void *ctx);                          /* the tree's clock, ns */
+	vn_time_t (*now)(void *clock_ctx);                    /* the tree's clock, ns */
+	void *clock_ctx;
+	void *ctx;                                            /* for log and conf */
 	void (*log)(void *ctx, const char *s, size_t n);      /* System.out, abort reasons */
 	const char *(*conf)(void *ctx, const char *key);      /* the VIF's conf, or NULL */
 	struct vn_vm_limits limits;                           /* zeros: the VM's defaults */
@@ -37,5 +38,11 @@ int vn_viflet_load(struct vn_vif *v, const uint8_t *data, size_t len,
 		   const struct vn_viflet_env *env, char *err, size_t errlen);
 /* Unload v's VIFlet (its packets come back in order). -ENOENT if none. */
 int vn_viflet_unload(struct vn_vif *v);
+/* What reading the `viflet` file shows: "none\n", or the class and the
+ * VM's figures as "key value" lines. snprintf semantics. */
+int vn_viflet_describe(const struct vn_vif *v, char *buf, size_t n);
+/* An environment that uses the VIF's own conf and log (vn_vif_conf_get,
+ * vn_vif_log) and the given clock: what vifd uses. */
+struct vn_viflet_env vn_viflet_vif_env(struct vn_vif *v, vn_time_t (*now)(void *ctx), void *clock_ctx);
 
 #endif

@@ -63,6 +63,11 @@ int vn_vm_add_bytes(struct vn_vm *vm, const uint8_t *data, size_t len);
  * as a .class file, or NULL. */
 const char *vn_vm_first_class(const struct vn_vm *vm);
 
+/* The first concrete VIFlet subclass among the classes given as class files
+ * or jars (in order), loaded, verified and linked; NULL if none (vn_vm_error
+ * says why). For `viflet` writes of a .jar. */
+const char *vn_vm_find_viflet(struct vn_vm *vm);
+
 /* Load, verify and link a class and everything it references (rejects
  * unsupported features with a message naming class, method, offset and
  * instruction). Dots or slashes in the name. */

@@ -539,6 +539,11 @@ void vn_sched_abort_qdisc(struct vn_vif *v)
 		qdisc_remove(v, true);
 }
 
+void *vn_sched_qdisc_ctx(const struct vn_vif *v, const struct vn_qdisc_ops *ops)
+{
+	return v->qops == ops ? v->qctx : NULL;
+}
+
 bool vn_sched_has_qdisc(const struct vn_vif *v)
 {
 	return v->qops != NULL;

@@ -109,6 +109,9 @@ static struct vn_vif *vif_alloc(struct vn_tree *t, struct vn_vif *parent, const 
 
 static void vif_free(struct vn_vif *v)
 {
+	free(v->conf);
+	free(v->conf_vals);
+	free(v->log);
 	free(v->path);
 	free(v);
 }
@@ -468,3 +471,146 @@ void vn_vif_set_tap(struct vn_vif *v, vn_tap_fn fn, void *ctx)
 
 void vn_vif_set_user(struct vn_vif *v, void *user) { v->user = user; }
 void *vn_vif_user(const struct vn_vif *v) { return v->user; }
+
+/* --- conf and log --- */
+
+static bool conf_key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == '-';
+}
+
+/* Is text[0..len) well-formed conf? */
+static bool conf_valid(const char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t e = i;
+		while (e < len && text[e] != '\n')
+			e++;
+		size_t k = i;
+		while (k < e && (text[k] == ' ' || text[k] == '\t'))
+			k++;
+		if (k < e && text[k] != '#') {
+			size_t key = k;
+			while (k < e && conf_key_char(text[k]))
+				k++;
+			size_t kend = k;
+			while (k < e && (text[k] == ' ' || text[k] == '\t'))
+				k++;
+			if (kend == key || k == e || text[k] != '=')
+				return false;
+			for (k++; k < e; k++)
+				if ((unsigned char)text[k] < 0x20 && text[k] != '\t')
+					return false;
+		}
+		i = e + 1;
+	}
+	return true;
+}
+
+int vn_vif_conf_set(struct vn_vif *v, const char *text, size_t len)
+{
+	if (len > VN_CONF_MAX)
+		return -EFBIG;
+	if (memchr(text, '\0', len) || !conf_valid(text, len))
+		return -EINVAL;
+	char *c = NULL, *vals = NULL;
+	if (len) {
+		c = malloc(len + 1);
+		vals = malloc(len + 2);
+		if (!c || !vals) {
+			free(c);
+			free(vals);
+			return -ENOMEM;
+		}
+		memcpy(c, text, len);
+		c[len] = '\0';
+		/* Parse into "key\0value\0..." with blanks around values trimmed. */
+		char *o = vals;
+		for (char *line = c; *line; ) {
+			char *end = strchr(line, '\n');
+			size_t n = end ? (size_t)(end - line) : strlen(line);
+			char *p = line;
+			while (p < line + n && (*p == ' ' || *p == '\t'))
+				p++;
+			if (p < line + n && *p != '#') {
+				char *eq = memchr(p, '=', (size_t)(line + n - p));
+				char *ve = line + n;
+				char *vb = eq + 1;
+				while (ve > vb && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
+					ve--;
+				while (vb < ve && (*vb == ' ' || *vb == '\t'))
+					vb++;
+				char *ke = eq;
+				while (ke > p && (ke[-1] == ' ' || ke[-1] == '\t'))
+					ke--;
+				memcpy(o, p, (size_t)(ke - p));
+				o += ke - p;
+				*o++ = '\0';
+				memcpy(o, vb, (size_t)(ve - vb));
+				o += ve - vb;
+				*o++ = '\0';
+			}
+			line = end ? end + 1 : line + n;
+		}
+		*o = '\0';
+	}
+	free(v->conf);
+	free(v->conf_vals);
+	v->conf = c;
+	v->conf_vals = vals;
+	return 0;
+}
+
+int vn_vif_conf_text(const struct vn_vif *v, char *buf, size_t n)
+{
+	return snprintf(buf, n, "%s", v->conf ? v->conf : "");
+}
+
+const char *vn_vif_conf_get(const struct vn_vif *v, const char *key)
+{
+	/* conf_vals: "key\0value\0key\0value\0...\0", parsed at set time. */
+	const char *found = NULL;
+	for (const char *k = v->conf_vals; k && *k; ) {
+		const char *val = k + strlen(k) + 1;
+		if (strcmp(k, key) == 0)
+			found = val;     /* the last assignment wins */
+		k = val + strlen(val) + 1;
+	}
+	return found;
+}
+
+void vn_vif_log(struct vn_vif *v, const char *s, size_t n)
+{
+	if (!v->log && !(v->log = malloc(VN_LOG_MAX)))
+		return;
+	if (n > VN_LOG_MAX) {
+		s += n - VN_LOG_MAX;
+		n = VN_LOG_MAX;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (v->log_len == VN_LOG_MAX) {
+			/* Full: let the oldest line go. */
+			while (v->log_len && v->log[v->log_start] != '\n') {
+				v->log_start = (v->log_start + 1) % VN_LOG_MAX;
+				v->log_len--;
+			}
+			if (v->log_len) {
+				v->log_start = (v->log_start + 1) % VN_LOG_MAX;
+				v->log_len--;
+			}
+		}
+		v->log[(v->log_start + v->log_len) % VN_LOG_MAX] = s[i];
+		v->log_len++;
+	}
+}
+
+int vn_vif_log_text(const struct vn_vif *v, char *buf, size_t n)
+{
+	for (size_t i = 0; i < v->log_len && i + 1 < n; i++)
+		buf[i] = v->log[(v->log_start + i) % VN_LOG_MAX];
+	if (n)
+		buf[v->log_len < n ? v->log_len : n - 1] = '\0';
+	return (int)v->log_len;
+}

@@ -83,6 +83,10 @@ struct vn_vif {
 	gid_t gid;
 	unsigned mode;
 	void *user;
+	char *conf;                              /* conf text as written, or NULL */
+	char *conf_vals;                         /* parsed: "key\0value\0...\0" */
+	char *log;                               /* VN_LOG_MAX ring, allocated on first use */
+	size_t log_start, log_len;
 	char name[VN_NAME_MAX + 1];
 };
 

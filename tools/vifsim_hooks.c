@@ -71,8 +71,8 @@ static const char *env_conf(void *ctx, const char *key)
 
 static int do_load(struct action *a, bool quiet, char *err, size_t errlen)
 {
-	struct vn_viflet_env env = { .ctx = a, .now = env_now, .log = quiet ? NULL : env_log,
-				     .conf = env_conf };
+	struct vn_viflet_env env = { .ctx = a, .now = env_now, .clock_ctx = NULL,
+				     .log = quiet ? NULL : env_log, .conf = env_conf };
 	return vn_viflet_load(a->vif, a->bytes, a->len, &env, err, errlen);
 }
 

@@ -9,6 +9,9 @@
  *       returns null, and prints one line per packet sent:
  *         out IN_INDEX proto=P sport=S dport=D len=L
  *       then a summary line "packets in=.. out=.. dropped=.. held=..".
+ *       VIFLET may also be a .class or .jar file (the first VIFlet subclass in it);
+ *       --conf KEY=VALUE answers VIFlet.conf(KEY); the VIFlet's timer runs in
+ *       virtual time (packet timestamps) and prints "timeout at US" when it fires.
  *   limits: --heap BYTES, --budget N (branches+calls per call), --depth N,
  *       --stack SLOTS; --stats prints heap/GC figures on stderr.
  * Exit status: 0 ok, 1 uncaught exception (as java), 2 VM aborted (a limit or
@@ -25,17 +28,23 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: vifvm [--interp|--jit] [-cp PATH] [--heap BYTES] [--budget N] [--depth N]\n"
 		"             [--stack SLOTS] [--stats] CLASS [ARGS...]\n"
-		"       vifvm [options] --packets TRACE.pcap [--burst N] VIFLET\n");
+		"       vifvm [options] --packets TRACE.pcap[,MORE...] [--burst N] [--conf K=V]... VIFLET|FILE.jar|FILE.class\n");
 }
 
 struct tpkt {
 	uint8_t *data;
+	int64_t ts_us;                 /* capture time, microseconds */
 	uint32_t len, wire_len, l3;
 	uint32_t index;
 	bool dropped, sent;
 };
 
-struct trace { struct tpkt *p; size_t n; size_t dropped; };
+struct trace {
+	struct tpkt *p; size_t n; size_t dropped;
+	int64_t now_us;                /* virtual time: the current packet's timestamp */
+	int64_t timer_at; bool timer;  /* the VIFlet's one-shot timer */
+	char **conf; int nconf;        /* --conf key=value */
+};
 
 static const uint8_t *t_data(void *ctx, void *pkt, uint32_t *len)
 {
@@ -49,6 +58,22 @@ static const uint8_t *t_data(void *ctx, void *pkt, uint32_t *len)
 	return p->data + p->l3;
 }
 static uint32_t t_length(void *ctx, void *pkt) { (void)ctx; return ((struct tpkt *)pkt)->wire_len; }
+static void t_set_timer(void *ctx, int32_t micros)
+{
+	struct trace *t = ctx;
+	t->timer = true;
+	t->timer_at = t->now_us + (micros > 0 ? micros : 0);
+}
+static int64_t t_now(void *ctx) { return ((struct trace *)ctx)->now_us; }
+static const char *t_conf(void *ctx, const char *key)
+{
+	struct trace *t = ctx;
+	size_t kl = strlen(key);
+	for (int i = 0; i < t->nconf; i++)
+		if (!strncmp(t->conf[i], key, kl) && t->conf[i][kl] == '=')
+			return t->conf[i] + kl + 1;
+	return NULL;
+}
 static void t_drop(void *ctx, void *pkt)
 {
 	struct trace *t = ctx;
@@ -124,6 +149,7 @@ static int load_one(const char *path, struct trace *t)
 		p->l3 = l3_offset(dlt, d, h->caplen);
 		p->wire_len = h->len > p->l3 ? h->len - p->l3 : 0;
 		p->index = (uint32_t)t->n;
+		p->ts_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
 		t->n++;
 	}
 	pcap_close(pc);
@@ -174,10 +200,46 @@ static int report(struct vn_vm *vm, int rc, const char *what)
 	return rc == VN_VM_ABORTED ? 2 : rc == VN_VM_REJECTED ? 3 : 4;
 }
 
+/* Dequeues until the VIFlet has nothing to send; 0 or an exit status. */
+static int drain(struct vn_vm *vm, size_t *sent)
+{
+	for (;;) {
+		if (vn_vm_aborted(vm))
+			return 2;
+		void *p;
+		int rc = vn_vm_dequeue(vm, &p);
+		if (rc)
+			return report(vm, rc, "dequeue");
+		if (!p)
+			return 0;
+		describe(p);
+		((struct tpkt *)p)->sent = true;
+		(*sent)++;
+	}
+}
+
+/* Fires the VIFlet's timer while it is due before `until` (virtual time). */
+static int fire_timers(struct vn_vm *vm, struct trace *t, int64_t until, size_t *sent)
+{
+	for (int k = 0; k < 100000 && t->timer && t->timer_at <= until; k++) {
+		t->timer = false;
+		t->now_us = t->timer_at;
+		printf("timeout at %lld\n", (long long)t->now_us);
+		int rc = vn_vm_timeout(vm);
+		if (rc)
+			return report(vm, rc, "timeout");
+		if ((rc = drain(vm, sent)))
+			return rc;
+	}
+	return 0;
+}
+
 static int run_packets(struct vn_vm *vm, const char *cls, const char *path, long burst, struct trace *t)
 {
 	if (load_trace(path, t))
 		return 4;
+	if (t->n)
+		t->now_us = t->p[0].ts_us;
 	int rc = vn_vm_viflet_start(vm, cls);
 	if (rc)
 		return report(vm, rc, "main");
@@ -187,32 +249,22 @@ static int run_packets(struct vn_vm *vm, const char *cls, const char *path, long
 		size_t end = burst > 0 ? i + (size_t)burst : t->n;
 		if (end > t->n)
 			end = t->n;
-		for (; i < end; i++) {
+		for (; i < end && !status; i++) {
+			if ((status = fire_timers(vm, t, t->p[i].ts_us, &sent)))
+				break;
+			if (t->p[i].ts_us > t->now_us)
+				t->now_us = t->p[i].ts_us;
 			rc = vn_vm_enqueue(vm, &t->p[i]);
-			if (rc == VN_VM_EXCEPTION) {
+			if (rc == VN_VM_EXCEPTION)
 				report(vm, rc, "enqueue");
-				status = 1;
-			} else if (rc) {
+			else if (rc)
 				status = report(vm, rc, "enqueue");
-				break;
-			}
 		}
-		for (;;) {
-			if (vn_vm_aborted(vm))
-				break;
-			void *p;
-			rc = vn_vm_dequeue(vm, &p);
-			if (rc) {
-				status = report(vm, rc, "dequeue");
-				break;
-			}
-			if (!p)
-				break;
-			describe(p);
-			((struct tpkt *)p)->sent = true;
-			sent++;
-		}
+		if (!status)
+			status = drain(vm, &sent);
 	}
+	if (!status)
+		status = fire_timers(vm, t, INT64_MAX, &sent);
 	size_t held = 0;
 	vn_vm_release_held(vm, held_cb, &held);
 	printf("packets in=%zu out=%zu dropped=%zu held=%zu length=%d\n", i, sent, t->dropped, held,
@@ -226,6 +278,8 @@ int main(int argc, char **argv)
 	const char *cp = NULL, *packets = NULL;
 	long burst = 0;
 	bool stats = false;
+	char **conf = NULL;
+	int nconf = 0;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -247,6 +301,11 @@ int main(int argc, char **argv)
 			packets = argv[++i];
 		} else if (!strcmp(a, "--burst") && more) {
 			burst = strtol(argv[++i], NULL, 0);
+		} else if (!strcmp(a, "--conf") && more) {
+			conf = realloc(conf, (size_t)(nconf + 1) * sizeof(*conf));
+			if (!conf)
+				return 4;
+			conf[nconf++] = argv[++i];
 		} else if (!strcmp(a, "--stats")) {
 			stats = true;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -262,8 +321,9 @@ int main(int argc, char **argv)
 		return 4;
 	}
 	const char *cls = argv[i++];
-	struct trace t = { 0 };
-	struct vn_vm_host host = { .ctx = &t, .pkt_data = t_data, .pkt_length = t_length, .pkt_drop = t_drop };
+	struct trace t = { .conf = conf, .nconf = nconf };
+	struct vn_vm_host host = { .ctx = &t, .pkt_data = t_data, .pkt_length = t_length, .pkt_drop = t_drop,
+				   .set_timer = t_set_timer, .now_us = t_now, .conf = t_conf };
 	struct vn_vm *vm = vn_vm_new(&lim, &host);
 	if (!vm) {
 		fprintf(stderr, "vifvm: cannot create the VM\n");
@@ -284,14 +344,16 @@ int main(int argc, char **argv)
 		return 4;
 	}
 	size_t cl = strlen(cls);
-	if (cl > 6 && !strcmp(cls + cl - 6, ".class")) {
+	bool is_class = cl > 6 && !strcmp(cls + cl - 6, ".class"), is_jar = cl > 4 && !strcmp(cls + cl - 4, ".jar");
+	if (is_class || is_jar) {
+		/* given as bytes, like a write to a VIF's viflet file */
 		FILE *f = fopen(cls, "rb");
 		if (!f) {
 			perror(cls);
 			vn_vm_free(vm);
 			return 4;
 		}
-		static uint8_t buf[1 << 20];
+		static uint8_t buf[16 << 20];
 		size_t n = fread(buf, 1, sizeof buf, f);
 		fclose(f);
 		if (vn_vm_add_bytes(vm, buf, n)) {
@@ -299,7 +361,12 @@ int main(int argc, char **argv)
 			vn_vm_free(vm);
 			return 3;
 		}
-		cls = vn_vm_first_class(vm);
+		cls = is_class ? vn_vm_first_class(vm) : vn_vm_find_viflet(vm);
+		if (!cls) {
+			fprintf(stderr, "vifvm: %s: %s\n", argv[i - 1], vn_vm_error(vm));
+			vn_vm_free(vm);
+			return 3;
+		}
 	}
 	int status;
 	if (packets) {
@@ -321,5 +388,6 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < t.n; k++)
 		free(t.p[k].data);
 	free(t.p);
+	free(conf);
 	return status;
 }

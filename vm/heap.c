@@ -28,6 +28,7 @@
 struct vn_heap {
 	struct vn_obj **set; size_t cap, n;
 	size_t live_bytes, total_alloc;
+	size_t soft;            /* collect when live_bytes would pass this (<= the limit) */
 	uint64_t gc_runs;
 	struct vn_obj **gray; size_t ngray, graycap;
 	bool oom;
@@ -83,6 +84,7 @@ int vn_heap_new(struct vn_vm *vm)
 	if (!h)
 		return -1;
 	h->cap = 1024;
+	h->soft = vm->lim.heap_bytes < (4u << 20) ? vm->lim.heap_bytes : (4u << 20);
 	h->set = calloc(h->cap, sizeof(*h->set));
 	if (!h->set) {
 		free(h);
@@ -230,6 +232,24 @@ void vn_gc(struct vn_vm *vm)
 	h->set = ns;
 	h->n = n;
 	h->live_bytes = bytes;
+	/* next collection after the heap has doubled (young garbage dies young),
+	 * at least 4 MiB on, never past the hard limit */
+	h->soft = bytes * 2 > (4u << 20) ? bytes * 2 : (4u << 20);
+	if (h->soft > vm->lim.heap_bytes)
+		h->soft = vm->lim.heap_bytes;
+	/* shrink an oversized object set */
+	while (h->cap > 1024 && n * 8 < h->cap) {
+		size_t nc = h->cap / 2;
+		struct vn_obj **sm = calloc(nc, sizeof(*sm));
+		if (!sm)
+			break;
+		for (size_t i = 0; i < h->cap; i++)
+			if (h->set[i])
+				set_put(sm, nc, h->set[i]);
+		free(h->set);
+		h->set = sm;
+		h->cap = nc;
+	}
 }
 
 struct vn_obj *vn_alloc(struct vn_vm *vm, struct vn_class *c, uint32_t size)
@@ -238,7 +258,7 @@ struct vn_obj *vn_alloc(struct vn_vm *vm, struct vn_class *c, uint32_t size)
 	size = (size + 7) & ~7u;
 	if (size > vm->lim.heap_bytes)
 		vn_abort(vm, "heap limit exceeded: %u bytes requested, limit %zu", size, vm->lim.heap_bytes);
-	if (h->live_bytes + size > vm->lim.heap_bytes) {
+	if (h->live_bytes + size > h->soft) {
 		vn_gc(vm);
 		if (h->live_bytes + size > vm->lim.heap_bytes)
 			vn_abort(vm, "heap limit exceeded: %zu bytes live, %u requested, limit %zu",

@@ -64,6 +64,9 @@ enum {
 #define AELEM(o, i, T) (((T *)VN_ADATA(o))[i])
 #define JUMP() do { struct vn_insn *t_ = code + A_; \
 	if (t_ <= in && --vm->budget < 0) { SAVE(); budget_out(vm); } ip = t_; } while (0)
+/* a fused branch: the original branch instruction sat at in + back */
+#define JUMPTO(tgt, back) do { struct vn_insn *t_ = code + (tgt); \
+	if (t_ <= in + (back) && --vm->budget < 0) { SAVE(); budget_out(vm); } ip = t_; } while (0)
 #define CLINIT(c) do { if ((c)->state != CS_INITIALIZED) { SAVE(); \
 	if (vn_class_init(vm, (c))) goto exc; } } while (0)
 #define ISPKT(o) ((o) && (o)->cls == vm->c_packet)
@@ -172,8 +175,8 @@ static int run(struct vn_vm *vm, vn_slot *ret)
 #pragma GCC diagnostic ignored "-Wunknown-warning-option"
 #pragma GCC diagnostic ignored "-Wpedantic"
 #define T_(x) [x] = &&L_##x
-	static const void *const disptab[256] = {
-		[0 ... 255] = &&L_bad,
+	static const void *const disptab[Q_LAST] = {
+		[0 ... Q_LAST - 1] = &&L_bad,
 		T_(OP_NOP), T_(OP_ILOAD), T_(OP_LLOAD), T_(OP_IALOAD), T_(OP_LALOAD), T_(OP_AALOAD),
 		T_(OP_BALOAD), T_(OP_CALOAD), T_(OP_SALOAD), T_(OP_ISTORE), T_(OP_LSTORE),
 		T_(OP_IASTORE), T_(OP_LASTORE), T_(OP_AASTORE), T_(OP_BASTORE), T_(OP_CASTORE),
@@ -201,6 +204,10 @@ static int run(struct vn_vm *vm, vn_slot *ret)
 		T_(Q_INVOKESTATIC), T_(Q_INVOKESPECIAL), T_(Q_INVOKEVIRTUAL), T_(Q_INVOKEFINAL),
 		T_(Q_INVOKEIFACE), T_(Q_NEW), T_(Q_NEWARRAY), T_(Q_ANEWARRAY), T_(Q_MULTIANEWARRAY),
 		T_(Q_CHECKCAST), T_(Q_INSTANCEOF), T_(Q_CONCAT),
+		T_(Q_LOAD2), T_(Q_LLCMP_EQ), T_(Q_LLCMP_NE), T_(Q_LLCMP_LT), T_(Q_LLCMP_GE), T_(Q_LLCMP_GT),
+		T_(Q_LLCMP_LE), T_(Q_LKCMP_EQ), T_(Q_LKCMP_NE), T_(Q_LKCMP_LT), T_(Q_LKCMP_GE), T_(Q_LKCMP_GT),
+		T_(Q_LKCMP_LE), T_(Q_LIF_EQ), T_(Q_LIF_NE), T_(Q_LIF_LT), T_(Q_LIF_GE), T_(Q_LIF_GT),
+		T_(Q_LIF_LE), T_(Q_LLADD_S), T_(Q_LLSUB_S), T_(Q_LGETF_I), T_(Q_LGETF_A),
 	};
 #undef T_
 #pragma GCC diagnostic pop
@@ -444,6 +451,31 @@ static int run(struct vn_vm *vm, vn_slot *ret)
 			SAVE(); struct vn_obj *s = vn_concat(vm, k, args);
 			if (!s) goto exc;
 			sp = args; PUSHA(s); vmbreak; }
+
+		/* ---- superinstructions (see fuse() in prep.c) ---- */
+		vmcase(Q_LOAD2) sp[0] = LOCAL(A_); sp[1] = LOCAL(B_); sp += 2; ip = in + 2; vmbreak;
+#define LLCMP(OP, cond) vmcase(OP) { int32_t x_ = LOCAL(A_).i, y_ = LOCAL(B_).i; \
+			if (cond) JUMPTO((int32_t)in->u.j, 2); else ip = in + 3; vmbreak; }
+		LLCMP(Q_LLCMP_EQ, x_ == y_) LLCMP(Q_LLCMP_NE, x_ != y_) LLCMP(Q_LLCMP_LT, x_ < y_)
+		LLCMP(Q_LLCMP_GE, x_ >= y_) LLCMP(Q_LLCMP_GT, x_ > y_) LLCMP(Q_LLCMP_LE, x_ <= y_)
+#define LKCMP(OP, cond) vmcase(OP) { int32_t x_ = LOCAL(A_).i, y_ = (int32_t)(in->u.j >> 32); \
+			if (cond) JUMPTO((int32_t)(uint32_t)in->u.j, 2); else ip = in + 3; vmbreak; }
+		LKCMP(Q_LKCMP_EQ, x_ == y_) LKCMP(Q_LKCMP_NE, x_ != y_) LKCMP(Q_LKCMP_LT, x_ < y_)
+		LKCMP(Q_LKCMP_GE, x_ >= y_) LKCMP(Q_LKCMP_GT, x_ > y_) LKCMP(Q_LKCMP_LE, x_ <= y_)
+#define LIF(OP, cond) vmcase(OP) { int32_t x_ = LOCAL(A_).i; \
+			if (cond) JUMPTO((int32_t)in->u.j, 1); else ip = in + 2; vmbreak; }
+		LIF(Q_LIF_EQ, x_ == 0) LIF(Q_LIF_NE, x_ != 0) LIF(Q_LIF_LT, x_ < 0)
+		LIF(Q_LIF_GE, x_ >= 0) LIF(Q_LIF_GT, x_ > 0) LIF(Q_LIF_LE, x_ <= 0)
+		vmcase(Q_LLADD_S) LOCAL(in->u.j).j = (int32_t)((uint32_t)LOCAL(A_).i + (uint32_t)LOCAL(B_).i);
+			ip = in + 4; vmbreak;
+		vmcase(Q_LLSUB_S) LOCAL(in->u.j).j = (int32_t)((uint32_t)LOCAL(A_).i - (uint32_t)LOCAL(B_).i);
+			ip = in + 4; vmbreak;
+		vmcase(Q_LGETF_I) { struct vn_obj *o = LOCAL(A_).a;
+			if (!o) { ip = in + 2; NPE(); }
+			(sp++)->j = VN_FIELD(o, B_, int32_t); ip = in + 2; vmbreak; }
+		vmcase(Q_LGETF_A) { struct vn_obj *o = LOCAL(A_).a;
+			if (!o) { ip = in + 2; NPE(); }
+			(sp++)->a = VN_FIELD(o, B_, struct vn_obj *); ip = in + 2; vmbreak; }
 
 		/* ---- calls ---- */
 		vmcase(Q_INVOKESTATIC) callee = in->u.m; CLINIT(callee->cls); goto call;

@@ -171,9 +171,9 @@ static int prep_concat(struct pctx *x, struct vn_insn *in, uint16_t idx)
 	struct vn_cp *nat = &c->cp[c->cp[idx].b];
 	const char *name = c->cp[nat->a].v.u.s, *desc = c->cp[nat->b].v.u.s;
 	/* find bootstrap method #bi */
-	const uint8_t *p = c->bsm, *end = c->bsm + c->bsm_len;
-	if (!p || end - p < 2)
+	if (!c->bsm || c->bsm_len < 2)
 		return reject(x, "invokedynamic without BootstrapMethods");
+	const uint8_t *p = c->bsm, *end = c->bsm + c->bsm_len;
 	uint16_t n = rd2(p);
 	p += 2;
 	const uint8_t *ent = NULL;
@@ -543,6 +543,44 @@ static int prep_one(struct pctx *x, struct vn_insn *in, const uint8_t *code, uin
 	return 0;
 }
 
+/* Superinstructions: the first instruction of a common sequence becomes a
+ * fused one doing the whole sequence; the others stay as they are, so
+ * branches into the middle still work and indices do not move. Only the
+ * getfield pairs can throw; they report the getfield's position. */
+static void fuse(struct vn_prep *p)
+{
+	for (uint32_t i = 0; i < p->n; i++) {
+		struct vn_insn *c = p->code + i;
+		uint32_t rem = p->n - i;
+		if (c->op != 21)
+			continue;
+		uint16_t op1 = rem >= 2 ? c[1].op : 0, op2 = rem >= 3 ? c[2].op : 0, op3 = rem >= 4 ? c[3].op : 0;
+		if (op1 == 21 && c[1].a <= 0xffff && op2 >= 159 && op2 <= 164) {
+			c->op = (uint16_t)(Q_LLCMP_EQ + (op2 - 159));
+			c->b = (uint16_t)c[1].a;
+			c->u.j = c[2].a;
+		} else if (op1 == 21 && c[1].a <= 0xffff && (op2 == 96 || op2 == 100) && op3 == 54) {
+			c->op = op2 == 96 ? Q_LLADD_S : Q_LLSUB_S;
+			c->b = (uint16_t)c[1].a;
+			c->u.j = c[3].a;
+		} else if (op1 == Q_ICONST && op2 >= 159 && op2 <= 164) {
+			c->op = (uint16_t)(Q_LKCMP_EQ + (op2 - 159));
+			c->u.j = (int64_t)((uint64_t)(uint32_t)c[1].a << 32 | (uint32_t)c[2].a);
+		} else if (op1 >= 153 && op1 <= 158) {
+			c->op = (uint16_t)(Q_LIF_EQ + (op1 - 153));
+			c->u.j = c[1].a;
+		} else if (op1 == Q_GETF_I || op1 == Q_GETF_A) {
+			c->op = op1 == Q_GETF_I ? Q_LGETF_I : Q_LGETF_A;
+			c->b = (uint16_t)c[1].a;      /* field offsets are small */
+			if (c[1].a > 0xffff)
+				c->op = 21;
+		} else if (op1 == 21 && c[1].a <= 0xffff) {
+			c->op = Q_LOAD2;
+			c->b = (uint16_t)c[1].a;
+		}
+	}
+}
+
 int vn_prepare(struct vn_vm *vm, struct vn_method *m)
 {
 	if (m->prep)
@@ -618,6 +656,8 @@ int vn_prepare(struct vn_vm *vm, struct vn_method *m)
 		}
 	}
 	p->nexc = m->nexc;
+	if (!getenv("VIFNET_VM_NOFUSE"))
+		fuse(p);
 	free(x.map);
 	m->prep = p;
 	return 0;

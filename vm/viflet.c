@@ -16,6 +16,7 @@
 #define DEFAULT_BUDGET 1000000
 
 struct vn_viflet {
+	char cls[128];
 	struct vn_vm *vm;
 	struct vn_vif *vif;
 	struct vn_tree *tree;
@@ -77,13 +78,13 @@ static void h_drop(void *ctx, void *pkt)
 static int64_t h_now_us(void *ctx)
 {
 	struct vn_viflet *vl = ctx;
-	return (int64_t)(vl->env.now(vl->env.ctx) / 1000);
+	return (int64_t)(vl->env.now(vl->env.clock_ctx) / 1000);
 }
 
 static void h_set_timer(void *ctx, int32_t micros)
 {
 	struct vn_viflet *vl = ctx;
-	vn_time_t now = vl->env.now(vl->env.ctx);
+	vn_time_t now = vl->env.now(vl->env.clock_ctx);
 	vn_tree_timer_arm(vl->tree, &vl->timer, now + (micros > 0 ? (vn_time_t)micros * 1000 : 0));
 }
 
@@ -276,6 +277,7 @@ int vn_viflet_load(struct vn_vif *v, const uint8_t *data, size_t len,
 		viflet_free(vl);
 		return -EBUSY;
 	}
+	snprintf(vl->cls, sizeof(vl->cls), "%s", cls);
 	logf_(vl, "viflet %s loaded\n", cls);
 	/* From here vl belongs to the scheduler (it may even be aborted and
 	 * freed while the waiting packets are handed over). */
@@ -298,4 +300,34 @@ int vn_viflet_unload(struct vn_vif *v)
 		return -ENOENT;
 	vn_sched_clear_qdisc(v);
 	return 0;
+}
+
+int vn_viflet_describe(const struct vn_vif *v, char *buf, size_t n)
+{
+	const struct vn_viflet *vl = vn_sched_qdisc_ctx(v, &viflet_ops);
+	if (!vl)
+		return snprintf(buf, n, "none\n");
+	struct vn_vm_stats st;
+	vn_vm_get_stats(vl->vm, &st);
+	return snprintf(buf, n, "class %s\nheld %d\nheap_live_bytes %llu\ngc_runs %llu\n", vl->cls,
+			vn_vm_viflet_length(vl->vm), (unsigned long long)st.live_bytes,
+			(unsigned long long)st.gc_runs);
+}
+
+/* The VIF-backed environment: the VIF is the ctx for conf and log. */
+static const char *vif_conf(void *ctx, const char *key)
+{
+	return vn_vif_conf_get(ctx, key);
+}
+
+static void vif_log(void *ctx, const char *s, size_t n)
+{
+	vn_vif_log(ctx, s, n);
+}
+
+struct vn_viflet_env vn_viflet_vif_env(struct vn_vif *v, vn_time_t (*now)(void *ctx), void *clock_ctx)
+{
+	struct vn_viflet_env env = { .ctx = v, .log = vif_log, .conf = vif_conf, .now = now,
+				     .clock_ctx = clock_ctx };
+	return env;
 }

@@ -177,6 +177,44 @@ int vn_vm_load(struct vn_vm *vm, const char *cls)
 	LEAVE(vm, load_linked(vm, cls) ? VN_VM_OK : VN_VM_REJECTED);
 }
 
+static const char *find_viflet(struct vn_vm *vm)
+{
+	size_t n;
+	char **names = vn_cpath_user_classes(vm, &n);
+	const char *found = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!found) {
+			struct vn_class *c = vn_class_load(vm, names[i]);
+			if (c && vn_class_sub(c, vm->c_viflet) && !(c->access & (ACC_ABSTRACT | ACC_INTERFACE)) &&
+			    !prepare_user_classes(vm)) {
+				snprintf(vm->viflet_name, sizeof vm->viflet_name, "%s", c->name);
+				found = vm->viflet_name;
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (!found && !vm->err[0])
+		vn_seterr(vm, "no VIFlet subclass among the classes given");
+	return found;
+}
+
+const char *vn_vm_find_viflet(struct vn_vm *vm)
+{
+	jmp_buf jb;
+	if (vm->aborted)
+		return NULL;
+	if (setjmp(jb)) {
+		vm->abort_jb = NULL;
+		return NULL;
+	}
+	vm->abort_jb = &jb;
+	vm->err[0] = 0;
+	const char *r = find_viflet(vm);
+	vm->abort_jb = NULL;
+	return r;
+}
+
 int vn_vm_check_class(struct vn_vm *vm, const uint8_t *data, size_t len)
 {
 	if (vn_vm_add_bytes(vm, data, len))

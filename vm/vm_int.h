@@ -210,6 +210,7 @@ struct vn_vm {
 	/* packets held (handles), for release after abort */
 	struct vn_obj **pkts; uint32_t npkts, pkts_cap;
 	char err[VN_ERRLEN];
+	char viflet_name[512];
 	char *outbuf; size_t outlen, outcap;
 };
 
@@ -228,6 +229,7 @@ void vn_classes_free(struct vn_vm *vm);
 int vn_cpath_add(struct vn_vm *vm, const char *path);
 int vn_cpath_add_bytes(struct vn_vm *vm, const uint8_t *d, size_t n);
 void vn_cpath_free(struct vn_vm *vm);
+char **vn_cpath_user_classes(struct vn_vm *vm, size_t *n);
 uint8_t *vn_jar_read(const uint8_t *jar, size_t jlen, const char *name, size_t *outlen);
 int vn_jar_list(const uint8_t *jar, size_t jlen, void (*cb)(void *arg, const char *name), void *arg);
 
@@ -253,7 +255,15 @@ enum {
 	Q_PUTS_B, Q_PUTS_Z, Q_PUTS_S, Q_PUTS_I, Q_PUTS_J, Q_PUTS_A,
 	Q_INVOKESTATIC, Q_INVOKESPECIAL, Q_INVOKEVIRTUAL, Q_INVOKEFINAL, Q_INVOKEIFACE,
 	Q_NEW, Q_NEWARRAY, Q_ANEWARRAY, Q_MULTIANEWARRAY, Q_CHECKCAST, Q_INSTANCEOF,
-	Q_CONCAT, Q_ILOAD_ILOAD, Q_NOP2,
+	Q_CONCAT,
+	/* superinstructions (prep.c: fuse), each standing for the sequence that
+	 * starts at its position; the sequence's own instructions stay in place */
+	Q_LOAD2,                                   /* load a; load b */
+	Q_LLCMP_EQ, Q_LLCMP_NE, Q_LLCMP_LT, Q_LLCMP_GE, Q_LLCMP_GT, Q_LLCMP_LE,  /* iload a; iload b; if_icmpXX */
+	Q_LKCMP_EQ, Q_LKCMP_NE, Q_LKCMP_LT, Q_LKCMP_GE, Q_LKCMP_GT, Q_LKCMP_LE,  /* iload a; iconst k; if_icmpXX */
+	Q_LIF_EQ, Q_LIF_NE, Q_LIF_LT, Q_LIF_GE, Q_LIF_GT, Q_LIF_LE,              /* iload a; ifXX */
+	Q_LLADD_S, Q_LLSUB_S,                      /* iload a; iload b; iadd/isub; istore c */
+	Q_LGETF_I, Q_LGETF_A,                      /* aload a; getfield (int/float, reference) */
 	Q_LAST
 };
 struct vn_icache { struct vn_method *im; struct vn_class *last; struct vn_method *target; };

@@ -15,6 +15,7 @@
 
 #include "ctlproto.h"
 #include "log.h"
+#include "sockdiag.h"
 #include "vifd.h"
 #include "vn_param.h"
 
@@ -237,8 +238,17 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 	switch (q->op) {
 	case VD_OP_STATUS: {
 		int w = snprintf(out, n, "ok\n");
-		return w + vd_loop_status(l, out + w, n - (size_t)w);
+		w += vd_loop_status(l, out + w, n - (size_t)w);
+		unsigned long long asked, found, adopted;
+		vd_sockdiag_stats(l->diag, &asked, &found, &adopted);
+		if ((size_t)w < n)
+			w += snprintf(out + w, n - (size_t)w, "sockdiag asked %llu found %llu adopted %llu\n",
+				      asked, found, adopted);
+		return w;
 	}
+	case VD_OP_ADOPT:
+		rc = l->diag ? vd_sockdiag_adopt(l->diag, q->pid, c->cred.uid) : -ENOSYS;
+		break;
 	case VD_OP_TREE:
 		rc = do_tree(l, q->ifname, out, n);
 		break;

@@ -176,6 +176,14 @@ int vd_ctl_parse(const char *msg, size_t len, struct vd_req *req, const char **w
 		req->ppid = (pid_t)a;
 		if (n == 3)
 			snprintf(req->comm, sizeof req->comm, "%s", w[2]);
+	} else if (!strcmp(v, "adopt")) {
+		ARGS(1, 1);
+		if (num(w[1], 1, INT_MAX, &a)) {
+			*why = "bad pid";
+			return -EINVAL;
+		}
+		req->op = VD_OP_ADOPT;
+		req->pid = (pid_t)a;
 	} else if (!strcmp(v, "unregister")) {
 		ARGS(0, 0);
 		req->op = VD_OP_UNREGISTER;

@@ -28,6 +28,7 @@ enum vd_op {
 	VD_OP_SET,         /* set IF PATH KEY VALUE */
 	VD_OP_MKVIF,       /* mkvif IF PATH */
 	VD_OP_RMVIF,       /* rmvif IF PATH */
+	VD_OP_ADOPT,       /* adopt PID (sockdiag.c) */
 };
 
 struct vd_req {

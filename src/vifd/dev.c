@@ -96,8 +96,10 @@ int vd_dev_configure(struct vd_iface *ifc)
 			return -1;
 		}
 	}
-	char *up_ns[] = {"ip", "-n", ns, "link", "set", "dev", name, "up", NULL};
-	char *up[] = {"ip", "link", "set", "dev", name, "up", NULL};
+	/* A longer device queue than tun's 500: bursts from the host wait for
+	 * the next read batch instead of being dropped before the tree sees them. */
+	char *up_ns[] = {"ip", "-n", ns, "link", "set", "dev", name, "txqueuelen", "4096", "up", NULL};
+	char *up[] = {"ip", "link", "set", "dev", name, "txqueuelen", "4096", "up", NULL};
 	if (run(ifc->netns ? up_ns : up)) {
 		vd_err("%s: cannot bring the device up", name);
 		return -1;

@@ -13,6 +13,7 @@
  * vn_sched_next() of all trees. A timerfd, not an ev_timer, because libev's
  * epoll back end rounds timeouts to milliseconds. */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +23,11 @@
 
 #include "log.h"
 #include "parse.h"
+#include "sockdiag.h"
 #include "vifd.h"
 #include "vn_sched.h"
 
-#if __has_include("vn_classify.h")
 #include "vn_classify.h"
-#define VD_HAVE_CLASSIFY 1
-#endif
 
 #define BUFSIZE 2048           /* MTU 1500 + Ethernet + VLAN, rounded */
 #define READ_BATCH 64          /* plain back end: reads per wakeup */
@@ -84,10 +83,10 @@ static void classify(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t no
 			p->pid = pid;
 			p->sock = fd;
 		}
-#ifdef VD_HAVE_CLASSIFY
 		else if (ifc->cls)
 			v = vn_classify(ifc->cls, p->data, p->len, p->len);
-#endif
+		if (!pid && l->diag)     /* no socket known: ask who owns it, off the path */
+			vd_sockdiag_miss(l->diag, i, &f, now);
 		if (v)
 			ifc->classified++;
 	} else {
@@ -415,10 +414,8 @@ static void remove_cb(void *ctx, struct vn_vif *gone, struct vn_vif *heir)
 {
 	struct remove_ctx *rc = ctx;
 	vn_registry_vif_removed(rc->l->reg, rc->iface, gone, heir);
-#ifdef VD_HAVE_CLASSIFY
 	if (rc->l->ifs[rc->iface].cls)
 		vn_classifier_forget(rc->l->ifs[rc->iface].cls, gone, heir);
-#endif
 }
 
 static void expire_cb(struct ev_loop *ev, ev_timer *w, int revents)
@@ -492,6 +489,19 @@ struct vn_loop *vd_loop_new(struct vd_config *cfg)
 static void *loop_main(void *arg)
 {
 	struct vn_loop *l = arg;
+	/* The data path runs like the kernel's softirq would: ahead of ordinary
+	 * processes, so that pacing timers fire on time on a loaded host (a
+	 * wakeup later than the caps' burst credit loses rate). The kernel's RT
+	 * throttling still leaves the other tasks 5% of the CPU if we ever spin. */
+	if (l->cfg->rt_prio > 0) {
+		struct sched_param sp = {.sched_priority = l->cfg->rt_prio};
+		int rc = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+		if (rc)
+			vd_warn("data path thread: SCHED_FIFO %d: %s (running at normal priority)",
+				l->cfg->rt_prio, strerror(rc));
+		else
+			vd_info("data path thread: SCHED_FIFO priority %d", l->cfg->rt_prio);
+	}
 	ev_run(l->ev, 0);
 	/* Stopped: answer whatever is still queued. */
 	pthread_mutex_lock(&l->mu);
@@ -535,6 +545,8 @@ void vd_loop_free(struct vn_loop *l)
 {
 	if (!l)
 		return;
+	if (l->diag)
+		vd_sockdiag_free(l->diag);
 	if (l->ctl)
 		vd_ctl_free(l->ctl);
 	if (l->ur)

@@ -242,6 +242,7 @@ void vn_registry_free(struct vn_registry *r)
 {
 	if (!r)
 		return;
+	r->ntrees = 0;      /* the trees may be gone already: resolve nothing */
 	while (r->nprocs)
 		proc_free(r, r->procs[r->nprocs - 1]);
 	for (size_t i = 0; i < r->nbuckets; i++)

@@ -53,6 +53,7 @@ struct vd_config {
 	bool use_syslog;
 	bool bypass;                 /* forward device to peer without a tree */
 	bool no_uring;
+	int rt_prio;                 /* SCHED_FIFO priority of the loop thread, 0: off */
 	int nifaces;
 	struct vd_iface ifaces[VD_MAX_IFACES];
 	int nlinks;
@@ -62,6 +63,7 @@ struct vd_config {
 struct vd_call;
 struct vd_uring;
 struct vd_ctl;
+struct vd_sockdiag;
 
 struct vn_loop {
 	struct ev_loop *ev;
@@ -72,6 +74,7 @@ struct vn_loop {
 	struct vn_registry *reg;
 	struct vd_uring *ur;         /* NULL: plain read/write back end */
 	struct vd_ctl *ctl;
+	struct vd_sockdiag *diag;   /* owner lookups off the packet path (sockdiag.c) */
 	int tfd;                     /* timerfd: the pacing timer */
 	ev_io pace;
 	vn_time_t armed;             /* when the timerfd fires, VN_TIME_NEVER if off */

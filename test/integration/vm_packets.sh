@@ -27,4 +27,15 @@ grep -q 'held=0 ' "$tmp/out" || { echo "FAIL: packets left behind"; fail=1; }
 "$VM" -cp "$B/test/java/classes/viflet" --packets "$C/ssh.pcap" --burst 4 DropOddVIFlet >"$tmp/out2" || { echo "FAIL: DropOdd"; fail=1; }
 tail -1 "$tmp/out2"
 grep -q 'in=54 out=27 dropped=27 held=0' "$tmp/out2" || { echo "FAIL: drop accounting"; fail=1; }
+# the same VIFlet given as a jar file, as a write to a VIF's viflet file would
+(cd "$tmp" && jar cf priq.jar PriQVIFlet.class) || { echo "FAIL: jar"; exit 1; }
+"$VM" --packets "$trace" "$tmp/priq.jar" >"$tmp/out3" 2>"$tmp/err3" || { echo "FAIL: jar run"; cat "$tmp/err3"; fail=1; }
+cmp -s "$tmp/out" "$tmp/out3" || { echo "FAIL: jar run differs from class run"; fail=1; }
+# timers in virtual time (seed chapter VII): one packet per tick, gap from conf
+"$VM" -cp "$B/test/java/classes/viflet" --conf gap_us=2000 --packets "$C/dns_udp.pcap" PacedVIFlet >"$tmp/out4" 2>&1 ||
+  { echo "FAIL: PacedVIFlet"; cat "$tmp/out4"; fail=1; }
+tail -3 "$tmp/out4"
+n_in=$(sed -n 's/.*in=\([0-9]*\).*/\1/p' "$tmp/out4"); n_out=$(grep -c '^out ' "$tmp/out4"); n_t=$(grep -c '^timeout at ' "$tmp/out4")
+[ "$n_in" = "$n_out" ] && [ "$n_t" -ge "$n_out" ] && ! grep -q 'early timer' "$tmp/out4" ||
+  { echo "FAIL: paced output (in=$n_in out=$n_out timeouts=$n_t)"; fail=1; }
 exit $fail

@@ -145,6 +145,41 @@ static void timers_fire_in_order_and_cancel(void **state)
 	vn_timerq_free(q);
 }
 
+static void conf_and_log(void **state)
+{
+	(void)state;
+	struct vn_tree *t = vn_tree_new("tun0");
+	struct vn_vif *v = vn_tree_root(t);
+	char buf[VN_LOG_MAX + 16];
+	const char good[] = "# shaper\nrate=5000000\n  burst = 3000 \n\nrate=6000000\n";
+	assert_int_equal(vn_vif_conf_set(v, good, strlen(good)), 0);
+	assert_string_equal(vn_vif_conf_get(v, "rate"), "6000000");
+	assert_string_equal(vn_vif_conf_get(v, "burst"), "3000");
+	assert_null(vn_vif_conf_get(v, "limit"));
+	vn_vif_conf_text(v, buf, sizeof(buf));
+	assert_string_equal(buf, good);
+	const char *bad[] = { "rate", "=5", "ra te=5\n", "rate=5\001\n", NULL };
+	for (int i = 0; bad[i]; i++)
+		assert_int_equal(vn_vif_conf_set(v, bad[i], strlen(bad[i])), -EINVAL);
+	char big[VN_CONF_MAX + 2];
+	memset(big, '#', sizeof(big));
+	assert_int_equal(vn_vif_conf_set(v, big, sizeof(big)), -EFBIG);
+	assert_string_equal(vn_vif_conf_get(v, "rate"), "6000000");   /* unchanged */
+	assert_int_equal(vn_vif_conf_set(v, "", 0), 0);
+	assert_null(vn_vif_conf_get(v, "rate"));
+	assert_int_equal(vn_vif_log_text(v, buf, sizeof(buf)), 0);
+	for (int i = 0; i < 1000; i++) {
+		char line[32];
+		int n = snprintf(line, sizeof(line), "line %d\n", i);
+		vn_vif_log(v, line, (size_t)n);
+	}
+	int len = vn_vif_log_text(v, buf, sizeof(buf));
+	assert_true(len <= VN_LOG_MAX && len > VN_LOG_MAX - 16);
+	assert_true(strncmp(buf, "line ", 5) == 0);          /* whole lines kept */
+	assert_non_null(strstr(buf, "line 999\n"));
+	vn_tree_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +188,7 @@ int main(void)
 		cmocka_unit_test(ten_thousand_siblings),
 		cmocka_unit_test(depth_is_limited),
 		cmocka_unit_test(timers_fire_in_order_and_cancel),
+		cmocka_unit_test(conf_and_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,539 @@
+/* libvifshim — LD_PRELOAD shim that tells vifd which process and socket
+ * every flow belongs to (SPEC section 6, seed IV.1.3.1, docs/shim.md).
+ *
+ * Invariants:
+ *  - a flow's local port is registered with vifd (and acknowledged) before
+ *    the socket's first packet can reach the device: connect() and the first
+ *    sendto() of an unbound socket bind to port 0 first and register
+ *    (any, port) synchronously, then let the call through;
+ *  - a socket fd is reported closed BEFORE the real close, so that another
+ *    thread cannot get the same number and be reported first;
+ *  - non-socket fds cost one bit test (the `tracked` bitmap);
+ *  - nothing here allocates or locks except through shim_chan's
+ *    signal-masked spin lock, so close/dup2 stay async-signal-safe. */
+
+/* We define both fcntl and fcntl64: do not let the headers rename one into
+ * the other (they do with 64-bit off_t, which 64-bit Linux has anyway). */
+#undef _FILE_OFFSET_BITS
+#include <dlfcn.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "shim_chan.h"
+#include "shim_msg.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* ---- per-fd bits ---- */
+
+#define MAXFD (1 << 20)        /* fds beyond this are not tracked (documented) */
+static _Atomic uint64_t tracked[MAXFD / 64], bound[MAXFD / 64], udp[MAXFD / 64];
+
+static inline bool bit(_Atomic uint64_t *m, int fd)
+{
+	return fd >= 0 && fd < MAXFD &&
+	       (atomic_load_explicit(&m[fd >> 6], memory_order_relaxed) >> (fd & 63) & 1);
+}
+
+static inline void bit_put(_Atomic uint64_t *m, int fd, bool on)
+{
+	if (fd < 0 || fd >= MAXFD)
+		return;
+	uint64_t b = 1ull << (fd & 63);
+	if (on)
+		atomic_fetch_or_explicit(&m[fd >> 6], b, memory_order_relaxed);
+	else
+		atomic_fetch_and_explicit(&m[fd >> 6], ~b, memory_order_relaxed);
+}
+
+static void track(int fd, bool is_udp)
+{
+	bit_put(udp, fd, is_udp);
+	bit_put(bound, fd, false);
+	bit_put(tracked, fd, true);
+}
+
+static void untrack(int fd)
+{
+	bit_put(tracked, fd, false);
+	bit_put(bound, fd, false);
+	bit_put(udp, fd, false);
+}
+
+/* ---- the real functions ---- */
+
+static int (*r_socket)(int, int, int);
+static int (*r_bind)(int, const struct sockaddr *, socklen_t);
+static int (*r_connect)(int, const struct sockaddr *, socklen_t);
+static int (*r_listen)(int, int);
+static int (*r_accept)(int, struct sockaddr *, socklen_t *);
+static int (*r_accept4)(int, struct sockaddr *, socklen_t *, int);
+static ssize_t (*r_sendto)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
+static ssize_t (*r_sendmsg)(int, const struct msghdr *, int);
+static int (*r_sendmmsg)(int, struct mmsghdr *, unsigned int, int);
+static int (*r_close)(int);
+static int (*r_dup)(int);
+static int (*r_dup2)(int, int);
+static int (*r_dup3)(int, int, int);
+static int (*r_fcntl)(int, int, ...);
+static int (*r_fcntl64)(int, int, ...);
+
+static void resolve(void)
+{
+#define R(name) if (!r_##name) *(void **)&r_##name = dlsym(RTLD_NEXT, #name)
+	R(socket); R(bind); R(connect); R(listen); R(accept); R(accept4);
+	R(sendto); R(sendmsg); R(sendmmsg); R(close); R(dup); R(dup2); R(dup3);
+	R(fcntl); R(fcntl64);
+#undef R
+	if (!r_fcntl64)
+		r_fcntl64 = r_fcntl;
+}
+
+#define NEED(name) do { if (__builtin_expect(!r_##name, 0)) resolve(); } while (0)
+
+static inline bool on(void)
+{
+	return atomic_load_explicit(&vs_ctl, memory_order_relaxed) >= 0;
+}
+
+/* ---- requests ---- */
+
+static int req(const char *m, size_t len, bool sync)
+{
+	sigset_t old;
+	vs_lock(&old);
+	int rc = sync ? vs_chan_sync(m, len) : vs_chan_async(m, len);
+	vs_unlock(&old);
+	return rc;
+}
+
+/* Register fd's flow from getsockname (and the peer: `peer`, else
+ * getpeername, else the wildcard). The two ends must share a family: an
+ * unconnected IPv6 socket talking IPv4 (mapped) registers as IPv4. */
+static int reg_flow(int fd, const struct vs_end *peer, bool sync)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	struct vs_end l, r;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) || vs_end_from_sa((struct sockaddr *)&ss, sl, &l) ||
+	    l.port == 0)
+		return -1;
+	if (peer)
+		r = *peer;
+	else {
+		sl = sizeof ss;
+		if (getpeername(fd, (struct sockaddr *)&ss, &sl) || vs_end_from_sa((struct sockaddr *)&ss, sl, &r))
+			vs_end_any(l.family, &r);
+	}
+	if (l.family != r.family) {
+		static const uint8_t zero[16];
+		if (!memcmp(l.addr, zero, 16)) {
+			uint16_t p = l.port;
+			vs_end_any(r.family, &l);
+			l.port = p;
+		} else if (!memcmp(r.addr, zero, 16) && r.port == 0) {
+			vs_end_any(l.family, &r);
+		} else {
+			return -1;
+		}
+	}
+	char m[160];
+	size_t k = vs_fmt_flow(m, sizeof m, fd, bit(udp, fd), &l, &r);
+	bit_put(bound, fd, true);
+	return req(m, k, sync);
+}
+
+/* Before a packet with destination dst leaves an unbound socket: take a
+ * local port now (bind to port 0) and register (any, port) synchronously. */
+static void ensure_bound(int fd, const struct vs_end *dst)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	struct vs_end l;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) || vs_end_from_sa((struct sockaddr *)&ss, sl, &l))
+		return;
+	if (l.port == 0) {
+		if (ss.ss_family == AF_INET) {
+			struct sockaddr_in a = {.sin_family = AF_INET};
+			if (r_bind(fd, (struct sockaddr *)&a, sizeof a))
+				return;
+		} else {
+			struct sockaddr_in6 a = {.sin6_family = AF_INET6};
+			if (r_bind(fd, (struct sockaddr *)&a, sizeof a))
+				return;
+		}
+	}
+	struct vs_end any;
+	vs_end_any(dst->family, &any);
+	(void)l;
+	reg_flow(fd, &any, true);
+}
+
+/* Is (domain, type, protocol) a TCP or UDP socket of the Internet families? */
+static bool inet_kind(int domain, int type, int protocol, bool *is_udp)
+{
+	if (domain != AF_INET && domain != AF_INET6)
+		return false;
+	type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (type == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP)) {
+		*is_udp = false;
+		return true;
+	}
+	if (type == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP)) {
+		*is_udp = true;
+		return true;
+	}
+	return false;
+}
+
+/* ---- interposed calls ---- */
+
+EXPORT int socket(int domain, int type, int protocol)
+{
+	NEED(socket);
+	int fd = r_socket(domain, type, protocol);
+	bool u;
+	if (fd >= 0 && on() && inet_kind(domain, type, protocol, &u)) {
+		int e = errno;
+		track(fd, u);
+		char m[32];
+		req(m, vs_fmt_sock(m, sizeof m, fd), false);
+		errno = e;
+	}
+	return fd;
+}
+
+EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	NEED(bind);
+	int rc = r_bind(fd, sa, len);
+	if (rc == 0 && bit(tracked, fd) && on()) {
+		int e = errno;
+		reg_flow(fd, NULL, true);
+		errno = e;
+	}
+	return rc;
+}
+
+EXPORT int listen(int fd, int backlog)
+{
+	NEED(listen);
+	int rc = r_listen(fd, backlog);
+	if (rc == 0 && bit(tracked, fd) && !bit(bound, fd) && on()) {
+		int e = errno;
+		reg_flow(fd, NULL, true);     /* listen() on an unbound socket picked a port */
+		errno = e;
+	}
+	return rc;
+}
+
+EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	NEED(connect);
+	NEED(bind);
+	struct vs_end dst;
+	if (!bit(tracked, fd) || !on() || vs_end_from_sa(sa, len, &dst))
+		return r_connect(fd, sa, len);
+	int e = errno;
+	if (!bit(bound, fd))
+		ensure_bound(fd, &dst);
+	errno = e;
+	int rc = r_connect(fd, sa, len);
+	if (rc == 0 || errno == EINPROGRESS) {
+		e = errno;
+		reg_flow(fd, &dst, false);    /* the exact 5-tuple, now that it exists */
+		errno = e;
+	}
+	return rc;
+}
+
+static void on_accept(int lfd, int nfd)
+{
+	if (nfd < 0 || !bit(tracked, lfd) || !on())
+		return;
+	int e = errno;
+	track(nfd, bit(udp, lfd));
+	reg_flow(nfd, NULL, false);
+	errno = e;
+}
+
+EXPORT int accept(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	NEED(accept);
+	int nfd = r_accept(fd, sa, len);
+	on_accept(fd, nfd);
+	return nfd;
+}
+
+EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	NEED(accept4);
+	int nfd = r_accept4(fd, sa, len, flags);
+	on_accept(fd, nfd);
+	return nfd;
+}
+
+/* The first datagram of an unbound socket (or a TCP fast open). */
+static void before_send(int fd, const void *name, socklen_t len)
+{
+	struct vs_end dst;
+	if (!name || bit(bound, fd) || !bit(tracked, fd) || !on() ||
+	    vs_end_from_sa(name, len, &dst))
+		return;
+	NEED(bind);
+	int e = errno;
+	ensure_bound(fd, &dst);
+	errno = e;
+}
+
+EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *sa,
+		      socklen_t len)
+{
+	NEED(sendto);
+	before_send(fd, sa, len);
+	ssize_t rc = r_sendto(fd, buf, n, flags, sa, len);
+	if ((flags & MSG_FASTOPEN) && rc >= 0 && bit(tracked, fd) && !bit(udp, fd) && on()) {
+		int e = errno;
+		reg_flow(fd, NULL, false);
+		errno = e;
+	}
+	return rc;
+}
+
+EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	NEED(sendmsg);
+	if (msg)
+		before_send(fd, msg->msg_name, msg->msg_namelen);
+	return r_sendmsg(fd, msg, flags);
+}
+
+EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
+{
+	NEED(sendmmsg);
+	if (v && n)
+		before_send(fd, v[0].msg_hdr.msg_name, v[0].msg_hdr.msg_namelen);
+	return r_sendmmsg(fd, v, n, flags);
+}
+
+/* A tracked fd is going away: tell vifd first (see the invariants). */
+static void note_close(int fd)
+{
+	untrack(fd);
+	if (!on())
+		return;
+	char m[32];
+	req(m, vs_fmt_close(m, sizeof m, fd), false);
+}
+
+EXPORT int close(int fd)
+{
+	NEED(close);
+	if (vs_is_ctl(fd))
+		return 0;              /* the program closes "all" fds: ours stays (docs/shim.md) */
+	if (bit(tracked, fd)) {
+		int e = errno;
+		note_close(fd);
+		errno = e;
+	}
+	return r_close(fd);
+}
+
+/* newfd now names what oldfd names. */
+static void on_dup(int oldfd, int newfd)
+{
+	if (newfd < 0 || oldfd == newfd)
+		return;
+	int e = errno;
+	if (bit(tracked, oldfd)) {
+		bool was = bit(tracked, newfd);
+		track(newfd, bit(udp, oldfd));
+		bit_put(bound, newfd, bit(bound, oldfd));
+		(void)was;
+		if (on()) {
+			char m[48];
+			req(m, vs_fmt_dup(m, sizeof m, oldfd, newfd), false);
+		}
+	} else if (bit(tracked, newfd)) {
+		note_close(newfd);         /* a socket replaced by something else */
+	}
+	errno = e;
+}
+
+/* dup2/dup3 over the control connection: move the connection first. */
+static void protect_ctl(int newfd)
+{
+	if (!vs_is_ctl(newfd))
+		return;
+	sigset_t old;
+	vs_lock(&old);
+	if (vs_is_ctl(newfd))
+		vs_chan_move_away();
+	vs_unlock(&old);
+}
+
+EXPORT int dup(int fd)
+{
+	NEED(dup);
+	int nfd = r_dup(fd);
+	if (nfd >= 0 && bit(tracked, fd))
+		on_dup(fd, nfd);
+	return nfd;
+}
+
+EXPORT int dup2(int fd, int nfd)
+{
+	NEED(dup2);
+	protect_ctl(nfd);
+	bool care = bit(tracked, fd) || bit(tracked, nfd);
+	int rc = r_dup2(fd, nfd);
+	if (rc >= 0 && care)
+		on_dup(fd, rc);
+	return rc;
+}
+
+EXPORT int dup3(int fd, int nfd, int flags)
+{
+	NEED(dup3);
+	protect_ctl(nfd);
+	bool care = bit(tracked, fd) || bit(tracked, nfd);
+	int rc = r_dup3(fd, nfd, flags);
+	if (rc >= 0 && care)
+		on_dup(fd, rc);
+	return rc;
+}
+
+/* fcntl's third argument is an int or a pointer: pass it on as a word. */
+static int fcntl_common(int (*real)(int, int, ...), int fd, int cmd, va_list ap)
+{
+	void *arg = va_arg(ap, void *);
+	int rc = real(fd, cmd, arg);
+	if (rc >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && bit(tracked, fd))
+		on_dup(fd, rc);
+	return rc;
+}
+
+EXPORT int fcntl(int fd, int cmd, ...)
+{
+	NEED(fcntl);
+	va_list ap;
+	va_start(ap, cmd);
+	int rc = fcntl_common(r_fcntl, fd, cmd, ap);
+	va_end(ap);
+	return rc;
+}
+
+EXPORT int fcntl64(int fd, int cmd, ...)
+{
+	NEED(fcntl);
+	va_list ap;
+	va_start(ap, cmd);
+	int rc = fcntl_common(r_fcntl64, fd, cmd, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int sys_close_range(unsigned a, unsigned b, int flags)
+{
+	return (int)syscall(SYS_close_range, a, b, flags);
+}
+
+EXPORT int close_range(unsigned first, unsigned last, int flags)
+{
+	if (first > last) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!(flags & CLOSE_RANGE_CLOEXEC)) {
+		unsigned hi = last < MAXFD - 1 ? last : MAXFD - 1;
+		for (unsigned fd = first; fd <= hi; fd++) {
+			if ((fd & 63) == 0 && fd + 63 <= hi &&
+			    !atomic_load_explicit(&tracked[fd >> 6], memory_order_relaxed)) {
+				fd += 63;
+				continue;
+			}
+			if (bit(tracked, (int)fd))
+				note_close((int)fd);
+		}
+	}
+	int c = atomic_load(&vs_ctl);
+	if (c >= 0 && (unsigned)c >= first && (unsigned)c <= last) {
+		int rc = 0;
+		if ((unsigned)c > first)
+			rc = sys_close_range(first, (unsigned)c - 1, flags);
+		if (rc == 0 && (unsigned)c < last)
+			rc = sys_close_range((unsigned)c + 1, last, flags);
+		return rc;
+	}
+	return sys_close_range(first, last, flags);
+}
+
+EXPORT void closefrom(int lowfd)
+{
+	if (lowfd < 0)
+		lowfd = 0;
+	if (close_range((unsigned)lowfd, ~0u, 0) == 0)
+		return;
+	long max = sysconf(_SC_OPEN_MAX);
+	for (long fd = lowfd; fd < max; fd++)
+		if (!vs_is_ctl((int)fd))
+			close((int)fd);
+}
+
+/* ---- start ---- */
+
+/* After exec the sockets the old image left open are still registered
+ * under their numbers: track them again. */
+static void adopt_open_sockets(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	int self = dirfd(d);
+	for (struct dirent *e; (e = readdir(d));) {
+		int fd = atoi(e->d_name);
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || fd == self || vs_is_ctl(fd))
+			continue;
+		int dom, type, proto;
+		socklen_t l = sizeof dom;
+		bool u;
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &l))
+			continue;
+		l = sizeof type;
+		getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l);
+		l = sizeof proto;
+		getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &l);
+		if (!inet_kind(dom, type, proto, &u))
+			continue;
+		track(fd, u);
+		struct sockaddr_storage ss;
+		struct vs_end end;
+		socklen_t sl = sizeof ss;
+		if (!getsockname(fd, (struct sockaddr *)&ss, &sl) &&
+		    !vs_end_from_sa((struct sockaddr *)&ss, sl, &end) && end.port)
+			bit_put(bound, fd, true);
+	}
+	closedir(d);
+}
+
+__attribute__((constructor)) static void shim_init(void)
+{
+	int e = errno;
+	resolve();
+	vs_chan_init(r_close);
+	if (on())
+		adopt_open_sockets();
+	pthread_atfork(vs_chan_prepare, vs_chan_parent, vs_chan_child);
+	errno = e;
+}

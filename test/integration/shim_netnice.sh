@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# netnice @RATE runs a command capped at RATE, both directions (iperf3 send,
+# curl receive), removes its VIF afterwards and passes the exit status
+# through; a registered process disappears from vifd when it exits; a
+# shell script's children are capped as a whole; without vifd a program
+# runs normally with exactly one warning. (SPEC section 6, issue 5)
+source "$VIFNET_TOP/test/integration/shim_common.sh"
+lab_up
+
+note "netnice @5M -- iperf3: 5 Mbit/s +-3% (IP bytes on the VIF, steady state)"
+iperf_server "$NSB" 5201
+ip netns exec "$NSA" "$NETNICE" @5M -- iperf3 -c 198.18.0.2 -p 5201 -t 5 >"$WORK/iperf.out" 2>&1 &
+NN=$!
+V=$(wait_vif "$IFA" '^netnice\.')
+sleep 1.2
+R=$(rate_of "$IFA" "$V" out_bytes 3)
+echo "   $V out: $R bit/s"
+within "$R" 4850000 5150000 || fail "iperf3 under netnice @5M ran at $R bit/s: $(cat "$WORK/iperf.out")"
+wait $NN || fail "netnice exit status $? (iperf3 output: $(tail -3 "$WORK/iperf.out"))"
+vif_paths "$IFA" | grep -q '^netnice\.' && fail "netnice left its VIF behind"
+
+note "netnice @2M -- curl: shaped on receive"
+head -c 1500000 /dev/urandom > "$WORK/big"
+(cd "$WORK" && exec ip netns exec "$NSB" "$PY" -m http.server -b 198.18.0.2 8000 >/dev/null 2>&1) &
+BG_PIDS+=($!)
+for _ in $(seq 100); do ip netns exec "$NSB" ss -ltn | grep -q ':8000 ' && break; sleep 0.05; done
+ip netns exec "$NSA" "$NETNICE" @2M -- curl -sS -o "$WORK/got" http://198.18.0.2:8000/big &
+NN=$!
+V=$(wait_vif "$IFA" '^netnice\.')
+sleep 1
+R=$(rate_of "$IFA" "$V" in_bytes 2.5)
+echo "   $V in: $R bit/s"
+within "$R" 1840000 2060000 || fail "curl under netnice @2M received at $R bit/s"
+wait $NN || fail "curl under netnice failed"
+cmp -s "$WORK/big" "$WORK/got" || fail "curl got a different file"
+
+note "a shell script's children are capped as a whole (@4M, two iperf3)"
+iperf_server "$NSB" 5202
+iperf_server "$NSB" 5203
+ip netns exec "$NSA" "$NETNICE" @4M -- sh -c \
+  'iperf3 -c 198.18.0.2 -p 5202 -t 5 >/dev/null & iperf3 -c 198.18.0.2 -p 5203 -t 5 >/dev/null & wait' &
+NN=$!
+V=$(wait_vif "$IFA" '^netnice\.')
+sleep 1.2
+R=$(rate_of "$IFA" "$V" out_bytes 3)
+echo "   $V out: $R bit/s"
+within "$R" 3880000 4120000 || fail "script under netnice @4M ran at $R bit/s"
+wait $NN || fail "script under netnice failed"
+
+note "exit status passes through"
+set +e
+ip netns exec "$NSA" "$NETNICE" @1M -- sh -c 'exit 7'; rc=$?
+ip netns exec "$NSA" "$NETNICE" @1M -- /nonexistent/cmd 2>/dev/null; rc2=$?
+ip netns exec "$NSA" "$NETNICE" @1M -- sh -c 'kill -TERM $$'; rc3=$?
+"$NETNICE" -c "$WORK/nothere.sock" @1M -- true 2>/dev/null; rc4=$?
+set -e
+[ $rc = 7 ] && [ $rc2 = 127 ] && [ $rc3 = 143 ] && [ $rc4 = 125 ] ||
+  fail "exit statuses $rc $rc2 $rc3 $rc4, want 7 127 143 125"
+
+note "a registered process is known while it runs, gone after it exits"
+ip netns exec "$NSA" "$NETNICE" @1M -- sleep 2 &
+NN=$!
+for _ in $(seq 50); do P=$(pgrep -P $NN -x sleep || true); [ -n "$P" ] && break; sleep 0.02; done
+[ -n "$P" ] || fail "no sleep child"
+proc_registered "$P" || fail "process $P not registered while running"
+ctl procs | grep "^proc $P " | grep -q "$IFA=netnice\." || fail "process $P not on its netnice VIF: $(ctl procs)"
+wait $NN
+sleep 0.1
+proc_registered "$P" && fail "process $P still registered after exit"
+
+note "fork and exec keep the tagging"
+ip netns exec "$NSA" "$NETNICE" @1M -- sh -c 'sleep 2 & sh -c "sleep 2" & wait' &
+NN=$!
+sleep 0.4
+V=$(wait_vif "$IFA" '^netnice\.')
+N=$(ctl procs | grep -c " $IFA=$V\( \|$\)" || true)
+[ "$N" -ge 3 ] || fail "only $N processes on $V: $(ctl procs)"
+wait $NN
+
+note "vifd stopped: the program works, one warning"
+lab_stop_vifd     # the devices go with it: talk over loopback in namespace A
+(cd "$WORK" && exec ip netns exec "$NSA" "$PY" -m http.server -b 127.0.0.1 8001 >/dev/null 2>&1) &
+BG_PIDS+=($!)
+for _ in $(seq 100); do ip netns exec "$NSA" ss -ltn | grep -q ':8001 ' && break; sleep 0.05; done
+ip netns exec "$NSA" env LD_PRELOAD="$SHIM" sh -c \
+  'curl -sS -o /dev/null http://127.0.0.1:8001/big && curl -sS -o /dev/null http://127.0.0.1:8001/big && echo done' \
+  >"$WORK/out" 2>"$WORK/err" || fail "program failed without vifd: $(cat "$WORK/err")"
+grep -q done "$WORK/out" || fail "program did not finish"
+W=$(grep -c libvifshim "$WORK/err" || true)
+[ "$W" = 1 ] || fail "$W warnings without vifd: $(cat "$WORK/err")"
+echo "   warning: $(cat "$WORK/err")"
+echo PASS

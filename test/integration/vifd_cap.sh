@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Egress and ingress caps (seed IV.3.5.3). A 10 Mbit/s cap on A's root (egress)
+# and then on B's root (ingress: the receiver's side) must hold an iperf3 TCP
+# transfer A -> B to 0.97-1.01 of the cap over 10 s. The rate measured is the
+# wire rate at the daemon: bytes (IP packets, what the cap charges) that left
+# A's root onto the wire (egress) or left B's root into B's device (ingress),
+# read from vifd's counters at the two ends of the 10 s window. iperf3's
+# receiver figure is printed too.
+. "$(dirname "$0")/vifd_common.sh"
+CAP=10000000
+WINDOW=${VIFD_CAP_WINDOW:-10}
+
+measure() {  # IFACE FIELD PORT: transfer, then the wire rate over WINDOW s
+  local ifc=$1 field=$2 port=$3
+  iperf_server "$NSB" "$port"
+  ip netns exec "$NSA" iperf3 "${CC[@]}" -c 198.18.0.2 -p "$port" -t $((WINDOW + 3)) -J >"$WORK/iperf.json" 2>&1 &
+  local ip=$!
+  sleep 1.5                       # past slow start: the queue at the cap is full
+  local rate
+  rate=$(rate "$WINDOW" "$ifc" "$field")
+  wait "$ip" || fail "iperf3 failed: $(tail -3 "$WORK/iperf.json")"
+  local rx
+  rx=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]))' "$WORK/iperf.json")
+  echo "$rate $rx"
+}
+
+# Egress: cap on A's root.
+lab_up --rate 10M
+read -r rate rx < <(measure "$IFA" wire_out 5201)
+r=$(ratio "$rate" $CAP)
+note "egress cap 10 Mbit/s: wire rate $rate bit/s = $r of the cap (iperf3 receiver $rx bit/s)"
+within "$r" 0.97 1.01 || fail "egress wire rate $r of the cap, outside 0.97-1.01"
+
+# Ingress: cap on B's root, A unlimited: B paces delivery to its host and
+# TCP's sender slows down to it.
+kill -TERM "$VIFD_PID"; wait "$VIFD_PID" || fail "vifd exit status"; VIFD_PID=
+ip netns del "$NSA"; ip netns del "$NSB"
+lab_up -- --rate 10M
+read -r rate rx < <(measure "$IFB" to_host 5202)
+r=$(ratio "$rate" $CAP)
+note "ingress cap 10 Mbit/s on the receiver: delivered $rate bit/s = $r of the cap (iperf3 receiver $rx bit/s)"
+within "$r" 0.97 1.01 || fail "ingress rate $r of the cap, outside 0.97-1.01"
+echo PASS
