@@ -173,6 +173,10 @@ static struct vn_class *load_linked(struct vn_vm *vm, const char *name)
 
 int vn_vm_load(struct vn_vm *vm, const char *cls)
 {
+	if (!cls) {
+		vn_seterr(vm, "no class name");
+		return VN_VM_ERROR;
+	}
 	ENTER(vm);
 	LEAVE(vm, load_linked(vm, cls) ? VN_VM_OK : VN_VM_REJECTED);
 }
@@ -219,7 +223,21 @@ int vn_vm_check_class(struct vn_vm *vm, const uint8_t *data, size_t len)
 {
 	if (vn_vm_add_bytes(vm, data, len))
 		return VN_VM_REJECTED;
-	return vn_vm_load(vm, vm->first_class);
+	if (vm->first_class)
+		return vn_vm_load(vm, vm->first_class);
+	/* a jar: every class in it */
+	size_t n;
+	char **names = vn_cpath_user_classes(vm, &n);
+	int rc = n ? VN_VM_OK : VN_VM_REJECTED;
+	if (!n)
+		vn_seterr(vm, "no classes");
+	for (size_t i = 0; i < n; i++) {
+		if (rc == VN_VM_OK)
+			rc = vn_vm_load(vm, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
 }
 
 /* Describes the pending exception like java's default handler does. */
