@@ -65,7 +65,10 @@
 
 /* A filter. The JIT-compiled code is called as head.run(f, pkt, caplen,
  * wirelen): it reads the scratch words and updates the counters through f
- * itself, at the offsets below (kept small so they encode as disp8). */
+ * itself, at the offsets below (kept small so they encode as disp8).
+ * Counters and scratch words are written by the filter's thread only, with
+ * single untorn stores (relaxed atomics in C, one mov/inc in native code),
+ * so another thread may read them (vn_bpf_format) without a lock. */
 struct vn_bpf {
 	struct vn_bpf_head head;         /* first: vn_bpf_run calls head.run */
 	uint64_t counts[2];              /* [0] accepted, [1] dropped */

@@ -165,10 +165,10 @@ uint32_t VN_BPF_INTERP_NAME(const struct vn_bpf_insn *prog, const uint8_t *pkt,
 			X = mem[k];
 			vmbreak;
 		vmcase(BC_ST, st)
-			mem[k] = A;
+			__atomic_store_n(&mem[k], A, __ATOMIC_RELAXED);   /* read by other threads */
 			vmbreak;
 		vmcase(BC_STX, stx)
-			mem[k] = X;
+			__atomic_store_n(&mem[k], X, __ATOMIC_RELAXED);
 			vmbreak;
 
 		vmcase(BC_ALU | BC_ADD | BC_K, add_k) A += k; vmbreak;

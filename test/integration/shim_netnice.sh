@@ -47,6 +47,22 @@ echo "   $V out: $R bit/s"
 within "$R" 3880000 4120000 || fail "script under netnice @4M ran at $R bit/s"
 wait $NN || fail "script under netnice failed"
 
+note "the first packet is classified: every packet of a short connection and a lone datagram"
+ctl "mkvif $IFA first" >/dev/null
+R0=$(vif_stat "$IFA" . out_packets); I0=$(vif_stat "$IFA" . in_packets)
+ip netns exec "$NSA" "$NETNICE" --vif "$IFA/first" -- curl -sS -o /dev/null http://198.18.0.2:8000/big ||
+  fail "curl --vif failed"
+sleep 0.2
+I1=$(vif_stat "$IFA" . in_packets); FI=$(vif_stat "$IFA" first in_packets)
+# the datagram's answer is an ICMP port unreachable (not a socket's): egress only
+ip netns exec "$NSA" "$NETNICE" --vif "$IFA/first" -- "$PY" -c \
+  'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("198.18.0.2", 9999))'
+sleep 0.2
+R1=$(vif_stat "$IFA" . out_packets); FO=$(vif_stat "$IFA" first out_packets)
+echo "   root: $((R1 - R0)) out, $((I1 - I0)) in; first: $FO out, $FI in"
+[ "$FO" = "$((R1 - R0))" ] && [ "$FI" = "$((I1 - I0))" ] ||
+  fail "packets missed the VIF (SYN or first datagram classified late?)"
+
 note "exit status passes through"
 set +e
 ip netns exec "$NSA" "$NETNICE" @1M -- sh -c 'exit 7'; rc=$?
