@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vm_int.h"
+#include "viflet_jit.h"
 
 void vn_seterr(struct vn_vm *vm, const char *fmt, ...)
 {
@@ -93,6 +94,7 @@ struct vn_vm *vn_vm_new(const struct vn_vm_limits *lim, const struct vn_vm_host 
 		return NULL;
 	}
 	vm->stack_end = vm->stack + vm->lim.stack_slots;
+	vn_jit_init(vm);   /* JIT on by default where it exists (x86-64) */
 	if (boot(vm)) {
 		vn_vm_free(vm);
 		return NULL;
@@ -104,6 +106,7 @@ void vn_vm_free(struct vn_vm *vm)
 {
 	if (!vm)
 		return;
+	vn_jit_free(vm);
 	vn_heap_free(vm);
 	vn_classes_free(vm);
 	vn_cpath_free(vm);

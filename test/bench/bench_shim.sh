@@ -76,23 +76,22 @@ per registered socket).
 |---|---|---|---|---|
 | socket + connect + close over loopback, wall time (µs) | $B | $S | **$OVER** | $RATIO |
 | the same, CPU time of the program (µs) | $CB | $CS | **$COVER** | $CRATIO |
-| close(dup(pipe)) on a non-socket fd (ns, minus the raw calls) | $NB | $NSH | $NOVER | |
-| for scale: one getppid() system call (ns) | $SC | | | |
+| close(dup(pipe)) on a non-socket fd (CPU ns, minus the raw calls) | $NB | $NSH | $NOVER | |
+| for scale: one getppid() system call (CPU ns) | $SC | | | |
 
 The shim's cost per registered socket is the difference: \`bind\` to port 0,
 \`getsockname\` and the \`(any, port)\` registration before \`connect()\`, and
 \`close FD\` before \`close()\` — four system calls, two messages on the
 control socket, none waited for (vifd serves pending control requests before it
-classifies the first packet of an unknown flow), each under the signal-masked
-lock. Wall time also counts vifd being woken for each message on a machine
+classifies the first packet of an unknown flow), no lock. Wall time also counts vifd being woken for each message on a machine
 whose cores are shared; CPU time is the program's own. On a non-socket fd the
 shim is a bit test. vifd ran with one TUN device; the client ran in the
 device's namespace.
 
 Per-packet flow lookup in the daemon (\`vn_registry_lookup\`, 10,000 registered
-sockets, $((2000000 / 1000000))M lookups per case, medians of 3):
+sockets, $((2000000 / 1000000))M lookups per case, medians of 3, thread CPU time):
 
-| case | ns per packet |
+| case | CPU ns per packet |
 |---|---|
 | empty table (baseline: the early return) | $LE |
 | exact 5-tuple hit (a connected socket) | $LX |

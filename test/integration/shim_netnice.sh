@@ -93,6 +93,22 @@ N=$(ctl procs | grep -c " $IFA=$V\( \|$\)" || true)
 [ "$N" -ge 3 ] || fail "only $N processes on $V: $(ctl procs)"
 wait $NN
 
+note "threads and a signal handler closing sockets: no socket left registered"
+ip netns exec "$NSA" "$NETNICE" --vif "$IFA/first" -- "$VIFNET_BUILD/test/integration/shim_stress" 300 \
+  >"$WORK/stress.out" 2>&1 &
+NN=$!
+for _ in $(seq 300); do grep -q '^done' "$WORK/stress.out" 2>/dev/null && break; sleep 0.05; done
+read -r _ SP _ H < <(grep '^done' "$WORK/stress.out") || fail "stress program: $(cat "$WORK/stress.out")"
+sleep 0.2
+proc_registered "$SP" || fail "stress program $SP not registered"
+LEFT=$(ctl procs | grep -c "^sock $SP " || true)
+echo "   4 threads x 300 connections, $H signal-handler dup+close: $LEFT sockets left registered"
+[ "$LEFT" = 0 ] || fail "$LEFT sockets of $SP still registered: $(ctl procs | grep "^sock $SP " | head -3)"
+FL=$(ctl status | awk '$1=="ifaces" { for (i = 1; i < NF; i++) if ($i == "flows") print $(i + 1) }')
+echo "   flows lingering in vifd's table (closed sockets, 60 s): $FL"
+[ "$FL" -ge 1000 ] || fail "only $FL flows: were the connections registered at all?"
+wait $NN || fail "stress program failed: $(cat "$WORK/stress.out")"
+
 note "vifd stopped: the program works, one warning"
 lab_stop_vifd     # the devices go with it: talk over loopback in namespace A
 (cd "$WORK" && exec ip netns exec "$NSA" "$PY" -m http.server -b 127.0.0.1 8001 >/dev/null 2>&1) &
