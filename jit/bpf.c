@@ -15,7 +15,8 @@ _Static_assert(sizeof(struct vn_bpf_insn) == 8, "struct vn_bpf_insn is struct so
 static uint32_t interp_run(struct vn_bpf *f, const uint8_t *pkt, uint32_t caplen, uint32_t wirelen)
 {
 	uint32_t r = vn_bpf_interp(f->insns, pkt, caplen, wirelen, f->mem);
-	f->counts[r == 0]++;         /* no branch to mispredict */
+	uint64_t *c = &f->counts[r == 0];     /* no branch to mispredict */
+	__atomic_store_n(c, *c + 1, __ATOMIC_RELAXED);   /* untorn for readers */
 	return r;
 }
 
@@ -52,7 +53,6 @@ void vn_bpf_free(struct vn_bpf *f)
 	free(f);
 }
 
-
 bool vn_bpf_vif_hook(void *ctx, const struct vn_pkt *p)
 {
 	return vn_bpf_run(ctx, p->data, p->len, p->wire_len) != 0;
@@ -62,13 +62,13 @@ int vn_bpf_format(const struct vn_bpf *f, char *buf, size_t n)
 {
 	size_t len = 0;
 	int r = snprintf(buf, n, "insns %zu\njit %s\naccepts %" PRIu64 "\ndrops %" PRIu64 "\n",
-			 f->n, f->code ? "yes" : "no", f->counts[0], f->counts[1]);
+			 f->n, f->code ? "yes" : "no", vn_bpf_accepts(f), vn_bpf_drops(f));
 	if (r < 0)
 		return r;
 	len = (size_t)r;
 	for (int i = 0; i < VN_BPF_MEMWORDS; i++) {
 		r = snprintf(len < n ? buf + len : NULL, len < n ? n - len : 0,
-			     "mem%d %" PRIu32 "\n", i, f->mem[i]);
+			     "mem%d %" PRIu32 "\n", i, __atomic_load_n(&f->mem[i], __ATOMIC_RELAXED));
 		if (r < 0)
 			return r;
 		len += (size_t)r;
@@ -80,8 +80,8 @@ size_t vn_bpf_len(const struct vn_bpf *f) { return f->n; }
 const struct vn_bpf_insn *vn_bpf_insns(const struct vn_bpf *f) { return f->insns; }
 bool vn_bpf_jitted(const struct vn_bpf *f) { return f->code != NULL; }
 size_t vn_bpf_code_size(const struct vn_bpf *f) { return f->code ? f->code_len : 0; }
-uint64_t vn_bpf_accepts(const struct vn_bpf *f) { return f->counts[0]; }
-uint64_t vn_bpf_drops(const struct vn_bpf *f) { return f->counts[1]; }
+uint64_t vn_bpf_accepts(const struct vn_bpf *f) { return __atomic_load_n(&f->counts[0], __ATOMIC_RELAXED); }
+uint64_t vn_bpf_drops(const struct vn_bpf *f) { return __atomic_load_n(&f->counts[1], __ATOMIC_RELAXED); }
 const uint32_t *vn_bpf_mem(const struct vn_bpf *f) { return f->mem; }
 
 void vn_bpf_set_mem(struct vn_bpf *f, const uint32_t mem[VN_BPF_MEMWORDS])

@@ -65,7 +65,10 @@
 
 /* A filter. The JIT-compiled code is called as head.run(f, pkt, caplen,
  * wirelen): it reads the scratch words and updates the counters through f
- * itself, at the offsets below (kept small so they encode as disp8). */
+ * itself, at the offsets below (kept small so they encode as disp8).
+ * Counters and scratch words are written by the filter's thread only, with
+ * single untorn stores (relaxed atomics in C, one mov/inc in native code),
+ * so another thread may read them (vn_bpf_format) without a lock. */
 struct vn_bpf {
 	struct vn_bpf_head head;         /* first: vn_bpf_run calls head.run */
 	uint64_t counts[2];              /* [0] accepted, [1] dropped */
@@ -86,7 +89,8 @@ uint32_t vn_bpf_interp(const struct vn_bpf_insn *prog, const uint8_t *pkt,
 		       uint32_t caplen, uint32_t wirelen, uint32_t *mem);
 
 /* The JIT: translate a validated program to native code in a fresh mapping
- * that ends up read+execute only. 0, -ENOTSUP (not x86-64), -ENOMEM. */
+ * that is read+execute only (flags: VN_BPF_F_NO_MEMFD). 0, -ENOTSUP (not
+ * x86-64), -ENOMEM, or -EFAULT (the code outgrew its bound: a JIT bug). */
 int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, unsigned flags, void **code,
 	       size_t *map_len, size_t *code_len);
 void vn_bpf_jit_release(void *code, size_t map_len);

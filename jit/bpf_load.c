@@ -32,8 +32,9 @@ bool vn_bpf_is_none(const void *buf, size_t len)
 	return e - s == 4 && memcmp(s, "none", 4) == 0;
 }
 
-/* Parse an unsigned number (decimal, or 0x hex) at *p no larger than max. */
-static int number(const char **p, unsigned long max, unsigned long *v)
+/* Parse an unsigned number at *p no larger than max: decimal (ddd), or as in C
+ * (dd: 0x hex, 0 octal) when c_style. */
+static int number(const char **p, unsigned long max, bool c_style, unsigned long *v)
 {
 	const char *s = *p;
 	while (*s == ' ' || *s == '\t')
@@ -42,7 +43,7 @@ static int number(const char **p, unsigned long max, unsigned long *v)
 		return -1;
 	char *end;
 	errno = 0;
-	unsigned long x = strtoul(s, &end, 0);
+	unsigned long x = strtoul(s, &end, c_style ? 0 : 10);
 	if (errno || x > max)
 		return -1;
 	*v = x;
@@ -69,7 +70,7 @@ static int parse_insn(const char **p, bool braces, struct vn_bpf_insn *in)
 			if (*s++ != ',')
 				return -1;
 		}
-		if (number(&s, max[i], &v[i]))
+		if (number(&s, max[i], braces, &v[i]))
 			return -1;
 	}
 	if (braces) {
@@ -104,7 +105,7 @@ static int load_ddd(const char *text, unsigned flags, struct vn_bpf **out,
 {
 	const char *s = text;
 	unsigned long count;
-	if (number(&s, VN_BPF_MAXINSNS, &count) || count == 0)
+	if (number(&s, VN_BPF_MAXINSNS, false, &count) || count == 0)
 		return fail(err, errlen, -EINVAL,
 			    "ddd: first line must be the instruction count (1-%d)", VN_BPF_MAXINSNS);
 	struct vn_bpf_insn *prog = calloc(count, sizeof(*prog));

@@ -9,6 +9,9 @@
  * emitter sets `overflow` and drops bytes, and x86_finish() fails, so a
  * caller can size the buffer from a bound and retry larger if it was wrong.
  *
+ * Calls go through a register (emit_call_abs) or to a label inside the code
+ * (emit_call_label); emit_align pads function entries.
+ *
  * Register numbers are the hardware ones (X86_R8..X86_R15 need REX bits).
  * "32" helpers operate on 32-bit registers (writes zero the upper half),
  * "64" ones set REX.W. Memory operands are [base + disp32] or
@@ -331,6 +334,41 @@ static inline void emit_cmov(struct x86_jit *j, int w, enum x86_cc cc, int dst, 
 	emit_modrm_reg(j, dst, src);
 }
 
+/* dst = zero-extended low size bytes of src (size 1 or 2; 32-bit result) */
+static inline void emit_movzx_reg(struct x86_jit *j, int size, int dst, int src)
+{
+	if (size == 1 && src >= 4 && src < 8)   /* SPL..DIL need a REX */
+		emit_rex(j, 0, dst, 0, src);
+	else
+		emit_rex_opt(j, 0, dst, 0, src, false);
+	emit1(j, 0x0f);
+	emit1(j, size == 1 ? 0xb6 : 0xb7);
+	emit_modrm_reg(j, dst, src);
+}
+/* dst = sign-extended low size bytes of src (size 1, 2, or 4 with w) to 32
+ * bits, or to 64 with w */
+static inline void emit_movsx_reg(struct x86_jit *j, int w, int size, int dst, int src)
+{
+	if (size == 1 && !w && src >= 4 && src < 8)
+		emit_rex(j, 0, dst, 0, src);
+	else
+		emit_rex_opt(j, w, dst, 0, src, false);
+	if (size == 4) {
+		emit1(j, 0x63);                   /* movsxd (w must be set) */
+	} else {
+		emit1(j, 0x0f);
+		emit1(j, size == 1 ? 0xbe : 0xbf);
+	}
+	emit_modrm_reg(j, dst, src);
+}
+/* sign-extend eax into edx (cdq) or rax into rdx (cqo), before idiv */
+static inline void emit_cdq(struct x86_jit *j, int w)
+{
+	if (w)
+		emit_rex(j, 1, 0, 0, 0);
+	emit1(j, 0x99);
+}
+
 /* --- memory --- */
 
 /* dst = zero-extended size-byte load from [base (+ index) + disp] (size 1, 2,
@@ -398,6 +436,34 @@ static inline void emit_inc_mem(struct x86_jit *j, int w, int base, int32_t disp
 	emit_rex_opt(j, w, 0, 0, base, false);
 	emit1(j, 0xff);
 	emit_modrm_mem(j, 0, base, -1, 1, disp);
+}
+/* reg op= [base + disp] (op is an enum x86_alu: the "reg, r/m" form is op + 2) */
+static inline void emit_alu_load(struct x86_jit *j, int w, enum x86_alu op, int reg, int base,
+				 int32_t disp)
+{
+	emit_rex_opt(j, w, reg, 0, base, false);
+	emit1(j, (uint8_t)(op + 2));
+	emit_modrm_mem(j, reg, base, -1, 1, disp);
+}
+/* [base + disp] op= reg */
+static inline void emit_alu_store(struct x86_jit *j, int w, enum x86_alu op, int base,
+				  int32_t disp, int reg)
+{
+	emit_rex_opt(j, w, reg, 0, base, false);
+	emit1(j, (uint8_t)op);
+	emit_modrm_mem(j, reg, base, -1, 1, disp);
+}
+/* [base + disp] op= imm (32- or 64-bit operand; imm sign-extended) */
+static inline void emit_alu_mem_imm32(struct x86_jit *j, int w, enum x86_alu op, int base,
+				      int32_t disp, int32_t imm)
+{
+	emit_rex_opt(j, w, 0, 0, base, false);
+	emit1(j, x86_fits_s8(imm) ? 0x83 : 0x81);
+	emit_modrm_mem(j, op >> 3, base, -1, 1, disp);
+	if (x86_fits_s8(imm))
+		emit1(j, (uint8_t)imm);
+	else
+		emit4(j, (uint32_t)imm);
 }
 /* dst = base (+ index*scale) + disp */
 static inline void emit_lea(struct x86_jit *j, int w, int dst, int base, int index, int scale,
@@ -471,6 +537,26 @@ static inline void emit_jcc(struct x86_jit *j, enum x86_cc cc, uint32_t label)
 	x86_add_fixup(j, label);
 }
 
+/* call label (rel32, patched by x86_finish): calls within the code */
+static inline void emit_call_label(struct x86_jit *j, uint32_t label)
+{
+	emit1(j, 0xe8);
+	x86_add_fixup(j, label);
+}
+/* ud2: a guaranteed invalid-opcode trap (unreachable code) */
+static inline void emit_ud2(struct x86_jit *j)
+{
+	emit1(j, 0x0f);
+	emit1(j, 0x0b);
+}
+/* Pad with int3 to a multiple of align (a power of two), e.g. before a
+ * function entry: falling into the padding traps. */
+static inline void emit_align(struct x86_jit *j, size_t align)
+{
+	while (j->off & (align - 1))
+		emit1(j, 0xcc);
+}
+
 /* Bind label to the current offset. */
 static inline void x86_bind(struct x86_jit *j, uint32_t label)
 {
@@ -480,8 +566,14 @@ static inline void x86_bind(struct x86_jit *j, uint32_t label)
 		j->overflow = true;
 }
 
-/* Patch every pending jump. 0, or -1 if the buffer overflowed or a jump
- * names an unbound label. */
+/* The offset label is bound to, or X86_UNBOUND. */
+static inline uint32_t x86_label_offset(const struct x86_jit *j, uint32_t label)
+{
+	return label < j->nlabels ? j->labels[label] : X86_UNBOUND;
+}
+
+/* Patch every pending jump and call. 0, or -1 if the buffer overflowed or a
+ * jump names an unbound label. */
 static inline int x86_finish(struct x86_jit *j)
 {
 	if (j->overflow)

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vn_jit.h"
 #include "vn_vm.h"
 
 static void usage(void)
@@ -272,12 +273,31 @@ static int run_packets(struct vn_vm *vm, const char *cls, const char *path, long
 	return status;
 }
 
+/* One line per compiled method: class, method, bytecode bytes, prepared
+ * instructions, machine code bytes, compile time; then the totals. */
+static void print_jit_stats(struct vn_vm *vm)
+{
+	const struct vn_jit_stat *st;
+	size_t n = vn_vm_jit_stats(vm, &st);
+	uint64_t ns = 0, bc = 0;
+	for (size_t k = 0; k < n; k++) {
+		fprintf(stderr, "jit: %s.%s%s bytecode=%u insns=%u code=%u ns=%llu%s\n", st[k].cls, st[k].name,
+			st[k].desc, st[k].bytecode_bytes, st[k].insns, st[k].code_bytes,
+			(unsigned long long)st[k].ns, st[k].compiled ? "" : " (not compiled)");
+		ns += st[k].ns;
+		bc += st[k].bytecode_bytes;
+	}
+	fprintf(stderr, "jit: total methods=%zu bytecode=%llu ns=%llu\n", n, (unsigned long long)bc,
+		(unsigned long long)ns);
+}
+
 int main(int argc, char **argv)
 {
 	struct vn_vm_limits lim = { 0 };
 	const char *cp = NULL, *packets = NULL;
 	long burst = 0;
-	bool stats = false;
+	bool stats = false, jit_stats = false;
+	long jit = -1;   /* -1: the VM's default (the JIT on x86-64) */
 	char **conf = NULL;
 	int nconf = 0;
 	int i = 1;
@@ -285,8 +305,13 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
 		if (!strcmp(a, "--interp")) {
+			jit = 0;
 		} else if (!strcmp(a, "--jit")) {
-			fprintf(stderr, "vifvm: the JIT is not built yet (issue 9); using the interpreter\n");
+			jit = jit > 0 ? jit : 1;
+		} else if (!strcmp(a, "--jit-threshold") && more) {
+			jit = (long)strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(a, "--jit-stats")) {
+			jit_stats = true;
 		} else if ((!strcmp(a, "-cp") || !strcmp(a, "-classpath") || !strcmp(a, "--class-path")) && more) {
 			cp = argv[++i];
 		} else if (!strcmp(a, "--heap") && more) {
@@ -329,6 +354,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vifvm: cannot create the VM\n");
 		return 4;
 	}
+	if (jit >= 0)
+		vn_vm_set_jit(vm, (uint32_t)jit);
 	if (cp) {
 		char *dup = strdup(cp), *save = NULL;
 		for (char *e = strtok_r(dup, ":", &save); e; e = strtok_r(NULL, ":", &save))
@@ -384,6 +411,8 @@ int main(int argc, char **argv)
 			(unsigned long long)st.allocated_bytes, (unsigned long long)st.live_bytes,
 			(unsigned long long)st.live_objects);
 	}
+	if (jit_stats)
+		print_jit_stats(vm);
 	vn_vm_free(vm);
 	for (size_t k = 0; k < t.n; k++)
 		free(t.p[k].data);

@@ -2,11 +2,14 @@
  * stop-the-world, non-moving).
  *
  * Invariants:
- *  1. Every object is in the object set (an open-addressing hash set of
- *     pointers); nothing else is an object. live_bytes is the sum of the sizes
- *     of the objects in the set and never exceeds the limit after a call to
- *     vn_alloc returns; an allocation that cannot fit even after a collection
- *     aborts the instance.
+ *  1. Small objects (<= 256 bytes, sizes rounded to 16) live in 64 KiB pages,
+ *     one size per page, found by address through the page table; a slot
+ *     holds an object iff its class word is non-NULL (free slots have NULL
+ *     there and the free-list link after it). Large objects come from malloc
+ *     and are in the large-object set (open addressing). Nothing else is an
+ *     object. live_bytes is the sum of the object sizes and never exceeds the
+ *     limit after vn_alloc returns; an allocation that cannot fit even after a
+ *     collection aborts the instance.
  *  2. Mark bits are clear outside a collection.
  *  3. Roots: the slot stack from its base to the top frame's saved sp (or the
  *     arguments of a native called from C, vm->ntop), scanned conservatively
@@ -25,8 +28,25 @@
 
 #include "vm_int.h"
 
+#define PAGE_SHIFT 16
+#define PAGE_SIZE (1u << PAGE_SHIFT)
+#define SMALL_MAX 256u
+#define NSIZES (SMALL_MAX / 16)
+
+struct page {
+	uint8_t *base;
+	uint32_t sz, nslots, live;
+	struct page *next;
+};
+
+struct freeslot { struct vn_class *cls; struct freeslot *next; };   /* cls == NULL */
+
 struct vn_heap {
-	struct vn_obj **set; size_t cap, n;
+	struct page *pages[NSIZES];
+	struct freeslot *free[NSIZES];
+	struct page **ptab; size_t ptcap, npages;   /* page table: open addressing by base */
+	struct vn_obj **set; size_t cap, n;         /* large objects */
+	size_t nsmall;
 	size_t live_bytes, total_alloc;
 	size_t soft;            /* collect when live_bytes would pass this (<= the limit) */
 	uint64_t gc_runs;
@@ -52,8 +72,6 @@ static void set_put(struct vn_obj **set, size_t cap, struct vn_obj *o)
 
 static bool set_has(const struct vn_heap *h, const void *p)
 {
-	if (!p || ((uintptr_t)p & 7))
-		return false;
 	size_t i = hptr(p, h->cap);
 	while (h->set[i]) {
 		if (h->set[i] == p)
@@ -78,15 +96,75 @@ static int set_grow(struct vn_heap *h)
 	return 0;
 }
 
+static inline size_t hpage(uintptr_t base, size_t cap)
+{
+	uint64_t x = (uint64_t)(base >> PAGE_SHIFT) * 0x9E3779B97F4A7C15ull;
+	return (size_t)(x >> 32) & (cap - 1);
+}
+
+static void ptab_put(struct page **t, size_t cap, struct page *pg)
+{
+	size_t i = hpage((uintptr_t)pg->base, cap);
+	while (t[i])
+		i = (i + 1) & (cap - 1);
+	t[i] = pg;
+}
+
+static struct page *ptab_find(const struct vn_heap *h, uintptr_t base)
+{
+	if (!h->ptcap)
+		return NULL;
+	size_t i = hpage(base, h->ptcap);
+	while (h->ptab[i]) {
+		if ((uintptr_t)h->ptab[i]->base == base)
+			return h->ptab[i];
+		i = (i + 1) & (h->ptcap - 1);
+	}
+	return NULL;
+}
+
+/* Rebuilds the page table from the page lists (after pages were freed). */
+static int ptab_rebuild(struct vn_heap *h, size_t want)
+{
+	size_t cap = 64;
+	while (cap < want * 2 + 2)
+		cap *= 2;
+	struct page **t = calloc(cap, sizeof(*t));
+	if (!t)
+		return -1;
+	for (unsigned k = 0; k < NSIZES; k++)
+		for (struct page *pg = h->pages[k]; pg; pg = pg->next)
+			ptab_put(t, cap, pg);
+	free(h->ptab);
+	h->ptab = t;
+	h->ptcap = cap;
+	return 0;
+}
+
+/* Is p the address of an object? (conservative root test) */
+static bool is_object(const struct vn_heap *h, const void *p)
+{
+	if (!p || ((uintptr_t)p & 15))
+		return false;
+	uintptr_t base = (uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1);
+	struct page *pg = ptab_find(h, base);
+	if (pg) {
+		uintptr_t off = (uintptr_t)p - base;
+		return off % pg->sz == 0 && off / pg->sz < pg->nslots && ((const struct vn_obj *)p)->cls;
+	}
+	return set_has(h, p);
+}
+
 int vn_heap_new(struct vn_vm *vm)
 {
 	struct vn_heap *h = calloc(1, sizeof(*h));
 	if (!h)
 		return -1;
-	h->cap = 1024;
+	h->cap = 256;
 	h->soft = vm->lim.heap_bytes < (4u << 20) ? vm->lim.heap_bytes : (4u << 20);
 	h->set = calloc(h->cap, sizeof(*h->set));
-	if (!h->set) {
+	if (!h->set || ptab_rebuild(h, 0)) {
+		free(h->set);
 		free(h);
 		return -1;
 	}
@@ -99,9 +177,16 @@ void vn_heap_free(struct vn_vm *vm)
 	struct vn_heap *h = vm->heap;
 	if (!h)
 		return;
+	for (unsigned k = 0; k < NSIZES; k++)
+		for (struct page *pg = h->pages[k], *nx; pg; pg = nx) {
+			nx = pg->next;
+			free(pg->base);
+			free(pg);
+		}
 	for (size_t i = 0; i < h->cap; i++)
 		free(h->set[i]);
 	free(h->set);
+	free(h->ptab);
 	free(h->gray);
 	free(h);
 	vm->heap = NULL;
@@ -161,9 +246,8 @@ static void unref_packets(struct vn_vm *vm, struct vn_obj *o)
 static size_t obj_size(const struct vn_obj *o)
 {
 	const struct vn_class *c = o->cls;
-	if (c->ek)
-		return (VN_OBJ_HDR + (size_t)o->len * c->esize + 7) & ~(size_t)7;
-	return c->inst_size;
+	size_t s = c->ek ? VN_OBJ_HDR + (size_t)o->len * c->esize : c->inst_size;
+	return (s + 15) & ~(size_t)15;
 }
 
 void vn_gc(struct vn_vm *vm)
@@ -175,7 +259,7 @@ void vn_gc(struct vn_vm *vm)
 	if (vm->ntop && vm->ntop > top)
 		top = vm->ntop;
 	for (vn_slot *s = vm->stack; s < top; s++)
-		if (set_has(h, s->a))
+		if (is_object(h, s->a))
 			mark(h, s->a);
 	for (uint32_t b = 0; b < vm->ctab_size; b++)
 		for (struct vn_class *c = vm->ctab[b]; c; c = c->next) {
@@ -193,7 +277,14 @@ void vn_gc(struct vn_vm *vm)
 	if (h->oom)
 		vn_abort(vm, "out of memory during garbage collection");
 
-	/* sweep: first let dead holders release their packets, then free */
+	/* sweep, phase 1: dead holders release their packets */
+	for (unsigned k = 0; k < NSIZES; k++)
+		for (struct page *pg = h->pages[k]; pg; pg = pg->next)
+			for (uint32_t i = 0; i < pg->nslots; i++) {
+				struct vn_obj *o = (struct vn_obj *)(pg->base + (size_t)i * pg->sz);
+				if (o->cls && !(o->gcword & 1))
+					unref_packets(vm, o);
+			}
 	for (size_t i = 0; i < h->cap; i++) {
 		struct vn_obj *o = h->set[i];
 		if (o && !(o->gcword & 1))
@@ -211,10 +302,56 @@ void vn_gc(struct vn_vm *vm)
 			i++;
 		}
 	}
+	/* phase 2: free the dead, unmark the live, rebuild free lists; empty
+	 * pages are kept for reuse (fresh pages cost page faults) unless the
+	 * pages would outgrow the heap limit */
+	size_t bytes = 0, nsmall = 0, npages = 0, total_pages = h->npages;
+	size_t keep_pages = vm->lim.heap_bytes / PAGE_SIZE + NSIZES;
+	bool freed_page = false;
+	for (unsigned k = 0; k < NSIZES; k++) {
+		h->free[k] = NULL;
+		struct page **pp = &h->pages[k];
+		while (*pp) {
+			struct page *pg = *pp;
+			struct freeslot *fl = h->free[k];
+			uint32_t live = 0;
+			for (uint32_t i = pg->nslots; i-- > 0;) {
+				struct vn_obj *o = (struct vn_obj *)(pg->base + (size_t)i * pg->sz);
+				if (o->cls && (o->gcword & 1)) {
+					o->gcword &= ~1u;
+					live++;
+					continue;
+				}
+				struct freeslot *f = (struct freeslot *)o;
+				f->cls = NULL;
+				f->next = fl;
+				fl = f;
+			}
+			if (!live && total_pages > keep_pages) {
+				/* an empty page goes back to the system */
+				total_pages--;
+				*pp = pg->next;
+				free(pg->base);
+				free(pg);
+				freed_page = true;
+				continue;
+			}
+			h->free[k] = fl;
+			pg->live = live;
+			nsmall += live;
+			bytes += (size_t)live * pg->sz;
+			npages++;
+			pp = &pg->next;
+		}
+	}
+	h->nsmall = nsmall;
+	if (freed_page && ptab_rebuild(h, npages))
+		vn_abort(vm, "out of memory during garbage collection");
+	h->npages = npages;
 	struct vn_obj **ns = calloc(h->cap, sizeof(*ns));
 	if (!ns)
 		vn_abort(vm, "out of memory during garbage collection");
-	size_t n = 0, bytes = 0;
+	size_t n = 0;
 	for (size_t i = 0; i < h->cap; i++) {
 		struct vn_obj *o = h->set[i];
 		if (!o)
@@ -237,8 +374,8 @@ void vn_gc(struct vn_vm *vm)
 	h->soft = bytes * 2 > (4u << 20) ? bytes * 2 : (4u << 20);
 	if (h->soft > vm->lim.heap_bytes)
 		h->soft = vm->lim.heap_bytes;
-	/* shrink an oversized object set */
-	while (h->cap > 1024 && n * 8 < h->cap) {
+	/* shrink an oversized large-object set */
+	while (h->cap > 256 && n * 8 < h->cap) {
 		size_t nc = h->cap / 2;
 		struct vn_obj **sm = calloc(nc, sizeof(*sm));
 		if (!sm)
@@ -252,10 +389,43 @@ void vn_gc(struct vn_vm *vm)
 	}
 }
 
+/* A fresh page for size class k, its slots on the free list. */
+static void new_page(struct vn_vm *vm, unsigned k)
+{
+	struct vn_heap *h = vm->heap;
+	struct page *pg = calloc(1, sizeof(*pg));
+	uint8_t *base = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	if (!pg || !base) {
+		free(pg);
+		free(base);
+		vn_abort(vm, "out of memory");
+	}
+	pg->base = base;
+	pg->sz = (k + 1) * 16;
+	pg->nslots = PAGE_SIZE / pg->sz;
+	memset(base, 0, PAGE_SIZE);
+	struct freeslot *fl = h->free[k];
+	for (uint32_t i = pg->nslots; i-- > 0;) {
+		struct freeslot *f = (struct freeslot *)(base + (size_t)i * pg->sz);
+		f->next = fl;
+		fl = f;
+	}
+	h->free[k] = fl;
+	pg->next = h->pages[k];
+	h->pages[k] = pg;
+	h->npages++;
+	if (h->npages * 2 > h->ptcap) {
+		if (ptab_rebuild(h, h->npages))
+			vn_abort(vm, "out of memory");
+	} else {
+		ptab_put(h->ptab, h->ptcap, pg);
+	}
+}
+
 struct vn_obj *vn_alloc(struct vn_vm *vm, struct vn_class *c, uint32_t size)
 {
 	struct vn_heap *h = vm->heap;
-	size = (size + 7) & ~7u;
+	size = (size + 15) & ~15u;
 	if (size > vm->lim.heap_bytes)
 		vn_abort(vm, "heap limit exceeded: %u bytes requested, limit %zu", size, vm->lim.heap_bytes);
 	if (h->live_bytes + size > h->soft) {
@@ -264,14 +434,26 @@ struct vn_obj *vn_alloc(struct vn_vm *vm, struct vn_class *c, uint32_t size)
 			vn_abort(vm, "heap limit exceeded: %zu bytes live, %u requested, limit %zu",
 				 h->live_bytes, size, vm->lim.heap_bytes);
 	}
-	if ((h->n + 1) * 2 > h->cap && set_grow(h))
-		vn_abort(vm, "out of memory");
-	struct vn_obj *o = calloc(1, size);
-	if (!o)
-		vn_abort(vm, "out of memory");
+	struct vn_obj *o;
+	if (size <= SMALL_MAX) {
+		unsigned k = size / 16 - 1;
+		if (!h->free[k])
+			new_page(vm, k);
+		struct freeslot *f = h->free[k];
+		h->free[k] = f->next;
+		o = (struct vn_obj *)f;
+		memset(o, 0, size);
+		h->nsmall++;
+	} else {
+		if ((h->n + 1) * 2 > h->cap && set_grow(h))
+			vn_abort(vm, "out of memory");
+		o = calloc(1, size);
+		if (!o)
+			vn_abort(vm, "out of memory");
+		set_put(h->set, h->cap, o);
+		h->n++;
+	}
 	o->cls = c;
-	set_put(h->set, h->cap, o);
-	h->n++;
 	h->live_bytes += size;
 	h->total_alloc += size;
 	return o;
@@ -299,5 +481,5 @@ void vn_heap_stats(struct vn_vm *vm, struct vn_vm_stats *st)
 	st->gc_runs = h->gc_runs;
 	st->allocated_bytes = h->total_alloc;
 	st->live_bytes = h->live_bytes;
-	st->live_objects = h->n;
+	st->live_objects = h->n + h->nsmall;
 }

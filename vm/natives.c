@@ -254,6 +254,8 @@ struct sbuf { uint16_t *p; size_t n, cap; struct vn_vm *vm; };
 
 static void sb_put(struct sbuf *b, const uint16_t *s, size_t n)
 {
+	if (!n)
+		return;
 	if (b->n + n > b->cap) {
 		size_t nc = (b->n + n) * 2 + 16;
 		uint16_t *np = realloc(b->p, nc * 2);
@@ -445,7 +447,13 @@ NATIVE(dbl_parse)
 #define MATH1(name, fn) NATIVE(name) { UNUSED_ARGS; r->d = fn(a[0].d); }
 MATH1(m_sqrt, sqrt) MATH1(m_floor, floor) MATH1(m_ceil, ceil) MATH1(m_sin, sin) MATH1(m_cos, cos)
 MATH1(m_tan, tan) MATH1(m_atan, atan) MATH1(m_exp, exp) MATH1(m_log, log) MATH1(m_log10, log10)
-MATH1(m_rint, rint) MATH1(m_cbrt, cbrt) MATH1(m_asin, asin) MATH1(m_acos, acos)
+MATH1(m_rint, rint) MATH1(m_asin, asin) MATH1(m_acos, acos)
+/* exact for perfect cubes, as Java's (fdlibm) cbrt is */
+NATIVE(m_cbrt)
+{
+	double x = a[0].d, c = cbrt(x), n = nearbyint(c);
+	r->d = (n * n * n == x) ? n : c;
+}
 NATIVE(m_pow) { UNUSED_ARGS; r->d = pow(a[0].d, a[2].d); }
 NATIVE(m_atan2) { UNUSED_ARGS; r->d = atan2(a[0].d, a[2].d); }
 NATIVE(m_hypot) { UNUSED_ARGS; r->d = hypot(a[0].d, a[2].d); }

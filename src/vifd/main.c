@@ -304,7 +304,7 @@ int main(int argc, char **argv)
 
 	struct vn_loop *l = NULL;
 	for (int i = 0; i < cfg.nifaces; i++)
-		if (vd_dev_open(&cfg.ifaces[i], false) || vd_dev_configure(&cfg.ifaces[i]))
+		if (vd_dev_open(&cfg.ifaces[i], true) || vd_dev_configure(&cfg.ifaces[i]))
 			goto fail;
 	if (build_trees(&cfg))
 		goto fail;

@@ -579,6 +579,11 @@ static void ddd_and_dd_text_load(void **state)
 	assert_int_equal(vn_bpf_run(f, arp, (uint32_t)n, (uint32_t)n), 0);
 	vn_bpf_free(f);
 
+	/* ddd is decimal: 022 is 22 (ret a), not octal 18 (no such opcode) */
+	assert_int_equal(vn_bpf_load("1\n022 0 0 1\n", 12, DLT_EN10MB, &f, err, sizeof(err)), 0);
+	assert_int_equal(vn_bpf_insns(f)[0].code, 22);
+	vn_bpf_free(f);
+
 	const char *dd = "{ 0x28, 0, 0, 0x0000000c },\n{ 0x15, 0, 1, 0x00000800 },\n"
 			 "{ 0x6, 0, 0, 0x0000ffff },\n{ 0x6, 0, 0, 0x00000000 },\n";
 	assert_int_equal(vn_bpf_load(dd, strlen(dd), DLT_EN10MB, &f, err, sizeof(err)), 0);
@@ -636,6 +641,54 @@ static void binary_sock_filter_loads(void **state)
 	assert_string_equal(err, "instruction 1: jump target 11 out of range (program has 4 instructions)");
 }
 
+/* Load f's program again in form `form` (0 binary, 1 ddd, 2 dd) and check the
+ * instructions come back identical. */
+static void reload_as(const struct vn_bpf *f, int form)
+{
+	size_t n = vn_bpf_len(f);
+	const struct vn_bpf_insn *in = vn_bpf_insns(f);
+	char *text = malloc(64 * (n + 1));
+	size_t len = 0;
+	if (form == 0) {
+		memcpy(text, in, n * sizeof(*in));
+		len = n * sizeof(*in);
+	} else {
+		if (form == 1)
+			len += (size_t)sprintf(text, "%zu\n", n);
+		for (size_t i = 0; i < n; i++)
+			len += (size_t)sprintf(text + len, form == 1 ? "%u %u %u %u\n"
+						: "{ 0x%x, %u, %u, 0x%08x },\n",
+					       in[i].code, in[i].jt, in[i].jf, in[i].k);
+	}
+	struct vn_bpf *g;
+	char err[256];
+	if (vn_bpf_load(text, len, DLT_EN10MB, &g, err, sizeof(err)))
+		fail_msg("form %d: %s", form, err);
+	assert_int_equal(vn_bpf_len(g), n);
+	assert_memory_equal(vn_bpf_insns(g), in, n * sizeof(*in));
+	vn_bpf_free(g);
+	free(text);
+}
+
+static void every_form_of_a_program_loads_the_same_program(void **state)
+{
+	(void)state;
+	const char *exprs[] = {
+		"tcp port 80", "host 198.18.0.1 or host 10.0.0.1", "ip[6:2] & 0x1fff != 0",
+		"udp and len > 1000", "vlan and tcp[tcpflags] & tcp-syn != 0", "arp",
+		"ether[0] & 1 = 0 and ip6",
+	};
+	for (size_t e = 0; e < N(exprs); e++) {
+		struct vn_bpf *f;
+		char err[256];
+		if (vn_bpf_load(exprs[e], strlen(exprs[e]), DLT_EN10MB, &f, err, sizeof(err)))
+			fail_msg("%s: %s", exprs[e], err);
+		for (int form = 0; form < 3; form++)
+			reload_as(f, form);
+		vn_bpf_free(f);
+	}
+}
+
 static void none_is_recognised(void **state)
 {
 	(void)state;
@@ -690,6 +743,7 @@ int main(void)
 		cmocka_unit_test(expression_compiles_for_the_link_type),
 		cmocka_unit_test(ddd_and_dd_text_load),
 		cmocka_unit_test(binary_sock_filter_loads),
+		cmocka_unit_test(every_form_of_a_program_loads_the_same_program),
 		cmocka_unit_test(none_is_recognised),
 		cmocka_unit_test(vif_hook_runs_over_the_packet_record),
 	};

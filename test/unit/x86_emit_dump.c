@@ -74,12 +74,16 @@ static int check_jumps(void)
 	emit_jmp(&j, 0);                 /* 7: e9 rel32 -> 6 */
 	x86_bind(&j, 1);                 /* 12 */
 	emit_ret(&j);
+	emit_call_label(&j, 0);          /* 13: e8 rel32 -> 6 */
 	int bad = x86_finish(&j) != 0;
-	int32_t r1, r2;
+	int32_t r1, r2, r3;
 	memcpy(&r1, buf + 2, 4);
 	memcpy(&r2, buf + 8, 4);
+	memcpy(&r3, buf + 14, 4);
 	bad |= buf[0] != 0x0f || buf[1] != 0x85 || r1 != 12 - 6;
 	bad |= buf[7] != 0xe9 || r2 != 6 - 12;
+	bad |= buf[13] != 0xe8 || r3 != 6 - 18;
+	bad |= x86_label_offset(&j, 1) != 12 || x86_label_offset(&j, 5) != X86_UNBOUND;
 	x86_release(&j);
 	/* an unbound label and an overflowing buffer are refused */
 	if (x86_init(&j, buf, sizeof(buf), 2))
@@ -182,6 +186,31 @@ int main(int argc, char **argv)
 			emit_setcc(&j, (enum x86_cc)c, a);
 			asm_line("set%s %s", CC[c], R8[a]);
 		}
+		for (int b = 0; b < 16; b += 3) {
+			int src = (a + b) % 16;
+			emit_movzx_reg(&j, 1, a, src);     asm_line("movzx %s, %s", R32[a], R8[src]);
+			emit_movzx_reg(&j, 2, a, src);     asm_line("movzx %s, %s", R32[a], R16[src]);
+			emit_movsx_reg(&j, 0, 1, a, src);  asm_line("movsx %s, %s", R32[a], R8[src]);
+			emit_movsx_reg(&j, 0, 2, a, src);  asm_line("movsx %s, %s", R32[a], R16[src]);
+			emit_movsx_reg(&j, 1, 1, a, src);  asm_line("movsx %s, %s", R64[a], R8[src]);
+			emit_movsx_reg(&j, 1, 2, a, src);  asm_line("movsx %s, %s", R64[a], R16[src]);
+			emit_movsx_reg(&j, 1, 4, a, src);  asm_line("movsxd %s, %s", R64[a], R32[src]);
+			for (size_t o = 0; o < sizeof(ALU) / sizeof(ALU[0]); o += 3) {
+				int32_t disp = DISPS[(a + b + (int)o) % NDISP];
+				emit_alu_load(&j, 0, ALU[o].op, a, src, disp);
+				asm_line("%s %s, dword ptr %s", ALU[o].name, R32[a], mem(src, -1, 1, disp));
+				emit_alu_load(&j, 1, ALU[o].op, a, src, disp);
+				asm_line("%s %s, qword ptr %s", ALU[o].name, R64[a], mem(src, -1, 1, disp));
+				emit_alu_store(&j, 0, ALU[o].op, src, disp, a);
+				asm_line("%s dword ptr %s, %s", ALU[o].name, mem(src, -1, 1, disp), R32[a]);
+				emit_alu_store(&j, 1, ALU[o].op, src, disp, a);
+				asm_line("%s qword ptr %s, %s", ALU[o].name, mem(src, -1, 1, disp), R64[a]);
+				emit_alu_mem_imm32(&j, 0, ALU[o].op, src, disp, IMMS[(a + b) % 9]);
+				asm_line("%s dword ptr %s, %d", ALU[o].name, mem(src, -1, 1, disp), IMMS[(a + b) % 9]);
+				emit_alu_mem_imm32(&j, 1, ALU[o].op, src, disp, IMMS[(a + b + 4) % 9]);
+				asm_line("%s qword ptr %s, %d", ALU[o].name, mem(src, -1, 1, disp), IMMS[(a + b + 4) % 9]);
+			}
+		}
 		emit_push(&j, a);      asm_line("push %s", R64[a]);
 		emit_pop(&j, a);       asm_line("pop %s", R64[a]);
 		emit_call_reg(&j, a);  asm_line("call %s", R64[a]);
@@ -240,8 +269,16 @@ int main(int argc, char **argv)
 	asm_line("movabs r11, 0x7f1234567890");
 	count--;                                  /* two lines, one helper */
 	asm_line("call r11");
+	emit_cdq(&j, 0);
+	asm_line("cdq");
+	emit_cdq(&j, 1);
+	asm_line("cqo");
+	emit_ud2(&j);
+	asm_line("ud2");
 	emit_ret(&j);
 	asm_line("ret");
+	emit_align(&j, 16);
+	fprintf(S, ".p2align 4, 0xcc\n");
 
 	if (x86_finish(&j) != 0) {
 		fprintf(stderr, "x86_emit_dump: buffer overflow\n");
