@@ -2,15 +2,18 @@
  * every flow belongs to (SPEC section 6, seed IV.1.3.1, docs/shim.md).
  *
  * Invariants:
- *  - a flow's local port is registered with vifd (and acknowledged) before
- *    the socket's first packet can reach the device: connect() and the first
- *    sendto() of an unbound socket bind to port 0 first and register
- *    (any, port) synchronously, then let the call through;
+ *  - a flow's local port is registered with vifd before the socket's first
+ *    packet can reach the device: connect() and the first sendto() of an
+ *    unbound socket bind to port 0 first and send the registration of
+ *    (any, port), then let the call through. The message is in vifd's
+ *    control socket before the packet is in the device, and vifd serves
+ *    pending control requests before it classifies the first packet of an
+ *    unknown flow (vd_ctl_poll), so no reply needs to be awaited;
  *  - a socket fd is reported closed BEFORE the real close, so that another
  *    thread cannot get the same number and be reported first;
  *  - non-socket fds cost one bit test (the `tracked` bitmap);
- *  - nothing here allocates or locks except through shim_chan's
- *    signal-masked spin lock, so close/dup2 stay async-signal-safe. */
+ *  - nothing here allocates or locks (shim_chan sends whole messages on a
+ *    SOCK_SEQPACKET socket), so close/dup2 stay async-signal-safe. */
 
 /* We define both fcntl and fcntl64: do not let the headers rename one into
  * the other (they do with 64-bit off_t, which 64-bit Linux has anyway). */
@@ -38,7 +41,7 @@
 /* ---- per-fd bits ---- */
 
 #define MAXFD (1 << 20)        /* fds beyond this are not tracked (documented) */
-static _Atomic uint64_t tracked[MAXFD / 64], bound[MAXFD / 64], udp[MAXFD / 64];
+static _Atomic uint64_t tracked[MAXFD / 64], bound[MAXFD / 64], udp[MAXFD / 64], v6[MAXFD / 64];
 
 static inline bool bit(_Atomic uint64_t *m, int fd)
 {
@@ -57,8 +60,9 @@ static inline void bit_put(_Atomic uint64_t *m, int fd, bool on)
 		atomic_fetch_and_explicit(&m[fd >> 6], ~b, memory_order_relaxed);
 }
 
-static void track(int fd, bool is_udp)
+static void track(int fd, bool is_udp, bool is_v6)
 {
+	bit_put(v6, fd, is_v6);
 	bit_put(udp, fd, is_udp);
 	bit_put(bound, fd, false);
 	bit_put(tracked, fd, true);
@@ -69,6 +73,7 @@ static void untrack(int fd)
 	bit_put(tracked, fd, false);
 	bit_put(bound, fd, false);
 	bit_put(udp, fd, false);
+	bit_put(v6, fd, false);
 }
 
 /* ---- the real functions ---- */
@@ -109,19 +114,15 @@ static inline bool on(void)
 
 /* ---- requests ---- */
 
-static int req(const char *m, size_t len, bool sync)
+static int req(const char *m, size_t len)
 {
-	sigset_t old;
-	vs_lock(&old);
-	int rc = sync ? vs_chan_sync(m, len) : vs_chan_async(m, len);
-	vs_unlock(&old);
-	return rc;
+	return vs_chan_send(m, len);
 }
 
 /* Register fd's flow from getsockname (and the peer: `peer`, else
  * getpeername, else the wildcard). The two ends must share a family: an
  * unconnected IPv6 socket talking IPv4 (mapped) registers as IPv4. */
-static int reg_flow(int fd, const struct vs_end *peer, bool sync)
+static int reg_flow(int fd, const struct vs_end *peer)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
@@ -151,33 +152,29 @@ static int reg_flow(int fd, const struct vs_end *peer, bool sync)
 	char m[160];
 	size_t k = vs_fmt_flow(m, sizeof m, fd, bit(udp, fd), &l, &r);
 	bit_put(bound, fd, true);
-	return req(m, k, sync);
+	return req(m, k);
 }
 
 /* Before a packet with destination dst leaves an unbound socket: take a
- * local port now (bind to port 0) and register (any, port) synchronously. */
-static void ensure_bound(int fd, const struct vs_end *dst)
+ * local port now (bind to port 0) and register (any, port). True if we
+ * bound it: then the port is this socket's alone (no SO_REUSEPORT on it)
+ * and the (any, port) entry classifies every packet of the socket; the
+ * exact 5-tuple need not be sent after connect(). */
+static bool ensure_bound(int fd, const struct vs_end *dst)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof ss;
-	struct vs_end l;
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) || vs_end_from_sa((struct sockaddr *)&ss, sl, &l))
-		return;
-	if (l.port == 0) {
-		if (ss.ss_family == AF_INET) {
-			struct sockaddr_in a = {.sin_family = AF_INET};
-			if (r_bind(fd, (struct sockaddr *)&a, sizeof a))
-				return;
-		} else {
-			struct sockaddr_in6 a = {.sin6_family = AF_INET6};
-			if (r_bind(fd, (struct sockaddr *)&a, sizeof a))
-				return;
-		}
+	int rc;
+	if (bit(v6, fd)) {
+		struct sockaddr_in6 a = {.sin6_family = AF_INET6};
+		rc = r_bind(fd, (struct sockaddr *)&a, sizeof a);
+	} else {
+		struct sockaddr_in a = {.sin_family = AF_INET};
+		rc = r_bind(fd, (struct sockaddr *)&a, sizeof a);
 	}
+	/* rc != 0: already bound where we did not see it (EINVAL): register its port. */
 	struct vs_end any;
 	vs_end_any(dst->family, &any);
-	(void)l;
-	reg_flow(fd, &any, true);
+	reg_flow(fd, &any);
+	return rc == 0;
 }
 
 /* Is (domain, type, protocol) a TCP or UDP socket of the Internet families? */
@@ -204,13 +201,11 @@ EXPORT int socket(int domain, int type, int protocol)
 	NEED(socket);
 	int fd = r_socket(domain, type, protocol);
 	bool u;
-	if (fd >= 0 && on() && inet_kind(domain, type, protocol, &u)) {
-		int e = errno;
-		track(fd, u);
-		char m[32];
-		req(m, vs_fmt_sock(m, sizeof m, fd), false);
-		errno = e;
-	}
+	/* Tracked only: vifd hears of the socket with its first flow (bind,
+	 * listen, connect, first sendto, accept), which is before its first
+	 * packet and saves a message for sockets that never carry one. */
+	if (fd >= 0 && on() && inet_kind(domain, type, protocol, &u))
+		track(fd, u, domain == AF_INET6);
 	return fd;
 }
 
@@ -220,7 +215,7 @@ EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
 	int rc = r_bind(fd, sa, len);
 	if (rc == 0 && bit(tracked, fd) && on()) {
 		int e = errno;
-		reg_flow(fd, NULL, true);
+		reg_flow(fd, NULL);
 		errno = e;
 	}
 	return rc;
@@ -232,7 +227,7 @@ EXPORT int listen(int fd, int backlog)
 	int rc = r_listen(fd, backlog);
 	if (rc == 0 && bit(tracked, fd) && !bit(bound, fd) && on()) {
 		int e = errno;
-		reg_flow(fd, NULL, true);     /* listen() on an unbound socket picked a port */
+		reg_flow(fd, NULL);    /* listen() on an unbound socket picked a port */
 		errno = e;
 	}
 	return rc;
@@ -246,13 +241,12 @@ EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	if (!bit(tracked, fd) || !on() || vs_end_from_sa(sa, len, &dst))
 		return r_connect(fd, sa, len);
 	int e = errno;
-	if (!bit(bound, fd))
-		ensure_bound(fd, &dst);
+	bool ours = !bit(bound, fd) && ensure_bound(fd, &dst);
 	errno = e;
 	int rc = r_connect(fd, sa, len);
-	if (rc == 0 || errno == EINPROGRESS) {
+	if (!ours && (rc == 0 || errno == EINPROGRESS)) {
 		e = errno;
-		reg_flow(fd, &dst, false);    /* the exact 5-tuple, now that it exists */
+		reg_flow(fd, &dst);    /* a shared port: the exact 5-tuple, now that it exists */
 		errno = e;
 	}
 	return rc;
@@ -263,8 +257,8 @@ static void on_accept(int lfd, int nfd)
 	if (nfd < 0 || !bit(tracked, lfd) || !on())
 		return;
 	int e = errno;
-	track(nfd, bit(udp, lfd));
-	reg_flow(nfd, NULL, false);
+	track(nfd, bit(udp, lfd), bit(v6, lfd));
+	reg_flow(nfd, NULL);
 	errno = e;
 }
 
@@ -305,7 +299,7 @@ EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct
 	ssize_t rc = r_sendto(fd, buf, n, flags, sa, len);
 	if ((flags & MSG_FASTOPEN) && rc >= 0 && bit(tracked, fd) && !bit(udp, fd) && on()) {
 		int e = errno;
-		reg_flow(fd, NULL, false);
+		reg_flow(fd, NULL);
 		errno = e;
 	}
 	return rc;
@@ -327,14 +321,16 @@ EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
 	return r_sendmmsg(fd, v, n, flags);
 }
 
-/* A tracked fd is going away: tell vifd first (see the invariants). */
+/* A tracked fd is going away: tell vifd first (see the invariants), if it
+ * ever heard of it (`bound`: a flow was registered). */
 static void note_close(int fd)
 {
+	bool known = bit(bound, fd);
 	untrack(fd);
-	if (!on())
+	if (!known || !on())
 		return;
 	char m[32];
-	req(m, vs_fmt_close(m, sizeof m, fd), false);
+	req(m, vs_fmt_close(m, sizeof m, fd));
 }
 
 EXPORT int close(int fd)
@@ -357,13 +353,14 @@ static void on_dup(int oldfd, int newfd)
 		return;
 	int e = errno;
 	if (bit(tracked, oldfd)) {
-		bool was = bit(tracked, newfd);
-		track(newfd, bit(udp, oldfd));
-		bit_put(bound, newfd, bit(bound, oldfd));
-		(void)was;
-		if (on()) {
+		bool known = bit(bound, oldfd);
+		if (bit(tracked, newfd) && !known)
+			note_close(newfd);         /* dup2 over a registered socket */
+		track(newfd, bit(udp, oldfd), bit(v6, oldfd));
+		bit_put(bound, newfd, known);
+		if (known && on()) {
 			char m[48];
-			req(m, vs_fmt_dup(m, sizeof m, oldfd, newfd), false);
+			req(m, vs_fmt_dup(m, sizeof m, oldfd, newfd));
 		}
 	} else if (bit(tracked, newfd)) {
 		note_close(newfd);         /* a socket replaced by something else */
@@ -374,13 +371,8 @@ static void on_dup(int oldfd, int newfd)
 /* dup2/dup3 over the control connection: move the connection first. */
 static void protect_ctl(int newfd)
 {
-	if (!vs_is_ctl(newfd))
-		return;
-	sigset_t old;
-	vs_lock(&old);
 	if (vs_is_ctl(newfd))
-		vs_chan_move_away();
-	vs_unlock(&old);
+		vs_chan_move_away(newfd);
 }
 
 EXPORT int dup(int fd)
@@ -516,7 +508,7 @@ static void adopt_open_sockets(void)
 		getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &l);
 		if (!inet_kind(dom, type, proto, &u))
 			continue;
-		track(fd, u);
+		track(fd, u, dom == AF_INET6);
 		struct sockaddr_storage ss;
 		struct vs_end end;
 		socklen_t sl = sizeof ss;
@@ -534,6 +526,6 @@ __attribute__((constructor)) static void shim_init(void)
 	vs_chan_init(r_close);
 	if (on())
 		adopt_open_sockets();
-	pthread_atfork(vs_chan_prepare, vs_chan_parent, vs_chan_child);
+	pthread_atfork(NULL, NULL, vs_chan_child);
 	errno = e;
 }

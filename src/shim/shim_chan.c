@@ -1,11 +1,12 @@
 /* The shim's control connection. Only async-signal-safe calls below the
- * constructor: send/recv/socket/connect/dup3/close, no stdio, no malloc. */
+ * constructor: send/recv/socket/connect/dup3/close and atomics; no locks,
+ * no stdio, no malloc. */
 #include "shim_chan.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -19,31 +20,17 @@
 
 #define ENV_FD "VIFNET_SHIM_FD"
 #define DEFAULT_CONTROL "/run/vifnet/control.sock"
-#define MAX_OUTSTANDING 64
 
 _Atomic int vs_ctl = -1;
 
-static atomic_flag lk = ATOMIC_FLAG_INIT;
-static unsigned outstanding;         /* async replies not read yet (lock held) */
+/* Every request gets one reply; none is waited for (see shim_chan.h). Replies
+ * are taken in batches once a few are due: sent - received is how many. */
+static atomic_ulong sent, received;
+#define DRAIN_AT 32
 static struct sockaddr_un ctl_addr;  /* where vifd listens */
 static int fd_base = 900;            /* the connection lives at or above this fd */
 static atomic_bool warned;
 static int (*r_close)(int);
-
-void vs_lock(sigset_t *old)
-{
-	sigset_t all;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, old);
-	while (atomic_flag_test_and_set_explicit(&lk, memory_order_acquire))
-		sched_yield();
-}
-
-void vs_unlock(const sigset_t *old)
-{
-	atomic_flag_clear_explicit(&lk, memory_order_release);
-	pthread_sigmask(SIG_SETMASK, old, NULL);
-}
 
 static int sys_close(int fd)
 {
@@ -86,12 +73,12 @@ static void env_mark_off(void)
 		memcpy(v, "off", 4);
 }
 
-static void broken(void)
+static void broken(int fd)
 {
-	int fd = atomic_exchange(&vs_ctl, -1);
-	if (fd >= 0)
-		sys_close(fd);
-	outstanding = 0;
+	/* Only the first thread to notice closes it (another may already have). */
+	if (!atomic_compare_exchange_strong(&vs_ctl, &fd, -1))
+		return;
+	sys_close(fd);
 	env_mark_off();
 	warn_once("lost the connection to vifd at ", ECONNRESET);
 }
@@ -108,79 +95,62 @@ static ssize_t recv_one(int fd, char *buf, size_t n, int flags)
 	}
 }
 
-/* Read every reply still owed (blocking). */
-static int drain(void)
+/* Take the replies that are there, many per system call. */
+static void drain(int fd)
 {
-	char buf[256];
-	int fd = atomic_load(&vs_ctl);
-	while (outstanding) {
-		if (recv_one(fd, buf, sizeof buf, 0) <= 0) {
-			broken();
-			return -1;
-		}
-		outstanding--;
-	}
-	return 0;
-}
-
-static int send_msg(int fd, const char *msg, size_t len)
-{
+	enum { N = 32 };
+	char bufs[N][64];                  /* replies are "ok" or a short error */
+	struct mmsghdr mm[N];
+	struct iovec iov[N];
 	for (;;) {
-		ssize_t k = send(fd, msg, len, MSG_NOSIGNAL);
+		for (int i = 0; i < N; i++) {
+			iov[i] = (struct iovec){bufs[i], sizeof bufs[i]};
+			mm[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
+		}
+		int k = recvmmsg(fd, mm, N, MSG_DONTWAIT, NULL);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				broken(fd);
+			return;
+		}
+		for (int i = 0; i < k; i++)
+			if (mm[i].msg_len == 0) {       /* end of file: vifd went away */
+				broken(fd);
+				return;
+			}
+		atomic_fetch_add(&received, (unsigned long)k);
+		if (k < N)
+			return;
+	}
+}
+
+int vs_chan_send(const char *msg, size_t len)
+{
+	int fd = atomic_load_explicit(&vs_ctl, memory_order_relaxed);
+	if (fd < 0 || !len)
+		return -1;
+	/* Non-blocking: if vifd is slow to take requests, take its replies
+	 * (it stops reading from a client whose replies pile up) and wait a
+	 * little for room, never forever. */
+	for (int tries = 0;; tries++) {
+		ssize_t k = send(fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (k >= 0)
-			return 0;
-		if (errno != EINTR)
-			return -1;
-	}
-}
-
-int vs_chan_sync(const char *msg, size_t len)
-{
-	int fd = atomic_load(&vs_ctl);
-	if (fd < 0 || !len)
-		return -1;
-	if (send_msg(fd, msg, len)) {
-		broken();
-		return -1;
-	}
-	if (drain())
-		return -1;
-	char buf[256];
-	ssize_t k = recv_one(fd, buf, sizeof buf, 0);
-	if (k <= 0) {
-		broken();
-		return -1;
-	}
-	return vs_reply_ok(buf, (size_t)k) ? 0 : -1;
-}
-
-int vs_chan_async(const char *msg, size_t len)
-{
-	int fd = atomic_load(&vs_ctl);
-	if (fd < 0 || !len)
-		return -1;
-	char buf[256];
-	/* Opportunistic: take whatever replies are already here. */
-	while (outstanding) {
-		ssize_t k = recv_one(fd, buf, sizeof buf, MSG_DONTWAIT);
-		if (k > 0) {
-			outstanding--;
+			break;
+		if (errno == EINTR)
 			continue;
-		}
-		if (k == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-			broken();
+		if ((errno != EAGAIN && errno != EWOULDBLOCK) || tries == 200) {
+			broken(fd);
 			return -1;
 		}
-		break;
+		drain(fd);
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		poll(&p, 1, 10);
 	}
-	/* vifd stops reading from a client whose replies pile up: never let it. */
-	if (outstanding >= MAX_OUTSTANDING && drain())
-		return -1;
-	if (send_msg(fd, msg, len)) {
-		broken();
-		return -1;
-	}
-	outstanding++;
+	unsigned long s = atomic_fetch_add(&sent, 1) + 1;
+	if ((long)(s - atomic_load(&received)) >= DRAIN_AT)
+		drain(fd);
 	return 0;
 }
 
@@ -205,7 +175,7 @@ static int chan_open(void)
 	if (program_invocation_short_name)
 		strncpy(comm, program_invocation_short_name, 16);
 	size_t rl = vs_fmt_register(reg, sizeof reg, getppid(), comm);
-	if (send_msg(fd, "hello 1", 7) || send_msg(fd, reg, rl) ||
+	if (send(fd, "hello 1", 7, MSG_NOSIGNAL) != 7 || send(fd, reg, rl, MSG_NOSIGNAL) != (ssize_t)rl ||
 	    recv_one(fd, r1, sizeof r1, 0) <= 0 || recv_one(fd, r2, sizeof r2, 0) <= 0 ||
 	    strncmp(r1, "ok", 2) || !vs_reply_ok(r2, strlen(r2))) {
 		sys_close(fd);
@@ -234,23 +204,6 @@ static bool chan_valid(int fd)
 	if (getpeername(fd, (struct sockaddr *)&sa, &l))
 		return false;
 	return !strncmp(sa.sun_path, ctl_addr.sun_path, sizeof sa.sun_path);
-}
-
-/* After exec: replies the previous image never read may still be queued.
- * A second hello is answered "error EPROTO" after all of them: read up to it. */
-static int barrier(int fd)
-{
-	char buf[256];
-	if (send_msg(fd, "hello 1", 7))
-		return -1;
-	for (int i = 0; i < 4 * MAX_OUTSTANDING + 8; i++) {
-		ssize_t k = recv_one(fd, buf, sizeof buf, 0);
-		if (k <= 0)
-			return -1;
-		if (!strncmp(buf, "error EPROTO", 12))
-			return 0;
-	}
-	return -1;
 }
 
 /* Move a fresh connection to its high fd (kept across exec) and publish it. */
@@ -287,11 +240,11 @@ void vs_chan_init(int (*real_close)(int))
 	pid_t pid;
 	if (vs_env_parse(v, &fd, &pid) == 0) {
 		if (chan_valid(fd)) {
-			if (pid == getpid()) {           /* exec: our registration lives on */
-				if (barrier(fd) == 0) {
-					atomic_store(&vs_ctl, fd);
-					return;
-				}
+			if (pid == getpid()) {
+				/* exec: our registration lives on. Replies the old image
+				 * did not read are drained like any others. */
+				atomic_store(&vs_ctl, fd);
+				return;
 			}
 			/* Another process's connection (vfork, posix_spawn): not ours. */
 			sys_close(fd);
@@ -310,58 +263,43 @@ void vs_chan_init(int (*real_close)(int))
 	}
 }
 
-static sigset_t fork_mask;
-
-void vs_chan_prepare(void)
-{
-	sigset_t old;
-	vs_lock(&old);
-	fork_mask = old;
-}
-
-void vs_chan_parent(void)
-{
-	sigset_t old = fork_mask;
-	vs_unlock(&old);
-}
-
 void vs_chan_child(void)
 {
-	sigset_t old = fork_mask;
 	int inherited = atomic_load(&vs_ctl);
-	outstanding = 0;
-	if (inherited >= 0) {
-		/* The inherited fd is the parent's connection: SO_PEERCRED says
-		 * parent. Replace it, under the same number, with our own. */
-		int fd = chan_open();
-		if (fd >= 0 && syscall(SYS_dup3, fd, inherited, 0) == inherited) {
-			sys_close(fd);
-			char *v = env_value();
-			if (v) {
-				char nv[VS_ENV_LEN + 1];
-				vs_env_fmt(nv, inherited, getpid());
-				memcpy(v, nv, VS_ENV_LEN);
-			}
-		} else {
-			if (fd >= 0)
-				sys_close(fd);
-			atomic_store(&vs_ctl, -1);
-			sys_close(inherited);
-			env_mark_off();
+	atomic_store(&sent, 0);
+	atomic_store(&received, 0);
+	if (inherited < 0)
+		return;
+	/* The inherited fd is the parent's connection: SO_PEERCRED says parent.
+	 * Replace it, under the same number, with our own, registered before
+	 * fork() returns here (so the parent is still alive for rule 2). */
+	int fd = chan_open();
+	if (fd >= 0 && syscall(SYS_dup3, fd, inherited, 0) == inherited) {
+		sys_close(fd);
+		char *v = env_value();
+		if (v) {
+			char nv[VS_ENV_LEN + 1];
+			vs_env_fmt(nv, inherited, getpid());
+			memcpy(v, nv, VS_ENV_LEN);
 		}
+	} else {
+		if (fd >= 0)
+			sys_close(fd);
+		atomic_store(&vs_ctl, -1);
+		sys_close(inherited);
+		env_mark_off();
 	}
-	vs_unlock(&old);
 }
 
-void vs_chan_move_away(void)
+void vs_chan_move_away(int fd)
 {
-	int fd = atomic_load(&vs_ctl);
-	if (fd < 0)
-		return;
 	int hi = (int)syscall(SYS_fcntl, fd, F_DUPFD, fd + 1);
 	if (hi < 0)
 		return;
-	atomic_store(&vs_ctl, hi);
+	if (!atomic_compare_exchange_strong(&vs_ctl, &fd, hi)) {
+		sys_close(hi);          /* someone else moved or dropped it */
+		return;
+	}
 	sys_close(fd);
 	char *v = env_value();
 	if (v) {

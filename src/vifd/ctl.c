@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -37,12 +38,14 @@ struct vd_ctl {
 	ev_io io;
 	struct client *clients;
 	char *out;               /* reply buffer, VD_CTL_REPLY_MAX */
+	int epfd;                /* every client, for vd_ctl_poll (level-triggered) */
 };
 
 static void client_free(struct client *c)
 {
 	struct vd_ctl *ctl = c->ctl;
 	ev_io_stop(ctl->l->ev, &c->io);
+	epoll_ctl(ctl->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	if (c->registered)
 		vn_registry_proc_put(ctl->l->reg, c->cred.pid);
 	close(c->fd);
@@ -346,11 +349,13 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 	return snprintf(out, n, "ok");
 }
 
-static void serve(struct client *c)
+/* Serve up to max requests of c (fewer if it has no more, or its reply
+ * could not be sent). May free c. */
+static void serve(struct client *c, int max)
 {
 	char in[VD_CTL_MAX + 1];
 	char *out = c->ctl->out;
-	for (int k = 0; k < 16; k++) {         /* bounded: other clients get their turn */
+	for (int k = 0; k < max; k++) {        /* bounded: other clients get their turn */
 		ssize_t len = recv(c->fd, in, sizeof in, MSG_DONTWAIT | MSG_TRUNC);
 		if (len < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
@@ -393,7 +398,7 @@ static void client_cb(struct ev_loop *ev, ev_io *w, int revents)
 		ev_io_start(ev, &c->io);
 		return;
 	}
-	serve(c);                        /* may free c */
+	serve(c, 16);                    /* may free c */
 	vd_loop_kick(l);                 /* a request may have changed a cap */
 }
 
@@ -421,6 +426,8 @@ static void accept_cb(struct ev_loop *ev, ev_io *w, int revents)
 		ev_io_init(&c->io, client_cb, fd, EV_READ);
 		c->io.data = c;
 		ev_io_start(ev, &c->io);
+		struct epoll_event ee = {.events = EPOLLIN, .data.ptr = c};
+		epoll_ctl(ctl->epfd, EPOLL_CTL_ADD, fd, &ee);
 		vd_debug("control: client pid %d uid %u", (int)c->cred.pid, (unsigned)c->cred.uid);
 	}
 }
@@ -449,12 +456,13 @@ struct vd_ctl *vd_ctl_new(struct vn_loop *l, const char *path)
 		return NULL;
 	ctl->out = malloc(VD_CTL_REPLY_MAX);
 	ctl->l = l;
+	ctl->epfd = epoll_create1(EPOLL_CLOEXEC);
 	snprintf(ctl->path, sizeof ctl->path, "%s", path);
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
 	strcpy(sa.sun_path, path);
 	ctl->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (ctl->fd < 0 || !ctl->out)
+	if (ctl->fd < 0 || !ctl->out || ctl->epfd < 0)
 		goto fail;
 	mkdirs(path);
 	/* A stale socket file is replaced, a live one (another vifd) is not. */
@@ -480,6 +488,8 @@ struct vd_ctl *vd_ctl_new(struct vn_loop *l, const char *path)
 fail:
 	if (ctl->fd >= 0)
 		close(ctl->fd);
+	if (ctl->epfd >= 0)
+		close(ctl->epfd);
 	free(ctl->out);
 	free(ctl);
 	return NULL;
@@ -491,7 +501,31 @@ void vd_ctl_free(struct vd_ctl *ctl)
 		client_free(ctl->clients);
 	ev_io_stop(ctl->l->ev, &ctl->io);
 	close(ctl->fd);
+	close(ctl->epfd);
 	unlink(ctl->path);
 	free(ctl->out);
 	free(ctl);
+}
+
+/* The data path found a packet of a flow nobody registered. The shim does
+ * not wait for vifd's reply to a registration (docs/shim.md): it sends it,
+ * then connects. The message is in a client socket before the packet is in
+ * the device, so serving what is pending now, before classifying, is enough
+ * for the packet to find its socket. One epoll_wait when nothing is pending. */
+int vd_ctl_poll(struct vd_ctl *ctl)
+{
+	if (!ctl)
+		return 0;
+	struct epoll_event ev[32];
+	int n = epoll_wait(ctl->epfd, ev, 32, 0);
+	int served = 0;
+	for (int i = 0; i < n; i++) {
+		struct client *c = ev[i].data.ptr;
+		/* Only c can be freed by serve(c): the other pointers stay valid. */
+		if (c->pending)
+			continue;        /* its reply waits: read it later (flow control) */
+		serve(c, 256);
+		served++;
+	}
+	return served;
 }

@@ -79,14 +79,22 @@ static void classify(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t no
 		pid_t pid = 0;
 		int fd = -1;
 		v = vn_registry_lookup(l->reg, i, &f, now, &pid, &fd);
+		/* First packet of a flow nobody registered (lately): a shim may have
+		 * just sent the registration without waiting (docs/shim.md); serve
+		 * what the control sockets hold and look again. Still nobody's: ask
+		 * sock_diag who owns it, off the path. */
+		if (!v && vd_sockdiag_first(l->diag, i, &f, now)) {
+			if (vd_ctl_poll(l->ctl) > 0)
+				v = vn_registry_lookup(l->reg, i, &f, now, &pid, &fd);
+			if (!v)
+				vd_sockdiag_ask(l->diag, i, &f);
+		}
 		if (v) {
 			p->pid = pid;
 			p->sock = fd;
 		}
 		else if (ifc->cls)
 			v = vn_classify(ifc->cls, p->data, p->len, p->len);
-		if (!pid && l->diag)     /* no socket known: ask who owns it, off the path */
-			vd_sockdiag_miss(l->diag, i, &f, now);
 		if (v)
 			ifc->classified++;
 	} else {

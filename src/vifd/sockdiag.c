@@ -110,19 +110,26 @@ static bool push(struct vd_sockdiag *d, const struct job *j)
 	return ok;
 }
 
-void vd_sockdiag_miss(struct vd_sockdiag *d, size_t iface, const struct vn_flow *f, vn_time_t now)
+bool vd_sockdiag_first(struct vd_sockdiag *d, size_t iface, const struct vn_flow *f, vn_time_t now)
+{
+	if (!d)
+		return true;
+	struct cache_ent *e = &d->cache[flow_hash(f, iface) & (CACHE - 1)];
+	if (e->at && now - e->at < RETRY_NS && e->iface == iface && !memcmp(&e->f, f, sizeof *f))
+		return false;
+	e->f = *f;
+	e->iface = iface;
+	e->at = now ? now : 1;
+	return true;
+}
+
+void vd_sockdiag_ask(struct vd_sockdiag *d, size_t iface, const struct vn_flow *f)
 {
 	if (!d || (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP) || iface >= VD_MAX_IFACES)
 		return;
 	/* Only registered processes can own a VIF: with none, there is no one to find. */
 	if (!vn_registry_nproc(d->l->reg))
 		return;
-	struct cache_ent *e = &d->cache[flow_hash(f, iface) & (CACHE - 1)];
-	if (e->at && now - e->at < RETRY_NS && e->iface == iface && !memcmp(&e->f, f, sizeof *f))
-		return;
-	e->f = *f;
-	e->iface = iface;
-	e->at = now ? now : 1;
 	struct job j = {.kind = JOB_FLOW, .iface = iface, .f = *f};
 	if (push(d, &j))
 		d->asked++;

@@ -8,6 +8,7 @@
 #ifndef VIFD_SOCKDIAG_H
 #define VIFD_SOCKDIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -22,8 +23,13 @@ struct vd_sockdiag *vd_sockdiag_new(struct vn_loop *l);
 /* After the loop thread has stopped. Releases adopted processes. */
 void vd_sockdiag_free(struct vd_sockdiag *d);
 
-/* Loop thread: packet of flow f on interface iface has no registered socket. */
-void vd_sockdiag_miss(struct vd_sockdiag *d, size_t iface, const struct vn_flow *f, vn_time_t now);
+/* Loop thread: a packet of flow f on interface iface has no registered
+ * socket. Is it the first such packet lately (a 1024-entry cache of flows,
+ * 2 s)? Then the caller serves pending control requests, looks again, and
+ * if still nobody's, asks (queues the flow to the worker). d may be NULL
+ * (always "first"). */
+bool vd_sockdiag_first(struct vd_sockdiag *d, size_t iface, const struct vn_flow *f, vn_time_t now);
+void vd_sockdiag_ask(struct vd_sockdiag *d, size_t iface, const struct vn_flow *f);
 
 /* Loop thread (control request `adopt PID`): make process pid known to the
  * registry although no shim registered it — held until it exits (pidfd) —

@@ -121,5 +121,8 @@ void vd_loop_written(struct vn_loop *l, struct vn_pkt *p, int res);
 /* ctl.c: the control socket on the loop. */
 struct vd_ctl *vd_ctl_new(struct vn_loop *l, const char *path);
 void vd_ctl_free(struct vd_ctl *c);
+/* Loop thread: serve the requests already waiting in client sockets (before
+ * classifying a packet of an unknown flow). How many clients were served. */
+int vd_ctl_poll(struct vd_ctl *ctl);
 
 #endif

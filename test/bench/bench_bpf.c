@@ -250,10 +250,41 @@ static double pcap_compile_time(const char *expr)
 	return best;
 }
 
+/* --one ENGINE FILTER PASSES CORPUS_DIR: only run PASSES passes of one engine
+ * over the corpus (FILTER: 0 accept-all, 1 tcp port 80, 2 host, 3 50-host
+ * chain); the bench script counts the instructions of two such runs under
+ * callgrind, a figure the load of a shared machine does not move. */
+static int one(int argc, char **argv)
+{
+	if (argc != 6)
+		return 2;
+	int e = atoi(argv[2]), which = atoi(argv[3]), passes = atoi(argv[4]);
+	struct pkts p = { 0 };
+	load_corpus(argv[5], &p);
+	char *chain50 = host_chain(50);
+	const char *exprs[] = { "1\n6 0 0 262144\n", "tcp port 80", "host 198.18.0.1", chain50 };
+	if (e < 0 || e >= NENGINES || which < 0 || which > 3)
+		return 2;
+	struct filt fl;
+	load(&fl, exprs[which], exprs[which]);
+	uint64_t acc = 0;
+	for (int i = 0; i < passes; i++)
+		acc += pass(&fl, (enum engine)e, &p);
+	printf("packets %zu accepts %llu\n", p.n, (unsigned long long)acc);
+	unload(&fl);
+	free(chain50);
+	free(p.v);
+	free(p.buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--one") == 0)
+		return one(argc, argv);
 	if (argc != 2 && argc != 3) {
-		fprintf(stderr, "usage: bench_bpf CORPUS_DIR [DATA_DIR]\n");
+		fprintf(stderr, "usage: bench_bpf CORPUS_DIR [DATA_DIR]\n"
+			"       bench_bpf --one ENGINE FILTER PASSES CORPUS_DIR\n");
 		return 2;
 	}
 	FILE *rules_dat = NULL, *load_dat = NULL;

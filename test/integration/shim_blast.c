@@ -1,6 +1,8 @@
 /* Test program for the shim tests: opens N TCP sockets, says
- * "ready PID FD..." on stdout, optionally waits for a line on stdin (so that
- * the test can attach the sockets first), connects them all to HOST:PORT and
+ * "ready PID FD..." on stdout, optionally (-w) binds them to port 0 (a socket
+ * appears in vifd, and in nnfs's PID/sockets/, with its first flow) and waits
+ * for a line on stdin (so that the test can attach the sockets first),
+ * connects them all to HOST:PORT and
  * sends as fast as the sockets take it for SECONDS. Also built -static by the
  * tests (the sock_diag path): plain libc only. */
 #include <arpa/inet.h>
@@ -48,6 +50,11 @@ int main(int argc, char **argv)
 		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
 		if (fds[i] < 0) {
 			perror("socket");
+			return 1;
+		}
+		struct sockaddr_in any = {.sin_family = AF_INET};
+		if (wait_line && bind(fds[i], (struct sockaddr *)&any, sizeof any)) {
+			perror("bind");
 			return 1;
 		}
 		printf(" %d", fds[i]);

@@ -47,6 +47,22 @@ echo "   $V out: $R bit/s"
 within "$R" 3880000 4120000 || fail "script under netnice @4M ran at $R bit/s"
 wait $NN || fail "script under netnice failed"
 
+note "the first packet is classified: every packet of a short connection and a lone datagram"
+ctl "mkvif $IFA first" >/dev/null
+R0=$(vif_stat "$IFA" . out_packets); I0=$(vif_stat "$IFA" . in_packets)
+ip netns exec "$NSA" "$NETNICE" --vif "$IFA/first" -- curl -sS -o /dev/null http://198.18.0.2:8000/big ||
+  fail "curl --vif failed"
+sleep 0.2
+I1=$(vif_stat "$IFA" . in_packets); FI=$(vif_stat "$IFA" first in_packets)
+# the datagram's answer is an ICMP port unreachable (not a socket's): egress only
+ip netns exec "$NSA" "$NETNICE" --vif "$IFA/first" -- "$PY" -c \
+  'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("198.18.0.2", 9999))'
+sleep 0.2
+R1=$(vif_stat "$IFA" . out_packets); FO=$(vif_stat "$IFA" first out_packets)
+echo "   root: $((R1 - R0)) out, $((I1 - I0)) in; first: $FO out, $FI in"
+[ "$FO" = "$((R1 - R0))" ] && [ "$FI" = "$((I1 - I0))" ] ||
+  fail "packets missed the VIF (SYN or first datagram classified late?)"
+
 note "exit status passes through"
 set +e
 ip netns exec "$NSA" "$NETNICE" @1M -- sh -c 'exit 7'; rc=$?
@@ -76,6 +92,22 @@ V=$(wait_vif "$IFA" '^netnice\.')
 N=$(ctl procs | grep -c " $IFA=$V\( \|$\)" || true)
 [ "$N" -ge 3 ] || fail "only $N processes on $V: $(ctl procs)"
 wait $NN
+
+note "threads and a signal handler closing sockets: no socket left registered"
+ip netns exec "$NSA" "$NETNICE" --vif "$IFA/first" -- "$VIFNET_BUILD/test/integration/shim_stress" 300 \
+  >"$WORK/stress.out" 2>&1 &
+NN=$!
+for _ in $(seq 300); do grep -q '^done' "$WORK/stress.out" 2>/dev/null && break; sleep 0.05; done
+read -r _ SP _ H < <(grep '^done' "$WORK/stress.out") || fail "stress program: $(cat "$WORK/stress.out")"
+sleep 0.2
+proc_registered "$SP" || fail "stress program $SP not registered"
+LEFT=$(ctl procs | grep -c "^sock $SP " || true)
+echo "   4 threads x 300 connections, $H signal-handler dup+close: $LEFT sockets left registered"
+[ "$LEFT" = 0 ] || fail "$LEFT sockets of $SP still registered: $(ctl procs | grep "^sock $SP " | head -3)"
+FL=$(ctl status | awk '$1=="ifaces" { for (i = 1; i < NF; i++) if ($i == "flows") print $(i + 1) }')
+echo "   flows lingering in vifd's table (closed sockets, 60 s): $FL"
+[ "$FL" -ge 1000 ] || fail "only $FL flows: were the connections registered at all?"
+wait $NN || fail "stress program failed: $(cat "$WORK/stress.out")"
 
 note "vifd stopped: the program works, one warning"
 lab_stop_vifd     # the devices go with it: talk over loopback in namespace A
