@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "vn_jit.h"
 #include "vn_vm.h"
 
 static void usage(void)
@@ -200,6 +202,16 @@ static int report(struct vn_vm *vm, int rc, const char *what)
 	return rc == VN_VM_ABORTED ? 2 : rc == VN_VM_REJECTED ? 3 : 4;
 }
 
+/* time spent inside enqueue/dequeue calls, for --stats */
+static uint64_t vm_ns, vm_pkts;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Dequeues until the VIFlet has nothing to send; 0 or an exit status. */
 static int drain(struct vn_vm *vm, size_t *sent)
 {
@@ -207,7 +219,9 @@ static int drain(struct vn_vm *vm, size_t *sent)
 		if (vn_vm_aborted(vm))
 			return 2;
 		void *p;
+		uint64_t t0 = mono_ns();
 		int rc = vn_vm_dequeue(vm, &p);
+		vm_ns += mono_ns() - t0;
 		if (rc)
 			return report(vm, rc, "dequeue");
 		if (!p)
@@ -254,7 +268,10 @@ static int run_packets(struct vn_vm *vm, const char *cls, const char *path, long
 				break;
 			if (t->p[i].ts_us > t->now_us)
 				t->now_us = t->p[i].ts_us;
+			uint64_t t0 = mono_ns();
 			rc = vn_vm_enqueue(vm, &t->p[i]);
+			vm_ns += mono_ns() - t0;
+			vm_pkts++;
 			if (rc == VN_VM_EXCEPTION)
 				report(vm, rc, "enqueue");
 			else if (rc)
@@ -272,12 +289,31 @@ static int run_packets(struct vn_vm *vm, const char *cls, const char *path, long
 	return status;
 }
 
+/* One line per compiled method: class, method, bytecode bytes, prepared
+ * instructions, machine code bytes, compile time; then the totals. */
+static void print_jit_stats(struct vn_vm *vm)
+{
+	const struct vn_jit_stat *st;
+	size_t n = vn_vm_jit_stats(vm, &st);
+	uint64_t ns = 0, bc = 0;
+	for (size_t k = 0; k < n; k++) {
+		fprintf(stderr, "jit: %s.%s%s bytecode=%u insns=%u code=%u ns=%llu%s\n", st[k].cls, st[k].name,
+			st[k].desc, st[k].bytecode_bytes, st[k].insns, st[k].code_bytes,
+			(unsigned long long)st[k].ns, st[k].compiled ? "" : " (not compiled)");
+		ns += st[k].ns;
+		bc += st[k].bytecode_bytes;
+	}
+	fprintf(stderr, "jit: total methods=%zu bytecode=%llu ns=%llu\n", n, (unsigned long long)bc,
+		(unsigned long long)ns);
+}
+
 int main(int argc, char **argv)
 {
 	struct vn_vm_limits lim = { 0 };
 	const char *cp = NULL, *packets = NULL;
 	long burst = 0;
-	bool stats = false;
+	bool stats = false, jit_stats = false;
+	long jit = -1;   /* -1: the VM's default (the JIT on x86-64) */
 	char **conf = NULL;
 	int nconf = 0;
 	int i = 1;
@@ -285,8 +321,13 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
 		if (!strcmp(a, "--interp")) {
+			jit = 0;
 		} else if (!strcmp(a, "--jit")) {
-			fprintf(stderr, "vifvm: the JIT is not built yet (issue 9); using the interpreter\n");
+			jit = jit > 0 ? jit : 1;
+		} else if (!strcmp(a, "--jit-threshold") && more) {
+			jit = (long)strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(a, "--jit-stats")) {
+			jit_stats = true;
 		} else if ((!strcmp(a, "-cp") || !strcmp(a, "-classpath") || !strcmp(a, "--class-path")) && more) {
 			cp = argv[++i];
 		} else if (!strcmp(a, "--heap") && more) {
@@ -329,6 +370,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vifvm: cannot create the VM\n");
 		return 4;
 	}
+	if (jit >= 0)
+		vn_vm_set_jit(vm, (uint32_t)jit);
 	if (cp) {
 		char *dup = strdup(cp), *save = NULL;
 		for (char *e = strtok_r(dup, ":", &save); e; e = strtok_r(NULL, ":", &save))
@@ -376,6 +419,9 @@ int main(int argc, char **argv)
 		status = rc ? report(vm, rc, "main") : 0;
 	}
 	fflush(stdout);
+	if (stats && vm_pkts)
+		fprintf(stderr, "vifvm: packets=%llu ns_per_packet=%.1f (enqueue + dequeue calls)\n",
+			(unsigned long long)vm_pkts, (double)vm_ns / (double)vm_pkts);
 	if (stats) {
 		struct vn_vm_stats st;
 		vn_vm_get_stats(vm, &st);
@@ -384,6 +430,8 @@ int main(int argc, char **argv)
 			(unsigned long long)st.allocated_bytes, (unsigned long long)st.live_bytes,
 			(unsigned long long)st.live_objects);
 	}
+	if (jit_stats)
+		print_jit_stats(vm);
 	vn_vm_free(vm);
 	for (size_t k = 0; k < t.n; k++)
 		free(t.p[k].data);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "vm_int.h"
+#include "viflet_jit.h"
 
 enum {
 	OP_NOP = 0, OP_ILOAD = 21, OP_LLOAD = 22, OP_IALOAD = 46, OP_LALOAD = 47, OP_AALOAD = 50,
@@ -164,8 +165,9 @@ static struct vn_method *iface_target(struct vn_vm *vm, struct vn_icache *ic, st
 }
 
 /* Runs from the frame on top of the frame stack until that (entry) frame
- * returns (0, result in *ret) or an exception escapes it (-1, vm->exc). */
-static int run(struct vn_vm *vm, vn_slot *ret)
+ * returns (0, result in *ret) or an exception escapes it (-1, vm->exc).
+ * exc_pending: start by dispatching vm->exc from the top frame (the JIT). */
+static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 {
 #ifdef VN_CGOTO
 #pragma GCC diagnostic push
@@ -219,6 +221,8 @@ static int run(struct vn_vm *vm, vn_slot *ret)
 	vn_slot rv;
 	int nret;
 
+	if (exc_pending)
+		goto exc;
 	for (;;) {
 		in = ip++;
 		vmdispatch(in->op) {
@@ -558,6 +562,12 @@ static int run(struct vn_vm *vm, vn_slot *ret)
 		fr->sp = sp;
 		code = ip = cm->prep->code;
 		fr->ip = ip;
+		if (vn_jit_hot(vm, cm)) {   /* compiled: run it on the frame just pushed */
+			if (((vn_jit_fn)cm->jit_code)(vm, fr, &rv))
+				goto exc;
+			nret = cm->ret == 'V' ? 0 : cm->ret == 'J' || cm->ret == 'D' ? 2 : 1;
+			goto ret;
+		}
 		continue;
 	}
 
@@ -651,7 +661,12 @@ int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot 
 	fr->ip = m->prep->code;
 	fr->entry = true;
 	vm->c_depth++;
-	int r = run(vm, ret);
+	int r = vn_jit_hot(vm, m) ? vn_jit_run_entry(vm, fr, ret) : run(vm, ret, false);
 	vm->c_depth--;
 	return r;
+}
+
+int vn_interp_run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
+{
+	return run(vm, ret, exc_pending);
 }

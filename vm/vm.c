@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vm_int.h"
+#include "viflet_jit.h"
 
 void vn_seterr(struct vn_vm *vm, const char *fmt, ...)
 {
@@ -93,6 +94,7 @@ struct vn_vm *vn_vm_new(const struct vn_vm_limits *lim, const struct vn_vm_host 
 		return NULL;
 	}
 	vm->stack_end = vm->stack + vm->lim.stack_slots;
+	vn_jit_init(vm);   /* JIT on by default where it exists (x86-64) */
 	if (boot(vm)) {
 		vn_vm_free(vm);
 		return NULL;
@@ -104,6 +106,7 @@ void vn_vm_free(struct vn_vm *vm)
 {
 	if (!vm)
 		return;
+	vn_jit_free(vm);
 	vn_heap_free(vm);
 	vn_classes_free(vm);
 	vn_cpath_free(vm);
@@ -173,6 +176,10 @@ static struct vn_class *load_linked(struct vn_vm *vm, const char *name)
 
 int vn_vm_load(struct vn_vm *vm, const char *cls)
 {
+	if (!cls) {
+		vn_seterr(vm, "no class name");
+		return VN_VM_ERROR;
+	}
 	ENTER(vm);
 	LEAVE(vm, load_linked(vm, cls) ? VN_VM_OK : VN_VM_REJECTED);
 }
@@ -219,7 +226,21 @@ int vn_vm_check_class(struct vn_vm *vm, const uint8_t *data, size_t len)
 {
 	if (vn_vm_add_bytes(vm, data, len))
 		return VN_VM_REJECTED;
-	return vn_vm_load(vm, vm->first_class);
+	if (vm->first_class)
+		return vn_vm_load(vm, vm->first_class);
+	/* a jar: every class in it */
+	size_t n;
+	char **names = vn_cpath_user_classes(vm, &n);
+	int rc = n ? VN_VM_OK : VN_VM_REJECTED;
+	if (!n)
+		vn_seterr(vm, "no classes");
+	for (size_t i = 0; i < n; i++) {
+		if (rc == VN_VM_OK)
+			rc = vn_vm_load(vm, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
 }
 
 /* Describes the pending exception like java's default handler does. */

@@ -93,6 +93,9 @@ struct vn_method {
 	const uint8_t *lnt;   uint32_t lnt_len;          /* LineNumberTable, or NULL */
 	vn_native_fn native;
 	struct vn_prep *prep;   /* prepared (quickened) code, NULL until first prepared */
+	/* JIT (jit/viflet_jit*.c): compiled entry, invocations counted toward the
+	 * compile threshold, VN_JIT_NONE/COMPILED/FAILED */
+	void *jit_code; uint32_t jit_calls; uint8_t jit_state;
 };
 
 /* Array element kinds (also the newarray atype mapping). */
@@ -203,6 +206,8 @@ struct vn_vm {
 	jmp_buf *abort_jb;                      /* innermost host entry */
 	bool aborted;
 	uint32_t c_depth;                       /* nested interpreter entries */
+	struct vn_jit *jit;                     /* JIT code memory and stats (jit/viflet_jit_rt.c) */
+	uint32_t jit_threshold;                 /* compile a method at this many calls; 0: interpret */
 	/* heap */
 	struct vn_heap *heap;
 	struct vn_obj *tmproots[VN_MAX_TMPROOTS]; uint32_t ntmp;
@@ -275,6 +280,10 @@ void vn_prep_free(struct vn_prep *p);
 /* ---- interp.c ---- */
 /* Call m with args (nargs slots); result in *ret. 0, or -1 with vm->exc set. */
 int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret);
+/* For the JIT: interpret from the top frame (pushed with entry = true) until
+ * it returns; exc_pending: first dispatch vm->exc from that frame (its ip one
+ * past the throwing instruction). vn_call's results. */
+int vn_interp_run(struct vn_vm *vm, vn_slot *ret, bool exc_pending);
 
 /* ---- heap.c ---- */
 int vn_heap_new(struct vn_vm *vm);

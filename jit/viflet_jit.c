@@ -1,0 +1,1430 @@
+/* viflet_jit.c — the VIFlet JIT's compiler: prepared code (struct vn_insn,
+ * vm/prep.c) to x86-64, one template per instruction, on the shared emitter
+ * (x86_emit.h).
+ *
+ * Frame: rbx = vm, r12 = locals (fr->lv), r13 = fr, r14 = where the result
+ * goes. Locals always live in the frame's slot memory; so does the operand
+ * stack at every label, call, allocation and throw, which keeps the GC's
+ * root scan and the interpreter's view (exception dispatch) exact. Between
+ * those points the top of the operand stack is cached (seed OPT_REGCACHE):
+ * a "deferred" entry is a constant, a copy of a local, or a value in a
+ * scratch register, and is written to its slot only when needed — so
+ * `iload a; iload b; iadd; istore c` becomes a load, an add with a memory
+ * operand and a store. Branches on constants are folded.
+ *
+ * Ints in registers and slots are kept sign-extended to 64 bits (the
+ * interpreter's invariant); values are otherwise copied raw. Inline checks
+ * (null, bounds, division by zero) jump to out-of-line stubs that throw and
+ * return 1; the interpreter then dispatches the exception from this frame.
+ * Backward branches and switches count the budget exactly as the
+ * interpreter does (decrement, abort below zero). */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "viflet_jit_int.h"
+
+#if defined(__x86_64__)
+#include "x86_emit.h"
+
+/* JVM opcodes the prepared code keeps (vm/interp.c has the same list) */
+enum {
+	J_NOP = 0, J_ILOAD = 21, J_LLOAD = 22, J_IALOAD = 46, J_LALOAD = 47, J_AALOAD = 50, J_BALOAD = 51,
+	J_CALOAD = 52, J_SALOAD = 53, J_ISTORE = 54, J_LSTORE = 55, J_IASTORE = 79, J_LASTORE = 80,
+	J_AASTORE = 83, J_BASTORE = 84, J_CASTORE = 85, J_SASTORE = 86, J_POP = 87, J_POP2 = 88,
+	J_DUP = 89, J_DUP_X1 = 90, J_DUP_X2 = 91, J_DUP2 = 92, J_DUP2_X1 = 93, J_DUP2_X2 = 94,
+	J_SWAP = 95, J_IADD = 96, J_LADD = 97, J_ISUB = 100, J_LSUB = 101, J_IMUL = 104, J_LMUL = 105,
+	J_IDIV = 108, J_LDIV = 109, J_IREM = 112, J_LREM = 113, J_INEG = 116, J_LNEG = 117,
+	J_ISHL = 120, J_LSHL = 121, J_ISHR = 122, J_LSHR = 123, J_IUSHR = 124, J_LUSHR = 125,
+	J_IAND = 126, J_LAND = 127, J_IOR = 128, J_LOR = 129, J_IXOR = 130, J_LXOR = 131,
+	J_IINC = 132, J_I2L = 133, J_L2I = 136, J_I2B = 145, J_I2C = 146, J_I2S = 147, J_LCMP = 148,
+	J_IFEQ = 153, J_IFLE = 158, J_IF_ICMPEQ = 159, J_IF_ICMPLE = 164, J_IF_ACMPEQ = 165,
+	J_IF_ACMPNE = 166, J_GOTO = 167, J_TABLESWITCH = 170, J_LOOKUPSWITCH = 171, J_IRETURN = 172,
+	J_LRETURN = 173, J_RETURN = 177, J_ARRAYLENGTH = 190, J_ATHROW = 191, J_IFNULL = 198,
+	J_IFNONNULL = 199,
+};
+
+enum { K_MEM, K_CONST, K_LOCAL, K_REG };
+
+struct ventry {
+	uint8_t kind, w;        /* w: slots (1, or 2 for long/double) */
+	int8_t reg;
+	int32_t v;              /* K_CONST: the int; K_LOCAL: local index */
+	int32_t pos;            /* operand slot index */
+};
+
+struct stub { uint32_t label, insn; int kind; int8_t arr, idx; int32_t imm; };
+
+#define MAXDEF 12
+#define LBL_PER 6           /* scratch labels per instruction */
+
+struct cc {
+	struct x86_jit j;
+	struct vn_vm *vm;
+	struct vn_method *m;
+	struct vn_prep *p;
+	int32_t *depth;         /* operand depth at each insn, -1: unreachable */
+	uint8_t *target;        /* insn is a branch target */
+	uint32_t ml, n;
+	int32_t d;              /* current depth */
+	struct ventry e[MAXDEF];
+	int ne;
+	uint16_t busy;          /* scratch registers holding deferred values or temporaries */
+	struct stub *stubs; uint32_t nstubs;
+	uint32_t cur;           /* insn being compiled */
+	int nlbl;               /* scratch labels used by the current insn */
+	bool fail;
+};
+
+static const int8_t scratch[] = { X86_RAX, X86_RCX, X86_RDX, X86_RSI, X86_RDI,
+	X86_R8, X86_R9, X86_R10, X86_R11 };
+
+#define L_EXC(c)  ((c)->n * (LBL_PER + 1))
+#define L_EPI(c)  (L_EXC(c) + 1)
+#define L_BUDG(c) (L_EXC(c) + 2)
+
+static uint32_t newlabel(struct cc *c)
+{
+	if (c->nlbl >= LBL_PER) {
+		c->fail = true;
+		return L_EXC(c);
+	}
+	return c->n + c->cur * LBL_PER + (uint32_t)c->nlbl++;
+}
+
+/* ---- extra encodings (on the emitter's primitives) ---- */
+
+static void emit_alu_rm(struct x86_jit *j, int w, enum x86_alu op, int reg, int base, int32_t disp)
+{
+	emit_rex_opt(j, w, reg, 0, base, false);
+	emit1(j, (uint8_t)(op + 2));          /* "op reg, r/m" form */
+	emit_modrm_mem(j, reg, base, -1, 1, disp);
+}
+static void emit_alu_mem_imm(struct x86_jit *j, int w, enum x86_alu op, int base, int32_t disp, int32_t imm)
+{
+	emit_rex_opt(j, w, 0, 0, base, false);
+	if (x86_fits_s8(imm)) {
+		emit1(j, 0x83);
+		emit_modrm_mem(j, op >> 3, base, -1, 1, disp);
+		emit1(j, (uint8_t)imm);
+	} else {
+		emit1(j, 0x81);
+		emit_modrm_mem(j, op >> 3, base, -1, 1, disp);
+		emit4(j, (uint32_t)imm);
+	}
+}
+static void emit_cmp_mem8_imm(struct x86_jit *j, int base, int32_t disp, uint8_t imm)
+{
+	emit_rex_opt(j, 0, 0, 0, base, false);
+	emit1(j, 0x80);
+	emit_modrm_mem(j, 7, base, -1, 1, disp);
+	emit1(j, imm);
+}
+static void emit_movsxd(struct x86_jit *j, int dst, int src)
+{
+	emit_rex(j, 1, dst, 0, src);
+	emit1(j, 0x63);
+	emit_modrm_reg(j, dst, src);
+}
+/* movsx/movzx dst64, src8/16 */
+static void emit_movx(struct x86_jit *j, int dst, int src, uint8_t opc)
+{
+	emit_rex(j, 1, dst, 0, src);   /* REX.W; also makes SIL/DIL addressable */
+	emit1(j, 0x0f);
+	emit1(j, opc);
+	emit_modrm_reg(j, dst, src);
+}
+/* dst64 = sign-extended size-byte load from [base + index*scale + disp] */
+static void emit_loadsx_idx(struct x86_jit *j, int size, int dst, int base, int index, int scale, int32_t disp)
+{
+	emit_rex(j, 1, dst, index < 0 ? 0 : index, base);
+	switch (size) {
+	case 1: emit1(j, 0x0f); emit1(j, 0xbe); break;
+	case 2: emit1(j, 0x0f); emit1(j, 0xbf); break;
+	default: emit1(j, 0x63); break;
+	}
+	emit_modrm_mem(j, dst, base, index, scale, disp);
+}
+static void emit_imul_rm(struct x86_jit *j, int w, int dst, int base, int32_t disp)
+{
+	emit_rex_opt(j, w, dst, 0, base, false);
+	emit1(j, 0x0f);
+	emit1(j, 0xaf);
+	emit_modrm_mem(j, dst, base, -1, 1, disp);
+}
+
+/* ---- slots ---- */
+
+static int32_t local_off(uint32_t n) { return (int32_t)(n * sizeof(vn_slot)); }
+static int32_t slot_off(struct cc *c, int32_t pos) { return (int32_t)((c->ml + (uint32_t)pos) * sizeof(vn_slot)); }
+
+static int alloc_reg(struct cc *c);
+
+static void free_reg(struct cc *c, int r) { c->busy &= (uint16_t)~(1u << r); }
+
+/* Write deferred entry i to its slot. */
+static void materialize(struct cc *c, int i)
+{
+	struct ventry *v = &c->e[i];
+	int32_t off = slot_off(c, v->pos);
+	switch (v->kind) {
+	case K_CONST:
+		emit_store_imm32(&c->j, 8, X86_R12, off, v->v);
+		break;
+	case K_LOCAL: {
+		int r = alloc_reg(c);
+		emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v));
+		emit_store(&c->j, 8, r, X86_R12, off);
+		free_reg(c, r);
+		break;
+	}
+	case K_REG:
+		emit_store(&c->j, 8, v->reg, X86_R12, off);
+		free_reg(c, v->reg);
+		break;
+	default:
+		break;
+	}
+	v->kind = K_MEM;
+}
+
+static int alloc_reg(struct cc *c)
+{
+	for (;;) {
+		for (size_t k = 0; k < sizeof scratch; k++)
+			if (!(c->busy & (1u << scratch[k]))) {
+				c->busy |= (uint16_t)(1u << scratch[k]);
+				return scratch[k];
+			}
+		/* spill the deepest register entry */
+		int i;
+		for (i = 0; i < c->ne && c->e[i].kind != K_REG; i++)
+			;
+		if (i == c->ne) {
+			c->fail = true;
+			return X86_RAX;
+		}
+		materialize(c, i);
+	}
+}
+
+/* Make sure register r is free (spilling whoever holds it). */
+static void claim(struct cc *c, int r)
+{
+	if (!(c->busy & (1u << r)))
+		return;
+	for (int i = 0; i < c->ne; i++)
+		if (c->e[i].kind == K_REG && c->e[i].reg == r) {
+			materialize(c, i);
+			return;
+		}
+	c->fail = true;   /* held by a temporary: a compiler bug */
+}
+
+static void flush(struct cc *c)
+{
+	for (int i = 0; i < c->ne; i++)
+		materialize(c, i);
+	c->ne = 0;
+}
+
+static void push(struct cc *c, int kind, int w, int reg, int32_t v)
+{
+	if (c->ne == MAXDEF) {
+		materialize(c, 0);
+		memmove(&c->e[0], &c->e[1], (MAXDEF - 1) * sizeof(c->e[0]));
+		c->ne--;
+	}
+	struct ventry *e = &c->e[c->ne++];
+	e->kind = (uint8_t)kind;
+	e->w = (uint8_t)w;
+	e->reg = (int8_t)reg;
+	e->v = v;
+	e->pos = c->d;
+	c->d += w;
+}
+static void push_reg(struct cc *c, int r, int w) { push(c, K_REG, w, r, 0); }
+
+static struct ventry pop(struct cc *c, int w)
+{
+	struct ventry v;
+	if (c->ne && c->e[c->ne - 1].w != w)
+		flush(c);
+	if (c->ne) {
+		v = c->e[--c->ne];
+	} else {
+		v.kind = K_MEM;
+		v.w = (uint8_t)w;
+		v.reg = -1;
+		v.v = 0;
+		v.pos = c->d - w;
+	}
+	c->d -= w;
+	if (c->d < 0)
+		c->fail = true;
+	return v;
+}
+
+/* The value of v in a register the caller owns (and must free or push). */
+static int to_reg(struct cc *c, const struct ventry *v)
+{
+	if (v->kind == K_REG)
+		return v->reg;
+	int r = alloc_reg(c);
+	switch (v->kind) {
+	case K_CONST: emit_mov_imm64(&c->j, r, (uint64_t)(int64_t)v->v); break;
+	case K_LOCAL: emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v)); break;
+	default: emit_load(&c->j, 8, r, X86_R12, slot_off(c, v->pos)); break;
+	}
+	return r;
+}
+
+static void release(struct cc *c, const struct ventry *v)
+{
+	if (v->kind == K_REG)
+		free_reg(c, v->reg);
+}
+
+/* dst op= v (w: 0 32-bit, 1 64-bit) */
+static void alu_with(struct cc *c, int w, enum x86_alu op, int dst, const struct ventry *v)
+{
+	switch (v->kind) {
+	case K_CONST: emit_alu_imm32_w(&c->j, w, op, dst, v->v); break;
+	case K_LOCAL: emit_alu_rm(&c->j, w, op, dst, X86_R12, local_off((uint32_t)v->v)); break;
+	case K_MEM: emit_alu_rm(&c->j, w, op, dst, X86_R12, slot_off(c, v->pos)); break;
+	default:
+		if (w)
+			emit_alu64(&c->j, op, dst, v->reg);
+		else
+			emit_alu32(&c->j, op, dst, v->reg);
+		free_reg(c, v->reg);
+		break;
+	}
+}
+
+/* Before local n is written: entries still reading it take their value now. */
+static void local_written(struct cc *c, int32_t n)
+{
+	for (int i = 0; i < c->ne; i++)
+		if (c->e[i].kind == K_LOCAL && c->e[i].v == n)
+			materialize(c, i);
+}
+
+/* Slot memory exact: deferred entries flushed, fr->sp and fr->ip set. */
+static void sync(struct cc *c)
+{
+	flush(c);
+	emit_lea(&c->j, 1, X86_RAX, X86_R12, -1, 1, slot_off(c, c->d));
+	emit_store(&c->j, 8, X86_RAX, X86_R13, (int32_t)offsetof(struct vn_frame, sp));
+	emit_mov_imm64(&c->j, X86_RAX, (uint64_t)(uintptr_t)(c->p->code + c->cur + 1));
+	emit_store(&c->j, 8, X86_RAX, X86_R13, (int32_t)offsetof(struct vn_frame, ip));
+}
+
+static void call_helper(struct cc *c, const void *fn)
+{
+	emit_call_abs(&c->j, fn, X86_RAX);
+}
+
+/* rdi = vm, rsi = fr, rdx = the current insn */
+static void args_vm_fr_in(struct cc *c)
+{
+	emit_mov64(&c->j, X86_RDI, X86_RBX);
+	emit_mov64(&c->j, X86_RSI, X86_R13);
+	emit_mov_imm64(&c->j, X86_RDX, (uint64_t)(uintptr_t)(c->p->code + c->cur));
+}
+
+static void check_exc(struct cc *c)
+{
+	emit_test32(&c->j, X86_RAX, X86_RAX);
+	emit_jcc(&c->j, X86_CC_NE, L_EXC(c));
+}
+
+static uint32_t add_stub(struct cc *c, int kind, int arr, int idx, int32_t imm)
+{
+	struct stub *s = &c->stubs[c->nstubs++];
+	s->label = newlabel(c);
+	s->insn = c->cur;
+	s->kind = kind;
+	s->arr = (int8_t)arr;
+	s->idx = (int8_t)idx;
+	s->imm = imm;
+	return s->label;
+}
+
+static void null_check(struct cc *c, int r)
+{
+	emit_test64(&c->j, r, r);
+	emit_jcc(&c->j, X86_CC_E, add_stub(c, VN_JIT_NPE, -1, -1, 0));
+}
+
+static void budget_tick(struct cc *c)
+{
+	emit_alu_mem_imm(&c->j, 1, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, budget), 1);
+	emit_jcc(&c->j, X86_CC_S, L_BUDG(c));
+}
+
+/* ---- stack effects, for the depth analysis ---- */
+
+static int ret_slots(char r) { return r == 'V' ? 0 : (r == 'J' || r == 'D') ? 2 : 1; }
+
+/* prep.c fuses sequences starting with a load into superinstructions but
+ * leaves the sequence in place with the load's operand; the JIT compiles the
+ * sequence itself, so a fused op is just that load. */
+static bool is_fused(uint16_t op) { return op >= Q_LOAD2 && op < Q_LAST; }
+
+/* pops/pushes in slots; false for an instruction the JIT does not know */
+static bool effect(const struct vn_insn *in, int *po, int *pu)
+{
+	int op = is_fused(in->op) ? J_ILOAD : in->op;
+	*po = *pu = 0;
+	switch (op) {
+	case J_NOP: case J_IINC: case J_GOTO: case J_RETURN: return true;
+	case Q_ICONST: case Q_ACONST: case J_ILOAD: *pu = 1; return true;
+	case Q_LCONST: case J_LLOAD: *pu = 2; return true;
+	case J_ISTORE: case J_POP: case J_IRETURN: case J_ATHROW: case J_IFNULL: case J_IFNONNULL:
+	case J_TABLESWITCH: case J_LOOKUPSWITCH: *po = 1; return true;
+	case J_LSTORE: case J_POP2: case J_LRETURN: *po = 2; return true;
+	case J_IALOAD: case J_AALOAD: case J_BALOAD: case J_CALOAD: case J_SALOAD: *po = 2; *pu = 1; return true;
+	case J_LALOAD: *po = 2; *pu = 2; return true;
+	case J_IASTORE: case J_AASTORE: case J_BASTORE: case J_CASTORE: case J_SASTORE: *po = 3; return true;
+	case J_LASTORE: *po = 4; return true;
+	case J_ARRAYLENGTH: *po = 1; *pu = 1; return true;
+	case J_DUP: *po = 1; *pu = 2; return true;
+	case J_DUP_X1: *po = 2; *pu = 3; return true;
+	case J_DUP_X2: *po = 3; *pu = 4; return true;
+	case J_DUP2: *po = 2; *pu = 4; return true;
+	case J_DUP2_X1: *po = 3; *pu = 5; return true;
+	case J_DUP2_X2: *po = 4; *pu = 6; return true;
+	case J_SWAP: *po = 2; *pu = 2; return true;
+	case J_LCMP: *po = 4; *pu = 1; return true;
+	case J_I2L: *po = 1; *pu = 2; return true;
+	case J_L2I: *po = 2; *pu = 1; return true;
+	case J_I2B: case J_I2C: case J_I2S: case J_INEG: *po = 1; *pu = 1; return true;
+	case J_LNEG: *po = 2; *pu = 2; return true;
+	case J_IF_ICMPEQ ... J_IF_ACMPNE: *po = 2; return true;
+	case J_IFEQ ... J_IFLE: *po = 1; return true;
+	case Q_GETF_B: case Q_GETF_C: case Q_GETF_S: case Q_GETF_I: case Q_GETF_A: *po = 1; *pu = 1; return true;
+	case Q_GETF_J: *po = 1; *pu = 2; return true;
+	case Q_PUTF_B: case Q_PUTF_Z: case Q_PUTF_S: case Q_PUTF_I: case Q_PUTF_A: *po = 2; return true;
+	case Q_PUTF_J: *po = 3; return true;
+	case Q_GETS_B: case Q_GETS_C: case Q_GETS_S: case Q_GETS_I: case Q_GETS_A: *pu = 1; return true;
+	case Q_GETS_J: *pu = 2; return true;
+	case Q_PUTS_B: case Q_PUTS_Z: case Q_PUTS_S: case Q_PUTS_I: case Q_PUTS_A: *po = 1; return true;
+	case Q_PUTS_J: *po = 2; return true;
+	case Q_INVOKESTATIC: case Q_INVOKESPECIAL: case Q_INVOKEVIRTUAL: case Q_INVOKEFINAL:
+		*po = in->b;
+		*pu = ret_slots(in->u.m->ret);
+		return true;
+	case Q_INVOKEIFACE:
+		*po = in->b;
+		*pu = ret_slots(((struct vn_icache *)in->u.p)->im->ret);
+		return true;
+	case Q_NEW: *pu = 1; return true;
+	case Q_NEWARRAY: case Q_ANEWARRAY: case Q_CHECKCAST: case Q_INSTANCEOF: *po = 1; *pu = 1; return true;
+	case Q_MULTIANEWARRAY: *po = in->b; *pu = 1; return true;
+	case Q_CONCAT: *po = (int)((struct vn_concat *)in->u.p)->nslots; *pu = 1; return true;
+	default: break;
+	}
+	/* arithmetic: int/float binary 2->1, long/double binary 4->2 */
+	if (op >= J_IADD && op <= 115) {
+		bool wide = (op - J_IADD) % 2;
+		*po = wide ? 4 : 2;
+		*pu = wide ? 2 : 1;
+		return true;
+	}
+	switch (op) {
+	case 118: *po = 1; *pu = 1; return true;                  /* fneg */
+	case 119: *po = 2; *pu = 2; return true;                  /* dneg */
+	case J_ISHL: case J_ISHR: case J_IUSHR: *po = 2; *pu = 1; return true;
+	case J_LSHL: case J_LSHR: case J_LUSHR: *po = 3; *pu = 2; return true;
+	case J_IAND: case J_IOR: case J_IXOR: *po = 2; *pu = 1; return true;
+	case J_LAND: case J_LOR: case J_LXOR: *po = 4; *pu = 2; return true;
+	case 134: case 139: *po = 1; *pu = 1; return true;        /* i2f f2i */
+	case 135: case 140: case 141: *po = 1; *pu = 2; return true;  /* i2d f2l f2d */
+	case 137: case 142: case 144: *po = 2; *pu = 1; return true;  /* l2f d2i d2f */
+	case 138: case 143: *po = 2; *pu = 2; return true;        /* l2d d2l */
+	case 149: case 150: *po = 2; *pu = 1; return true;        /* fcmpl fcmpg */
+	case 151: case 152: *po = 4; *pu = 1; return true;        /* dcmpl dcmpg */
+	default: return false;
+	}
+}
+
+static bool is_fop(int op)
+{
+	if (op >= 98 && op <= 119)
+		return (op - 96) % 4 >= 2;      /* fadd dadd fsub dsub ... fneg dneg */
+	return (op >= 134 && op <= 144 && op != J_L2I) || (op >= 149 && op <= 152);
+}
+
+static bool set_depth(struct cc *c, int32_t t, int32_t d, uint32_t *work, uint32_t *nw)
+{
+	if (t < 0 || (uint32_t)t >= c->n)
+		return false;
+	if (c->depth[t] == -1) {
+		c->depth[t] = d;
+		work[(*nw)++] = (uint32_t)t;
+		return true;
+	}
+	return c->depth[t] == d;
+}
+
+/* Operand depth at every instruction (the verifier guarantees it is unique). */
+static bool analyze(struct cc *c)
+{
+	uint32_t *work = malloc((c->n + c->p->nexc + 1) * sizeof(uint32_t) * 2);
+	if (!work)
+		return false;
+	uint32_t nw = 0;
+	bool ok = set_depth(c, 0, 0, work, &nw);
+	for (uint32_t k = 0; k < c->p->nexc && ok; k++) {
+		ok = set_depth(c, (int32_t)c->p->exc[k].handler, 1, work, &nw);
+		c->target[c->p->exc[k].handler] = 1;
+	}
+	while (ok && nw) {
+		uint32_t i = work[--nw];
+		const struct vn_insn *in = &c->p->code[i];
+		int po, pu;
+		if (!effect(in, &po, &pu)) {
+			ok = false;
+			break;
+		}
+		int32_t d = c->depth[i] - po;
+		if (d < 0 || d + pu > (int32_t)c->m->max_stack) {
+			ok = false;
+			break;
+		}
+		d += pu;
+		int op = is_fused(in->op) ? J_ILOAD : in->op;
+		bool falls = true;
+		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL) {
+			ok = set_depth(c, in->a, d, work, &nw);
+			c->target[in->a] = 1;
+			falls = op != J_GOTO;
+		} else if (op == J_TABLESWITCH || op == J_LOOKUPSWITCH) {
+			const struct vn_switch *s = in->u.p;
+			ok = set_depth(c, s->def, d, work, &nw);
+			c->target[s->def] = 1;
+			for (int32_t k = 0; k < s->n && ok; k++) {
+				ok = set_depth(c, s->targets[k], d, work, &nw);
+				c->target[s->targets[k]] = 1;
+			}
+			falls = false;
+		} else if (op == J_IRETURN || op == J_LRETURN || op == J_RETURN || op == J_ATHROW) {
+			falls = false;
+		}
+		if (falls && ok)
+			ok = set_depth(c, (int32_t)i + 1, d, work, &nw);
+	}
+	free(work);
+	return ok;
+}
+
+/* ---- templates ---- */
+
+static enum x86_cc jcc_of(int k)   /* k: 0 eq, 1 ne, 2 lt, 3 ge, 4 gt, 5 le */
+{
+	static const enum x86_cc t[] = { X86_CC_E, X86_CC_NE, X86_CC_L, X86_CC_GE, X86_CC_G, X86_CC_LE };
+	return t[k];
+}
+static enum x86_cc swap_cc(enum x86_cc cc)
+{
+	switch (cc) {
+	case X86_CC_L: return X86_CC_G;
+	case X86_CC_G: return X86_CC_L;
+	case X86_CC_LE: return X86_CC_GE;
+	case X86_CC_GE: return X86_CC_LE;
+	default: return cc;
+	}
+}
+static bool eval_cc(int k, int64_t a, int64_t b)
+{
+	switch (k) {
+	case 0: return a == b;
+	case 1: return a != b;
+	case 2: return a < b;
+	case 3: return a >= b;
+	case 4: return a > b;
+	default: return a <= b;
+	}
+}
+
+/* Jump to insn t if cc (after the flags are set; the stack is flushed). */
+static void branch(struct cc *c, enum x86_cc cc, bool always, int32_t t)
+{
+	bool back = (uint32_t)t <= c->cur;
+	if (!back) {
+		if (always)
+			emit_jmp(&c->j, (uint32_t)t);
+		else
+			emit_jcc(&c->j, cc, (uint32_t)t);
+		return;
+	}
+	uint32_t skip = 0;
+	if (!always) {
+		skip = newlabel(c);
+		emit_jcc(&c->j, x86_cc_not(cc), skip);
+	}
+	budget_tick(c);
+	emit_jmp(&c->j, (uint32_t)t);
+	if (!always)
+		x86_bind(&c->j, skip);
+}
+
+/* Compare a with b (w: 0 int, 1 reference/long) and branch on cc k. */
+static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventry b, int32_t t)
+{
+	enum x86_cc cc = jcc_of(k);
+	if (a.kind == K_CONST && b.kind == K_CONST) {
+		bool taken = eval_cc(k, a.v, b.v);
+		flush(c);
+		if (taken)
+			branch(c, cc, true, t);
+		return;
+	}
+	if (a.kind == K_CONST) {        /* compare b with a instead */
+		struct ventry x = a;
+		a = b;
+		b = x;
+		cc = swap_cc(cc);
+	}
+	if (b.kind == K_REG && a.kind != K_REG) {
+		struct ventry x = a;
+		a = b;
+		b = x;
+		cc = swap_cc(cc);
+	}
+	/* a is a register or memory; b anything but both memory */
+	int ra = -1;
+	if (a.kind == K_REG) {
+		ra = a.reg;
+	} else if (b.kind == K_CONST) {
+		int32_t off = a.kind == K_LOCAL ? local_off((uint32_t)a.v) : slot_off(c, a.pos);
+		flush(c);
+		emit_alu_mem_imm(&c->j, w, X86_CMP, X86_R12, off, b.v);
+		branch(c, cc, false, t);
+		return;
+	} else {
+		ra = to_reg(c, &a);
+	}
+	if (b.kind == K_REG) {
+		flush(c);
+		if (w)
+			emit_alu64(&c->j, X86_CMP, ra, b.reg);
+		else
+			emit_alu32(&c->j, X86_CMP, ra, b.reg);
+		free_reg(c, b.reg);
+	} else {
+		int32_t off = b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos);
+		flush(c);
+		if (b.kind == K_CONST)
+			emit_alu_imm32_w(&c->j, w, X86_CMP, ra, b.v);
+		else
+			emit_alu_rm(&c->j, w, X86_CMP, ra, X86_R12, off);
+	}
+	free_reg(c, ra);
+	branch(c, cc, false, t);
+}
+
+static void int_binop(struct cc *c, int w, enum x86_alu op)
+{
+	struct ventry b = pop(c, w ? 2 : 1), a = pop(c, w ? 2 : 1);
+	if (!w && a.kind == K_CONST && b.kind == K_CONST) {   /* fold */
+		uint32_t x = (uint32_t)a.v, y = (uint32_t)b.v, r;
+		switch (op) {
+		case X86_ADD: r = x + y; break;
+		case X86_SUB: r = x - y; break;
+		case X86_AND: r = x & y; break;
+		case X86_OR: r = x | y; break;
+		default: r = x ^ y; break;
+		}
+		push(c, K_CONST, 1, -1, (int32_t)r);
+		return;
+	}
+	if (a.kind != K_REG && b.kind == K_REG && op != X86_SUB) {   /* commutative: reuse b's register */
+		struct ventry x = a;
+		a = b;
+		b = x;
+	}
+	int ra = to_reg(c, &a);
+	alu_with(c, w, op, ra, &b);
+	if (!w)
+		emit_movsxd(&c->j, ra, ra);
+	push_reg(c, ra, w ? 2 : 1);
+}
+
+static void mul_op(struct cc *c, int w)
+{
+	struct ventry b = pop(c, w ? 2 : 1), a = pop(c, w ? 2 : 1);
+	if (a.kind != K_REG && b.kind == K_REG) {
+		struct ventry x = a;
+		a = b;
+		b = x;
+	}
+	int ra;
+	if (b.kind == K_CONST) {
+		int rs = to_reg(c, &a);
+		ra = rs;
+		emit_imul_imm32(&c->j, w, ra, rs, b.v);
+	} else {
+		ra = to_reg(c, &a);
+		if (b.kind == K_REG) {
+			emit_imul(&c->j, w, ra, b.reg);
+			free_reg(c, b.reg);
+		} else {
+			emit_imul_rm(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos));
+		}
+	}
+	if (!w)
+		emit_movsxd(&c->j, ra, ra);
+	push_reg(c, ra, w ? 2 : 1);
+}
+
+/* A popped operand written to its own slot (freeing its register). */
+static void to_mem(struct cc *c, struct ventry *v)
+{
+	if (v->kind == K_MEM)
+		return;
+	struct ventry t = *v;
+	int r = to_reg(c, &t);
+	emit_store(&c->j, 8, r, X86_R12, slot_off(c, v->pos));
+	free_reg(c, r);
+	v->kind = K_MEM;
+}
+
+/* idiv/irem/ldiv/lrem: b == 0 throws, b == -1 gives -a / 0 (no #DE on
+ * MIN / -1). Rare enough to go through memory: rax = a, r11 = b. */
+static void div_op(struct cc *c, int w, bool rem)
+{
+	struct ventry b = pop(c, w ? 2 : 1), a = pop(c, w ? 2 : 1);
+	to_mem(c, &b);
+	to_mem(c, &a);
+	flush(c);
+	if (c->busy)
+		c->fail = true;
+	emit_load(&c->j, 8, X86_RAX, X86_R12, slot_off(c, a.pos));
+	emit_load(&c->j, 8, X86_R11, X86_R12, slot_off(c, b.pos));
+	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_R11, 0);
+	emit_jcc(&c->j, X86_CC_E, add_stub(c, VN_JIT_DIV0, -1, -1, 0));
+	uint32_t minus1 = newlabel(c), done = newlabel(c);
+	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_R11, -1);
+	emit_jcc(&c->j, X86_CC_E, minus1);
+	if (w)
+		emit1(&c->j, 0x48);
+	emit1(&c->j, 0x99);                 /* cdq / cqo */
+	emit_unary(&c->j, w, X86_IDIV, X86_R11);
+	if (rem)
+		emit_mov64(&c->j, X86_RAX, X86_RDX);
+	emit_jmp(&c->j, done);
+	x86_bind(&c->j, minus1);
+	if (rem)
+		emit_zero32(&c->j, X86_RAX);
+	else
+		emit_unary(&c->j, w, X86_NEG, X86_RAX);
+	x86_bind(&c->j, done);
+	if (!w)
+		emit_movsxd(&c->j, X86_RAX, X86_RAX);
+	c->busy |= 1u << X86_RAX;
+	push_reg(c, X86_RAX, w ? 2 : 1);
+}
+
+static void shift_op(struct cc *c, int w, enum x86_shift sh)
+{
+	struct ventry b = pop(c, 1), a = pop(c, w ? 2 : 1);
+	if (b.kind == K_CONST) {
+		int ra = to_reg(c, &a);
+		uint8_t n = (uint8_t)(b.v & (w ? 63 : 31));
+		if (n)
+			emit_shift_imm(&c->j, w, sh, ra, n);
+		if (!w)
+			emit_movsxd(&c->j, ra, ra);
+		push_reg(c, ra, w ? 2 : 1);
+		return;
+	}
+	to_mem(c, &b);
+	to_mem(c, &a);
+	claim(c, X86_RCX);
+	c->busy |= 1u << X86_RCX;
+	emit_load(&c->j, 8, X86_RCX, X86_R12, slot_off(c, b.pos));
+	int ra = to_reg(c, &a);
+	emit_shift_cl(&c->j, w, sh, ra);    /* the hardware masks the count like Java */
+	if (!w)
+		emit_movsxd(&c->j, ra, ra);
+	free_reg(c, X86_RCX);
+	push_reg(c, ra, w ? 2 : 1);
+}
+
+/* Array reference and index into registers (index may stay a constant),
+ * with the null and bounds checks. */
+static void array_addr(struct cc *c, int *ra, int *ri, int32_t *ci, bool *cidx)
+{
+	struct ventry i = pop(c, 1), a = pop(c, 1);
+	*ra = to_reg(c, &a);
+	null_check(c, *ra);
+	int32_t len_off = (int32_t)offsetof(struct vn_obj, len);
+	if (i.kind == K_CONST && i.v >= 0 && i.v < (1 << 24)) {
+		*cidx = true;
+		*ci = i.v;
+		*ri = -1;
+		emit_alu_mem_imm(&c->j, 0, X86_CMP, *ra, len_off, i.v);
+		emit_jcc(&c->j, X86_CC_BE, add_stub(c, VN_JIT_AIOOBE, *ra, -1, i.v));
+	} else {
+		*cidx = false;
+		*ri = to_reg(c, &i);
+		emit_alu_rm(&c->j, 0, X86_CMP, *ri, *ra, len_off);
+		emit_jcc(&c->j, X86_CC_AE, add_stub(c, VN_JIT_AIOOBE, *ra, *ri, 0));
+	}
+}
+
+static void array_load(struct cc *c, int size, bool sx, int w)
+{
+	int ra, ri;
+	int32_t ci;
+	bool cidx;
+	array_addr(c, &ra, &ri, &ci, &cidx);
+	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * size : 0);
+	int idx = cidx ? -1 : ri;
+	if (sx)
+		emit_loadsx_idx(&c->j, size, ra, ra, idx, size, disp);
+	else
+		emit_load_idx(&c->j, size, ra, ra, idx, size, disp);
+	if (!cidx)
+		free_reg(c, ri);
+	push_reg(c, ra, w);
+}
+
+static void array_store(struct cc *c, int size, bool is_bool_capable, int w)
+{
+	struct ventry v = pop(c, w);
+	int rv = to_reg(c, &v);
+	int ra, ri;
+	int32_t ci;
+	bool cidx;
+	array_addr(c, &ra, &ri, &ci, &cidx);
+	if (is_bool_capable) {   /* bastore on a boolean[] stores v & 1 */
+		uint32_t skip = newlabel(c);
+		int t = alloc_reg(c);
+		emit_load(&c->j, 8, t, ra, (int32_t)offsetof(struct vn_obj, cls));
+		emit_cmp_mem8_imm(&c->j, t, (int32_t)offsetof(struct vn_class, ek), EK_Z);
+		free_reg(c, t);
+		emit_jcc(&c->j, X86_CC_NE, skip);
+		emit_alu32_imm32(&c->j, X86_AND, rv, 1);
+		x86_bind(&c->j, skip);
+	}
+	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * size : 0);
+	emit_store_idx(&c->j, size, rv, ra, cidx ? -1 : ri, size, disp);
+	free_reg(c, rv);
+	free_reg(c, ra);
+	if (!cidx)
+		free_reg(c, ri);
+}
+
+static void field_load(struct cc *c, int size, bool sx, int32_t off, int w)
+{
+	struct ventry o = pop(c, 1);
+	int r = to_reg(c, &o);
+	null_check(c, r);
+	if (sx)
+		emit_loadsx_idx(&c->j, size, r, r, -1, 1, off);
+	else
+		emit_load(&c->j, size, r, r, off);
+	push_reg(c, r, w);
+}
+
+static void field_store(struct cc *c, int size, bool boolean, int32_t off)
+{
+	struct ventry v = pop(c, size == 8 ? 2 : 1), o = pop(c, 1);
+	int ro = to_reg(c, &o);
+	null_check(c, ro);
+	if (v.kind == K_CONST && size <= 4) {
+		emit_store_imm32(&c->j, size, ro, off, boolean ? v.v & 1 : v.v);
+	} else {
+		int rv = to_reg(c, &v);
+		if (boolean)
+			emit_alu32_imm32(&c->j, X86_AND, rv, 1);
+		emit_store(&c->j, size, rv, ro, off);
+		free_reg(c, rv);
+	}
+	free_reg(c, ro);
+}
+
+/* putfield/putstatic of a reference: the packet rule needs the helper when
+ * either the old or the new value is a Packet. Operands are in memory. */
+static void ref_store(struct cc *c, int slot_reg, int v_reg)
+{
+	uint32_t slow = newlabel(c), store = newlabel(c), done = newlabel(c), chk_old = newlabel(c);
+	emit_mov_imm64(&c->j, X86_RDX, (uint64_t)(uintptr_t)c->vm->c_packet);
+	emit_test64(&c->j, v_reg, v_reg);
+	emit_jcc(&c->j, X86_CC_E, chk_old);
+	emit_alu_rm(&c->j, 1, X86_CMP, X86_RDX, v_reg, 0);
+	emit_jcc(&c->j, X86_CC_E, slow);
+	x86_bind(&c->j, chk_old);
+	emit_load(&c->j, 8, X86_RSI, slot_reg, 0);
+	emit_test64(&c->j, X86_RSI, X86_RSI);
+	emit_jcc(&c->j, X86_CC_E, store);
+	emit_alu_rm(&c->j, 1, X86_CMP, X86_RDX, X86_RSI, 0);
+	emit_jcc(&c->j, X86_CC_E, slow);
+	x86_bind(&c->j, store);
+	emit_store(&c->j, 8, v_reg, slot_reg, 0);
+	emit_jmp(&c->j, done);
+	x86_bind(&c->j, slow);
+	emit_mov64(&c->j, X86_RSI, slot_reg);
+	emit_mov64(&c->j, X86_RDX, v_reg);
+	emit_mov64(&c->j, X86_RDI, X86_RBX);
+	call_helper(c, (const void *)vn_jit_pkt_store);
+	x86_bind(&c->j, done);
+}
+
+/* getstatic/putstatic: a class not yet initialized when the method was
+ * compiled is checked (and initialized) at run time, on synced memory. */
+static void ensure_init(struct cc *c, struct vn_class *k)
+{
+	if (k->state == CS_INITIALIZED)
+		return;
+	sync(c);
+	uint32_t ok = newlabel(c);
+	emit_mov_imm64(&c->j, X86_RSI, (uint64_t)(uintptr_t)k);
+	emit_alu_mem_imm(&c->j, 0, X86_CMP, X86_RSI, (int32_t)offsetof(struct vn_class, state), CS_INITIALIZED);
+	emit_jcc(&c->j, X86_CC_E, ok);
+	emit_mov64(&c->j, X86_RDI, X86_RBX);
+	call_helper(c, (const void *)vn_jit_clinit);
+	check_exc(c);
+	x86_bind(&c->j, ok);
+}
+
+static void compile_insn(struct cc *c, uint32_t i)
+{
+	const struct vn_insn *in = &c->p->code[i];
+	struct x86_jit *j = &c->j;
+	int op = is_fused(in->op) ? J_ILOAD : in->op;
+	switch (op) {
+	case J_NOP: break;
+	case Q_ICONST: push(c, K_CONST, 1, -1, in->a); break;
+	case Q_LCONST: case Q_ACONST: {
+		int r = alloc_reg(c);
+		emit_mov_imm64(j, r, op == Q_LCONST ? (uint64_t)in->u.j : (uint64_t)(uintptr_t)in->u.p);
+		push_reg(c, r, op == Q_LCONST ? 2 : 1);
+		break;
+	}
+	case J_ILOAD: push(c, K_LOCAL, 1, -1, in->a); break;
+	case J_LLOAD: push(c, K_LOCAL, 2, -1, in->a); break;
+	case J_ISTORE: case J_LSTORE: {
+		struct ventry v = pop(c, op == J_ISTORE ? 1 : 2);
+		local_written(c, in->a);
+		if (v.kind == K_LOCAL && v.v == in->a)
+			break;
+		if (v.kind == K_CONST) {
+			emit_store_imm32(j, 8, X86_R12, local_off((uint32_t)in->a), v.v);
+		} else {
+			int r = to_reg(c, &v);
+			emit_store(j, 8, r, X86_R12, local_off((uint32_t)in->a));
+			free_reg(c, r);
+		}
+		break;
+	}
+	case J_IINC: {
+		local_written(c, in->a);
+		int r = alloc_reg(c);
+		emit_load(j, 4, r, X86_R12, local_off((uint32_t)in->a));
+		emit_alu32_imm32(j, X86_ADD, r, (uint32_t)(int32_t)(int16_t)in->b);
+		emit_movsxd(j, r, r);
+		emit_store(j, 8, r, X86_R12, local_off((uint32_t)in->a));
+		free_reg(c, r);
+		break;
+	}
+	case J_IALOAD: array_load(c, 4, true, 1); break;
+	case J_LALOAD: array_load(c, 8, false, 2); break;
+	case J_AALOAD: array_load(c, 8, false, 1); break;
+	case J_BALOAD: array_load(c, 1, true, 1); break;
+	case J_CALOAD: array_load(c, 2, false, 1); break;
+	case J_SALOAD: array_load(c, 2, true, 1); break;
+	case J_IASTORE: array_store(c, 4, false, 1); break;
+	case J_LASTORE: array_store(c, 8, false, 2); break;
+	case J_BASTORE: array_store(c, 1, true, 1); break;
+	case J_CASTORE: case J_SASTORE: array_store(c, 2, false, 1); break;
+	case J_ARRAYLENGTH: {
+		struct ventry o = pop(c, 1);
+		int r = to_reg(c, &o);
+		null_check(c, r);
+		emit_loadsx_idx(j, 4, r, r, -1, 1, (int32_t)offsetof(struct vn_obj, len));
+		push_reg(c, r, 1);
+		break;
+	}
+	case J_POP: case J_POP2: {
+		int need = op == J_POP ? 1 : 2;
+		while (need > 0) {
+			if (c->ne && c->e[c->ne - 1].w <= need) {
+				struct ventry v = c->e[--c->ne];
+				release(c, &v);
+				need -= v.w;
+				c->d -= v.w;
+			} else {
+				flush(c);
+				c->d -= need;
+				need = 0;
+			}
+		}
+		break;
+	}
+	case J_DUP: {
+		if (c->ne && c->e[c->ne - 1].w == 1) {
+			struct ventry t = c->e[c->ne - 1];
+			if (t.kind == K_REG) {
+				int r = alloc_reg(c);
+				emit_mov64(j, r, c->e[c->ne - 1].reg);
+				push_reg(c, r, 1);
+			} else if (t.kind == K_MEM) {
+				int r = to_reg(c, &t);
+				push_reg(c, r, 1);
+			} else {
+				push(c, t.kind, 1, -1, t.v);
+			}
+		} else {
+			flush(c);
+			struct ventry t = { .kind = K_MEM, .w = 1, .pos = c->d - 1 };
+			int r = to_reg(c, &t);
+			push_reg(c, r, 1);
+		}
+		break;
+	}
+	case J_DUP_X1: case J_DUP_X2: case J_DUP2: case J_DUP2_X1: case J_DUP2_X2: case J_SWAP: {
+		/* raw slot shuffles, as the interpreter does them, on flushed memory */
+		static const struct { int k; int n; int8_t out[6]; } sh[] = {
+			[J_DUP_X1 - J_DUP_X1] = { 2, 3, { 1, 0, 1 } },
+			[J_DUP_X2 - J_DUP_X1] = { 3, 4, { 2, 0, 1, 2 } },
+			[J_DUP2 - J_DUP_X1] = { 2, 4, { 0, 1, 0, 1 } },
+			[J_DUP2_X1 - J_DUP_X1] = { 3, 5, { 1, 2, 0, 1, 2 } },
+			[J_DUP2_X2 - J_DUP_X1] = { 4, 6, { 2, 3, 0, 1, 2, 3 } },
+			[J_SWAP - J_DUP_X1] = { 2, 2, { 1, 0 } },
+		};
+		static const int8_t regs[] = { X86_RAX, X86_RCX, X86_RDX, X86_RSI };
+		const int s = op - J_DUP_X1;
+		flush(c);
+		if (c->busy)
+			c->fail = true;
+		int32_t base = c->d - sh[s].k;
+		for (int k = 0; k < sh[s].k; k++)
+			emit_load(j, 8, regs[k], X86_R12, slot_off(c, base + k));
+		for (int k = 0; k < sh[s].n; k++)
+			emit_store(j, 8, regs[sh[s].out[k]], X86_R12, slot_off(c, base + k));
+		c->d = base + sh[s].n;
+		break;
+	}
+	case J_IADD: int_binop(c, 0, X86_ADD); break;
+	case J_LADD: int_binop(c, 1, X86_ADD); break;
+	case J_ISUB: int_binop(c, 0, X86_SUB); break;
+	case J_LSUB: int_binop(c, 1, X86_SUB); break;
+	case J_IAND: int_binop(c, 0, X86_AND); break;
+	case J_LAND: int_binop(c, 1, X86_AND); break;
+	case J_IOR: int_binop(c, 0, X86_OR); break;
+	case J_LOR: int_binop(c, 1, X86_OR); break;
+	case J_IXOR: int_binop(c, 0, X86_XOR); break;
+	case J_LXOR: int_binop(c, 1, X86_XOR); break;
+	case J_IMUL: mul_op(c, 0); break;
+	case J_LMUL: mul_op(c, 1); break;
+	case J_IDIV: div_op(c, 0, false); break;
+	case J_LDIV: div_op(c, 1, false); break;
+	case J_IREM: div_op(c, 0, true); break;
+	case J_LREM: div_op(c, 1, true); break;
+	case J_INEG: case J_LNEG: {
+		int w = op == J_LNEG;
+		struct ventry a = pop(c, w ? 2 : 1);
+		int r = to_reg(c, &a);
+		emit_unary(j, w, X86_NEG, r);
+		if (!w)
+			emit_movsxd(j, r, r);
+		push_reg(c, r, w ? 2 : 1);
+		break;
+	}
+	case J_ISHL: shift_op(c, 0, X86_SHL); break;
+	case J_ISHR: shift_op(c, 0, X86_SAR); break;
+	case J_IUSHR: shift_op(c, 0, X86_SHR); break;
+	case J_LSHL: shift_op(c, 1, X86_SHL); break;
+	case J_LSHR: shift_op(c, 1, X86_SAR); break;
+	case J_LUSHR: shift_op(c, 1, X86_SHR); break;
+	case J_I2L: {
+		/* the int is already sign-extended in its slot: only the width changes */
+		struct ventry a = pop(c, 1);
+		if (a.kind == K_MEM) {
+			push(c, K_MEM, 2, -1, 0);   /* in place; the upper slot stays as the interpreter leaves it */
+		} else if (a.kind == K_CONST) {
+			int r = alloc_reg(c);
+			emit_mov_imm64(j, r, (uint64_t)(int64_t)a.v);
+			push_reg(c, r, 2);
+		} else {
+			int r = to_reg(c, &a);
+			push_reg(c, r, 2);
+		}
+		break;
+	}
+	case J_L2I: {
+		struct ventry a = pop(c, 2);
+		int r = to_reg(c, &a);
+		emit_movsxd(j, r, r);
+		push_reg(c, r, 1);
+		break;
+	}
+	case J_I2B: case J_I2C: case J_I2S: {
+		struct ventry a = pop(c, 1);
+		int r = to_reg(c, &a);
+		if (op == J_I2B)
+			emit_movx(j, r, r, 0xbe);
+		else if (op == J_I2C)
+			emit_movx(j, r, r, 0xb7);
+		else
+			emit_movx(j, r, r, 0xbf);
+		push_reg(c, r, 1);
+		break;
+	}
+	case J_LCMP: {
+		struct ventry b = pop(c, 2), a = pop(c, 2);
+		int ra = to_reg(c, &a);
+		int rb = to_reg(c, &b);
+		int r1 = alloc_reg(c), r2 = alloc_reg(c);
+		emit_mov_imm32(j, r1, 0);
+		emit_mov_imm32(j, r2, 0);
+		emit_alu64(j, X86_CMP, ra, rb);
+		emit_setcc(j, X86_CC_G, r1);
+		emit_setcc(j, X86_CC_L, r2);
+		emit_alu32(j, X86_SUB, r1, r2);
+		emit_movsxd(j, r1, r1);
+		free_reg(c, ra);
+		free_reg(c, rb);
+		free_reg(c, r2);
+		push_reg(c, r1, 1);
+		break;
+	}
+	case J_IFEQ ... J_IFLE: {
+		struct ventry a = pop(c, 1);
+		struct ventry z = { .kind = K_CONST, .w = 1, .v = 0 };
+		cmp_branch(c, 0, op - J_IFEQ, a, z, in->a);
+		break;
+	}
+	case J_IF_ICMPEQ ... J_IF_ICMPLE: {
+		struct ventry b = pop(c, 1), a = pop(c, 1);
+		cmp_branch(c, 0, op - J_IF_ICMPEQ, a, b, in->a);
+		break;
+	}
+	case J_IF_ACMPEQ: case J_IF_ACMPNE: {
+		struct ventry b = pop(c, 1), a = pop(c, 1);
+		if (a.kind == K_CONST || b.kind == K_CONST)
+			c->fail = true;
+		cmp_branch(c, 1, op - J_IF_ACMPEQ, a, b, in->a);
+		break;
+	}
+	case J_IFNULL: case J_IFNONNULL: {
+		struct ventry a = pop(c, 1);
+		int r = to_reg(c, &a);
+		flush(c);
+		emit_test64(j, r, r);
+		free_reg(c, r);
+		branch(c, op == J_IFNULL ? X86_CC_E : X86_CC_NE, false, in->a);
+		break;
+	}
+	case J_GOTO:
+		flush(c);
+		branch(c, X86_CC_E, true, in->a);
+		break;
+	case J_TABLESWITCH: case J_LOOKUPSWITCH: {
+		const struct vn_switch *s = in->u.p;
+		struct ventry k = pop(c, 1);
+		int r = to_reg(c, &k);
+		flush(c);
+		if (r != X86_RCX)
+			emit_mov64(j, X86_RCX, r);
+		budget_tick(c);         /* a switch always counts, as in the interpreter */
+		for (int32_t q = 0; q < s->n; q++) {
+			int32_t key = s->keys ? s->keys[q] : (int32_t)((uint32_t)s->low + (uint32_t)q);
+			emit_alu32_imm32(j, X86_CMP, X86_RCX, (uint32_t)key);
+			emit_jcc(j, X86_CC_E, (uint32_t)s->targets[q]);
+		}
+		emit_jmp(j, (uint32_t)s->def);
+		free_reg(c, r);
+		break;
+	}
+	case J_IRETURN: case J_LRETURN: {
+		struct ventry v = pop(c, op == J_IRETURN ? 1 : 2);
+		if (v.kind == K_CONST) {
+			emit_store_imm32(j, 8, X86_R14, 0, v.v);
+		} else {
+			int r = to_reg(c, &v);
+			emit_store(j, 8, r, X86_R14, 0);
+			free_reg(c, r);
+		}
+		c->ne = 0;          /* the operand stack dies here */
+		c->busy = 0;
+		emit_zero32(j, X86_RAX);
+		emit_jmp(j, L_EPI(c));
+		break;
+	}
+	case J_RETURN:
+		c->ne = 0;
+		c->busy = 0;
+		emit_store_imm32(j, 8, X86_R14, 0, 0);
+		emit_zero32(j, X86_RAX);
+		emit_jmp(j, L_EPI(c));
+		break;
+	case Q_GETF_B: field_load(c, 1, true, in->a, 1); break;
+	case Q_GETF_C: field_load(c, 2, false, in->a, 1); break;
+	case Q_GETF_S: field_load(c, 2, true, in->a, 1); break;
+	case Q_GETF_I: field_load(c, 4, true, in->a, 1); break;
+	case Q_GETF_J: field_load(c, 8, false, in->a, 2); break;
+	case Q_GETF_A: field_load(c, 8, false, in->a, 1); break;
+	case Q_PUTF_B: field_store(c, 1, false, in->a); break;
+	case Q_PUTF_Z: field_store(c, 1, true, in->a); break;
+	case Q_PUTF_S: field_store(c, 2, false, in->a); break;
+	case Q_PUTF_I: field_store(c, 4, false, in->a); break;
+	case Q_PUTF_J: field_store(c, 8, false, in->a); break;
+	case Q_PUTF_A: {
+		sync(c);
+		/* [obj, v] on the stack */
+		emit_load(j, 8, X86_RCX, X86_R12, slot_off(c, c->d - 2));
+		emit_test64(j, X86_RCX, X86_RCX);
+		emit_jcc(j, X86_CC_E, add_stub(c, VN_JIT_NPE, -1, -1, 0));
+		emit_lea(j, 1, X86_R8, X86_RCX, -1, 1, in->a);
+		emit_load(j, 8, X86_R9, X86_R12, slot_off(c, c->d - 1));
+		ref_store(c, X86_R8, X86_R9);
+		c->d -= 2;
+		break;
+	}
+	case Q_GETS_B: case Q_GETS_C: case Q_GETS_S: case Q_GETS_I: case Q_GETS_J: case Q_GETS_A: {
+		static const struct { int size; bool sx; } t[] = { { 1, true }, { 2, false }, { 2, true },
+			{ 4, true }, { 8, false }, { 8, false } };
+		const int q = op - Q_GETS_B;
+		ensure_init(c, in->u.c);
+		int r = alloc_reg(c);
+		emit_mov_imm64(j, r, (uint64_t)(uintptr_t)in->u.c->statics);
+		if (t[q].sx)
+			emit_loadsx_idx(j, t[q].size, r, r, -1, 1, in->a);
+		else
+			emit_load(j, t[q].size, r, r, in->a);
+		push_reg(c, r, op == Q_GETS_J ? 2 : 1);
+		break;
+	}
+	case Q_PUTS_B: case Q_PUTS_Z: case Q_PUTS_S: case Q_PUTS_I: case Q_PUTS_J: {
+		static const int size[] = { 1, 1, 2, 4, 8 };
+		const int q = op - Q_PUTS_B;
+		ensure_init(c, in->u.c);
+		struct ventry v = pop(c, op == Q_PUTS_J ? 2 : 1);
+		int rv = to_reg(c, &v);
+		int rb = alloc_reg(c);
+		emit_mov_imm64(j, rb, (uint64_t)(uintptr_t)in->u.c->statics);
+		if (op == Q_PUTS_Z)
+			emit_alu32_imm32(j, X86_AND, rv, 1);
+		emit_store(j, size[q], rv, rb, in->a);
+		free_reg(c, rv);
+		free_reg(c, rb);
+		break;
+	}
+	case Q_PUTS_A: {
+		sync(c);
+		ensure_init(c, in->u.c);
+		emit_mov_imm64(j, X86_R8, (uint64_t)(uintptr_t)(in->u.c->statics + in->a));
+		emit_load(j, 8, X86_R9, X86_R12, slot_off(c, c->d - 1));
+		ref_store(c, X86_R8, X86_R9);
+		c->d -= 1;
+		break;
+	}
+	case Q_INVOKESTATIC: case Q_INVOKESPECIAL: case Q_INVOKEVIRTUAL: case Q_INVOKEFINAL:
+	case Q_INVOKEIFACE: {
+		int po, pu;
+		effect(in, &po, &pu);
+		sync(c);
+		args_vm_fr_in(c);
+		call_helper(c, (const void *)vn_jit_invoke);
+		check_exc(c);
+		c->d += pu - po;
+		break;
+	}
+	case Q_NEW: case Q_NEWARRAY: case Q_ANEWARRAY: case Q_MULTIANEWARRAY: case Q_CHECKCAST:
+	case Q_INSTANCEOF: case Q_CONCAT: case J_AASTORE: case J_ATHROW: {
+		int po, pu;
+		effect(in, &po, &pu);
+		sync(c);
+		args_vm_fr_in(c);
+		call_helper(c, (const void *)vn_jit_op);
+		check_exc(c);
+		c->d += pu - po;
+		break;
+	}
+	default:
+		if (is_fop(op)) {
+			int po, pu;
+			effect(in, &po, &pu);
+			flush(c);
+			emit_lea(j, 1, X86_RDI, X86_R12, -1, 1, slot_off(c, c->d));
+			emit_mov_imm32(j, X86_RSI, (uint32_t)op);
+			call_helper(c, (const void *)vn_jit_fop);
+			c->d += pu - po;
+			break;
+		}
+		c->fail = true;
+		break;
+	}
+}
+
+static void emit_stubs(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
+	for (uint32_t k = 0; k < c->nstubs; k++) {
+		const struct stub *s = &c->stubs[k];
+		x86_bind(j, s->label);
+		if (s->kind == VN_JIT_AIOOBE) {
+			emit_push(j, s->arr);
+			if (s->idx >= 0) {
+				emit_push(j, s->idx);
+				emit_pop(j, X86_R8);
+			} else {
+				emit_mov_imm64(j, X86_R8, (uint64_t)(int64_t)s->imm);
+			}
+			emit_pop(j, X86_R9);
+		}
+		emit_mov64(j, X86_RDI, X86_RBX);
+		emit_mov64(j, X86_RSI, X86_R13);
+		emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)(c->p->code + s->insn));
+		emit_mov_imm32(j, X86_RCX, (uint32_t)s->kind);
+		call_helper(c, (const void *)vn_jit_throw);
+		emit_jmp(j, L_EXC(c));
+	}
+	x86_bind(j, L_BUDG(c));
+	emit_mov64(j, X86_RDI, X86_RBX);
+	call_helper(c, (const void *)vn_jit_budget_out);
+	x86_bind(j, L_EXC(c));
+	emit_mov_imm32(j, X86_RAX, 1);
+	x86_bind(j, L_EPI(c));
+	emit_alu64_imm32(j, X86_ADD, X86_RSP, 8);
+	emit_pop(j, X86_R15);
+	emit_pop(j, X86_R14);
+	emit_pop(j, X86_R13);
+	emit_pop(j, X86_R12);
+	emit_pop(j, X86_RBX);
+	emit_pop(j, X86_RBP);
+	emit_ret(j);
+}
+
+static int generate(struct cc *c, uint8_t *buf, size_t cap)
+{
+	c->d = 0;
+	c->ne = 0;
+	c->busy = 0;
+	c->nstubs = 0;
+	c->fail = false;
+	if (x86_init(&c->j, buf, cap, (size_t)c->n * (LBL_PER + 1) + 3))
+		return -1;
+	struct x86_jit *j = &c->j;
+	emit_push(j, X86_RBP);
+	emit_push(j, X86_RBX);
+	emit_push(j, X86_R12);
+	emit_push(j, X86_R13);
+	emit_push(j, X86_R14);
+	emit_push(j, X86_R15);
+	emit_alu64_imm32(j, X86_SUB, X86_RSP, 8);   /* 16-byte alignment at calls */
+	emit_mov64(j, X86_RBX, X86_RDI);
+	emit_mov64(j, X86_R13, X86_RSI);
+	emit_mov64(j, X86_R14, X86_RDX);
+	emit_load(j, 8, X86_R12, X86_R13, (int32_t)offsetof(struct vn_frame, lv));
+	bool live = true;       /* the previous instruction falls through */
+	for (uint32_t i = 0; i < c->n && !c->fail; i++) {
+		c->cur = i;
+		c->nlbl = 0;
+		if (c->depth[i] < 0) {   /* unreachable */
+			x86_bind(j, i);
+			live = false;
+			continue;
+		}
+		if (c->target[i] || !live) {
+			if (live)
+				flush(c);
+			if (live && c->d != c->depth[i])
+				c->fail = true;
+			c->ne = 0;
+			c->d = c->depth[i];
+			c->busy = 0;
+		} else if (c->d != c->depth[i]) {
+			c->fail = true;
+			break;
+		}
+		x86_bind(j, i);
+		compile_insn(c, i);
+		int op = is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
+		live = !(op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN ||
+			 op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH);
+		if (op == J_ATHROW)   /* the helper always returns 1 */
+			live = false;
+	}
+	if (live && !c->fail)
+		c->fail = true;      /* falling off the end: the verifier forbids it */
+	if (c->fail && getenv("VIFNET_JIT_DEBUG"))
+		fprintf(stderr, "jit: %s.%s: cannot compile insn %u (op %u)\n", c->m->cls->name, c->m->name,
+			c->cur, c->cur < c->n ? c->p->code[c->cur].op : 0);
+	if (!c->fail)
+		emit_stubs(c);
+	int r = c->fail ? -1 : x86_finish(j);
+	if (c->j.overflow)
+		r = -2;
+	x86_release(j);
+	return r;
+}
+
+int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
+{
+	uint64_t t0 = vn_jit_now_ns();
+	if (m->jit_state != VN_JIT_NONE)
+		return m->jit_state == VN_JIT_COMPILED ? 0 : -1;
+	m->jit_state = VN_JIT_FAILED;
+	if (!m->prep || m->native)
+		return -1;
+	struct cc c = { .vm = vm, .m = m, .p = m->prep, .ml = m->max_locals, .n = m->prep->n };
+	c.depth = malloc(c.n * sizeof(int32_t));
+	c.target = calloc(c.n, 1);
+	c.stubs = malloc((3 * (size_t)c.n + 1) * sizeof(*c.stubs));
+	uint8_t *buf = NULL;
+	int r = -1;
+	size_t len = 0;
+	if (!c.depth || !c.target || !c.stubs)
+		goto out;
+	for (uint32_t i = 0; i < c.n; i++)
+		c.depth[i] = -1;
+	if (!analyze(&c)) {
+		if (getenv("VIFNET_JIT_DEBUG"))
+			fprintf(stderr, "jit: %s.%s: depth analysis failed\n", m->cls->name, m->name);
+		goto out;
+	}
+	for (size_t cap = 256 + (size_t)c.n * 64; cap <= (64u << 20); cap *= 2) {
+		free(buf);
+		buf = malloc(cap);
+		if (!buf)
+			goto out;
+		r = generate(&c, buf, cap);
+		if (r != -2)
+			break;
+	}
+	if (r == 0) {
+		len = c.j.off;
+		void *code = vn_jit_install(vm, buf, len);
+		if (code) {
+			m->jit_code = code;
+			m->jit_state = VN_JIT_COMPILED;
+		} else {
+			r = -1;
+		}
+	}
+out:
+	free(buf);
+	free(c.depth);
+	free(c.target);
+	free(c.stubs);
+	vn_jit_record(vm, m, (uint32_t)len, vn_jit_now_ns() - t0, r == 0);
+	return r == 0 ? 0 : -1;
+}
+
+#else   /* not x86-64: everything stays interpreted */
+
+int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
+{
+	(void)vm;
+	m->jit_state = VN_JIT_FAILED;
+	return -1;
+}
+
+#endif

@@ -1,0 +1,491 @@
+/* viflet_jit_rt.c — the VIFlet JIT's run time: code memory (W^X), the mode
+ * switch and statistics, and the helpers compiled code calls for everything
+ * that is not worth inlining (calls, allocation, throws, casts, floating
+ * point). Each helper does exactly what the interpreter's block for the same
+ * instruction does (vm/interp.c), messages included, on the frame memory the
+ * compiled code keeps in sync (fr->sp = operand top, fr->ip = next insn). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "viflet_jit.h"
+#include "viflet_jit_int.h"
+#include "vn_jit.h"
+
+struct jit_map { void *p; size_t len; };
+
+struct vn_jit {
+	struct jit_map *maps; size_t nmaps, capmaps;
+	struct vn_jit_stat *stats; size_t nstats, capstats;
+};
+
+void vn_jit_init(struct vn_vm *vm)
+{
+#if defined(__x86_64__)
+	vm->jit_threshold = VN_JIT_DEFAULT_THRESHOLD;
+	const char *e = getenv("VIFNET_JIT_THRESHOLD");   /* for experiments */
+	if (e)
+		vm->jit_threshold = (uint32_t)strtoul(e, NULL, 0);
+#else
+	vm->jit_threshold = 0;
+#endif
+}
+
+void vn_jit_free(struct vn_vm *vm)
+{
+	struct vn_jit *jt = vm->jit;
+	if (!jt)
+		return;
+	for (size_t i = 0; i < jt->nmaps; i++)
+		munmap(jt->maps[i].p, jt->maps[i].len);
+	free(jt->maps);
+	free(jt->stats);
+	free(jt);
+	vm->jit = NULL;
+}
+
+void vn_vm_set_jit(struct vn_vm *vm, uint32_t threshold)
+{
+#if defined(__x86_64__)
+	vm->jit_threshold = threshold;
+#else
+	(void)threshold;
+	vm->jit_threshold = 0;
+#endif
+}
+
+uint32_t vn_vm_jit_threshold(const struct vn_vm *vm) { return vm->jit_threshold; }
+
+size_t vn_vm_jit_stats(const struct vn_vm *vm, const struct vn_jit_stat **st)
+{
+	*st = vm->jit ? vm->jit->stats : NULL;
+	return vm->jit ? vm->jit->nstats : 0;
+}
+
+static struct vn_jit *jit_of(struct vn_vm *vm)
+{
+	if (!vm->jit)
+		vm->jit = calloc(1, sizeof(*vm->jit));
+	return vm->jit;
+}
+
+/* Copies code into fresh pages: mapped read-write, written, then made
+ * read-execute; never writable and executable at once. */
+void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len)
+{
+	struct vn_jit *jt = jit_of(vm);
+	if (!jt)
+		return NULL;
+	if (jt->nmaps == jt->capmaps) {
+		size_t nc = jt->capmaps ? 2 * jt->capmaps : 16;
+		struct jit_map *nm = realloc(jt->maps, nc * sizeof(*nm));
+		if (!nm)
+			return NULL;
+		jt->maps = nm;
+		jt->capmaps = nc;
+	}
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	size_t sz = (len + pg - 1) / pg * pg;
+	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	memcpy(p, code, len);
+	if (mprotect(p, sz, PROT_READ | PROT_EXEC)) {
+		munmap(p, sz);
+		return NULL;
+	}
+	jt->maps[jt->nmaps].p = p;
+	jt->maps[jt->nmaps].len = sz;
+	jt->nmaps++;
+	return p;
+}
+
+void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_bytes, uint64_t ns, bool ok)
+{
+	struct vn_jit *jt = jit_of(vm);
+	if (!jt)
+		return;
+	if (jt->nstats == jt->capstats) {
+		size_t nc = jt->capstats ? 2 * jt->capstats : 16;
+		struct vn_jit_stat *ns2 = realloc(jt->stats, nc * sizeof(*ns2));
+		if (!ns2)
+			return;
+		jt->stats = ns2;
+		jt->capstats = nc;
+	}
+	struct vn_jit_stat *s = &jt->stats[jt->nstats++];
+	s->cls = m->cls->name;
+	s->name = m->name;
+	s->desc = m->desc;
+	s->bytecode_bytes = m->code_len;
+	s->insns = m->prep ? m->prep->n : 0;
+	s->code_bytes = code_bytes;
+	s->ns = ns;
+	s->compiled = ok;
+}
+
+uint64_t vn_jit_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int vn_jit_run_entry(struct vn_vm *vm, struct vn_frame *fr, vn_slot *ret)
+{
+	if (((vn_jit_fn)fr->m->jit_code)(vm, fr, ret) == 0) {
+		vm->nframes--;
+		return 0;
+	}
+	return vn_interp_run(vm, ret, true);
+}
+
+/* ---- helpers called from compiled code ---- */
+
+_Noreturn void vn_jit_budget_out(struct vn_vm *vm)
+{
+	vn_abort(vm, "instruction budget exhausted (%llu branches and calls per call)",
+		 (unsigned long long)vm->lim.budget);
+}
+
+int vn_jit_throw(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in, int kind,
+		 int64_t idx, const struct vn_obj *arr)
+{
+	fr->ip = (struct vn_insn *)in + 1;
+	fr->sp = fr->lv + fr->m->max_locals;   /* the operand stack dies with the throw */
+	switch (kind) {
+	case VN_JIT_NPE:
+		vn_throw(vm, "java/lang/NullPointerException", NULL);
+		break;
+	case VN_JIT_AIOOBE:
+		vn_throw(vm, "java/lang/ArrayIndexOutOfBoundsException", "Index %d out of bounds for length %d",
+			 (int)(int32_t)idx, (int)arr->len);
+		break;
+	default:
+		vn_throw(vm, "java/lang/ArithmeticException", "/ by zero");
+		break;
+	}
+	return 1;
+}
+
+static const char *dotted(const char *n, char *buf, size_t cap)
+{
+	size_t i = 0;
+	for (; n[i] && i + 1 < cap; i++)
+		buf[i] = n[i] == '/' ? '.' : n[i];
+	buf[i] = 0;
+	return buf;
+}
+
+static int npe(struct vn_vm *vm)
+{
+	vn_throw(vm, "java/lang/NullPointerException", NULL);
+	return 1;
+}
+
+static struct vn_method *iface_target(struct vn_vm *vm, struct vn_icache *ic, struct vn_class *rc)
+{
+	struct vn_method *im = ic->im;
+	if (!vn_class_sub(rc, im->cls)) {
+		char a[256], b[256];
+		vn_throw(vm, "java/lang/IncompatibleClassChangeError", "Class %s does not implement the requested interface %s",
+			 dotted(rc->name, a, sizeof a), dotted(im->cls->name, b, sizeof b));
+		return NULL;
+	}
+	for (uint32_t v = 0; v < rc->vtable_len; v++) {
+		struct vn_method *t = rc->vtable[v];
+		if (t->name == im->name || (!strcmp(t->name, im->name) && !strcmp(t->desc, im->desc))) {
+			if (strcmp(t->desc, im->desc))
+				continue;
+			ic->last = rc;
+			ic->target = t;
+			return t;
+		}
+	}
+	vn_throw(vm, "java/lang/AbstractMethodError", "%s.%s%s", rc->name, im->name, im->desc);
+	return NULL;
+}
+
+/* The interpreter's call sequence (natives, preparation, budget, depth and
+ * stack limits, frame push), then compiled or interpreted execution. The
+ * result goes where the arguments were. */
+static int call(struct vn_vm *vm, struct vn_method *cm, vn_slot *args)
+{
+	if (cm->native) {
+		vn_slot r;
+		r.raw = 0;
+		cm->native(vm, args, &r);
+		if (vm->exc)
+			return 1;
+		if (cm->ret != 'V')
+			*args = r;
+		return 0;
+	}
+	if (!cm->prep) {
+		if (!cm->code) {
+			vn_throw(vm, "java/lang/AbstractMethodError", "%s.%s%s", cm->cls->name, cm->name, cm->desc);
+			return 1;
+		}
+		if (vn_prepare(vm, cm))
+			vn_abort(vm, "%s", vm->err);
+	}
+	if (--vm->budget < 0)
+		vn_jit_budget_out(vm);
+	if (vm->nframes >= vm->lim.max_depth)
+		vn_abort(vm, "stack depth limit exceeded (%u frames) calling %s.%s",
+			 vm->lim.max_depth, cm->cls->name, cm->name);
+	if (args + cm->max_locals + cm->max_stack > vm->stack_end)
+		vn_abort(vm, "stack size limit exceeded (%u slots) calling %s.%s",
+			 vm->lim.stack_slots, cm->cls->name, cm->name);
+	struct vn_frame *nf = &vm->frames[vm->nframes++];
+	nf->m = cm;
+	nf->lv = args;
+	nf->sp = args + cm->max_locals;
+	nf->ip = cm->prep->code;
+	nf->entry = true;
+	vn_slot rv;
+	int r = vn_jit_hot(vm, cm) ? vn_jit_run_entry(vm, nf, &rv) : vn_interp_run(vm, &rv, false);
+	if (r)
+		return 1;
+	if (cm->ret != 'V')
+		*args = rv;
+	return 0;
+}
+
+int vn_jit_invoke(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in)
+{
+	vn_slot *sp = fr->sp;
+	struct vn_method *cm;
+	switch (in->op) {
+	case Q_INVOKESTATIC:
+		cm = in->u.m;
+		if (cm->cls->state != CS_INITIALIZED && vn_class_init(vm, cm->cls))
+			return 1;
+		break;
+	case Q_INVOKEVIRTUAL: {
+		struct vn_obj *o = sp[-(int)in->b].a;
+		if (!o)
+			return npe(vm);
+		cm = o->cls->vtable[in->a];
+		break;
+	}
+	case Q_INVOKEIFACE: {
+		struct vn_obj *o = sp[-(int)in->b].a;
+		if (!o)
+			return npe(vm);
+		struct vn_icache *ic = in->u.p;
+		if (ic->last == o->cls) {
+			cm = ic->target;
+		} else {
+			cm = iface_target(vm, ic, o->cls);
+			if (!cm)
+				return 1;
+		}
+		break;
+	}
+	default:   /* special, final */
+		cm = in->u.m;
+		if (!sp[-(int)in->b].a)
+			return npe(vm);
+		break;
+	}
+	return call(vm, cm, sp - cm->nargs);
+}
+
+int vn_jit_clinit(struct vn_vm *vm, struct vn_class *c)
+{
+	return c->state != CS_INITIALIZED && vn_class_init(vm, c) ? 1 : 0;
+}
+
+/* putfield/putstatic/aastore of a reference where a Packet is involved */
+void vn_jit_pkt_store(struct vn_vm *vm, struct vn_obj **slot, struct vn_obj *v)
+{
+	vn_pkt_store(vm, *slot, v);
+	*slot = v;
+}
+
+static struct vn_obj *multi(struct vn_vm *vm, struct vn_class *c, const int32_t *lens, int n)
+{
+	struct vn_obj *a = vn_new_array(vm, c, lens[0]);
+	if (n > 1 && c->comp && c->comp->ek) {
+		vn_root_push(vm, a);
+		for (int32_t i = 0; i < lens[0]; i++) {
+			struct vn_obj *s = multi(vm, c->comp, lens + 1, n - 1);
+			((struct vn_obj **)VN_ADATA(a))[i] = s;
+		}
+		vn_root_pop(vm, 1);
+	}
+	return a;
+}
+
+#define ISPKT(o) ((o) && (o)->cls == vm->c_packet)
+
+/* Object instructions on the synced frame (fr->sp is the operand top). */
+int vn_jit_op(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in)
+{
+	vn_slot *sp = fr->sp;
+	switch (in->op) {
+	case Q_NEW: {
+		struct vn_class *c = in->u.c;
+		if (c->state != CS_INITIALIZED && vn_class_init(vm, c))
+			return 1;
+		sp->a = vn_new_object(vm, c);
+		return 0;
+	}
+	case Q_NEWARRAY: case Q_ANEWARRAY: {
+		int32_t n = sp[-1].i;
+		if (n < 0) {
+			vn_throw(vm, "java/lang/NegativeArraySizeException", "%d", (int)n);
+			return 1;
+		}
+		sp[-1].a = vn_new_array(vm, in->u.c, n);
+		return 0;
+	}
+	case Q_MULTIANEWARRAY: {
+		int nd = in->b;
+		int32_t lens[256];
+		for (int k = 0; k < nd; k++) {
+			lens[k] = sp[k - nd].i;
+			if (lens[k] < 0) {
+				vn_throw(vm, "java/lang/NegativeArraySizeException", "%d", (int)lens[k]);
+				return 1;
+			}
+		}
+		if (nd > VN_MAX_TMPROOTS / 2)
+			vn_abort(vm, "multianewarray with %d dimensions", nd);
+		sp[-nd].a = multi(vm, in->u.c, lens, nd);
+		return 0;
+	}
+	case Q_CHECKCAST: {
+		struct vn_obj *o = sp[-1].a;
+		if (o && o->cls != in->u.c && !vn_class_sub(o->cls, in->u.c)) {
+			char a[256], b[256];
+			vn_throw(vm, "java/lang/ClassCastException", "class %s cannot be cast to class %s",
+				 dotted(o->cls->name, a, sizeof a), dotted(in->u.c->name, b, sizeof b));
+			return 1;
+		}
+		return 0;
+	}
+	case Q_INSTANCEOF: {
+		struct vn_obj *o = sp[-1].a;
+		sp[-1].j = o && (o->cls == in->u.c || vn_class_sub(o->cls, in->u.c));
+		return 0;
+	}
+	case Q_CONCAT: {
+		struct vn_concat *k = in->u.p;
+		vn_slot *args = sp - k->nslots;
+		struct vn_obj *s = vn_concat(vm, k, args);
+		if (!s)
+			return 1;
+		args->a = s;
+		return 0;
+	}
+	case VN_JOP_AASTORE: {
+		struct vn_obj *o = sp[-3].a, *v = sp[-1].a;
+		int32_t i = sp[-2].i;
+		if (!o)
+			return npe(vm);
+		if ((uint32_t)i >= (uint32_t)o->len) {
+			vn_throw(vm, "java/lang/ArrayIndexOutOfBoundsException", "Index %d out of bounds for length %d",
+				 (int)i, (int)o->len);
+			return 1;
+		}
+		if (v && v->cls != o->cls->comp && !vn_class_sub(v->cls, o->cls->comp)) {
+			char b[256];
+			vn_throw(vm, "java/lang/ArrayStoreException", "%s", dotted(v->cls->name, b, sizeof b));
+			return 1;
+		}
+		struct vn_obj **slot = &((struct vn_obj **)VN_ADATA(o))[i];
+		if (ISPKT(v) || ISPKT(*slot))
+			vn_pkt_store(vm, *slot, v);
+		*slot = v;
+		return 0;
+	}
+	case VN_JOP_ATHROW: {
+		struct vn_obj *o = sp[-1].a;
+		if (!o)
+			return npe(vm);
+		vm->exc = o;
+		return 1;
+	}
+	default:
+		vn_abort(vm, "internal error: JIT helper for opcode %u", in->op);
+	}
+}
+
+/* ---- floating point, exactly as the interpreter ---- */
+
+static int32_t f2i(double d)
+{
+	if (d != d)
+		return 0;
+	if (d >= 2147483647.0)
+		return INT32_MAX;
+	if (d <= -2147483648.0)
+		return INT32_MIN;
+	return (int32_t)d;
+}
+
+static int64_t d2l(double d)
+{
+	if (d != d)
+		return 0;
+	if (d >= 9223372036854775807.0)
+		return INT64_MAX;
+	if (d <= -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)d;
+}
+
+static int fcmp(double a, double b, int nan)
+{
+	if (a != a || b != b)
+		return nan;
+	return a < b ? -1 : a > b;
+}
+
+#define TOPI(k)  (sp[-(k)].i)
+#define TOPJ(k)  (sp[-(k) * 2].j)
+#define TOPF(k)  (sp[-(k)].f)
+#define TOPD(k)  (sp[-(k) * 2].d)
+#define SETI(k, v) (sp[-(k)].j = (int32_t)(v))
+#define SETF(k, v) do { float f_ = (v); sp[-(k)].raw = 0; sp[-(k)].f = f_; } while (0)
+
+/* One floating-point or conversion instruction on the operand top sp (the
+ * first free slot); the compiled code knows the stack effect. */
+void vn_jit_fop(vn_slot *sp, uint32_t op)
+{
+	switch (op) {
+	case 98: { float r = TOPF(2) + TOPF(1); sp--; SETF(1, r); break; }
+	case 102: { float r = TOPF(2) - TOPF(1); sp--; SETF(1, r); break; }
+	case 106: { float r = TOPF(2) * TOPF(1); sp--; SETF(1, r); break; }
+	case 110: { float r = TOPF(2) / TOPF(1); sp--; SETF(1, r); break; }
+	case 114: { float r = fmodf(TOPF(2), TOPF(1)); sp--; SETF(1, r); break; }
+	case 118: SETF(1, -TOPF(1)); break;
+	case 99: sp -= 2; TOPD(1) = TOPD(1) + sp->d; break;
+	case 103: sp -= 2; TOPD(1) = TOPD(1) - sp->d; break;
+	case 107: sp -= 2; TOPD(1) = TOPD(1) * sp->d; break;
+	case 111: sp -= 2; TOPD(1) = TOPD(1) / sp->d; break;
+	case 115: sp -= 2; TOPD(1) = fmod(TOPD(1), sp->d); break;
+	case 119: TOPD(1) = -TOPD(1); break;
+	case 149: { int r = fcmp(TOPF(2), TOPF(1), -1); sp--; SETI(1, r); break; }
+	case 150: { int r = fcmp(TOPF(2), TOPF(1), 1); sp--; SETI(1, r); break; }
+	case 151: { int r = fcmp(TOPD(2), TOPD(1), -1); sp -= 3; SETI(1, r); break; }
+	case 152: { int r = fcmp(TOPD(2), TOPD(1), 1); sp -= 3; SETI(1, r); break; }
+	case 134: SETF(1, (float)TOPI(1)); break;                                   /* i2f */
+	case 135: sp[-1].d = (double)sp[-1].i; break;                               /* i2d */
+	case 137: { float f = (float)TOPJ(1); sp--; SETF(1, f); break; }            /* l2f */
+	case 138: TOPD(1) = (double)TOPJ(1); break;                                 /* l2d */
+	case 139: SETI(1, f2i(TOPF(1))); break;                                     /* f2i */
+	case 140: sp[-1].j = d2l(sp[-1].f); break;                                  /* f2l */
+	case 141: sp[-1].d = (double)sp[-1].f; break;                               /* f2d */
+	case 142: { int32_t r = f2i(TOPD(1)); sp--; SETI(1, r); break; }           /* d2i */
+	case 143: TOPJ(1) = d2l(TOPD(1)); break;                                    /* d2l */
+	case 144: { float f = (float)TOPD(1); sp--; SETF(1, f); break; }           /* d2f */
+	default: break;
+	}
+}
