@@ -14,6 +14,12 @@
  * to a plain switch (other compilers, or -DVN_BPF_INTERP_SWITCH). */
 #include "bpf_internal.h"
 
+#if defined(__GNUC__) && !defined(__clang__)
+/* Keep one dispatch per block: GCC's cross-jumping would merge them all back
+ * into a single indirect jump, which is the switch again. */
+#pragma GCC optimize("no-crossjumping")
+#endif
+
 static inline uint32_t get16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
 static inline uint32_t get32(const uint8_t *p)
 {
@@ -202,14 +208,25 @@ uint32_t VN_BPF_INTERP_NAME(const struct vn_bpf_insn *prog, const uint8_t *pkt,
 		vmcase(BC_ALU | BC_NEG, neg) A = 0u - A; vmbreak;
 
 		vmcase(BC_JMP | BC_JA, ja) pc += k; vmbreak;
-		vmcase(BC_JMP | BC_JEQ | BC_K, jeq_k) pc += A == k ? pc->jt : pc->jf; vmbreak;
-		vmcase(BC_JMP | BC_JEQ | BC_X, jeq_x) pc += A == X ? pc->jt : pc->jf; vmbreak;
-		vmcase(BC_JMP | BC_JGT | BC_K, jgt_k) pc += A > k ? pc->jt : pc->jf; vmbreak;
-		vmcase(BC_JMP | BC_JGT | BC_X, jgt_x) pc += A > X ? pc->jt : pc->jf; vmbreak;
-		vmcase(BC_JMP | BC_JGE | BC_K, jge_k) pc += A >= k ? pc->jt : pc->jf; vmbreak;
-		vmcase(BC_JMP | BC_JGE | BC_X, jge_x) pc += A >= X ? pc->jt : pc->jf; vmbreak;
-		vmcase(BC_JMP | BC_JSET | BC_K, jset_k) pc += (A & k) ? pc->jt : pc->jf; vmbreak;
-		vmcase(BC_JMP | BC_JSET | BC_X, jset_x) pc += (A & X) ? pc->jt : pc->jf; vmbreak;
+		/* conditional jumps: a real branch on each way, each with its own
+		 * dispatch, rather than a conditional move that would put the
+		 * comparison on the critical path to the next instruction */
+		vmcase(BC_JMP | BC_JEQ | BC_K, jeq_k)
+			if (A == k) { pc += pc->jt; vmbreak; } pc += pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JEQ | BC_X, jeq_x)
+			if (A == X) { pc += pc->jt; vmbreak; } pc += pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JGT | BC_K, jgt_k)
+			if (A > k) { pc += pc->jt; vmbreak; } pc += pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JGT | BC_X, jgt_x)
+			if (A > X) { pc += pc->jt; vmbreak; } pc += pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JGE | BC_K, jge_k)
+			if (A >= k) { pc += pc->jt; vmbreak; } pc += pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JGE | BC_X, jge_x)
+			if (A >= X) { pc += pc->jt; vmbreak; } pc += pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JSET | BC_K, jset_k)
+			if (A & k) { pc += pc->jt; vmbreak; } pc += pc->jf; vmbreak;
+		vmcase(BC_JMP | BC_JSET | BC_X, jset_x)
+			if (A & X) { pc += pc->jt; vmbreak; } pc += pc->jf; vmbreak;
 
 		vmcase(BC_MISC | BC_TAX, tax) X = A; vmbreak;
 		vmcase(BC_MISC | BC_TXA, txa) A = X; vmbreak;

@@ -11,10 +11,12 @@ fails=0
 bad() { echo "FAIL $*"; fails=$((fails+1)); }
 accepts() { "$V" --time 0 "$@" 2>/dev/null | sed -n 's/^accepts //p'; }
 
-# 1. engines agree on every trace (unreadable traces: all three refuse)
-n=0
+# 1. engines agree through the tool on every 3rd trace and every invalid one
+#    (unreadable traces: refused); test_bpf_corpus checks every trace in-process
+n=0; i=0
 for f in "$C"/*.pcap "$C"/*.pcapng "$C"/invalid/*; do
   [ -f "$f" ] || continue
+  i=$((i+1)); case $f in */invalid/*) ;; *) [ $((i % 3)) -eq 0 ] || continue ;; esac
   for e in 'tcp port 80 or (udp and len > 200)'; do   # test_bpf_corpus runs 32 filters
     "$V" --all --time 0 "$e" "$f" > "$W/all" 2>/dev/null
     j=$(sed -n 's/^accepts_jit //p' "$W/all"); i=$(sed -n 's/^accepts_interp //p' "$W/all")
