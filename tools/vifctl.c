@@ -44,13 +44,12 @@ static bool join(char *buf, size_t n, const char *a, const char *b)
 	return r >= 0 && (size_t)r < n;
 }
 
-/* The file's text without its trailing newline into buf; false if unreadable. */
-static bool read_text(const char *dir, const char *name, char *buf, size_t n)
+/* The file's text without its trailing newline into buf; false if unreadable.
+ * Files are opened relative to their VIF's directory, so each costs one name
+ * lookup in the file system, not one per component of the path. */
+static bool read_text(int dirfd, const char *name, char *buf, size_t n)
 {
-	char path[PATH_MAX];
-	if (!join(path, sizeof path, dir, name))
-		return false;
-	int fd = open(path, O_RDONLY);
+	int fd = openat(dirfd, name, O_RDONLY);
 	if (fd < 0)
 		return false;
 	size_t got = 0;
@@ -74,17 +73,21 @@ static bool is_param(const char *name)
 	return false;
 }
 
-/* The child VIF names of dir, in the order nnfs lists them (creation order). */
-static char **children(const char *dir, size_t *n)
+/* The child VIF names of dirfd, in the order nnfs lists them (creation order). */
+static char **children(int dirfd, size_t *n)
 {
-	DIR *d = opendir(dir);
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	char **v = NULL;
 	size_t cap = 0;
 	struct dirent *e;
 
 	*n = 0;
-	if (!d)
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return NULL;
+	}
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' || is_param(e->d_name))
 			continue;
@@ -130,7 +133,7 @@ static unsigned long long stat_value(const char *text, const char *key)
 	return 0;
 }
 
-static int show_vif(const char *dir, const char *ifname, const char *rel, const char *parent,
+static int show_vif(int dir, const char *ifname, const char *rel, const char *parent,
 		    const struct opts *o, json_object *arr)
 {
 	char vals[NPARAMS][256], stats[2048] = "";
@@ -144,7 +147,7 @@ static int show_vif(const char *dir, const char *ifname, const char *rel, const 
 			snprintf(vals[i], sizeof vals[i], "?");
 	if (o->stats)
 		read_text(dir, "stat", stats, sizeof stats);
-	if (stat(dir, &st) < 0)
+	if (fstat(dir, &st) < 0)
 		memset(&st, 0, sizeof st);
 
 	if (o->json) {
@@ -193,9 +196,12 @@ static int show_vif(const char *dir, const char *ifname, const char *rel, const 
 	size_t n;
 	char **kids = children(dir, &n);
 	for (size_t i = 0; i < n; i++) {
-		char cdir[PATH_MAX], crel[PATH_MAX];
-		if (join(cdir, sizeof cdir, dir, kids[i]) && join(crel, sizeof crel, rel, kids[i]))
-			show_vif(cdir, ifname, crel, name, o, arr);
+		char crel[PATH_MAX];
+		int cfd = openat(dir, kids[i], O_RDONLY | O_DIRECTORY);
+		if (cfd >= 0 && join(crel, sizeof crel, rel, kids[i]))
+			show_vif(cfd, ifname, crel, name, o, arr);
+		if (cfd >= 0)
+			close(cfd);
 		free(kids[i]);
 	}
 	free(kids);
@@ -240,22 +246,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	size_t n;
-	DIR *d = opendir(net);
-	if (!d) {
+	int nfd = open(net, O_RDONLY | O_DIRECTORY);
+	if (nfd < 0) {
 		fprintf(stderr, "vifctl: %s: %s (is vifd running with --mount %s?)\n", net,
 			strerror(errno), mnt);
 		return 1;
 	}
-	closedir(d);
-	char **ifs = children(net, &n);
+	char **ifs = children(nfd, &n);
 	json_object *arr = o.json ? json_object_new_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
-		char dir[PATH_MAX];
-		if (join(dir, sizeof dir, net, ifs[i]))
-			show_vif(dir, ifs[i], "", NULL, &o, arr);
+		int fd = openat(nfd, ifs[i], O_RDONLY | O_DIRECTORY);
+		if (fd >= 0) {
+			show_vif(fd, ifs[i], "", NULL, &o, arr);
+			close(fd);
+		}
 		free(ifs[i]);
 	}
 	free(ifs);
+	close(nfd);
 	if (arr) {
 		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
 								 JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "vn_jit.h"
 #include "vn_vm.h"
@@ -201,6 +202,16 @@ static int report(struct vn_vm *vm, int rc, const char *what)
 	return rc == VN_VM_ABORTED ? 2 : rc == VN_VM_REJECTED ? 3 : 4;
 }
 
+/* time spent inside enqueue/dequeue calls, for --stats */
+static uint64_t vm_ns, vm_pkts;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Dequeues until the VIFlet has nothing to send; 0 or an exit status. */
 static int drain(struct vn_vm *vm, size_t *sent)
 {
@@ -208,7 +219,9 @@ static int drain(struct vn_vm *vm, size_t *sent)
 		if (vn_vm_aborted(vm))
 			return 2;
 		void *p;
+		uint64_t t0 = mono_ns();
 		int rc = vn_vm_dequeue(vm, &p);
+		vm_ns += mono_ns() - t0;
 		if (rc)
 			return report(vm, rc, "dequeue");
 		if (!p)
@@ -255,7 +268,10 @@ static int run_packets(struct vn_vm *vm, const char *cls, const char *path, long
 				break;
 			if (t->p[i].ts_us > t->now_us)
 				t->now_us = t->p[i].ts_us;
+			uint64_t t0 = mono_ns();
 			rc = vn_vm_enqueue(vm, &t->p[i]);
+			vm_ns += mono_ns() - t0;
+			vm_pkts++;
 			if (rc == VN_VM_EXCEPTION)
 				report(vm, rc, "enqueue");
 			else if (rc)
@@ -403,6 +419,9 @@ int main(int argc, char **argv)
 		status = rc ? report(vm, rc, "main") : 0;
 	}
 	fflush(stdout);
+	if (stats && vm_pkts)
+		fprintf(stderr, "vifvm: packets=%llu ns_per_packet=%.1f (enqueue + dequeue calls)\n",
+			(unsigned long long)vm_pkts, (double)vm_ns / (double)vm_pkts);
 	if (stats) {
 		struct vn_vm_stats st;
 		vn_vm_get_stats(vm, &st);

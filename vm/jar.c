@@ -31,7 +31,7 @@ static int find_cd(const uint8_t *z, size_t n, size_t *cd_off, uint32_t *count)
 	return -1;
 }
 
-struct member { const char *name; uint16_t nlen; uint16_t method; uint32_t csize, usize, loff; };
+struct member { const char *name; uint16_t nlen; uint16_t method; uint32_t crc, csize, usize, loff; };
 
 static int walk(const uint8_t *z, size_t n, int (*fn)(void *arg, const struct member *m), void *arg)
 {
@@ -43,7 +43,8 @@ static int walk(const uint8_t *z, size_t n, int (*fn)(void *arg, const struct me
 		if (p + 46 > n || le32(z + p) != 0x02014b50)
 			return -1;
 		struct member m = {
-			.method = le16(z + p + 10), .csize = le32(z + p + 20), .usize = le32(z + p + 24),
+			.method = le16(z + p + 10), .crc = le32(z + p + 16), .csize = le32(z + p + 20),
+			.usize = le32(z + p + 24),
 			.nlen = le16(z + p + 28), .loff = le32(z + p + 42),
 		};
 		size_t next = p + 46 + m.nlen + le16(z + p + 30) + le16(z + p + 32);
@@ -98,6 +99,10 @@ static int extract(void *arg, const struct member *m)
 			return -1;
 		}
 	} else {
+		free(out);
+		return -1;
+	}
+	if (crc32(0L, out, m->usize) != m->crc) {
 		free(out);
 		return -1;
 	}

@@ -595,6 +595,16 @@ int vn_class_init(struct vn_vm *vm, struct vn_class *c)
 		return -1;
 	}
 	c->state = CS_INITIALIZING;
+	/* static final String constants (ConstantValue) are set before <clinit> */
+	for (uint16_t i = 0; i < c->nfields; i++) {
+		struct vn_field *f = &c->fields[i];
+		if (!(f->access & ACC_STATIC) || !f->cv_index || strcmp(f->desc, "Ljava/lang/String;") ||
+		    c->cp[f->cv_index].tag != CP_STRING)
+			continue;
+		struct vn_cp *u = &c->cp[c->cp[f->cv_index].a];
+		struct vn_obj *str = vn_str_from_mutf8(vm, u->v.u.s, u->v.u.len);
+		*(struct vn_obj **)(c->statics + f->off) = str;
+	}
 	if (c->super && vn_class_init(vm, c->super)) {
 		c->state = CS_INITERR;
 		return -1;

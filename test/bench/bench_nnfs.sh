@@ -15,7 +15,7 @@ set -euo pipefail
 BUILD=$(cd "$1" && pwd)
 TOP=$(cd "$2" && pwd)
 N=${BENCH_N:-1000}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 OPS=$BUILD/test/bench/bench_ops
 MEMFS=$BUILD/test/bench/memfs_ll
 HARNESS=$BUILD/test/integration/nnfs_harness
@@ -148,7 +148,13 @@ out.append("Latency per operation in µs, min / median / p99 over %s operations,
            "with nnfs's mount options, timeouts (0) and capabilities. *vifd*: nnfs inside vifd, every "
            "request that touches the tree one vn_loop_call (a hand-off to the data-path thread and back); "
            "*inline*: nnfs over nnfs_harness, the same code with the tree calls run inline under a mutex "
-           "(nnfs's own cost). Ratios: median / memfs median (target ≤ 1.15).\n" % (n, runs, ncpu))
+           "(nnfs's own cost). Ratios: median / memfs median (target ≤ 1.15). Paths have the same depth "
+           "everywhere (network/eth0/b/...), so each operation costs the same FUSE requests in every file "
+           "system (timeouts 0: every component is looked up). nnfs answers on its own thread the lookups of "
+           "network/ and of an interface, getattr of / and network/, and root's lookups and opens of value "
+           "files; every other request is one hand-off in vifd (mkdir, rmdir, symlink, unlink: 3; "
+           "open+write+close, open+read+close: 2). p99 includes interference from other jobs on this "
+           "shared machine.\n" % (n, runs, ncpu))
 hdr = "| operation | mode | memfs | tmpfs |" + (" vifd |" if have_vifd else "") + " inline |" + (" vifd/memfs |" if have_vifd else "") + " inline/memfs |"
 out.append(hdr)
 out.append("|" + "---|" * (hdr.count("|") - 1))

@@ -14,9 +14,10 @@ set -uo pipefail
 VIFD=$VIFNET_BUILD/tools/vifd
 VIFCTL=$VIFNET_BUILD/tools/vifctl
 REG=$VIFNET_TOP/test/integration/nn_register.py
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-[ -x "$VIFD" ] || { echo "SKIP: no vifd"; exit 77; }
-command -v iperf3 >/dev/null || { echo "SKIP: no iperf3"; exit 77; }
+skip() { echo "SKIP: $*"; [ "${CI:-}" = true ] && exit 1; exit 77; }   # CI has them all
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+[ -x "$VIFD" ] || skip "no vifd"
+command -v iperf3 >/dev/null || skip "no iperf3"
 
 S=$$
 NSA=nn$S-a NSB=nn$S-b IFA=na$S IFB=nb$S
@@ -92,8 +93,8 @@ grep -q '^out_packets [0-9]' "$N/stat" && ok "stat of the root: $(tr '\n' ' ' < 
 echo "# iperf3 through the match-classified VIF m, caps set with echo while it runs"
 ip netns exec "$NSB" iperf3 -s -p 5301 -1 > /dev/null 2>&1 & BG+=($!)
 for _ in $(seq 40); do ip netns exec "$NSB" ss -ltn | grep -q ':5301 ' && break; sleep 0.05; done
-run bash -c "echo 20Mbps > $N/m/bandwidth"
-ip netns exec "$NSA" iperf3 -C cubic -c 198.19.0.2 -p 5301 -t 14 > "$W/iperf.out" 2>&1 & IP=$!; BG+=("$IP")
+run bash -c "echo 10Mbps > $N/m/bandwidth"
+ip netns exec "$NSA" iperf3 -C cubic -c 198.19.0.2 -p 5301 -t 18 > "$W/iperf.out" 2>&1 & IP=$!; BG+=("$IP")
 # rate SECS: bit/s of m's out_bytes over SECS, read through the mount
 rate() {
   local b0 b1 t0 t1
@@ -103,28 +104,30 @@ rate() {
   awk -v a="$b0" -v b="$b1" -v s="$t0" -v e="$t1" 'BEGIN { printf "%d", (b - a) * 8 / (e - s) }'
 }
 within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }
-sleep 2
+# The cap is what nnfs must deliver: at most the cap; at least 3/4 of it
+# shows that the transfer does run through m (this machine is shared).
+sleep 3
 r=$(rate 3)
-within "$r" 16000000 21000000 && ok "cap 20 Mbit/s: m sends $r bit/s" || bad "cap 20 Mbit/s: m sends $r bit/s"
+within "$r" 7500000 10500000 && ok "cap 10 Mbit/s: m sends $r bit/s" || bad "cap 10 Mbit/s: m sends $r bit/s"
 
 echo "# FUSE clients stopped mid-request do not slow the traffic"
 # each client is a session of its own: SIGSTOP to its group stops whatever
 # it is in, a cat or an echo waiting on a FUSE request included
 STOPPED=()
 for i in 1 2 3; do
-  setsid bash -c "while :; do cat $N/m/stat $N/3/bandwidth > /dev/null; echo 20Mbps > $N/m/bandwidth; ls $N > /dev/null; done" 2>/dev/null &
+  setsid bash -c "while :; do cat $N/m/stat $N/3/bandwidth > /dev/null; echo 10Mbps > $N/m/bandwidth; ls $N > /dev/null; done" 2>/dev/null &
   STOPPED+=($!); BG+=($!)
 done
 sleep 0.5
 for p in "${STOPPED[@]}"; do kill -STOP -- -"$p"; done
 r=$(rate 2)
-within "$r" 16000000 21000000 && ok "with 3 stopped clients: m sends $r bit/s" || bad "with stopped clients: $r bit/s"
+within "$r" 7500000 10500000 && ok "with 3 stopped clients: m sends $r bit/s" || bad "with stopped clients: $r bit/s"
 timeout 3 cat "$N/m/bandwidth" > /dev/null && ok "the mount still answers others" || bad "the mount hangs behind stopped clients"
 
-run bash -c "echo 5Mbps > $N/m/bandwidth"
-sleep 1.5
+run bash -c "echo 3Mbps > $N/m/bandwidth"
+sleep 2
 r=$(rate 3)
-within "$r" 4000000 5250000 && ok "cap lowered to 5 Mbit/s while running: m sends $r bit/s" || bad "cap 5 Mbit/s: m sends $r bit/s"
+within "$r" 2250000 3150000 && ok "cap lowered to 3 Mbit/s while running: m sends $r bit/s" || bad "cap 3 Mbit/s: m sends $r bit/s"
 for p in "${STOPPED[@]}"; do kill -CONT -- -"$p"; kill -- -"$p"; done
 wait "$IP" && ok "iperf3 completed" || bad "iperf3: $(tail -3 "$W/iperf.out")"
 

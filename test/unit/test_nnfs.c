@@ -46,6 +46,7 @@ static void inode_numbers_roundtrip_for_every_kind(void **state)
 	roundtrip((struct nn_node){.kind = NN_SOCKS, .pid = 1});
 	roundtrip((struct nn_node){.kind = NN_FD, .pid = 99, .fd = 1048576});
 	roundtrip((struct nn_node){.kind = NN_FDLINK, .tree = 7, .pid = 99, .fd = 0});
+	roundtrip((struct nn_node){.kind = NN_PENDING, .tree = 31, .pid = 99, .fd = 4});
 	assert_int_equal(nn_ino_make(&(struct nn_node){.kind = NN_ROOT}), 1);
 }
 

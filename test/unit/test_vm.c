@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "vm_int.h"
 #include "vn_vm.h"
@@ -309,6 +310,75 @@ static void truncated_and_garbage_files_are_rejected(void **state)
 	vn_vm_free(vm);
 }
 
+/* ---- jars ---- */
+
+/* A one-member zip holding name (deflated). */
+static size_t make_jar(uint8_t *out, const char *name, const uint8_t *data, size_t len, bool corrupt)
+{
+	uint8_t comp[8192];
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (Bytef *)(uintptr_t)data;
+	zs.avail_in = (uInt)len;
+	zs.next_out = comp;
+	zs.avail_out = sizeof comp;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t clen = zs.total_out;
+	deflateEnd(&zs);
+	uint32_t crc = (uint32_t)crc32(0L, data, (uInt)len);
+	if (corrupt)
+		comp[clen / 2] ^= 0x55;
+	size_t n = 0, nl = strlen(name);
+	#define LE2(v) do { out[n++] = (uint8_t)(v); out[n++] = (uint8_t)((v) >> 8); } while (0)
+	#define LE4(v) do { LE2((v) & 0xffff); LE2((uint32_t)(v) >> 16); } while (0)
+	LE4(0x04034b50u); LE2(20); LE2(0); LE2(8); LE2(0); LE2(0); LE4(crc); LE4(clen); LE4(len);
+	LE2(nl); LE2(0);
+	memcpy(out + n, name, nl); n += nl;
+	memcpy(out + n, comp, clen); n += clen;
+	size_t cd = n;
+	LE4(0x02014b50u); LE2(20); LE2(20); LE2(0); LE2(8); LE2(0); LE2(0); LE4(crc); LE4(clen); LE4(len);
+	LE2(nl); LE2(0); LE2(0); LE2(0); LE2(0); LE4(0); LE4(0);
+	memcpy(out + n, name, nl); n += nl;
+	size_t cdlen = n - cd;
+	LE4(0x06054b50u); LE2(0); LE2(0); LE2(1); LE2(1); LE4(cdlen); LE4(cd); LE2(0);
+	#undef LE2
+	#undef LE4
+	return n;
+}
+
+static void classes_load_from_an_in_memory_jar(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = { 0x01, 0xb0 };
+	struct cf c;
+	cf_init(&c);
+	struct meth m = { "f", "()Ljava/lang/Object;", ACC_PUBLIC | ACC_STATIC, 1, 0, code, sizeof code, NULL, 0 };
+	uint8_t cls[8192], jar[16384];
+	size_t n = assemble(cls, &m, 1, NULL, &c);
+	size_t jl = make_jar(jar, "Forge.class", cls, n, false);
+	struct vn_vm *vm = new_vm();
+	assert_int_equal(vn_vm_add_bytes(vm, jar, jl), 0);
+	assert_int_equal(vn_vm_load(vm, "Forge"), 0);
+	assert_null(vn_vm_find_viflet(vm));            /* Forge is no VIFlet */
+	assert_non_null(strstr(vn_vm_error(vm), "no VIFlet"));
+	vn_vm_free(vm);
+	/* a corrupted member fails its CRC (or inflate) and the class is not found */
+	jl = make_jar(jar, "Forge.class", cls, n, true);
+	vm = new_vm();
+	assert_int_equal(vn_vm_add_bytes(vm, jar, jl), 0);
+	assert_int_equal(vn_vm_load(vm, "Forge"), VN_VM_REJECTED);
+	assert_non_null(strstr(vn_vm_error(vm), "not found"));
+	vn_vm_free(vm);
+	/* truncated archives are no jars at all */
+	for (size_t cut = 4; cut < jl; cut += 7) {
+		vm = new_vm();
+		vn_vm_add_bytes(vm, jar, cut);
+		assert_int_not_equal(vn_vm_load(vm, "Forge"), 0);
+		vn_vm_free(vm);
+	}
+}
+
 /* ---- number formatting ---- */
 
 static void java_double_to_string(void **state)
@@ -512,6 +582,7 @@ int main(void)
 		cmocka_unit_test(falling_off_the_end_is_rejected),
 		cmocka_unit_test(monitor_is_rejected_with_location),
 		cmocka_unit_test(truncated_and_garbage_files_are_rejected),
+		cmocka_unit_test(classes_load_from_an_in_memory_jar),
 		cmocka_unit_test(java_double_to_string),
 		cmocka_unit_test(java_float_to_string),
 		cmocka_unit_test(gc_frees_garbage_and_limit_aborts),
