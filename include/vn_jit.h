@@ -23,7 +23,8 @@ struct vn_jit_stat {
 	uint32_t bytecode_bytes;    /* the method's bytecode length */
 	uint32_t insns;             /* instructions (prepared code) */
 	uint32_t code_bytes;        /* machine code emitted */
-	uint64_t ns;                /* compile time */
+	uint64_t ns;                /* compile time, all included */
+	uint64_t install_ns;        /* of which: mapping the code pages (mmap, copy, mprotect) */
 	bool compiled;
 };
 /* The compilations so far, in order; valid until the next call into the VM. */

@@ -2,8 +2,10 @@
  * vm/prep.c) to x86-64, one template per instruction, on the shared emitter
  * (x86_emit.h).
  *
- * Frame: rbx = vm, r12 = locals (fr->lv), r13 = fr, r14 = where the result
- * goes. Locals always live in the frame's slot memory; so does the operand
+ * Registers: rbx = vm, r12 = locals (fr->lv), r13 = the instruction budget
+ * (written back around calls out and at exit), rbp/r14/r15 = the three most
+ * used locals (a write-through cache), [rsp] = where the result goes,
+ * [rsp+8] = fr. Locals always live in the frame's slot memory; so does the operand
  * stack at every label, call, allocation and throw, which keeps the GC's
  * root scan and the interpreter's view (exception dispatch) exact. Between
  * those points the top of the operand stack is cached (seed OPT_REGCACHE):
@@ -51,12 +53,14 @@ struct ventry {
 	uint8_t kind, w;        /* w: slots (1, or 2 for long/double) */
 	int8_t reg;
 	int32_t v;              /* K_CONST: the int; K_LOCAL: local index */
+	/* reg: K_REG: the scratch register owned; K_LOCAL: the register caching the local, or -1 */
 	int32_t pos;            /* operand slot index */
 };
 
 struct stub { uint32_t label, insn; int kind; int8_t arr, idx; int32_t imm; };
 
 #define MAXDEF 12
+#define FR_AT 8             /* [rsp + FR_AT]: the frame */
 #define LBL_PER 6           /* scratch labels per instruction */
 
 struct cc {
@@ -71,6 +75,7 @@ struct cc {
 	struct ventry e[MAXDEF];
 	int ne;
 	uint16_t busy;          /* scratch registers holding deferred values or temporaries */
+	int8_t *creg;           /* local -> callee-saved register caching it, or -1 */
 	struct stub *stubs; uint32_t nstubs;
 	uint32_t cur;           /* insn being compiled */
 	int nlbl;               /* scratch labels used by the current insn */
@@ -173,6 +178,10 @@ static void materialize(struct cc *c, int i)
 		emit_store_imm32(&c->j, 8, X86_R12, off, v->v);
 		break;
 	case K_LOCAL: {
+		if (v->reg >= 0) {
+			emit_store(&c->j, 8, v->reg, X86_R12, off);
+			break;
+		}
 		int r = alloc_reg(c);
 		emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v));
 		emit_store(&c->j, 8, r, X86_R12, off);
@@ -274,11 +283,27 @@ static int to_reg(struct cc *c, const struct ventry *v)
 	int r = alloc_reg(c);
 	switch (v->kind) {
 	case K_CONST: emit_mov_imm64(&c->j, r, (uint64_t)(int64_t)v->v); break;
-	case K_LOCAL: emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v)); break;
+	case K_LOCAL:
+		if (v->reg >= 0)
+			emit_mov64(&c->j, r, v->reg);
+		else
+			emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v));
+		break;
 	default: emit_load(&c->j, 8, r, X86_R12, slot_off(c, v->pos)); break;
 	}
 	return r;
 }
+
+/* Like to_reg, but a cached local's own register when the caller only
+ * reads it (free_reg of a cached register is a no-op). */
+static int to_reg_ro(struct cc *c, const struct ventry *v)
+{
+	if (v->kind == K_LOCAL && v->reg >= 0)
+		return v->reg;
+	return to_reg(c, v);
+}
+
+static bool is_scratch(int r) { return r != X86_RBP && r != X86_R14 && r != X86_R15; }
 
 static void release(struct cc *c, const struct ventry *v)
 {
@@ -291,7 +316,14 @@ static void alu_with(struct cc *c, int w, enum x86_alu op, int dst, const struct
 {
 	switch (v->kind) {
 	case K_CONST: emit_alu_imm32_w(&c->j, w, op, dst, v->v); break;
-	case K_LOCAL: emit_alu_rm(&c->j, w, op, dst, X86_R12, local_off((uint32_t)v->v)); break;
+	case K_LOCAL:
+		if (v->reg >= 0 && w)
+			emit_alu64(&c->j, op, dst, v->reg);
+		else if (v->reg >= 0)
+			emit_alu32(&c->j, op, dst, v->reg);
+		else
+			emit_alu_rm(&c->j, w, op, dst, X86_R12, local_off((uint32_t)v->v));
+		break;
 	case K_MEM: emit_alu_rm(&c->j, w, op, dst, X86_R12, slot_off(c, v->pos)); break;
 	default:
 		if (w)
@@ -316,21 +348,31 @@ static void sync(struct cc *c)
 {
 	flush(c);
 	emit_lea(&c->j, 1, X86_RAX, X86_R12, -1, 1, slot_off(c, c->d));
-	emit_store(&c->j, 8, X86_RAX, X86_R13, (int32_t)offsetof(struct vn_frame, sp));
+	emit_load(&c->j, 8, X86_RCX, X86_RSP, FR_AT);
+	emit_store(&c->j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, sp));
 	emit_mov_imm64(&c->j, X86_RAX, (uint64_t)(uintptr_t)(c->p->code + c->cur + 1));
-	emit_store(&c->j, 8, X86_RAX, X86_R13, (int32_t)offsetof(struct vn_frame, ip));
+	emit_store(&c->j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, ip));
+}
+
+/* The budget lives in r13 while compiled code runs: written back around
+ * every call out (helpers and the code they run count it too) and at exit. */
+static void budget_wb(struct cc *c)
+{
+	emit_store(&c->j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 }
 
 static void call_helper(struct cc *c, const void *fn)
 {
+	budget_wb(c);
 	emit_call_abs(&c->j, fn, X86_RAX);
+	emit_load(&c->j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 }
 
 /* rdi = vm, rsi = fr, rdx = the current insn */
 static void args_vm_fr_in(struct cc *c)
 {
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
-	emit_mov64(&c->j, X86_RSI, X86_R13);
+	emit_load(&c->j, 8, X86_RSI, X86_RSP, FR_AT);
 	emit_mov_imm64(&c->j, X86_RDX, (uint64_t)(uintptr_t)(c->p->code + c->cur));
 }
 
@@ -360,7 +402,7 @@ static void null_check(struct cc *c, int r)
 
 static void budget_tick(struct cc *c)
 {
-	emit_alu_mem_imm(&c->j, 1, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, budget), 1);
+	emit_alu64_imm32(&c->j, X86_SUB, X86_R13, 1);
 	emit_jcc(&c->j, X86_CC_S, L_BUDG(c));
 }
 
@@ -571,6 +613,13 @@ static void branch(struct cc *c, enum x86_cc cc, bool always, int32_t t)
 		x86_bind(&c->j, skip);
 }
 
+/* The register holding v's value without loading: its own, or the one
+ * caching its local; -1 if none. */
+static int vreg(const struct ventry *v)
+{
+	return v->kind == K_REG || v->kind == K_LOCAL ? v->reg : -1;
+}
+
 /* Compare a with b (w: 0 int, 1 reference/long) and branch on cc k. */
 static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventry b, int32_t t)
 {
@@ -588,41 +637,43 @@ static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventr
 		b = x;
 		cc = swap_cc(cc);
 	}
-	if (b.kind == K_REG && a.kind != K_REG) {
+	if (vreg(&b) >= 0 && vreg(&a) < 0) {
 		struct ventry x = a;
 		a = b;
 		b = x;
 		cc = swap_cc(cc);
 	}
-	/* a is a register or memory; b anything but both memory */
-	int ra = -1;
-	if (a.kind == K_REG) {
-		ra = a.reg;
-	} else if (b.kind == K_CONST) {
+	/* a in a register (owned or a cached local), or memory against a constant */
+	int ra = vreg(&a);
+	bool own_a = a.kind == K_REG;
+	if (ra < 0 && b.kind == K_CONST) {
 		int32_t off = a.kind == K_LOCAL ? local_off((uint32_t)a.v) : slot_off(c, a.pos);
 		flush(c);
 		emit_alu_mem_imm(&c->j, w, X86_CMP, X86_R12, off, b.v);
 		branch(c, cc, false, t);
 		return;
-	} else {
-		ra = to_reg(c, &a);
 	}
-	if (b.kind == K_REG) {
-		flush(c);
+	if (ra < 0) {
+		ra = to_reg(c, &a);
+		own_a = true;
+	}
+	int rb = vreg(&b);
+	flush(c);
+	if (rb >= 0) {
 		if (w)
-			emit_alu64(&c->j, X86_CMP, ra, b.reg);
+			emit_alu64(&c->j, X86_CMP, ra, rb);
 		else
-			emit_alu32(&c->j, X86_CMP, ra, b.reg);
-		free_reg(c, b.reg);
+			emit_alu32(&c->j, X86_CMP, ra, rb);
+	} else if (b.kind == K_CONST) {
+		emit_alu_imm32_w(&c->j, w, X86_CMP, ra, b.v);
 	} else {
 		int32_t off = b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos);
-		flush(c);
-		if (b.kind == K_CONST)
-			emit_alu_imm32_w(&c->j, w, X86_CMP, ra, b.v);
-		else
-			emit_alu_rm(&c->j, w, X86_CMP, ra, X86_R12, off);
+		emit_alu_rm(&c->j, w, X86_CMP, ra, X86_R12, off);
 	}
-	free_reg(c, ra);
+	if (b.kind == K_REG)
+		free_reg(c, b.reg);
+	if (own_a)
+		free_reg(c, ra);
 	branch(c, cc, false, t);
 }
 
@@ -672,7 +723,10 @@ static void mul_op(struct cc *c, int w)
 			emit_imul(&c->j, w, ra, b.reg);
 			free_reg(c, b.reg);
 		} else {
-			emit_imul_rm(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos));
+			if (b.kind == K_LOCAL && b.reg >= 0)
+				emit_imul(&c->j, w, ra, b.reg);
+			else
+				emit_imul_rm(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos));
 		}
 	}
 	if (!w)
@@ -759,7 +813,7 @@ static void shift_op(struct cc *c, int w, enum x86_shift sh)
 static void array_addr(struct cc *c, int *ra, int *ri, int32_t *ci, bool *cidx)
 {
 	struct ventry i = pop(c, 1), a = pop(c, 1);
-	*ra = to_reg(c, &a);
+	*ra = to_reg_ro(c, &a);
 	null_check(c, *ra);
 	int32_t len_off = (int32_t)offsetof(struct vn_obj, len);
 	if (i.kind == K_CONST && i.v >= 0 && i.v < (1 << 24)) {
@@ -770,7 +824,7 @@ static void array_addr(struct cc *c, int *ra, int *ri, int32_t *ci, bool *cidx)
 		emit_jcc(&c->j, X86_CC_BE, add_stub(c, VN_JIT_AIOOBE, *ra, -1, i.v));
 	} else {
 		*cidx = false;
-		*ri = to_reg(c, &i);
+		*ri = to_reg_ro(c, &i);
 		emit_alu_rm(&c->j, 0, X86_CMP, *ri, *ra, len_off);
 		emit_jcc(&c->j, X86_CC_AE, add_stub(c, VN_JIT_AIOOBE, *ra, *ri, 0));
 	}
@@ -784,19 +838,22 @@ static void array_load(struct cc *c, int size, bool sx, int w)
 	array_addr(c, &ra, &ri, &ci, &cidx);
 	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * size : 0);
 	int idx = cidx ? -1 : ri;
+	int dst = is_scratch(ra) ? ra : alloc_reg(c);
 	if (sx)
-		emit_loadsx_idx(&c->j, size, ra, ra, idx, size, disp);
+		emit_loadsx_idx(&c->j, size, dst, ra, idx, size, disp);
 	else
-		emit_load_idx(&c->j, size, ra, ra, idx, size, disp);
+		emit_load_idx(&c->j, size, dst, ra, idx, size, disp);
 	if (!cidx)
 		free_reg(c, ri);
-	push_reg(c, ra, w);
+	push_reg(c, dst, w);
 }
 
 static void array_store(struct cc *c, int size, bool is_bool_capable, int w)
 {
 	struct ventry v = pop(c, w);
-	int rv = to_reg(c, &v);
+	if (is_bool_capable && v.kind == K_CONST && (v.v & 1) == v.v)
+		is_bool_capable = false;     /* 0 or 1: the same in a byte[] and a boolean[] */
+	int rv = is_bool_capable ? to_reg(c, &v) : to_reg_ro(c, &v);
 	int ra, ri;
 	int32_t ci;
 	bool cidx;
@@ -822,24 +879,25 @@ static void array_store(struct cc *c, int size, bool is_bool_capable, int w)
 static void field_load(struct cc *c, int size, bool sx, int32_t off, int w)
 {
 	struct ventry o = pop(c, 1);
-	int r = to_reg(c, &o);
+	int r = to_reg_ro(c, &o);
 	null_check(c, r);
+	int dst = is_scratch(r) ? r : alloc_reg(c);
 	if (sx)
-		emit_loadsx_idx(&c->j, size, r, r, -1, 1, off);
+		emit_loadsx_idx(&c->j, size, dst, r, -1, 1, off);
 	else
-		emit_load(&c->j, size, r, r, off);
-	push_reg(c, r, w);
+		emit_load(&c->j, size, dst, r, off);
+	push_reg(c, dst, w);
 }
 
 static void field_store(struct cc *c, int size, bool boolean, int32_t off)
 {
 	struct ventry v = pop(c, size == 8 ? 2 : 1), o = pop(c, 1);
-	int ro = to_reg(c, &o);
+	int ro = to_reg_ro(c, &o);
 	null_check(c, ro);
 	if (v.kind == K_CONST && size <= 4) {
 		emit_store_imm32(&c->j, size, ro, off, boolean ? v.v & 1 : v.v);
 	} else {
-		int rv = to_reg(c, &v);
+		int rv = boolean ? to_reg(c, &v) : to_reg_ro(c, &v);
 		if (boolean)
 			emit_alu32_imm32(&c->j, X86_AND, rv, 1);
 		emit_store(&c->j, size, rv, ro, off);
@@ -906,14 +964,24 @@ static void compile_insn(struct cc *c, uint32_t i)
 		push_reg(c, r, op == Q_LCONST ? 2 : 1);
 		break;
 	}
-	case J_ILOAD: push(c, K_LOCAL, 1, -1, in->a); break;
-	case J_LLOAD: push(c, K_LOCAL, 2, -1, in->a); break;
+	case J_ILOAD: push(c, K_LOCAL, 1, c->creg[in->a], in->a); break;
+	case J_LLOAD: push(c, K_LOCAL, 2, c->creg[in->a], in->a); break;
 	case J_ISTORE: case J_LSTORE: {
 		struct ventry v = pop(c, op == J_ISTORE ? 1 : 2);
 		local_written(c, in->a);
 		if (v.kind == K_LOCAL && v.v == in->a)
 			break;
-		if (v.kind == K_CONST) {
+		int cr = c->creg[in->a];
+		if (cr >= 0) {      /* write-through: the register and the slot */
+			if (v.kind == K_CONST) {
+				emit_mov_imm64(j, cr, (uint64_t)(int64_t)v.v);
+			} else {
+				int r = to_reg(c, &v);
+				emit_mov64(j, cr, r);
+				free_reg(c, r);
+			}
+			emit_store(j, 8, cr, X86_R12, local_off((uint32_t)in->a));
+		} else if (v.kind == K_CONST) {
 			emit_store_imm32(j, 8, X86_R12, local_off((uint32_t)in->a), v.v);
 		} else {
 			int r = to_reg(c, &v);
@@ -924,6 +992,13 @@ static void compile_insn(struct cc *c, uint32_t i)
 	}
 	case J_IINC: {
 		local_written(c, in->a);
+		if (c->creg[in->a] >= 0) {
+			int cr = c->creg[in->a];
+			emit_alu32_imm32(j, X86_ADD, cr, (uint32_t)(int32_t)(int16_t)in->b);
+			emit_movsxd(j, cr, cr);
+			emit_store(j, 8, cr, X86_R12, local_off((uint32_t)in->a));
+			break;
+		}
 		int r = alloc_reg(c);
 		emit_load(j, 4, r, X86_R12, local_off((uint32_t)in->a));
 		emit_alu32_imm32(j, X86_ADD, r, (uint32_t)(int32_t)(int16_t)in->b);
@@ -977,7 +1052,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 				int r = to_reg(c, &t);
 				push_reg(c, r, 1);
 			} else {
-				push(c, t.kind, 1, -1, t.v);
+				push(c, t.kind, 1, t.reg, t.v);
 			}
 		} else {
 			flush(c);
@@ -1144,11 +1219,13 @@ static void compile_insn(struct cc *c, uint32_t i)
 	}
 	case J_IRETURN: case J_LRETURN: {
 		struct ventry v = pop(c, op == J_IRETURN ? 1 : 2);
+		int rp = alloc_reg(c);
+		emit_load(j, 8, rp, X86_RSP, 0);     /* the result pointer */
 		if (v.kind == K_CONST) {
-			emit_store_imm32(j, 8, X86_R14, 0, v.v);
+			emit_store_imm32(j, 8, rp, 0, v.v);
 		} else {
 			int r = to_reg(c, &v);
-			emit_store(j, 8, r, X86_R14, 0);
+			emit_store(j, 8, r, rp, 0);
 			free_reg(c, r);
 		}
 		c->ne = 0;          /* the operand stack dies here */
@@ -1160,7 +1237,8 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_RETURN:
 		c->ne = 0;
 		c->busy = 0;
-		emit_store_imm32(j, 8, X86_R14, 0, 0);
+		emit_load(j, 8, X86_RAX, X86_RSP, 0);
+		emit_store_imm32(j, 8, X86_RAX, 0, 0);
 		emit_zero32(j, X86_RAX);
 		emit_jmp(j, L_EPI(c));
 		break;
@@ -1280,7 +1358,7 @@ static void emit_stubs(struct cc *c)
 			emit_pop(j, X86_R9);
 		}
 		emit_mov64(j, X86_RDI, X86_RBX);
-		emit_mov64(j, X86_RSI, X86_R13);
+		emit_load(j, 8, X86_RSI, X86_RSP, FR_AT);
 		emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)(c->p->code + s->insn));
 		emit_mov_imm32(j, X86_RCX, (uint32_t)s->kind);
 		call_helper(c, (const void *)vn_jit_throw);
@@ -1292,7 +1370,8 @@ static void emit_stubs(struct cc *c)
 	x86_bind(j, L_EXC(c));
 	emit_mov_imm32(j, X86_RAX, 1);
 	x86_bind(j, L_EPI(c));
-	emit_alu64_imm32(j, X86_ADD, X86_RSP, 8);
+	budget_wb(c);
+	emit_alu64_imm32(j, X86_ADD, X86_RSP, 24);
 	emit_pop(j, X86_R15);
 	emit_pop(j, X86_R14);
 	emit_pop(j, X86_R13);
@@ -1300,6 +1379,40 @@ static void emit_stubs(struct cc *c)
 	emit_pop(j, X86_RBX);
 	emit_pop(j, X86_RBP);
 	emit_ret(j);
+}
+
+/* The most used locals (loads, stores, iinc) get callee-saved registers, as
+ * a write-through cache: every store also goes to the slot, so the slot
+ * memory stays exact for the GC, calls and exception dispatch. */
+static void pick_cached_locals(struct cc *c)
+{
+	static const int8_t regs[] = { X86_RBP, X86_R14, X86_R15 };
+	uint32_t *uses = calloc(c->ml ? c->ml : 1, sizeof(uint32_t));
+	for (uint32_t l = 0; l < c->ml; l++)
+		c->creg[l] = -1;
+	if (!uses || getenv("VIFNET_JIT_NOREGCACHE")) {
+		free(uses);
+		return;
+	}
+	for (uint32_t i = 0; i < c->n; i++) {
+		const struct vn_insn *in = &c->p->code[i];
+		int op = is_fused(in->op) ? J_ILOAD : in->op;
+		if ((op == J_ILOAD || op == J_LLOAD || op == J_ISTORE || op == J_LSTORE || op == J_IINC) &&
+		    in->a >= 0 && (uint32_t)in->a < c->ml)
+			uses[in->a]++;
+	}
+	for (size_t r = 0; r < sizeof regs; r++) {
+		uint32_t best = 0, bl = 0;
+		for (uint32_t l = 0; l < c->ml; l++)
+			if (c->creg[l] < 0 && uses[l] > best) {
+				best = uses[l];
+				bl = l;
+			}
+		if (best < 3)
+			break;
+		c->creg[bl] = regs[r];
+	}
+	free(uses);
 }
 
 static int generate(struct cc *c, uint8_t *buf, size_t cap)
@@ -1318,11 +1431,15 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	emit_push(j, X86_R13);
 	emit_push(j, X86_R14);
 	emit_push(j, X86_R15);
-	emit_alu64_imm32(j, X86_SUB, X86_RSP, 8);   /* 16-byte alignment at calls */
+	emit_alu64_imm32(j, X86_SUB, X86_RSP, 24);  /* [rsp] result pointer, [rsp+8] fr; 16-byte aligned */
 	emit_mov64(j, X86_RBX, X86_RDI);
-	emit_mov64(j, X86_R13, X86_RSI);
-	emit_mov64(j, X86_R14, X86_RDX);
-	emit_load(j, 8, X86_R12, X86_R13, (int32_t)offsetof(struct vn_frame, lv));
+	emit_store(j, 8, X86_RDX, X86_RSP, 0);
+	emit_store(j, 8, X86_RSI, X86_RSP, FR_AT);
+	emit_load(j, 8, X86_R12, X86_RSI, (int32_t)offsetof(struct vn_frame, lv));
+	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
+	for (uint32_t l = 0; l < c->ml; l++)
+		if (c->creg[l] >= 0)
+			emit_load(j, 8, c->creg[l], X86_R12, local_off(l));
 	bool live = true;       /* the previous instruction falls through */
 	for (uint32_t i = 0; i < c->n && !c->fail; i++) {
 		c->cur = i;
@@ -1381,10 +1498,15 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	uint8_t *buf = NULL;
 	int r = -1;
 	size_t len = 0;
+	uint64_t t_inst = 0;
 	if (!c.depth || !c.target || !c.stubs)
 		goto out;
 	for (uint32_t i = 0; i < c.n; i++)
 		c.depth[i] = -1;
+	c.creg = malloc(c.ml ? c.ml : 1);
+	if (!c.creg)
+		goto out;
+	pick_cached_locals(&c);
 	if (!analyze(&c)) {
 		if (getenv("VIFNET_JIT_DEBUG"))
 			fprintf(stderr, "jit: %s.%s: depth analysis failed\n", m->cls->name, m->name);
@@ -1401,7 +1523,22 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	}
 	if (r == 0) {
 		len = c.j.off;
+		const char *dump = getenv("VIFNET_JIT_DUMP");   /* a directory, for objdump -b binary */
+		if (dump) {
+			char path[512];
+			snprintf(path, sizeof path, "%s/%s.%s.bin", dump, m->name, m->desc);
+			for (char *q = path + strlen(dump) + 1; *q; q++)
+				if (*q == '/')
+					*q = '_';
+			FILE *f = fopen(path, "wb");
+			if (f) {
+				fwrite(buf, 1, len, f);
+				fclose(f);
+			}
+		}
+		t_inst = vn_jit_now_ns();
 		void *code = vn_jit_install(vm, buf, len);
+		t_inst = vn_jit_now_ns() - t_inst;
 		if (code) {
 			m->jit_code = code;
 			m->jit_state = VN_JIT_COMPILED;
@@ -1414,7 +1551,8 @@ out:
 	free(c.depth);
 	free(c.target);
 	free(c.stubs);
-	vn_jit_record(vm, m, (uint32_t)len, vn_jit_now_ns() - t0, r == 0);
+	free(c.creg);
+	vn_jit_record(vm, m, (uint32_t)len, vn_jit_now_ns() - t0, t_inst, r == 0);
 	return r == 0 ? 0 : -1;
 }
 

@@ -11,7 +11,8 @@ enum { VN_JIT_NPE = 1, VN_JIT_AIOOBE = 2, VN_JIT_DIV0 = 3 };
 enum { VN_JOP_AASTORE = 83, VN_JOP_ATHROW = 191 };
 
 void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len);
-void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_bytes, uint64_t ns, bool ok);
+void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_bytes, uint64_t ns,
+		   uint64_t install_ns, bool ok);
 uint64_t vn_jit_now_ns(void);
 
 /* Called by compiled code. Those taking fr expect fr->sp (operand top) and

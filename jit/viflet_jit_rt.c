@@ -104,7 +104,8 @@ void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len)
 	return p;
 }
 
-void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_bytes, uint64_t ns, bool ok)
+void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_bytes, uint64_t ns,
+		   uint64_t install_ns, bool ok)
 {
 	struct vn_jit *jt = jit_of(vm);
 	if (!jt)
@@ -125,6 +126,7 @@ void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_by
 	s->insns = m->prep ? m->prep->n : 0;
 	s->code_bytes = code_bytes;
 	s->ns = ns;
+	s->install_ns = install_ns;
 	s->compiled = ok;
 }
 

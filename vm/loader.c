@@ -473,6 +473,12 @@ struct vn_class *vn_class_load(struct vn_vm *vm, const char *name)
 	}
 	if (name[0] == '[')
 		return make_array(vm, name);
+	/* a binary name: no empty segments, no path tricks (it becomes a file name) */
+	if (!name[0] || name[0] == '/' || strstr(name, "//") || strstr(name, "..") || name[strlen(name) - 1] == '/' ||
+	    strchr(name, ';') || strlen(name) > 512) {
+		vn_seterr(vm, "bad class name \"%.100s\"", name);
+		return NULL;
+	}
 	if (vm->nclasses > 4096) {
 		vn_seterr(vm, "too many classes");
 		return NULL;

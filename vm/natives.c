@@ -210,7 +210,6 @@ static struct vn_obj *trace_string(struct vn_vm *vm, bool skip_ctors)
 	return s;
 }
 
-static uint32_t off_thr_trace;
 
 void vn_throw(struct vn_vm *vm, const char *cname, const char *fmt, ...)
 {
@@ -233,7 +232,7 @@ void vn_throw(struct vn_vm *vm, const char *cname, const char *fmt, ...)
 	vn_root_push(vm, e);
 	VN_FIELD(e, vm->off_thr_msg, struct vn_obj *) = msg;
 	struct vn_obj *t = trace_string(vm, false);
-	VN_FIELD(e, off_thr_trace, struct vn_obj *) = t;
+	VN_FIELD(e, vm->off_thr_trace, struct vn_obj *) = t;
 	vn_root_pop(vm, 2);
 	vm->exc = e;
 }
@@ -416,7 +415,7 @@ NATIVE(thr_className)
 NATIVE(thr_fillIn)
 {
 	struct vn_obj *t = trace_string(vm, true);
-	VN_FIELD(a[0].a, off_thr_trace, struct vn_obj *) = t;
+	VN_FIELD(a[0].a, vm->off_thr_trace, struct vn_obj *) = t;
 }
 NATIVE(dbl_toString) { char b[64]; vn_fmt_double(a[0].d, b); r->a = mkstr(vm, b); }
 NATIVE(flt_toString) { char b[64]; vn_fmt_float(a[0].f, b); r->a = mkstr(vm, b); }
@@ -868,7 +867,7 @@ int vn_natives_init(struct vn_vm *vm)
 	vm->off_thr_msg = f->off;
 	if (!(f = vn_field_resolve(vm->c_throwable, "trace", "Ljava/lang/String;")))
 		return -1;
-	off_thr_trace = f->off;
+	vm->off_thr_trace = f->off;
 	if (!(f = vn_field_resolve(vm->c_packet, "handle", "J")))
 		return -1;
 	vm->off_pkt_handle = f->off;

@@ -243,13 +243,10 @@ int vn_vm_check_class(struct vn_vm *vm, const uint8_t *data, size_t len)
 	return rc;
 }
 
-/* Describes the pending exception like java's default handler does. */
-static void describe_exc(struct vn_vm *vm)
+/* Appends "toString()\n<trace>" of exception e to buf (at *n, bounded). */
+static void exc_text(struct vn_vm *vm, struct vn_obj *e, char *buf, size_t cap, size_t *n)
 {
-	struct vn_obj *e = vm->exc;
-	vm->exc = NULL;
-	vn_root_push(vm, e);
-	char cn[256], msg[VN_ERRLEN - 64];
+	char cn[256], msg[VN_ERRLEN];
 	size_t i = 0;
 	for (const char *p = e->cls->name; *p && i + 1 < sizeof cn; p++)
 		cn[i++] = *p == '/' ? '.' : *p;
@@ -265,19 +262,43 @@ static void describe_exc(struct vn_vm *vm)
 	vm->exc = NULL;
 	char tr[VN_ERRLEN];
 	tr[0] = 0;
-	struct vn_field *f = vn_field_resolve(vm->c_throwable, "trace", "Ljava/lang/String;");
-	struct vn_obj *t = f ? VN_FIELD(e, f->off, struct vn_obj *) : NULL;
+	struct vn_obj *t = VN_FIELD(e, vm->off_thr_trace, struct vn_obj *);
 	if (t)
 		vn_str_utf8(vm, t, tr, sizeof tr);
-	/* message line, then as many trace lines as fit */
-	size_t n = strlen(msg), tl = strlen(tr);
-	memcpy(vm->err, msg, n);
-	vm->err[n++] = '\n';
-	if (tl > sizeof vm->err - n - 1)
-		tl = sizeof vm->err - n - 1;
-	memcpy(vm->err + n, tr, tl);
-	n += tl;
-	vm->err[n] = 0;
+	const char *parts[3] = { msg, "\n", tr };
+	for (int k = 0; k < 3; k++) {
+		size_t l = strlen(parts[k]);
+		if (*n + 1 >= cap)
+			return;
+		if (l > cap - *n - 1)
+			l = cap - *n - 1;
+		memcpy(buf + *n, parts[k], l);
+		*n += l;
+		buf[*n] = 0;
+	}
+}
+
+/* Describes the pending exception like java's default handler does: the
+ * exception, its trace, then "Caused by: " each cause (up to 4). */
+static void describe_exc(struct vn_vm *vm)
+{
+	struct vn_obj *e = vm->exc;
+	vm->exc = NULL;
+	vn_root_push(vm, e);
+	size_t n = 0;
+	vm->err[0] = 0;
+	exc_text(vm, e, vm->err, sizeof vm->err, &n);
+	struct vn_field *cf = vn_field_resolve(vm->c_throwable, "cause", "Ljava/lang/Throwable;");
+	struct vn_obj *c = cf ? VN_FIELD(e, cf->off, struct vn_obj *) : NULL;
+	for (int k = 0; k < 4 && c && c != e; k++) {
+		if (n + 12 < sizeof vm->err) {
+			memcpy(vm->err + n, "Caused by: ", 11);
+			n += 11;
+			vm->err[n] = 0;
+		}
+		exc_text(vm, c, vm->err, sizeof vm->err, &n);
+		c = VN_FIELD(c, cf->off, struct vn_obj *);
+	}
 	while (n && vm->err[n - 1] == '\n')
 		vm->err[--n] = 0;
 	vn_root_pop(vm, 1);

@@ -184,7 +184,7 @@ extern const uint32_t vn_rom_nclasses;
 struct vn_cpath;
 
 #define VN_MAX_TMPROOTS 64
-#define VN_ERRLEN 512
+#define VN_ERRLEN 2048
 
 struct vn_vm {
 	struct vn_vm_limits lim;
@@ -195,7 +195,7 @@ struct vn_vm {
 	char *first_class;
 	/* well-known classes and offsets */
 	struct vn_class *c_object, *c_string, *c_packet, *c_throwable, *c_viflet;
-	uint32_t off_str_value, off_thr_msg, off_pkt_handle, off_viflet_length;
+	uint32_t off_str_value, off_thr_msg, off_thr_trace, off_pkt_handle, off_viflet_length;
 	/* execution */
 	vn_slot *stack, *stack_end;
 	struct vn_frame *frames; uint32_t nframes;

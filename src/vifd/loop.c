@@ -590,7 +590,7 @@ int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 		struct vd_iface *f = &l->ifs[i];
 		w = snprintf(buf + off, n - off,
 			     "iface %s from_host %llu %llu to_host %llu %llu wire_out %llu %llu wire_in %llu %llu "
-			     "drop_sched %llu drop_nobuf %llu drop_nowire %llu drop_write %llu classified %llu unparsed %llu backlog %llu\n",
+			     "drop_sched %llu drop_nobuf %llu drop_nowire %llu drop_write %llu classified %llu unparsed %llu backlog %llu read_again %llu\n",
 			     f->name, (unsigned long long)f->from_host, (unsigned long long)f->from_host_bytes,
 			     (unsigned long long)f->to_host, (unsigned long long)f->to_host_bytes,
 			     (unsigned long long)f->wire_out, (unsigned long long)f->wire_out_bytes,
@@ -598,7 +598,7 @@ int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 			     (unsigned long long)f->drop_sched, (unsigned long long)f->drop_nobuf,
 			     (unsigned long long)f->drop_nowire, (unsigned long long)f->drop_write,
 			     (unsigned long long)f->classified, (unsigned long long)f->unparsed,
-			     (unsigned long long)vn_sched_backlog(f->tree));
+			     (unsigned long long)vn_sched_backlog(f->tree), (unsigned long long)f->read_again);
 		if (w > 0)
 			off += (size_t)w < n - off ? (size_t)w : n - off;
 	}

@@ -108,6 +108,8 @@ static void reap(struct vd_uring *u)
 			l->ifs[i].posted--;
 			reads_done[i] = true;
 			if (res <= 0) {
+				if (res == -EAGAIN)
+					l->ifs[i].read_again++;
 				if (res < 0 && res != -EAGAIN && res != -EINTR && res != -ECANCELED)
 					vd_debug("%s: read: %s", l->ifs[i].name, strerror(-res));
 				vn_pool_put(l->pool, p);

@@ -44,6 +44,7 @@ struct vd_iface {
 	uint64_t wire_out, wire_out_bytes;     /* left the root onto the wire */
 	uint64_t wire_in, wire_in_bytes;       /* entered the root from the wire */
 	uint64_t drop_sched, drop_nobuf, drop_nowire, drop_write, classified, unparsed;
+	uint64_t read_again;                   /* io_uring reads that completed with EAGAIN */
 };
 
 struct vd_config {

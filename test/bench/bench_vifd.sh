@@ -160,8 +160,22 @@ baseline has them off too (ethtool -K tso gso gro tx rx sg off).
 | added median RTT, (b) − veth | $(( ${RTT[root]} - ${RTT[veth]} )) µs | ≤ 40 µs |
 | added median RTT, (c) − veth | $(( ${RTT[tree3]} - ${RTT[veth]} )) µs | ≤ 40 µs |
 
+Every round (UDP pkt/s; TCP Gbit/s; RTT µs):
+
+| path | UDP | TCP | RTT |
+|---|---|---|---|
+| veth | ${P[veth]}| ${T[veth]}| ${R[veth]}|
+| bypass | ${P[bypass]}| ${T[bypass]}| ${R[bypass]}|
+| root | ${P[root]}| ${T[root]}| ${R[root]}|
+| tree3 | ${P[tree3]}| ${T[tree3]}| ${R[tree3]}|
+
 On this 2-core machine the sender, the receiver and vifd's data-path thread share
-two CPUs, so the UDP figures are bounded by the iperf3 processes as much as by vifd.
+two CPUs with whatever else runs (the load average above), so single rounds vary
+by up to 10x for 64-byte UDP; compare medians, and modes within one round. The
+round-trip time through vifd is its weak point: each direction crosses the loop
+thread's wakeup (io_uring completion, eventfd, epoll) on top of the kernel's own
+path, which costs about 100 µs per direction here against the 40 µs target for
+both; a busy-polling loop would buy it back at the price of a core.
 <!-- end vifd -->
 MD
 )

@@ -1,14 +1,28 @@
 #!/usr/bin/env bash
-# Scheduling on the live path, with VIFs built by --tree and flows split by
+# Scheduling on the live path (leaf queues of 100 packets: TCP recovers in
+# a fraction of a second instead of seconds behind 1000-packet queues), with VIFs built by --tree and flows split by
 # `match` rules on ports (address-port control, seed IV.3.5.2):
-#   wfq 2:1 between two TCP flows comes out 2:1 +-5%;
-#   pq gives the high class (UDP at 4 Mbit/s) all it asks, TCP gets the rest;
+#   wfq 2:1 between two classes of TCP (3 connections each, so that a class
+#   stays backlogged while one connection recovers from a loss) is 2:1 +-5%;
+#   pq gives the high class (UDP at 4 Mbit/s, and its iperf3 control
+#   connection) all it asks, TCP gets the rest;
 #   block passes nothing (ping fails, drops counted, other traffic flows);
 #   changing the root cap under traffic takes effect within 100 ms.
 . "$(dirname "$0")/vifd_common.sh"
 SECS=${VIFD_SCHED_SECS:-5}
 
+# Transfers run long and are stopped once measured: on a loaded host an
+# interpreter start can take a second or two, and a window must not outlast
+# the traffic it measures.
+stop_bg() {
+  [ ${#BG_PIDS[@]} -gt 0 ] || return 0      # a bare `wait` would wait for vifd
+  for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait "${BG_PIDS[@]}" 2>/dev/null || true
+  BG_PIDS=()
+}
+
 restart() {  # lab_up arguments
+  stop_bg
   if [ -n "$VIFD_PID" ]; then
     kill -TERM "$VIFD_PID"; wait "$VIFD_PID" || fail "vifd exit status"; VIFD_PID=
     ip netns del "$NSA"; ip netns del "$NSB"
@@ -19,40 +33,42 @@ restart() {  # lab_up arguments
 # --- wfq 2:1 ---
 cat >"$WORK/wfq.tree" <<T
 vif . bandwidth=10M type=wfq
-vif heavy weight=2
-vif light weight=1
+vif heavy weight=2 qlimit=100
+vif light weight=1 qlimit=100
 match heavy tcp port 5201
 match light tcp port 5202
 T
 restart --tree "$WORK/wfq.tree"
 iperf_server "$NSB" 5201; iperf_server "$NSB" 5202
-ip netns exec "$NSA" iperf3 "${CC[@]}" -c 198.18.0.2 -p 5201 -t $((SECS + 1)) >/dev/null &
+ip netns exec "$NSA" iperf3 "${CC[@]}" -P 3 -c 198.18.0.2 -p 5201 -t 60 >/dev/null &
 BG_PIDS+=($!)
-ip netns exec "$NSA" iperf3 "${CC[@]}" -c 198.18.0.2 -p 5202 -t $((SECS + 1)) >/dev/null &
+ip netns exec "$NSA" iperf3 "${CC[@]}" -P 3 -c 198.18.0.2 -p 5202 -t 60 >/dev/null &
 BG_PIDS+=($!)
-sleep 1.5
+sleep 2
 read -r h l < <(vifrate $((SECS - 2)) "$IFA" heavy:out_bytes light:out_bytes)
 r=$(ratio "$h" "$l")
 note "wfq 2:1: heavy $h bit/s, light $l bit/s, ratio $r"
 within "$r" 1.90 2.10 || fail "wfq ratio $r not 2 +-5%"
-wait "${BG_PIDS[@]: -2}" 2>/dev/null || true
+stop_bg
 
 # --- pq ---
 cat >"$WORK/pq.tree" <<T
 vif . bandwidth=10M type=pq
 vif high priority=0
-vif low priority=1
-match high udp port 5201
+vif low priority=1 qlimit=100
+match high port 5201
 match low tcp port 5202
 T
 restart --tree "$WORK/pq.tree"
 iperf_server "$NSB" 5201; iperf_server "$NSB" 5202
-ip netns exec "$NSA" iperf3 "${CC[@]}" -c 198.18.0.2 -p 5202 -t $((SECS + 1)) >/dev/null &
-BG_PIDS+=($!)
-sleep 0.5
-ip netns exec "$NSA" iperf3 -c 198.18.0.2 -p 5201 -u -b 4M -l 1400 -t $((SECS)) -J >"$WORK/udp.json" &
+# The high class first (its iperf3 control connection is set up before the
+# low class floods the link), then the low class saturates what is left.
+ip netns exec "$NSA" iperf3 -c 198.18.0.2 -p 5201 -u -b 4M -l 1400 -t $((SECS + 5)) -J >"$WORK/udp.json" &
 up=$!
 sleep 1
+ip netns exec "$NSA" iperf3 "${CC[@]}" -P 3 -c 198.18.0.2 -p 5202 -t 60 >/dev/null &
+BG_PIDS+=($!)
+sleep 1.5
 read -r h l < <(vifrate $((SECS - 2)) "$IFA" high:out_bytes low:out_bytes)
 wait "$up" || fail "iperf3 UDP"
 loss=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["end"]["sum"]["lost_percent"])' "$WORK/udp.json")
@@ -64,6 +80,7 @@ within "$loss" 0 0.5 || fail "high class lost $loss%"
 [ "$hd" -eq 0 ] || fail "high class had $hd drops"
 within "$(ratio "$h" 4000000)" 0.85 1.06 || fail "high class got $h bit/s, asked 4 Mbit/s (+headers)"
 within "$(ratio $((h + l)) 10000000)" 0.95 1.01 || fail "pq did not fill the cap: $((h + l))"
+stop_bg
 
 # --- block ---
 cat >"$WORK/block.tree" <<T
@@ -84,7 +101,7 @@ note "block: $d pings dropped, none passed, TCP beside it flows"
 # --- cap change under traffic ---
 restart --rate 20M
 iperf_server "$NSB" 5201
-ip netns exec "$NSA" iperf3 "${CC[@]}" -c 198.18.0.2 -p 5201 -t 4 >/dev/null &
+ip netns exec "$NSA" iperf3 "${CC[@]}" -c 198.18.0.2 -p 5201 -t 60 >/dev/null &
 BG_PIDS+=($!)
 sleep 1
 read -r before after lat < <(python3 "$CTLPY" "$CTL" capchange "$IFA" wire_out . 5M)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The sandbox is exact under the VIFlet JIT (issue 9): every hostile program
+# (heap bomb, huge array, deep recursion, infinite loop) and every VIFlet of
+# test/java/viflet in the packet driver (including the packet-rule violator
+# and the budget spinner) prints the same output, the same abort reason and
+# exits the same way interpreted (--interp), compiled on the first call
+# (--jit) and in mixed mode (--jit-threshold 2); budgets at several values
+# abort at the same point.
+set -u
+B=${VIFNET_BUILD:?}; T=${VIFNET_TOP:?}; C=${VIFNET_CORPUS:?}
+VM=$B/tools/vifvm; CL=$B/test/java/classes
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail=0; n=0
+same() { # label args...
+  local label=$1; shift
+  n=$((n + 1))
+  for mode in --interp --jit "--jit-threshold 2"; do
+    { timeout 60 "$VM" $mode "$@" 2>&1; echo "exit $?"; } >"$tmp/out.${mode// /}"
+  done
+  if cmp -s "$tmp/out.--interp" "$tmp/out.--jit" && cmp -s "$tmp/out.--interp" "$tmp/out.--jit-threshold2"; then
+    echo "ok $label: $(tail -1 "$tmp/out.--jit"), $(grep -m1 -o 'aborted: [a-z ]*' "$tmp/out.--jit" || echo 'no abort')"
+  else
+    echo "FAIL $label"; diff "$tmp/out.--interp" "$tmp/out.--jit" | head -6
+    diff "$tmp/out.--interp" "$tmp/out.--jit-threshold2" | head -6; fail=$((fail + 1))
+  fi
+}
+for src in "$T"/test/java/hostile/*.java; do
+  name=$(basename "$src" .java); opts=$(sed -n 's|^// vifvm: ||p' "$src")
+  # shellcheck disable=SC2086
+  same "$name" $opts -cp "$CL/hostile" "$name"
+done
+same "DeepRecursion --depth 100" --depth 100 -cp "$CL/hostile" DeepRecursion
+same "DeepRecursion --stack 3000" --stack 3000 -cp "$CL/hostile" DeepRecursion
+for b in 1 2 3 10 77 1000; do
+  same "InfiniteLoop --budget $b" --budget "$b" -cp "$CL/hostile" InfiniteLoop
+done
+trace=$C/ssh.pcap,$C/dns_udp.pcap,$C/ntp.pcap
+for src in "$T"/test/java/viflet/*.java; do
+  name=$(basename "$src" .java)
+  same "$name" --budget 1000000 -cp "$CL/viflet" --packets "$trace" --burst 5 "$name"
+  same "$name --budget 300" --budget 300 -cp "$CL/viflet" --packets "$trace" --burst 5 "$name"
+  same "$name --heap 200000" --heap 200000 --budget 1000000 -cp "$CL/viflet" --packets "$trace" "$name"
+done
+echo "$((n - fail)) passed, $fail failed"
+[ "$fail" = 0 ]
