@@ -120,6 +120,78 @@ static void plan_checks(const struct vn_bpf_insn *prog, size_t n, uint64_t *know
 	}
 }
 
+/* Byte-swap elision. A 16/32-bit packet load reads big-endian data; putting it
+ * in host order costs a rol/bswap on the way from the load to the branch
+ * that usually follows. When the loaded A is only ever compared for equality
+ * or tested against constants (jeq #k, jset #k) before being overwritten, the
+ * swap can be left out and the constants swapped instead, at translation time.
+ * need[pc]: some path from pc reads A in a way that needs its real value
+ * before A is overwritten (computed backwards: jumps only go forward).
+ * rep[pc]: the form A has on entry to pc: REP_REAL, or swapped (REP_SWAP16,
+ * REP_SWAP32), or REP_MIXED when paths disagree. If a compare sees REP_MIXED
+ * (different loads meeting), no load is left unswapped: all stays REP_REAL. */
+enum { REP_REAL, REP_SWAP16, REP_SWAP32, REP_MIXED, REP_UNSET };
+
+static bool swappable_load(uint16_t c)
+{
+	return BC_CLASS(c) == BC_LD && (BC_MODE(c) == BC_ABS || BC_MODE(c) == BC_IND) &&
+	       (BC_SIZE(c) == BC_H || BC_SIZE(c) == BC_W);
+}
+
+static void plan_swaps(const struct vn_bpf_insn *prog, size_t n, uint8_t *need, uint8_t *rep)
+{
+	for (size_t i = n; i-- > 0;) {
+		const struct vn_bpf_insn *in = &prog[i];
+		uint16_t c = in->code;
+		bool nd;
+		switch (BC_CLASS(c)) {
+		case BC_RET: nd = c == (BC_RET | BC_A); break;
+		case BC_LD: nd = false; break;                   /* A overwritten */
+		case BC_LDX: case BC_STX: nd = need[i + 1]; break;
+		case BC_MISC: nd = c == (BC_MISC | BC_TAX); break;
+		case BC_JMP:
+			if (BC_OP(c) == BC_JA)
+				nd = need[i + 1 + in->k];
+			else if (BC_SRC(c) == BC_K && (BC_OP(c) == BC_JEQ || BC_OP(c) == BC_JSET))
+				nd = need[i + 1 + in->jt] || need[i + 1 + in->jf];
+			else
+				nd = true;
+			break;
+		default: nd = true; break;                       /* ALU, ST */
+		}
+		need[i] = nd;
+	}
+	for (size_t i = 0; i < n; i++)
+		rep[i] = REP_UNSET;
+	rep[0] = REP_REAL;
+	bool mixed = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct vn_bpf_insn *in = &prog[i];
+		uint16_t c = in->code;
+		uint8_t r = rep[i] == REP_UNSET ? REP_REAL : rep[i];
+		rep[i] = r;
+		if (r == REP_MIXED && BC_CLASS(c) == BC_JMP && BC_OP(c) != BC_JA)
+			mixed = true;
+		if (BC_CLASS(c) == BC_LD)
+			r = swappable_load(c) && !need[i + 1]
+			    ? (BC_SIZE(c) == BC_H ? REP_SWAP16 : REP_SWAP32) : REP_REAL;
+		else if (c == (BC_MISC | BC_TXA))
+			r = REP_REAL;
+		else if (BC_CLASS(c) == BC_RET)
+			continue;
+		size_t t[2] = { i + 1, i + 1 };
+		if (BC_CLASS(c) == BC_JMP) {
+			t[0] = i + 1 + (BC_OP(c) == BC_JA ? in->k : in->jt);
+			t[1] = i + 1 + (BC_OP(c) == BC_JA ? in->k : in->jf);
+		}
+		for (int k = 0; k < 2; k++)
+			rep[t[k]] = rep[t[k]] == REP_UNSET || rep[t[k]] == r ? r : REP_MIXED;
+	}
+	if (mixed)                  /* keep it simple: swap everything, as before */
+		for (size_t i = 0; i < n; i++)
+			rep[i] = REP_REAL, need[i] = true;
+}
+
 /* ret #k: count the packet and return (k is the program's result) */
 static void emit_ret_k(struct x86_jit *j, uint32_t k)
 {
@@ -183,7 +255,7 @@ static bool pow2(uint32_t k) { return k && !(k & (k - 1)); }
 static uint8_t log2u(uint32_t k) { return (uint8_t)__builtin_ctz(k); }
 
 static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t n,
-		      const uint64_t *chk)
+		      const uint64_t *chk, const uint8_t *need, const uint8_t *rep)
 {
 	const uint32_t ret0 = (uint32_t)n;
 	bool uses_len = false;
@@ -228,7 +300,8 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 		case BC_LD | BC_B | BC_ABS:
 			size = load_size(in->code);
 			emit_pkt_load_abs(j, size, REG_A, k);
-			emit_fix_order(j, size);
+			if (need[pc + 1])          /* else A stays swapped: see plan_swaps */
+				emit_fix_order(j, size);
 			break;
 		case BC_LD | BC_W | BC_IND:
 		case BC_LD | BC_H | BC_IND:
@@ -249,7 +322,8 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 				emit_jcc(j, X86_CC_A, ret0);
 				emit_load_idx(j, (int)size, REG_A, REG_PKT, REG_T2, 1, 0);
 			}
-			emit_fix_order(j, size);
+			if (need[pc + 1])
+				emit_fix_order(j, size);
 			break;
 		case BC_LDX | BC_B | BC_MSH:
 			emit_pkt_load_abs(j, 1, REG_X, k);
@@ -355,6 +429,12 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 				break;
 			}
 			bool set = BC_OP(in->code) == BC_JSET;
+			/* A kept swapped by a load: swap the constant instead (a 16-bit A
+			 * never equals a k above 0xffff, swapped or not) */
+			if (rep[pc] == REP_SWAP32)
+				k = __builtin_bswap32(k);
+			else if (rep[pc] == REP_SWAP16 && (set || k <= 0xffff))
+				k = __builtin_bswap16((uint16_t)k);
 			if (BC_SRC(in->code) == BC_X)
 				set ? emit_test32(j, REG_A, REG_X) : emit_alu32(j, X86_CMP, REG_A, REG_X);
 			else if (set)
@@ -448,17 +528,18 @@ int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, unsigned flags, void **
 	       size_t *map_len, size_t *code_len)
 {
 	size_t bound = n * MAX_INSN_BYTES + FIXED_BYTES;
-	uint64_t *tab = malloc(2 * n * sizeof(*tab) + bound);
+	uint64_t *tab = malloc(2 * n * sizeof(*tab) + 2 * n + bound);
 	if (!tab)
 		return -ENOMEM;
-	uint8_t *buf = (uint8_t *)(tab + 2 * n);
+	uint8_t *need = (uint8_t *)(tab + 2 * n), *rep = need + n, *buf = rep + n;
 	plan_checks(prog, n, tab, tab + n);
+	plan_swaps(prog, n, need, rep);
 
 	int rc = -ENOMEM;
 	struct x86_jit j;
 	if (x86_init(&j, buf, bound, n + 1))
 		goto out;
-	translate(&j, prog, n, tab + n);
+	translate(&j, prog, n, tab + n, need, rep);
 	if (x86_finish(&j) != 0) {         /* cannot happen: the bound is an upper bound */
 		x86_release(&j);
 		rc = -EFAULT;

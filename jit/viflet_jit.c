@@ -61,7 +61,7 @@ struct stub { uint32_t label, insn; int kind; int8_t arr, idx; int32_t imm; };
 
 #define MAXDEF 12
 #define FR_AT 8             /* [rsp + FR_AT]: the frame */
-#define LBL_PER 6           /* scratch labels per instruction */
+#define LBL_PER 10          /* scratch labels per instruction */
 
 struct cc {
 	struct x86_jit j;
@@ -950,6 +950,94 @@ static void ensure_init(struct cc *c, struct vn_class *k)
 	x86_bind(&c->j, ok);
 }
 
+/* A call whose target is known when compiling (static with the class
+ * initialized, special, final) to a bytecode method. */
+static bool direct_call_ok(struct cc *c, const struct vn_insn *in)
+{
+	(void)c;
+	if (getenv("VIFNET_JIT_NODIRECT"))
+		return false;
+	if (in->op != Q_INVOKESTATIC && in->op != Q_INVOKESPECIAL && in->op != Q_INVOKEFINAL)
+		return false;
+	const struct vn_method *cm = in->u.m;
+	if (cm->native || !cm->code || !cm->prep)
+		return false;
+	return in->op != Q_INVOKESTATIC || cm->cls->state == CS_INITIALIZED;
+}
+
+/* The interpreter's call sequence inline, when the callee is compiled at run
+ * time: null check, budget, depth and stack limits, frame push, call, frame
+ * pop, result into the argument slot. Falls through to the helper call when
+ * the callee is not compiled; returns the label after the helper call. */
+static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
+{
+	struct x86_jit *j = &c->j;
+	const struct vn_method *cm = in->u.m;
+	int32_t args = slot_off(c, c->d - nargs);
+	uint32_t slow = newlabel(c), done = newlabel(c), threw = newlabel(c), lim = newlabel(c);
+	if (in->op != Q_INVOKESTATIC) {
+		emit_load(j, 8, X86_RAX, X86_R12, args);
+		null_check(c, X86_RAX);
+	}
+	emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)cm);
+	emit_cmp_mem8_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
+	emit_jcc(j, X86_CC_NE, slow);
+	budget_tick(c);
+	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+	emit_alu_rm(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
+	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
+	emit_jcc(j, X86_CC_AE, lim);
+	emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args + (int32_t)((cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
+	emit_alu_rm(j, 1, X86_CMP, X86_RCX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
+	emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
+	emit_jcc(j, X86_CC_A, lim);
+	/* rdi = &vm->frames[vm->nframes++] */
+	emit_imul_imm32(j, 1, X86_RAX, X86_RAX, (int32_t)sizeof(struct vn_frame));
+	emit_load(j, 8, X86_RDI, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
+	emit_alu64(j, X86_ADD, X86_RDI, X86_RAX);
+	emit_inc_mem(j, 0, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+	emit_store(j, 8, X86_RSI, X86_RDI, (int32_t)offsetof(struct vn_frame, m));
+	emit_lea(j, 1, X86_RAX, X86_R12, -1, 1, args);
+	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, lv));
+	emit_lea(j, 1, X86_RAX, X86_RAX, -1, 1, (int32_t)(cm->max_locals * sizeof(vn_slot)));
+	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, sp));
+	emit_mov_imm64(j, X86_RAX, (uint64_t)(uintptr_t)cm->prep->code);
+	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, ip));
+	emit_store_imm32(j, 1, X86_RDI, (int32_t)offsetof(struct vn_frame, entry), 1);
+	emit_load(j, 8, X86_RAX, X86_RSI, (int32_t)offsetof(struct vn_method, jit_code));
+	emit_mov64(j, X86_RSI, X86_RDI);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, 16);   /* the callee's result */
+	budget_wb(c);
+	emit_call_reg(j, X86_RAX);
+	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
+	emit_test32(j, X86_RAX, X86_RAX);
+	emit_jcc(j, X86_CC_NE, threw);
+	emit_alu_mem_imm(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
+	uint32_t result = newlabel(c);
+	x86_bind(j, result);
+	if (cm->ret != 'V') {
+		emit_load(j, 8, X86_RAX, X86_RSP, 16);
+		emit_store(j, 8, X86_RAX, X86_R12, args);
+	}
+	emit_jmp(j, done);
+	/* the callee threw: the interpreter dispatches from its frame (entry) */
+	x86_bind(j, threw);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	emit_lea(j, 1, X86_RSI, X86_RSP, -1, 1, 16);
+	emit_mov_imm32(j, X86_RDX, 1);
+	call_helper(c, (const void *)vn_interp_run);
+	emit_test32(j, X86_RAX, X86_RAX);
+	emit_jcc(j, X86_CC_E, result);
+	emit_jmp(j, L_EXC(c));
+	/* depth or stack limit: abort with the interpreter's message */
+	x86_bind(j, lim);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	call_helper(c, (const void *)vn_jit_limit_abort);   /* rsi = cm, rdx = kind */
+	x86_bind(j, slow);
+	return done;
+}
+
 static void compile_insn(struct cc *c, uint32_t i)
 {
 	const struct vn_insn *in = &c->p->code[i];
@@ -1308,9 +1396,14 @@ static void compile_insn(struct cc *c, uint32_t i)
 		int po, pu;
 		effect(in, &po, &pu);
 		sync(c);
+		uint32_t done = 0;
+		if (direct_call_ok(c, in))
+			done = direct_call(c, in, po);
 		args_vm_fr_in(c);
 		call_helper(c, (const void *)vn_jit_invoke);
 		check_exc(c);
+		if (done)
+			x86_bind(j, done);
 		c->d += pu - po;
 		break;
 	}

@@ -154,6 +154,15 @@ _Noreturn void vn_jit_budget_out(struct vn_vm *vm)
 		 (unsigned long long)vm->lim.budget);
 }
 
+_Noreturn void vn_jit_limit_abort(struct vn_vm *vm, const struct vn_method *cm, int stack)
+{
+	if (stack)
+		vn_abort(vm, "stack size limit exceeded (%u slots) calling %s.%s",
+			 vm->lim.stack_slots, cm->cls->name, cm->name);
+	vn_abort(vm, "stack depth limit exceeded (%u frames) calling %s.%s",
+		 vm->lim.max_depth, cm->cls->name, cm->name);
+}
+
 int vn_jit_throw(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in, int kind,
 		 int64_t idx, const struct vn_obj *arr)
 {

@@ -145,7 +145,17 @@ static size_t gen_program(struct bpf_insn *p, size_t max)
 		if (pc + 2 >= n || below(6))
 			continue;
 		/* idioms the JIT treats specially, as adjacent pairs */
-		if (below(2)) {          /* X set to an edge value, then used */
+		if (below(3) == 0) {     /* a 16/32-bit load tested at once (byte-swap elision) */
+			static const uint16_t ld[] = {
+				BPF_LD | BPF_H | BPF_ABS, BPF_LD | BPF_W | BPF_ABS,
+				BPF_LD | BPF_H | BPF_IND, BPF_LD | BPF_W | BPF_IND,
+			};
+			p[pc] = (struct bpf_insn)BPF_STMT(ld[below(4)], below(40));
+			uint32_t lim = n - 3 - pc > 255 ? 255 : (uint32_t)(n - 3 - pc);
+			p[pc + 1] = (struct bpf_insn)BPF_JUMP(BPF_JMP | (below(2) ? BPF_JEQ : BPF_JSET) | BPF_K,
+				below(2) ? rnd() & 0xffff : pick_k(), (uint8_t)below(lim + 1),
+				(uint8_t)below(lim + 1));
+		} else if (below(2)) {   /* X set to an edge value, then used */
 			p[pc] = (struct bpf_insn)BPF_STMT(BPF_LDX | BPF_IMM, shifty[below(6)]);
 			gen_insn(&p[pc + 1], pc + 1, n);
 			p[pc + 1].code = BPF_ALU | BPF_X | (below(2) ? BPF_LSH : below(2) ? BPF_RSH : BPF_DIV);
