@@ -41,7 +41,12 @@ struct nn_fh {
 	size_t len;
 	bool fresh;        /* text just taken by open: the first read needs no refresh */
 	bool readable;     /* opened for reading */
+	char *wbuf;        /* what this open has written so far (from offset 0) */
+	size_t wlen, wcap;
 };
+
+/* The most one open may write to a file (a VIFlet class or jar, a filter). */
+#define NN_WRITE_MAX (1u << 20)
 
 /* Everything one request carries to the tree's thread and back. */
 struct nn_op {

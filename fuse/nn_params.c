@@ -1,5 +1,6 @@
 /* nn_params — the rows of a VIF directory (SPEC section 5). */
 #include "nn_params.h"
+#include "nn_viflet.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -73,9 +74,9 @@ const struct nn_row nn_rows[] = {
 	{"stat",      0444, stat_read, NULL},
 	{"filter",    0666, none_read, later_write},
 	{"port",      0666, empty_read, later_write},
-	{"viflet",    0666, none_read, later_write},
-	{"conf",      0666, empty_read, later_write},
-	{"log",       0444, empty_read, NULL},
+	{"viflet",    0666, nn_viflet_read, nn_viflet_write},
+	{"conf",      0666, nn_conf_read, nn_conf_write},
+	{"log",       0444, nn_log_read, NULL},
 };
 const unsigned nn_nrows = sizeof nn_rows / sizeof nn_rows[0];
 

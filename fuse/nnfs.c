@@ -488,19 +488,48 @@ static void nn_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			       fh->len - (size_t)off : size);
 }
 
+/* Writes of one open accumulate from offset 0 (a shell's printf may split
+ * `conf` at its newlines; cp may write a class in pieces), and each write
+ * applies the whole value written so far: a rejected value changes nothing,
+ * and a later, longer write may still complete it. */
 static void nn_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
 	struct nn_op op;
-	(void)off;     /* each write(2) is one whole value, wherever the offset is */
+	struct nn_fh *fh = (struct nn_fh *)(uintptr_t)fi->fh;
 	op_init(&op, req, ino);
-	op.fh = (struct nn_fh *)(uintptr_t)fi->fh;
-	op.text = buf;
-	op.len = size;
-	if (run(req, &op, nn_do_write))
+	op.fh = fh;
+	if (off == 0 || (fi->flags & O_APPEND))
+		fh->wlen = 0;
+	else if ((size_t)off != fh->wlen) {
+		fuse_reply_err(req, EINVAL);     /* holes and rewrites make no value */
+		return;
+	}
+	if (size > NN_WRITE_MAX - fh->wlen) {
+		fuse_reply_err(req, EFBIG);
+		return;
+	}
+	if (fh->wlen + size > fh->wcap) {
+		size_t cap = fh->wcap ? fh->wcap : 256;
+		while (cap < fh->wlen + size)
+			cap *= 2;
+		char *nb = realloc(fh->wbuf, cap);
+		if (!nb) {
+			fuse_reply_err(req, ENOMEM);
+			return;
+		}
+		fh->wbuf = nb;
+		fh->wcap = cap;
+	}
+	memcpy(fh->wbuf + fh->wlen, buf, size);
+	op.text = fh->wbuf;
+	op.len = fh->wlen + size;
+	if (run(req, &op, nn_do_write)) {
 		fuse_reply_err(req, -op.err);
-	else
-		fuse_reply_write(req, size);
+		return;
+	}
+	fh->wlen += size;
+	fuse_reply_write(req, size);
 }
 
 static void nn_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -509,6 +538,7 @@ static void nn_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	(void)ino;
 	if (fh) {
 		free(fh->text);
+		free(fh->wbuf);
 		free(fh);
 	}
 	fuse_reply_err(req, 0);

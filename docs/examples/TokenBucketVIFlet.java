@@ -1,13 +1,16 @@
 /**
  * A token-bucket shaper written as a VIFlet, using timers (seed VII.1): the
  * VIF sends at most `rate` bits per second with bursts of up to `burst`
- * bytes, holding at most `limit` packets (more are dropped).
+ * bytes, holding at most `limit` packets (more are dropped). Only outbound
+ * packets are shaped: inbound ones (a TCP sender's ACKs) pass at once, so
+ * they never wait behind the shaped data.
  *
  * conf keys: rate (bits/s, default 1000000), burst (bytes, default 3000),
  * limit (packets, default 200).
  */
 public class TokenBucketVIFlet extends VIFlet {
     private final Queue q = new Queue();
+    private final Queue inbound = new Queue();
     private long rate;        // bits per second
     private long burst;       // bytes
     private int limit;
@@ -46,7 +49,12 @@ public class TokenBucketVIFlet extends VIFlet {
     }
 
     public void enqueue(Packet p) {
-        if (length >= limit) {
+        if (p.inbound()) {
+            inbound.enqueue(p);
+            length++;
+            return;
+        }
+        if (q.size() >= limit) {
             drop(p);
             return;
         }
@@ -55,6 +63,10 @@ public class TokenBucketVIFlet extends VIFlet {
     }
 
     public Packet dequeue() {
+        if (!inbound.isEmpty()) {
+            length--;
+            return inbound.dequeue();
+        }
         Packet p = q.peek();
         if (p == null)
             return null;

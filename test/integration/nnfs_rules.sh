@@ -101,7 +101,10 @@ expect "Invalid argument" bash -c "echo viflet > $N/3/type"
 expect "Permission denied" bash -c "echo 5 > $N/3/stat"
 expect "Permission denied" bash -c "echo 5 > $N/3/log"
 expect "Operation not supported" bash -c "echo ip > $N/3/filter"
-expect "Operation not supported" bash -c "echo a=b > $N/3/conf"
+expect "Invalid argument" bash -c "echo 'a b' > $N/3/conf"
+bash -c "echo a=b > $N/3/conf" && is "$N/3/conf" "a=b"
+expect "Invalid argument" bash -c "echo 'not a class' > $N/3/viflet"
+is "$N/3/viflet" none
 is "$N/3/weight" 1
 is "$N/3/priority" 0
 

@@ -329,7 +329,7 @@ static void every_bad_write_leaves_the_value(void **state)
 	assert_string_equal(read_row("bandwidth"), "512000\n");
 }
 
-static void later_features_read_empty_and_refuse_writes(void **state)
+static void later_features_read_empty_and_refuse_writes(void **state) /* and viflet/conf/log */
 {
 	(void)state;
 	assert_string_equal(read_row("filter"), "none\n");
@@ -338,9 +338,12 @@ static void later_features_read_empty_and_refuse_writes(void **state)
 	assert_string_equal(read_row("conf"), "");
 	assert_string_equal(read_row("log"), "");
 	assert_int_equal(write_row("filter", "tcp\n"), -EOPNOTSUPP);
-	assert_int_equal(write_row("viflet", "x"), -EOPNOTSUPP);
+	assert_int_equal(write_row("viflet", "x"), -EINVAL);       /* not a class file */
+	assert_string_equal(read_row("viflet"), "none\n");
 	assert_int_equal(write_row("port", "x"), -EOPNOTSUPP);
-	assert_int_equal(write_row("conf", "a=b\n"), -EOPNOTSUPP);
+	assert_int_equal(write_row("conf", "a b\n"), -EINVAL);
+	assert_int_equal(write_row("conf", "a=b\n"), 0);
+	assert_string_equal(read_row("conf"), "a=b\n");
 	assert_int_equal(write_row("log", "x"), -EACCES);
 	assert_int_equal(write_row("stat", "x"), -EACCES);
 }
