@@ -1,5 +1,6 @@
 /* nn_params — the rows of a VIF directory (SPEC section 5). */
 #include "nn_params.h"
+#include "nn_filter.h"
 #include "nn_viflet.h"
 
 #include <errno.h>
@@ -43,12 +44,6 @@ static int stat_read(const struct nn_row *row, const struct vn_vif *v, char *buf
 /* Files whose feature arrives with a later module: they read as what "no
  * such thing loaded" looks like and refuse writes until that module replaces
  * the row's functions. */
-static int none_read(const struct nn_row *row, const struct vn_vif *v, char *buf, size_t n)
-{
-	(void)row; (void)v;
-	return snprintf(buf, n, "none\n");
-}
-
 static int empty_read(const struct nn_row *row, const struct vn_vif *v, char *buf, size_t n)
 {
 	(void)row; (void)v;
@@ -72,7 +67,7 @@ const struct nn_row nn_rows[] = {
 	{"priority",  0666, text_read, text_write},
 	{"qlimit",    0666, text_read, text_write},
 	{"stat",      0444, stat_read, NULL},
-	{"filter",    0666, none_read, later_write},
+	{"filter",    0666, nn_filter_read, nn_filter_write},
 	{"port",      0666, empty_read, later_write},
 	{"viflet",    0666, nn_viflet_read, nn_viflet_write},
 	{"conf",      0666, nn_conf_read, nn_conf_write},

@@ -40,6 +40,10 @@ void vn_tree_set_remove_hook(struct vn_tree *t, vn_remove_fn fn, void *ctx);
 void vn_tree_set_burst(struct vn_tree *t, vn_time_t burst_ns);
 struct vn_vif *vn_tree_root(const struct vn_tree *t);
 const char *vn_tree_ifname(const struct vn_tree *t);
+/* The link type (DLT_*) of the frames of this tree's device, for filters and
+ * captures: DLT_RAW (12) unless set. */
+void vn_tree_set_linktype(struct vn_tree *t, int dlt);
+int vn_tree_linktype(const struct vn_tree *t);
 size_t vn_tree_count(const struct vn_tree *t);            /* VIFs, root included */
 
 /* Create child `name` of parent owned by uid/gid with mode (permission bits).
@@ -112,6 +116,10 @@ int vn_vif_stats_format(const struct vn_vif *v, char *buf, size_t n);
 typedef bool (*vn_filter_fn)(void *ctx, const struct vn_pkt *p);
 typedef void (*vn_tap_fn)(void *ctx, const struct vn_vif *v, const struct vn_pkt *p);
 void vn_vif_set_filter(struct vn_vif *v, vn_filter_fn fn, void *ctx);
+/* The filter hook installed on v (NULL if none) and its ctx. */
+vn_filter_fn vn_vif_filter(const struct vn_vif *v, void **ctx);
+/* Called with the filter's ctx when v is freed with a filter still on it. */
+void vn_vif_set_filter_free(struct vn_vif *v, void (*fn)(void *ctx));
 void vn_vif_set_tap(struct vn_vif *v, vn_tap_fn fn, void *ctx);
 /* conf: `key=value` lines a VIFlet reads (SPEC section 7). A write replaces
  * the whole text: lines are key=value (key [A-Za-z0-9_.-]+, value printable),

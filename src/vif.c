@@ -109,6 +109,8 @@ static struct vn_vif *vif_alloc(struct vn_tree *t, struct vn_vif *parent, const 
 
 static void vif_free(struct vn_vif *v)
 {
+	if (v->filter && v->filter_free)
+		v->filter_free(v->filter_ctx);
 	free(v->conf);
 	free(v->conf_vals);
 	free(v->log);
@@ -125,6 +127,7 @@ struct vn_tree *vn_tree_new(const char *ifname)
 		return NULL;
 	snprintf(t->ifname, sizeof(t->ifname), "%s", ifname);
 	t->burst = 1000000;   /* 1 ms */
+	t->linktype = 12;     /* DLT_RAW */
 	t->next_id = 1;
 	t->timers = vn_timerq_new();
 	if (!t->timers || hash_resize(t, HASH_MIN) < 0 || !(t->root = vif_alloc(t, NULL, ifname))) {
@@ -187,6 +190,8 @@ void vn_tree_set_remove_hook(struct vn_tree *t, vn_remove_fn fn, void *ctx)
 }
 
 void vn_tree_set_burst(struct vn_tree *t, vn_time_t burst_ns) { t->burst = burst_ns; }
+void vn_tree_set_linktype(struct vn_tree *t, int dlt) { t->linktype = dlt; }
+int vn_tree_linktype(const struct vn_tree *t) { return t->linktype; }
 struct vn_vif *vn_tree_root(const struct vn_tree *t) { return t->root; }
 const char *vn_tree_ifname(const struct vn_tree *t) { return t->ifname; }
 size_t vn_tree_count(const struct vn_tree *t) { return t->count; }
@@ -461,6 +466,18 @@ void vn_vif_set_filter(struct vn_vif *v, vn_filter_fn fn, void *ctx)
 {
 	v->filter = fn;
 	v->filter_ctx = ctx;
+}
+
+vn_filter_fn vn_vif_filter(const struct vn_vif *v, void **ctx)
+{
+	if (ctx)
+		*ctx = v->filter_ctx;
+	return v->filter;
+}
+
+void vn_vif_set_filter_free(struct vn_vif *v, void (*fn)(void *ctx))
+{
+	v->filter_free = fn;
 }
 
 void vn_vif_set_tap(struct vn_vif *v, vn_tap_fn fn, void *ctx)

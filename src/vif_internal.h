@@ -62,6 +62,7 @@ struct vn_vif {
 	vn_time_t burst_min;                     /* the cap's time to send 2 quanta */
 	vn_filter_fn filter;
 	void *filter_ctx;
+	void (*filter_free)(void *ctx);
 	vn_tap_fn tap;
 	void *tap_ctx;
 	struct vn_vif_stats st;
@@ -99,6 +100,7 @@ struct vn_tree {
 	vn_remove_fn remove_hook;
 	void *remove_ctx;
 	vn_time_t burst;
+	int linktype;
 	uint64_t next_id;
 	size_t count;
 	/* Hash tables: (parent, name) -> VIF and id -> VIF. */

@@ -186,6 +186,7 @@ static int build_trees(struct vd_config *cfg)
 		 * batch) is kept for 5 ms instead of the core's 1 ms: a live cap then
 		 * holds its rate while the thread is delayed up to that long. */
 		vn_tree_set_burst(ifc->tree, VD_BURST_NS);
+		vn_tree_set_linktype(ifc->tree, ifc->tap ? 1 /* DLT_EN10MB */ : 12 /* DLT_RAW */);
 		if (ifc->rate) {
 			uint64_t bps;
 			if (vn_bw_parse(ifc->rate, &bps) ||

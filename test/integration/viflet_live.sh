@@ -105,5 +105,19 @@ if echo x > "$V/tb/log" 2>/dev/null; then fail "log is writable"; fi
 if cp "$CLS/PriQVIFlet.class" "$M/network/$IFA/viflet" 2>/dev/null && grep -q class "$M/network/$IFA/viflet"; then
   fail "a VIFlet above another was accepted"
 fi
+# 5. The filter file (issue 6): a `tcp port 5305` drop filter blocks iperf3 on
+#    that VIF and its counters show it; `none` removes it.
+echo 'not tcp port 5305' > "$V/hostile/filter"
+grep -q '^jit yes' "$V/hostile/filter" || fail "filter not JIT-compiled: $(cat "$V/hostile/filter")"
+if timeout 8 ip netns exec "$NSA" iperf3 -c 198.18.0.2 -p 5305 -t 2 --connect-timeout 2000 >/dev/null 2>&1; then
+  fail "iperf3 passed a tcp port 5305 drop filter"
+fi
+drops=$(awk '$1=="drops"{print $2}' "$V/hostile/filter")
+[ "${drops:-0}" -gt 0 ] || fail "filter counted no drops: $(cat "$V/hostile/filter")"
+if printf 'ret #0 garbage' > "$V/hostile/filter" 2>/dev/null; then fail "a bad filter was accepted"; fi
+grep -q '^drops' "$V/hostile/filter" || fail "a refused filter removed the old one"
+echo none > "$V/hostile/filter"
+[ "$(cat "$V/hostile/filter")" = none ] || fail "filter not removed"
+note "filter file: tcp port 5305 drop filter blocked iperf3 ($drops drops), bad program refused, none removes it"
 note "garbage class (EINVAL, reason in log), a second VIFlet (EBUSY), bad conf, log write and a VIFlet above another are refused"
 echo "ok"

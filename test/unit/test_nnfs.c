@@ -337,7 +337,12 @@ static void later_features_read_empty_and_refuse_writes(void **state) /* and vif
 	assert_string_equal(read_row("port"), "");
 	assert_string_equal(read_row("conf"), "");
 	assert_string_equal(read_row("log"), "");
-	assert_int_equal(write_row("filter", "tcp\n"), -EOPNOTSUPP);
+	assert_int_equal(write_row("filter", "tcp port banana\n"), -EINVAL);
+	assert_string_equal(read_row("filter"), "none\n");
+	assert_int_equal(write_row("filter", "tcp\n"), 0);
+	assert_true(strncmp(read_row("filter"), "none", 4) != 0);
+	assert_int_equal(write_row("filter", "none\n"), 0);
+	assert_string_equal(read_row("filter"), "none\n");
 	assert_int_equal(write_row("viflet", "x"), -EINVAL);       /* not a class file */
 	assert_string_equal(read_row("viflet"), "none\n");
 	assert_int_equal(write_row("port", "x"), -EOPNOTSUPP);
