@@ -68,16 +68,5 @@ ns() { awk -v d="$1" -v w="$2" -v c="$3" '$1==d && $2==w && $3==c {print $4}' "$
   echo "vifsim replay rate through the Figure 4.3 tree (3 levels, 4 match rules):"
   echo "**$replay packets/s** (median of 5 runs over $npk packets, whole process incl. pcap read/write)."
 } > "$OUT"
-python3 - "$T/docs/evaluation.md" "$OUT" core <<'PY'
-import sys, os
-path, new, name = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
-b, e = f"<!-- begin {name} -->", f"<!-- end {name} -->"
-s = open(path).read() if os.path.exists(path) else "# Evaluation\n\nFigures measured by `tools/vifnet bench`; each section names its machine.\n"
-block = f"{b}\n{new}{e}\n"
-if b in s and e in s:
-    s = s[:s.index(b)] + block + s[s.index(e) + len(e) + 1:]
-else:
-    s = s.rstrip("\n") + "\n\n" + block
-open(path, "w").write(s)
-PY
+python3 "$T"/test/bench/evaluation_section.py "$T/docs/evaluation.md" "$OUT" core
 echo "figures written to docs/evaluation.md"

@@ -112,15 +112,4 @@ cost() { # label args... -> per-method lines into $W/cost.<label>, totals echoed
   echo "Targets (issue 9): PriQVIFlet total compile <= 100 us (seed: 260 us)."
 } > "$OUT"
 cat "$OUT"
-python3 - "$T/docs/evaluation.md" "$OUT" jit <<'PY'
-import sys, os
-path, new, name = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
-b, e = f"<!-- begin {name} -->", f"<!-- end {name} -->"
-s = open(path).read() if os.path.exists(path) else "# Evaluation\n\nFigures measured by `tools/vifnet bench`; each section names its machine.\n"
-block = f"{b}\n{new}{e}\n"
-if b in s and e in s:
-    s = s[:s.index(b)] + block + s[s.index(e) + len(e) + 1:]
-else:
-    s = s.rstrip("\n") + "\n\n" + block
-open(path, "w").write(s)
-PY
+python3 "$T"/test/bench/evaluation_section.py "$T/docs/evaluation.md" "$OUT" jit

@@ -75,15 +75,4 @@ OUT=$W/section.md
   echo "(seed Figure 6.10: 3.07 µs)."
 } > "$OUT"
 cat "$OUT"
-python3 - "$TOP/docs/evaluation.md" "$OUT" viflet <<'PY'
-import sys, os
-path, new, name = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
-b, e = f"<!-- begin {name} -->", f"<!-- end {name} -->"
-s = open(path).read() if os.path.exists(path) else "# Evaluation\n"
-block = f"{b}\n{new}{e}\n"
-if b in s and e in s:
-    s = s[:s.index(b)] + block + s[s.index(e) + len(e) + 1:]
-else:
-    s = s.rstrip("\n") + "\n\n" + block
-open(path, "w").write(s)
-PY
+python3 "$TOP"/test/bench/evaluation_section.py "$TOP/docs/evaluation.md" "$OUT" viflet
