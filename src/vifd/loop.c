@@ -475,12 +475,9 @@ struct vn_loop *vd_loop_new(struct vd_config *cfg)
 	ev_timer_start(l->ev, &l->expire);
 
 	if (!cfg->no_uring)
-		l->ur = vd_uring_new(l, 1024);
+		l->ur = vd_uring_new(l, 1024, (uint64_t)cfg->spin_us * 1000);
 	if (l->ur) {
-		vd_info("device I/O: io_uring (batched)");
-		for (size_t i = 0; i < l->nif; i++)
-			vd_uring_post_reads(l->ur, i);
-		vd_uring_submit(l->ur);
+		vd_info("device I/O: io_uring (batched), spin %u us", cfg->spin_us);
 	} else {
 		vd_info("device I/O: read/write");
 		for (size_t i = 0; i < l->nif; i++) {
@@ -510,6 +507,10 @@ static void *loop_main(void *arg)
 		else
 			vd_info("data path thread: SCHED_FIFO priority %d", l->cfg->rt_prio);
 	}
+	/* io_uring requests are submitted by this thread only: their task work
+	 * (completions) then runs here, not on the main thread. */
+	if (l->ur && vd_uring_start(l->ur))
+		vd_err("io_uring: cannot arm the devices");
 	ev_run(l->ev, 0);
 	/* Stopped: answer whatever is still queued. */
 	pthread_mutex_lock(&l->mu);

@@ -34,15 +34,16 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vifd [--mount DIR] [--control PATH] [--foreground] [--log-level LEVEL] [--syslog]\n"
 		"            --iface NAME [--tap] [--netns NS] [--addr CIDR]... [--rate RATE] [--tree FILE] ...\n"
-		"            [--link NAME1:NAME2] ... [--bypass] [--no-uring] [--rt-prio N]\n"
+		"            [--link NAME1:NAME2] ... [--bypass] [--no-uring] [--rt-prio N] [--spin USEC]\n"
 		"  LEVEL: error warn info debug. Defaults: control $VIFNET_CONTROL or /run/vifnet/control.sock,\n"
 		"  mount $VIFNET_MOUNT or /run/vifnet/nn. --bypass forwards between linked devices without\n"
 		"  a tree (benchmark baseline); --no-uring uses plain read/write; --rt-prio N: SCHED_FIFO\n"
-		"  priority of the data-path thread (default 5, 0 = normal scheduling).\n");
+		"  priority of the data-path thread (default 5, 0 = normal scheduling); --spin USEC: poll for\n"
+		"  the next packet this long after one before sleeping (default 50, 0 = never; at most 1000).\n");
 }
 
 enum { O_MOUNT = 256, O_CONTROL, O_FG, O_LOG, O_SYSLOG, O_IFACE, O_TAP, O_NETNS, O_ADDR,
-       O_RATE, O_TREE, O_LINK, O_BYPASS, O_NOURING, O_RTPRIO, O_HELP };
+       O_RATE, O_TREE, O_LINK, O_BYPASS, O_NOURING, O_RTPRIO, O_SPIN, O_HELP };
 
 static const struct option opts[] = {
 	{"mount", required_argument, NULL, O_MOUNT}, {"control", required_argument, NULL, O_CONTROL},
@@ -52,7 +53,8 @@ static const struct option opts[] = {
 	{"addr", required_argument, NULL, O_ADDR}, {"rate", required_argument, NULL, O_RATE},
 	{"tree", required_argument, NULL, O_TREE}, {"link", required_argument, NULL, O_LINK},
 	{"bypass", no_argument, NULL, O_BYPASS}, {"no-uring", no_argument, NULL, O_NOURING},
-	{"rt-prio", required_argument, NULL, O_RTPRIO}, {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
+	{"rt-prio", required_argument, NULL, O_RTPRIO}, {"spin", required_argument, NULL, O_SPIN},
+	{"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
 };
 
 /* Parse argv into cfg. 0, or 2 (usage error, message printed). */
@@ -78,6 +80,15 @@ static int parse_args(int argc, char **argv, struct vd_config *cfg, int *level)
 				return 2;
 			}
 			cfg->rt_prio = (int)v;
+			break;
+		}
+		case O_SPIN: {
+			uint64_t v;
+			if (vn_uint_parse(optarg, 0, 1000, &v)) {
+				fprintf(stderr, "vifd: bad --spin %s (0-1000 microseconds)\n", optarg);
+				return 2;
+			}
+			cfg->spin_us = (uint32_t)v;
 			break;
 		}
 		case O_LOG:
@@ -275,6 +286,7 @@ int main(int argc, char **argv)
 	static struct vd_config cfg;
 	int level = VD_INFO;
 	cfg.rt_prio = 5;
+	cfg.spin_us = 50;
 	int rc = parse_args(argc, argv, &cfg, &level);
 	if (rc)
 		return rc;

@@ -44,7 +44,7 @@ struct vd_iface {
 	uint64_t wire_out, wire_out_bytes;     /* left the root onto the wire */
 	uint64_t wire_in, wire_in_bytes;       /* entered the root from the wire */
 	uint64_t drop_sched, drop_nobuf, drop_nowire, drop_write, classified, unparsed;
-	uint64_t read_again;                   /* io_uring reads that completed with EAGAIN */
+	uint64_t read_again;                   /* io_uring reads that found the device empty */
 };
 
 struct vd_config {
@@ -55,6 +55,7 @@ struct vd_config {
 	bool bypass;                 /* forward device to peer without a tree */
 	bool no_uring;
 	int rt_prio;                 /* SCHED_FIFO priority of the loop thread, 0: off */
+	uint32_t spin_us;            /* io_uring: poll the ring this long after a packet before sleeping */
 	int nifaces;
 	struct vd_iface ifaces[VD_MAX_IFACES];
 	int nlinks;
@@ -107,9 +108,10 @@ void vd_loop_kick(struct vn_loop *l);
 int vd_loop_status(struct vn_loop *l, char *buf, size_t n);
 
 /* uring.c: the batched io_uring back end. */
-struct vd_uring *vd_uring_new(struct vn_loop *l, unsigned depth);
+struct vd_uring *vd_uring_new(struct vn_loop *l, unsigned depth, uint64_t spin_ns);
 void vd_uring_free(struct vd_uring *u);
-int vd_uring_post_reads(struct vd_uring *u, size_t iface);
+/* Loop thread, once: arm each device's poll and read what it holds. */
+int vd_uring_start(struct vd_uring *u);
 int vd_uring_write(struct vd_uring *u, int fd, struct vn_pkt *p);
 void vd_uring_submit(struct vd_uring *u);
 
