@@ -54,6 +54,8 @@ struct nn_backend {
 	size_t (*comment)(void *ctx, const struct vn_pkt *p, char *buf, size_t n);
 	/* A packet written to v's port goes on along its path (vn_loop_inject). */
 	int (*inject)(void *ctx, struct vn_vif *v, enum vn_dir dir, const uint8_t *data, uint32_t len);
+	/* The longest frame inject takes (the data path's packet buffer). */
+	uint32_t (*max_frame)(void *ctx);
 	/* Is addr (ipver 4/6) one of tree i's interface addresses? */
 	bool (*is_local)(void *ctx, size_t tree, int ipver, const uint8_t *addr);
 };

@@ -7,7 +7,8 @@
  *    armed a wake-up (vn_port_arm);
  *  - FUSE threads run the handlers; a read with no data parks its request in
  *    the open (po->req) and returns at once;
- *  - the service thread answers parked reads and notifies poll handles.
+ *  - the service thread answers parked reads, notifies poll handles and
+ *    injects written packets in batches.
  * Lock order: svc->mu, then po->mu, then libfuse's own locks (a reply). The
  * interrupt callback (a reader killed or signalled while parked) runs under
  * libfuse's request lock and takes po->mu: no handler holds po->mu while it
@@ -30,6 +31,17 @@
 #include "vn_vif.h"
 
 #define READ_BUF (128u * 1024)
+#define INJECT_MAX 4096              /* packets written and not yet injected */
+
+/* A packet written to a port, on its way to the data path. */
+struct inj {
+	struct inj *next;
+	struct nn_node node;
+	unsigned dir;
+	int ipver;
+	uint32_t len, dst_off;
+	uint8_t data[];
+};
 
 struct nn_port_svc {
 	pthread_t thread;
@@ -37,6 +49,12 @@ struct nn_port_svc {
 	pthread_mutex_t mu;
 	struct nn_port_open *list;   /* opens with a reader, under mu */
 	bool stop;
+	/* Writes are answered at once and injected in batches by the service
+	 * thread, one call into the data path per batch (a write costs the
+	 * writer one FUSE round trip, not a wait for the data path). */
+	pthread_mutex_t imu;
+	struct inj *ihead, **itail;
+	unsigned ninj;
 };
 
 struct nn_port_open {
@@ -91,6 +109,8 @@ static bool service(struct nn_port_open *po)
 	return (po->req || po->ph) && vn_port_arm(po->r);
 }
 
+static void inject_batch(struct vn_nnfs *fs, struct inj *list);
+
 static void *svc_main(void *arg)
 {
 	struct vn_nnfs *fs = arg;
@@ -111,6 +131,14 @@ static void *svc_main(void *arg)
 			pthread_mutex_unlock(&po->mu);
 		}
 		pthread_mutex_unlock(&svc->mu);
+		pthread_mutex_lock(&svc->imu);
+		struct inj *list = svc->ihead;
+		svc->ihead = NULL;
+		svc->itail = &svc->ihead;
+		svc->ninj = 0;
+		pthread_mutex_unlock(&svc->imu);
+		if (list)
+			inject_batch(fs, list);
 		if (again)
 			svc_wake(svc);
 	}
@@ -128,11 +156,14 @@ int nn_port_svc_start(struct vn_nnfs *fs)
 		return -errno;
 	}
 	pthread_mutex_init(&svc->mu, NULL);
+	pthread_mutex_init(&svc->imu, NULL);
+	svc->itail = &svc->ihead;
 	fs->port = svc;
 	int r = pthread_create(&svc->thread, NULL, svc_main, fs);
 	if (r) {
 		close(svc->efd);
 		pthread_mutex_destroy(&svc->mu);
+		pthread_mutex_destroy(&svc->imu);
 		free(svc);
 		fs->port = NULL;
 		return -r;
@@ -145,11 +176,6 @@ int nn_port_svc_start(struct vn_nnfs *fs)
 struct port_call {
 	struct nn_port_open *po;
 	char name[VN_NAME_MAX * 4];
-	unsigned dir;
-	int ipver;
-	const uint8_t *dst;
-	const uint8_t *pkt;
-	uint32_t len;
 	int err;
 };
 
@@ -193,28 +219,48 @@ static void do_detach(void *arg)
 	vn_port_detach(vif_of(c->po), c->po->r);
 }
 
+struct batch {
+	struct vn_nnfs *fs;
+	struct inj *list;
+};
+
 static void do_inject(void *arg)
 {
-	struct port_call *c = arg;
-	struct vn_vif *v = vif_of(c->po);
-	const struct nn_backend *be = &c->po->fs->be;
-	if (!v) {
-		c->err = -ENOENT;
-		return;
+	struct batch *c = arg;
+	const struct nn_backend *be = &c->fs->be;
+	struct vn_vif *v = NULL;
+	uint64_t vid = 0;
+	unsigned tree = 0;
+	for (struct inj *j = c->list; j; j = j->next) {
+		if (!v || j->node.vif != vid || j->node.tree != tree) {
+			struct vn_tree *t = j->node.tree < be->ntrees(be->ctx) ?
+					    be->tree(be->ctx, j->node.tree) : NULL;
+			v = t ? vn_tree_find_id(t, j->node.vif) : NULL;
+			vid = j->node.vif;
+			tree = j->node.tree;
+		}
+		if (!v)
+			continue;            /* the VIF went away meanwhile */
+		enum vn_dir d = VN_EGRESS;
+		if (j->dir == VN_PCAPNG_DIR_IN ||
+		    (j->dir == VN_PCAPNG_DIR_NONE && j->ipver && be->is_local &&
+		     be->is_local(be->ctx, tree, j->ipver, j->data + j->dst_off)))
+			d = VN_INGRESS;
+		/* Refused further on the path (queue full, blocked, filtered):
+		 * sent and dropped there like any other packet, counted there. */
+		be->inject(be->ctx, v, d, j->data, j->len);
 	}
-	if (!be->inject) {
-		c->err = -EOPNOTSUPP;
-		return;
+}
+
+static void inject_batch(struct vn_nnfs *fs, struct inj *list)
+{
+	struct batch c = {fs, list};
+	fs->be.call(fs->be.ctx, do_inject, &c);
+	while (list) {
+		struct inj *n = list->next;
+		free(list);
+		list = n;
 	}
-	enum vn_dir d = VN_EGRESS;
-	if (c->dir == VN_PCAPNG_DIR_IN ||
-	    (c->dir == VN_PCAPNG_DIR_NONE && be->is_local &&
-	     be->is_local(be->ctx, c->po->node.tree, c->ipver, c->dst)))
-		d = VN_INGRESS;
-	int r = be->inject(be->ctx, v, d, c->pkt, c->len);
-	/* Refused further on the path (queue full, blocked, filtered): the
-	 * packet was sent and dropped there like any other, counted there. */
-	c->err = r == -EINVAL ? -EINVAL : 0;
 }
 
 /* ----------------------------------------------------- FUSE handlers */
@@ -340,23 +386,55 @@ void nn_port_poll(fuse_req_t req, struct nn_fh *fh, struct fuse_pollhandle *ph)
 void nn_port_write(fuse_req_t req, struct nn_fh *fh, const char *buf, size_t size)
 {
 	struct nn_port_open *po = fh->port;
-	struct port_call c = {.po = po};
-	int r = vn_port_parse_write(&po->ws, po->dlt, (const uint8_t *)buf, size, &c.pkt, &c.len, &c.dir);
-	if (r < 0) {
-		fuse_reply_err(req, EINVAL);
+	struct nn_port_svc *svc = po->fs->port;
+	const uint8_t *pkt, *dst;
+	uint32_t len;
+	unsigned dir;
+	int ipver;
+	int r = vn_port_parse_write(&po->ws, po->dlt, (const uint8_t *)buf, size, &pkt, &len, &dir);
+	const struct nn_backend *be = &po->fs->be;
+	if (r < 0 || (r == 1 && be->max_frame && len > be->max_frame(be->ctx))) {
+		fuse_reply_err(req, EINVAL);   /* malformed or oversized: nothing sent */
 		return;
 	}
-	if (r == 1) {
-		vn_port_check_frame(po->dlt, c.pkt, c.len, &c.ipver, &c.dst);
-		const struct nn_backend *be = &po->fs->be;
-		r = be->call(be->ctx, do_inject, &c);
-		if (r == 0)
-			r = c.err;
-		if (r < 0) {
-			fuse_reply_err(req, -r);
-			return;
-		}
+	if (r == 0) {                    /* a header block: nothing to send */
+		fuse_reply_write(req, size);
+		return;
 	}
+	if (!be->inject || !svc) {
+		fuse_reply_err(req, EOPNOTSUPP);
+		return;
+	}
+	vn_port_check_frame(po->dlt, pkt, len, &ipver, &dst);
+	struct inj *j = malloc(sizeof *j + len);
+	if (!j) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	j->next = NULL;
+	j->node = po->node;
+	j->dir = dir;
+	j->ipver = ipver;
+	j->len = len;
+	j->dst_off = dst ? (uint32_t)(dst - pkt) : 0;
+	memcpy(j->data, pkt, len);
+	pthread_mutex_lock(&svc->imu);
+	unsigned before = svc->ninj;
+	if (before < INJECT_MAX) {
+		*svc->itail = j;
+		svc->itail = &j->next;
+		svc->ninj++;
+	}
+	pthread_mutex_unlock(&svc->imu);
+	if (before >= INJECT_MAX) {
+		free(j);
+		fuse_reply_err(req, ENOBUFS);
+		return;
+	}
+	/* The service thread takes the whole list at once: only a write to an
+	 * empty list needs to wake it. */
+	if (before == 0)
+		svc_wake(svc);
 	fuse_reply_write(req, size);
 }
 
@@ -413,8 +491,11 @@ void nn_port_svc_stop(struct vn_nnfs *fs)
 		n = po->next;
 		po_close(po);
 	}
+	if (svc->ihead)
+		inject_batch(fs, svc->ihead);
 	close(svc->efd);
 	pthread_mutex_destroy(&svc->mu);
+	pthread_mutex_destroy(&svc->imu);
 	free(svc);
 	fs->port = NULL;
 }

@@ -157,6 +157,11 @@ static int lp_inject(void *ctx, struct vn_vif *v, enum vn_dir dir, const uint8_t
 	return vn_loop_inject(ctx, v, dir, data, len);
 }
 
+static uint32_t lp_max_frame(void *ctx)
+{
+	return vn_loop_max_frame(ctx);
+}
+
 static bool lp_is_local(void *ctx, size_t tree, int ipver, const uint8_t *addr)
 {
 	return vn_loop_is_local(ctx, tree, ipver, addr);
@@ -181,6 +186,7 @@ struct vn_nnfs *vn_nnfs_start(struct vn_loop *l, const char *mountpoint, char *e
 		.comment = lp_comment,
 		.inject = lp_inject,
 		.is_local = lp_is_local,
+		.max_frame = lp_max_frame,
 	};
 	struct vn_nnfs *fs = nn_start(&be, mountpoint, err, errlen);
 	if (fs)

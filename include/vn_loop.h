@@ -67,6 +67,8 @@ struct vn_registry *vn_loop_registry(struct vn_loop *l);
  * there), -EINVAL (len 0, larger than the packet buffer, another tree). */
 int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir,
 		   const uint8_t *data, uint32_t len);
+/* Any thread: the longest frame vn_loop_inject takes (the packet buffer). */
+uint32_t vn_loop_max_frame(const struct vn_loop *l);
 /* Loop thread: is addr (4 or 16 bytes, ipver 4 or 6) one of the addresses
  * given to interface iface (--addr)? Decides the direction of a raw packet
  * written to a port. */

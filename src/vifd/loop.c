@@ -412,6 +412,11 @@ int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir, const u
 	return rc;
 }
 
+uint32_t vn_loop_max_frame(const struct vn_loop *l)
+{
+	return vn_pool_bufsize(l->pool);
+}
+
 bool vn_loop_is_local(const struct vn_loop *l, size_t iface, int ipver, const uint8_t *addr)
 {
 	if (iface >= l->nif || (ipver != 4 && ipver != 6) || !addr)
