@@ -43,6 +43,10 @@ struct vn_port {
 	size_t scratch_len;
 	vn_port_comment_fn comment;
 	void *comment_ctx;
+	int32_t cpid;                  /* the pid of ctext */
+	unsigned cuses;
+	size_t clen;
+	char ctext[96];
 	uint64_t captured, drops_gone; /* drops of readers that detached */
 };
 
@@ -173,18 +177,43 @@ static struct vn_port *port_of(const struct vn_vif *v)
 	return ctx;
 }
 
+/* The comment of p: the last one is kept for its pid and made again every
+ * 256 packets (a process may change its name by exec). */
+static size_t port_comment(struct vn_port *pt, const struct vn_pkt *p)
+{
+	if (!pt->comment || p->pid <= 0)
+		return 0;
+	if (p->pid != pt->cpid || ++pt->cuses >= 256) {
+		size_t n = pt->comment(pt->comment_ctx, p, pt->ctext, sizeof pt->ctext);
+		pt->clen = n < sizeof pt->ctext ? n : sizeof pt->ctext - 1;
+		pt->cpid = p->pid;
+		pt->cuses = 0;
+	}
+	return pt->clen;
+}
+
 static void port_tap(void *ctx, const struct vn_vif *v, const struct vn_pkt *p)
 {
 	(void)v;
 	struct vn_port *pt = ctx;
-	char comment[96];
-	size_t clen = pt->comment ? pt->comment(pt->comment_ctx, p, comment, sizeof comment) : 0;
-	if (clen >= sizeof comment)
-		clen = sizeof comment - 1;
 	uint32_t caplen = p->len < VN_PORT_SNAPLEN ? p->len : VN_PORT_SNAPLEN;
-	size_t n = vn_pcapng_epb(pt->scratch, pt->scratch_len, 0, real_ns(), p->data, caplen, p->len,
-				 p->dir == VN_INGRESS ? VN_PCAPNG_DIR_IN : VN_PCAPNG_DIR_OUT, comment, clen);
 	pt->captured++;
+	/* Readers that are behind (stopped, slow) cost a counter, not a copy:
+	 * the block is formatted only if some ring has room for it. */
+	size_t most = VN_PCAPNG_EPB_MAX(caplen, sizeof pt->ctext) + VN_PCAPNG_ISB_LEN;
+	bool room = false;
+	for (unsigned i = 0; i < pt->n; i++)
+		room |= pt->rd[i]->cap - ring_used(pt->rd[i]) >= most;
+	if (!room) {
+		for (unsigned i = 0; i < pt->n; i++) {
+			BUMP(pt->rd[i]->packets, 1);
+			BUMP(pt->rd[i]->drops, 1);
+		}
+		return;
+	}
+	size_t clen = port_comment(pt, p);
+	size_t n = vn_pcapng_epb(pt->scratch, pt->scratch_len, 0, real_ns(), p->data, caplen, p->len,
+				 p->dir == VN_INGRESS ? VN_PCAPNG_DIR_IN : VN_PCAPNG_DIR_OUT, pt->ctext, clen);
 	for (unsigned i = 0; i < pt->n; i++)
 		ring_offer(pt->rd[i], pt->scratch, n);
 }
@@ -220,7 +249,7 @@ int vn_port_attach(struct vn_vif *v, struct vn_port_reader *r, vn_port_comment_f
 		vn_vif_set_tap_free(v, port_free);
 	}
 	if (!pt->scratch) {
-		pt->scratch_len = VN_PCAPNG_EPB_MAX(VN_PORT_SNAPLEN, 96u);
+		pt->scratch_len = VN_PCAPNG_EPB_MAX(VN_PORT_SNAPLEN, sizeof pt->ctext);
 		if (!(pt->scratch = malloc(pt->scratch_len)))
 			return -ENOMEM;
 	}
@@ -235,6 +264,7 @@ int vn_port_attach(struct vn_vif *v, struct vn_port_reader *r, vn_port_comment_f
 	pt->rd[pt->n++] = r;
 	pt->comment = fn;
 	pt->comment_ctx = ctx;
+	pt->cpid = 0;
 	vn_vif_set_tap(v, port_tap, pt);
 	return 0;
 }

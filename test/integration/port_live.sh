@@ -136,7 +136,7 @@ echo "   iperf3 diverted $DIV bit/s, undiverted $UND bit/s: $(awk -v a="$DIV" -v
 echo "   VIF d: drops (= diverted) $(stat_of d drops), port_drops $(stat_of d port_drops)"
 
 note "bad writes are refused with EINVAL and send nothing"
-ip netns exec "$NSB" tcpdump -Q in -U -i "$IFB" -w "$WORK/b.pcap" 'not ip6' 2>"$WORK/tcpd.txt" & TCPD=$!
+ip netns exec "$NSB" tcpdump --immediate-mode -Q in -U -i "$IFB" -w "$WORK/b.pcap" 'not ip6' 2>"$WORK/tcpd.txt" & TCPD=$!
 BG_PIDS+=($TCPD)
 for _ in $(seq 100); do grep -q 'listening on' "$WORK/tcpd.txt" && break; sleep 0.1; done
 grep -q 'listening on' "$WORK/tcpd.txt" || fail "tcpdump in B: $(cat "$WORK/tcpd.txt")"
@@ -147,14 +147,14 @@ kill $TCPD; wait $TCPD 2>/dev/null || true
 GOT=$(tcpdump -nr "$WORK/b.pcap" 2>/dev/null)
 echo "$GOT" | sed 's/^/   B received: /'
 [ "$(echo "$GOT" | grep -c .)" = 2 ] && [ "$(echo "$GOT" | grep -c 'ICMP echo request, id 16962')" = 2 ] ||
-  fail "B received something else than the two good packets"
+  { ctl status; grep . "$V/stat" "$V/w/stat"; fail "B received something else than the two good packets"; }
 
 note "protection: only the VIF's owner (or root) opens its port"
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-if "${NOBODY[@]}" python3 "$HELPER" open "$V/w/port" 2>"$WORK/perm.txt"; then fail "nobody read root's port"; fi
+if "${NOBODY[@]}" "$PY" "$HELPER" open "$V/w/port" 2>"$WORK/perm.txt"; then fail "nobody read root's port"; fi
 grep -q 'Permission denied' "$WORK/perm.txt" || fail "nobody: $(tail -1 "$WORK/perm.txt")"
 chmod 777 "$V/w"
-if "${NOBODY[@]}" python3 "$HELPER" open "$V/w/port" 2>/dev/null; then fail "mode bits of the VIF opened its port to others"; fi
+if "${NOBODY[@]}" "$PY" "$HELPER" open "$V/w/port" 2>/dev/null; then fail "mode bits of the VIF opened its port to others"; fi
 chown 65534 "$V/w"
-"${NOBODY[@]}" python3 "$HELPER" open "$V/w/port" >/dev/null || fail "the owner could not read his port"
+"${NOBODY[@]}" "$PY" "$HELPER" open "$V/w/port" >/dev/null || fail "the owner could not read his port"
 echo PASS
