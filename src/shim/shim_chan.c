@@ -161,7 +161,9 @@ int vs_chan_send(const char *msg, size_t len)
 	if (r) {
 		for (;;) {
 			int rc = vd_ring_put(r, msg, len);
-			if (rc == 0)
+			if (rc == (int)VD_RING_NUDGE)   /* half full: have vifd read it now */
+				return sock_send(fd, "sync", 4);
+			if (rc > 0)
 				return 0;
 			if (rc == -2)
 				break;                  /* too long for a slot: cannot happen */

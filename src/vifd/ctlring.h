@@ -38,6 +38,7 @@
 #define VD_RING_HDR 128u
 #define VD_RING_BYTES (VD_RING_HDR + VD_RING_SLOTS * VD_RING_SLOT)
 #define VD_RING_PERIOD_MS 10                   /* vifd reads idle rings this often */
+#define VD_RING_NUDGE (VD_RING_SLOTS / 2)      /* the shim wakes vifd at this fill */
 
 struct vd_ring_slot {
 	_Atomic uint32_t seq;
@@ -55,15 +56,17 @@ struct vd_ring {
 };
 _Static_assert(sizeof(struct vd_ring) == VD_RING_BYTES, "ring layout");
 
-/* Producer: append one request. 0, or -1 if the ring is full (len too long:
- * -2). No system call, no lock: async-signal-safe. */
+/* Producer: append one request. Returns how many entries the ring held with
+ * it (>= 1: the caller may nudge vifd when that reaches VD_RING_NUDGE), or
+ * -1 if the ring is full (len too long: -2). No system call, no lock:
+ * async-signal-safe. */
 static inline int vd_ring_put(struct vd_ring *r, const char *text, size_t len)
 {
 	if (len == 0 || len > VD_RING_TEXT)
 		return -2;
-	uint32_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
+	uint32_t h = atomic_load_explicit(&r->head, memory_order_relaxed), t;
 	do {
-		uint32_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
+		t = atomic_load_explicit(&r->tail, memory_order_acquire);
 		if (h - t >= VD_RING_SLOTS)
 			return -1;
 	} while (!atomic_compare_exchange_weak_explicit(&r->head, &h, h + 1, memory_order_acquire,
@@ -72,7 +75,7 @@ static inline int vd_ring_put(struct vd_ring *r, const char *text, size_t len)
 	memcpy(s->text, text, len);
 	s->len = (uint16_t)len;
 	atomic_store_explicit(&s->seq, h + 1, memory_order_release);
-	return 0;
+	return (int)(h + 1 - t);
 }
 
 /* Is there room for one more entry (a hint: another thread may take it)? */
