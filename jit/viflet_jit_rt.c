@@ -4,6 +4,8 @@
  * point). Each helper does exactly what the interpreter's block for the same
  * instruction does (vm/interp.c), messages included, on the frame memory the
  * compiled code keeps in sync (fr->sp = operand top, fr->ip = next insn). */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +18,31 @@
 #include "viflet_jit_int.h"
 #include "vn_jit.h"
 
-struct jit_map { void *p; size_t len; };
+/* Code memory. Preferred: per VM, regions of one memfd each, mapped once
+ * read+execute (shared) and never writable; methods are appended to the file
+ * with pwrite(2), which the mapping sees at once. One system call per method,
+ * no mprotect (a permission downgrade flushes the TLB). Fallback (no memfd):
+ * each method in its own anonymous pages, read+write while copied, then
+ * read+execute. Both are unmapped when the VM is freed. */
+struct jit_map {
+	uint8_t *p; size_t len;
+	int fd;                 /* memfd region; -1: anonymous pages of one method */
+	size_t used;            /* memfd region: bytes written */
+};
 
 struct vn_jit {
 	struct jit_map *maps; size_t nmaps, capmaps;
 	struct vn_jit_stat *stats; size_t nstats, capstats;
+	bool no_memfd;
+	uint64_t region_ns;     /* spent creating a region for the method being installed */
 };
+
+#define REGION_MIN (64u << 10)
+#define CODE_ALIGN 16
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U        /* Linux >= 6.3: this memfd may be mapped executable */
+#endif
 
 void vn_jit_init(struct vn_vm *vm)
 {
@@ -40,8 +61,11 @@ void vn_jit_free(struct vn_vm *vm)
 	struct vn_jit *jt = vm->jit;
 	if (!jt)
 		return;
-	for (size_t i = 0; i < jt->nmaps; i++)
+	for (size_t i = 0; i < jt->nmaps; i++) {
 		munmap(jt->maps[i].p, jt->maps[i].len);
+		if (jt->maps[i].fd >= 0)
+			close(jt->maps[i].fd);
+	}
 	free(jt->maps);
 	free(jt->stats);
 	free(jt);
@@ -68,18 +92,16 @@ size_t vn_vm_jit_stats(const struct vn_vm *vm, const struct vn_jit_stat **st)
 
 static struct vn_jit *jit_of(struct vn_vm *vm)
 {
-	if (!vm->jit)
+	if (!vm->jit) {
 		vm->jit = calloc(1, sizeof(*vm->jit));
+		if (vm->jit && getenv("VIFNET_JIT_NO_MEMFD"))   /* tests the fallback */
+			vm->jit->no_memfd = true;
+	}
 	return vm->jit;
 }
 
-/* Copies code into fresh pages: mapped read-write, written, then made
- * read-execute; never writable and executable at once. */
-void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len)
+static struct jit_map *new_map(struct vn_jit *jt)
 {
-	struct vn_jit *jt = jit_of(vm);
-	if (!jt)
-		return NULL;
 	if (jt->nmaps == jt->capmaps) {
 		size_t nc = jt->capmaps ? 2 * jt->capmaps : 16;
 		struct jit_map *nm = realloc(jt->maps, nc * sizeof(*nm));
@@ -88,6 +110,79 @@ void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len)
 		jt->maps = nm;
 		jt->capmaps = nc;
 	}
+	struct jit_map *m = &jt->maps[jt->nmaps];
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	return m;
+}
+
+/* A memfd region of at least len bytes, mapped read+execute (pages
+ * populated, so running fresh code does not fault). 0 or -1. */
+static int region_new(struct jit_map *m, size_t len)
+{
+	size_t sz = REGION_MIN;
+	while (sz < len)
+		sz *= 2;
+	/* MFD_EXEC: newer kernels otherwise warn or (vm.memfd_noexec) seal the
+	 * memfd non-executable; older ones do not know it (EINVAL). */
+	int fd = memfd_create("vn_viflet_jit", MFD_CLOEXEC | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("vn_viflet_jit", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* Allocate the pages now, in one call, and map them populated: filling
+	 * fresh pages one write or fault at a time costs far more per page. */
+	void *p = MAP_FAILED;
+	if (fallocate(fd, 0, 0, (off_t)sz) == 0 || ftruncate(fd, (off_t)sz) == 0)
+		p = mmap(NULL, sz, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED) {
+		close(fd);
+		return -1;
+	}
+	m->p = p;
+	m->len = sz;
+	m->fd = fd;
+	m->used = 0;
+	return 0;
+}
+
+static void *install_memfd(struct vn_jit *jt, const uint8_t *code, size_t len)
+{
+	struct jit_map *m = NULL;
+	for (size_t i = jt->nmaps; i-- > 0;)
+		if (jt->maps[i].fd >= 0) {
+			m = &jt->maps[i];
+			break;
+		}
+	if (!m || m->len - m->used < len) {
+		uint64_t t0 = vn_jit_now_ns();
+		m = new_map(jt);
+		if (!m || region_new(m, len))
+			return NULL;
+		jt->nmaps++;
+		jt->region_ns = vn_jit_now_ns() - t0;
+	}
+	size_t at = m->used, done = 0;
+	while (done < len) {
+		ssize_t w = pwrite(m->fd, code + done, len - done, (off_t)(at + done));
+		if (w <= 0) {
+			if (w < 0 && errno == EINTR)
+				continue;
+			return NULL;
+		}
+		done += (size_t)w;
+	}
+	m->used = (at + len + CODE_ALIGN - 1) / CODE_ALIGN * CODE_ALIGN;
+	if (m->used > m->len)
+		m->used = m->len;
+	return m->p + at;
+}
+
+static void *install_anon(struct vn_jit *jt, const uint8_t *code, size_t len)
+{
+	struct jit_map *m = new_map(jt);
+	if (!m)
+		return NULL;
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	size_t sz = (len + pg - 1) / pg * pg;
 	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -98,10 +193,25 @@ void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len)
 		munmap(p, sz);
 		return NULL;
 	}
-	jt->maps[jt->nmaps].p = p;
-	jt->maps[jt->nmaps].len = sz;
+	m->p = p;
+	m->len = sz;
 	jt->nmaps++;
 	return p;
+}
+
+/* Places code where it can run: never writable and executable at once. */
+void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len)
+{
+	struct vn_jit *jt = jit_of(vm);
+	if (!jt)
+		return NULL;
+	if (!jt->no_memfd) {
+		void *p = install_memfd(jt, code, len);
+		if (p)
+			return p;
+		jt->no_memfd = true;
+	}
+	return install_anon(jt, code, len);
 }
 
 void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_bytes, uint64_t ns,
@@ -127,6 +237,8 @@ void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_by
 	s->code_bytes = code_bytes;
 	s->ns = ns;
 	s->install_ns = install_ns;
+	s->region_ns = jt->region_ns;
+	jt->region_ns = 0;
 	s->compiled = ok;
 }
 
