@@ -16,6 +16,7 @@
 #define VM_INT_H
 
 #include <setjmp.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -250,6 +251,17 @@ uint32_t vn_insn_len(const uint8_t *code, uint32_t len, uint32_t pc);
 extern const char *const vn_opname[256];
 /* "Class.method(desc) @pc opname" into buf, for messages. */
 void vn_where(char *buf, size_t n, const struct vn_method *m, uint32_t pc);
+/* Sets vm's error to "PREFIXClass.method(desc) @pc opname: why" and returns -1:
+ * the one shape of every load-time rejection (preparation and verification). */
+int vn_reject_at(struct vn_vm *vm, const struct vn_method *m, uint32_t pc,
+                 const char *prefix, const char *fmt, va_list ap);
+
+/* Big-endian operands of the class file and of bytecode. */
+static inline uint16_t vn_rd2(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline int32_t vn_rd4(const uint8_t *p)
+{
+	return (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]);
+}
 
 /* Quickened opcodes (values 203.. ; the JVM's own opcodes keep their numbers). */
 enum {
