@@ -98,67 +98,6 @@ static uint32_t newlabel(struct cc *c)
 	return c->n + c->cur * LBL_PER + (uint32_t)c->nlbl++;
 }
 
-/* ---- extra encodings (on the emitter's primitives) ---- */
-
-static void emit_alu_rm(struct x86_jit *j, int w, enum x86_alu op, int reg, int base, int32_t disp)
-{
-	emit_rex_opt(j, w, reg, 0, base, false);
-	emit1(j, (uint8_t)(op + 2));          /* "op reg, r/m" form */
-	emit_modrm_mem(j, reg, base, -1, 1, disp);
-}
-static void emit_alu_mem_imm(struct x86_jit *j, int w, enum x86_alu op, int base, int32_t disp, int32_t imm)
-{
-	emit_rex_opt(j, w, 0, 0, base, false);
-	if (x86_fits_s8(imm)) {
-		emit1(j, 0x83);
-		emit_modrm_mem(j, op >> 3, base, -1, 1, disp);
-		emit1(j, (uint8_t)imm);
-	} else {
-		emit1(j, 0x81);
-		emit_modrm_mem(j, op >> 3, base, -1, 1, disp);
-		emit4(j, (uint32_t)imm);
-	}
-}
-static void emit_cmp_mem8_imm(struct x86_jit *j, int base, int32_t disp, uint8_t imm)
-{
-	emit_rex_opt(j, 0, 0, 0, base, false);
-	emit1(j, 0x80);
-	emit_modrm_mem(j, 7, base, -1, 1, disp);
-	emit1(j, imm);
-}
-static void emit_movsxd(struct x86_jit *j, int dst, int src)
-{
-	emit_rex(j, 1, dst, 0, src);
-	emit1(j, 0x63);
-	emit_modrm_reg(j, dst, src);
-}
-/* movsx/movzx dst64, src8/16 */
-static void emit_movx(struct x86_jit *j, int dst, int src, uint8_t opc)
-{
-	emit_rex(j, 1, dst, 0, src);   /* REX.W; also makes SIL/DIL addressable */
-	emit1(j, 0x0f);
-	emit1(j, opc);
-	emit_modrm_reg(j, dst, src);
-}
-/* dst64 = sign-extended size-byte load from [base + index*scale + disp] */
-static void emit_loadsx_idx(struct x86_jit *j, int size, int dst, int base, int index, int scale, int32_t disp)
-{
-	emit_rex(j, 1, dst, index < 0 ? 0 : index, base);
-	switch (size) {
-	case 1: emit1(j, 0x0f); emit1(j, 0xbe); break;
-	case 2: emit1(j, 0x0f); emit1(j, 0xbf); break;
-	default: emit1(j, 0x63); break;
-	}
-	emit_modrm_mem(j, dst, base, index, scale, disp);
-}
-static void emit_imul_rm(struct x86_jit *j, int w, int dst, int base, int32_t disp)
-{
-	emit_rex_opt(j, w, dst, 0, base, false);
-	emit1(j, 0x0f);
-	emit1(j, 0xaf);
-	emit_modrm_mem(j, dst, base, -1, 1, disp);
-}
-
 /* ---- slots ---- */
 
 static int32_t local_off(uint32_t n) { return (int32_t)(n * sizeof(vn_slot)); }
@@ -322,9 +261,9 @@ static void alu_with(struct cc *c, int w, enum x86_alu op, int dst, const struct
 		else if (v->reg >= 0)
 			emit_alu32(&c->j, op, dst, v->reg);
 		else
-			emit_alu_rm(&c->j, w, op, dst, X86_R12, local_off((uint32_t)v->v));
+			emit_alu_load(&c->j, w, op, dst, X86_R12, local_off((uint32_t)v->v));
 		break;
-	case K_MEM: emit_alu_rm(&c->j, w, op, dst, X86_R12, slot_off(c, v->pos)); break;
+	case K_MEM: emit_alu_load(&c->j, w, op, dst, X86_R12, slot_off(c, v->pos)); break;
 	default:
 		if (w)
 			emit_alu64(&c->j, op, dst, v->reg);
@@ -649,7 +588,7 @@ static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventr
 	if (ra < 0 && b.kind == K_CONST) {
 		int32_t off = a.kind == K_LOCAL ? local_off((uint32_t)a.v) : slot_off(c, a.pos);
 		flush(c);
-		emit_alu_mem_imm(&c->j, w, X86_CMP, X86_R12, off, b.v);
+		emit_alu_mem_imm32(&c->j, w, X86_CMP, X86_R12, off, b.v);
 		branch(c, cc, false, t);
 		return;
 	}
@@ -668,7 +607,7 @@ static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventr
 		emit_alu_imm32_w(&c->j, w, X86_CMP, ra, b.v);
 	} else {
 		int32_t off = b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos);
-		emit_alu_rm(&c->j, w, X86_CMP, ra, X86_R12, off);
+		emit_alu_load(&c->j, w, X86_CMP, ra, X86_R12, off);
 	}
 	if (b.kind == K_REG)
 		free_reg(c, b.reg);
@@ -700,7 +639,7 @@ static void int_binop(struct cc *c, int w, enum x86_alu op)
 	int ra = to_reg(c, &a);
 	alu_with(c, w, op, ra, &b);
 	if (!w)
-		emit_movsxd(&c->j, ra, ra);
+		emit_movsx_reg(&c->j, 1, 4, ra, ra);
 	push_reg(c, ra, w ? 2 : 1);
 }
 
@@ -726,11 +665,11 @@ static void mul_op(struct cc *c, int w)
 			if (b.kind == K_LOCAL && b.reg >= 0)
 				emit_imul(&c->j, w, ra, b.reg);
 			else
-				emit_imul_rm(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos));
+				emit_imul_load(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos));
 		}
 	}
 	if (!w)
-		emit_movsxd(&c->j, ra, ra);
+		emit_movsx_reg(&c->j, 1, 4, ra, ra);
 	push_reg(c, ra, w ? 2 : 1);
 }
 
@@ -763,9 +702,7 @@ static void div_op(struct cc *c, int w, bool rem)
 	uint32_t minus1 = newlabel(c), done = newlabel(c);
 	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_R11, -1);
 	emit_jcc(&c->j, X86_CC_E, minus1);
-	if (w)
-		emit1(&c->j, 0x48);
-	emit1(&c->j, 0x99);                 /* cdq / cqo */
+	emit_cdq(&c->j, w);
 	emit_unary(&c->j, w, X86_IDIV, X86_R11);
 	if (rem)
 		emit_mov64(&c->j, X86_RAX, X86_RDX);
@@ -777,7 +714,7 @@ static void div_op(struct cc *c, int w, bool rem)
 		emit_unary(&c->j, w, X86_NEG, X86_RAX);
 	x86_bind(&c->j, done);
 	if (!w)
-		emit_movsxd(&c->j, X86_RAX, X86_RAX);
+		emit_movsx_reg(&c->j, 1, 4, X86_RAX, X86_RAX);
 	c->busy |= 1u << X86_RAX;
 	push_reg(c, X86_RAX, w ? 2 : 1);
 }
@@ -791,7 +728,7 @@ static void shift_op(struct cc *c, int w, enum x86_shift sh)
 		if (n)
 			emit_shift_imm(&c->j, w, sh, ra, n);
 		if (!w)
-			emit_movsxd(&c->j, ra, ra);
+			emit_movsx_reg(&c->j, 1, 4, ra, ra);
 		push_reg(c, ra, w ? 2 : 1);
 		return;
 	}
@@ -803,7 +740,7 @@ static void shift_op(struct cc *c, int w, enum x86_shift sh)
 	int ra = to_reg(c, &a);
 	emit_shift_cl(&c->j, w, sh, ra);    /* the hardware masks the count like Java */
 	if (!w)
-		emit_movsxd(&c->j, ra, ra);
+		emit_movsx_reg(&c->j, 1, 4, ra, ra);
 	free_reg(c, X86_RCX);
 	push_reg(c, ra, w ? 2 : 1);
 }
@@ -820,12 +757,12 @@ static void array_addr(struct cc *c, int *ra, int *ri, int32_t *ci, bool *cidx)
 		*cidx = true;
 		*ci = i.v;
 		*ri = -1;
-		emit_alu_mem_imm(&c->j, 0, X86_CMP, *ra, len_off, i.v);
+		emit_alu_mem_imm32(&c->j, 0, X86_CMP, *ra, len_off, i.v);
 		emit_jcc(&c->j, X86_CC_BE, add_stub(c, VN_JIT_AIOOBE, *ra, -1, i.v));
 	} else {
 		*cidx = false;
 		*ri = to_reg_ro(c, &i);
-		emit_alu_rm(&c->j, 0, X86_CMP, *ri, *ra, len_off);
+		emit_alu_load(&c->j, 0, X86_CMP, *ri, *ra, len_off);
 		emit_jcc(&c->j, X86_CC_AE, add_stub(c, VN_JIT_AIOOBE, *ra, *ri, 0));
 	}
 }
@@ -840,7 +777,7 @@ static void array_load(struct cc *c, int size, bool sx, int w)
 	int idx = cidx ? -1 : ri;
 	int dst = is_scratch(ra) ? ra : alloc_reg(c);
 	if (sx)
-		emit_loadsx_idx(&c->j, size, dst, ra, idx, size, disp);
+		emit_load_sx_idx(&c->j, size, dst, ra, idx, size, disp);
 	else
 		emit_load_idx(&c->j, size, dst, ra, idx, size, disp);
 	if (!cidx)
@@ -862,7 +799,7 @@ static void array_store(struct cc *c, int size, bool is_bool_capable, int w)
 		uint32_t skip = newlabel(c);
 		int t = alloc_reg(c);
 		emit_load(&c->j, 8, t, ra, (int32_t)offsetof(struct vn_obj, cls));
-		emit_cmp_mem8_imm(&c->j, t, (int32_t)offsetof(struct vn_class, ek), EK_Z);
+		emit_cmp8_mem_imm(&c->j, t, (int32_t)offsetof(struct vn_class, ek), EK_Z);
 		free_reg(c, t);
 		emit_jcc(&c->j, X86_CC_NE, skip);
 		emit_alu32_imm32(&c->j, X86_AND, rv, 1);
@@ -883,7 +820,7 @@ static void field_load(struct cc *c, int size, bool sx, int32_t off, int w)
 	null_check(c, r);
 	int dst = is_scratch(r) ? r : alloc_reg(c);
 	if (sx)
-		emit_loadsx_idx(&c->j, size, dst, r, -1, 1, off);
+		emit_load_sx_idx(&c->j, size, dst, r, -1, 1, off);
 	else
 		emit_load(&c->j, size, dst, r, off);
 	push_reg(c, dst, w);
@@ -914,13 +851,13 @@ static void ref_store(struct cc *c, int slot_reg, int v_reg)
 	emit_mov_imm64(&c->j, X86_RDX, (uint64_t)(uintptr_t)c->vm->c_packet);
 	emit_test64(&c->j, v_reg, v_reg);
 	emit_jcc(&c->j, X86_CC_E, chk_old);
-	emit_alu_rm(&c->j, 1, X86_CMP, X86_RDX, v_reg, 0);
+	emit_alu_load(&c->j, 1, X86_CMP, X86_RDX, v_reg, 0);
 	emit_jcc(&c->j, X86_CC_E, slow);
 	x86_bind(&c->j, chk_old);
 	emit_load(&c->j, 8, X86_RSI, slot_reg, 0);
 	emit_test64(&c->j, X86_RSI, X86_RSI);
 	emit_jcc(&c->j, X86_CC_E, store);
-	emit_alu_rm(&c->j, 1, X86_CMP, X86_RDX, X86_RSI, 0);
+	emit_alu_load(&c->j, 1, X86_CMP, X86_RDX, X86_RSI, 0);
 	emit_jcc(&c->j, X86_CC_E, slow);
 	x86_bind(&c->j, store);
 	emit_store(&c->j, 8, v_reg, slot_reg, 0);
@@ -942,7 +879,7 @@ static void ensure_init(struct cc *c, struct vn_class *k)
 	sync(c);
 	uint32_t ok = newlabel(c);
 	emit_mov_imm64(&c->j, X86_RSI, (uint64_t)(uintptr_t)k);
-	emit_alu_mem_imm(&c->j, 0, X86_CMP, X86_RSI, (int32_t)offsetof(struct vn_class, state), CS_INITIALIZED);
+	emit_alu_mem_imm32(&c->j, 0, X86_CMP, X86_RSI, (int32_t)offsetof(struct vn_class, state), CS_INITIALIZED);
 	emit_jcc(&c->j, X86_CC_E, ok);
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
 	call_helper(c, (const void *)vn_jit_clinit);
@@ -980,15 +917,15 @@ static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
 		null_check(c, X86_RAX);
 	}
 	emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)cm);
-	emit_cmp_mem8_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
+	emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
 	emit_jcc(j, X86_CC_NE, slow);
 	budget_tick(c);
 	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_rm(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
+	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
 	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
 	emit_jcc(j, X86_CC_AE, lim);
 	emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args + (int32_t)((cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
-	emit_alu_rm(j, 1, X86_CMP, X86_RCX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
+	emit_alu_load(j, 1, X86_CMP, X86_RCX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
 	emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
 	emit_jcc(j, X86_CC_A, lim);
 	/* rdi = &vm->frames[vm->nframes++] */
@@ -1013,7 +950,7 @@ static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
 	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_test32(j, X86_RAX, X86_RAX);
 	emit_jcc(j, X86_CC_NE, threw);
-	emit_alu_mem_imm(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
+	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
 	uint32_t result = newlabel(c);
 	x86_bind(j, result);
 	if (cm->ret != 'V') {
@@ -1033,7 +970,7 @@ static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
 	/* depth or stack limit: abort with the interpreter's message */
 	x86_bind(j, lim);
 	emit_mov64(j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_jit_limit_abort);   /* rsi = cm, rdx = kind */
+	call_helper(c, (const void *)vn_call_limit_abort);   /* rsi = cm, rdx = kind */
 	x86_bind(j, slow);
 	return done;
 }
@@ -1083,14 +1020,14 @@ static void compile_insn(struct cc *c, uint32_t i)
 		if (c->creg[in->a] >= 0) {
 			int cr = c->creg[in->a];
 			emit_alu32_imm32(j, X86_ADD, cr, (uint32_t)(int32_t)(int16_t)in->b);
-			emit_movsxd(j, cr, cr);
+			emit_movsx_reg(j, 1, 4, cr, cr);
 			emit_store(j, 8, cr, X86_R12, local_off((uint32_t)in->a));
 			break;
 		}
 		int r = alloc_reg(c);
 		emit_load(j, 4, r, X86_R12, local_off((uint32_t)in->a));
 		emit_alu32_imm32(j, X86_ADD, r, (uint32_t)(int32_t)(int16_t)in->b);
-		emit_movsxd(j, r, r);
+		emit_movsx_reg(j, 1, 4, r, r);
 		emit_store(j, 8, r, X86_R12, local_off((uint32_t)in->a));
 		free_reg(c, r);
 		break;
@@ -1109,7 +1046,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 		struct ventry o = pop(c, 1);
 		int r = to_reg(c, &o);
 		null_check(c, r);
-		emit_loadsx_idx(j, 4, r, r, -1, 1, (int32_t)offsetof(struct vn_obj, len));
+		emit_load_sx_idx(j, 4, r, r, -1, 1, (int32_t)offsetof(struct vn_obj, len));
 		push_reg(c, r, 1);
 		break;
 	}
@@ -1195,7 +1132,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 		int r = to_reg(c, &a);
 		emit_unary(j, w, X86_NEG, r);
 		if (!w)
-			emit_movsxd(j, r, r);
+			emit_movsx_reg(j, 1, 4, r, r);
 		push_reg(c, r, w ? 2 : 1);
 		break;
 	}
@@ -1223,7 +1160,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_L2I: {
 		struct ventry a = pop(c, 2);
 		int r = to_reg(c, &a);
-		emit_movsxd(j, r, r);
+		emit_movsx_reg(j, 1, 4, r, r);
 		push_reg(c, r, 1);
 		break;
 	}
@@ -1231,11 +1168,11 @@ static void compile_insn(struct cc *c, uint32_t i)
 		struct ventry a = pop(c, 1);
 		int r = to_reg(c, &a);
 		if (op == J_I2B)
-			emit_movx(j, r, r, 0xbe);
+			emit_movsx_reg(j, 1, 1, r, r);
 		else if (op == J_I2C)
-			emit_movx(j, r, r, 0xb7);
+			emit_movzx_reg(j, 2, r, r);
 		else
-			emit_movx(j, r, r, 0xbf);
+			emit_movsx_reg(j, 1, 2, r, r);
 		push_reg(c, r, 1);
 		break;
 	}
@@ -1250,7 +1187,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 		emit_setcc(j, X86_CC_G, r1);
 		emit_setcc(j, X86_CC_L, r2);
 		emit_alu32(j, X86_SUB, r1, r2);
-		emit_movsxd(j, r1, r1);
+		emit_movsx_reg(j, 1, 4, r1, r1);
 		free_reg(c, ra);
 		free_reg(c, rb);
 		free_reg(c, r2);
@@ -1361,7 +1298,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 		int r = alloc_reg(c);
 		emit_mov_imm64(j, r, (uint64_t)(uintptr_t)in->u.c->statics);
 		if (t[q].sx)
-			emit_loadsx_idx(j, t[q].size, r, r, -1, 1, in->a);
+			emit_load_sx_idx(j, t[q].size, r, r, -1, 1, in->a);
 		else
 			emit_load(j, t[q].size, r, r, in->a);
 		push_reg(c, r, op == Q_GETS_J ? 2 : 1);
@@ -1459,7 +1396,7 @@ static void emit_stubs(struct cc *c)
 	}
 	x86_bind(j, L_BUDG(c));
 	emit_mov64(j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_jit_budget_out);
+	call_helper(c, (const void *)vn_budget_out);
 	x86_bind(j, L_EXC(c));
 	emit_mov_imm32(j, X86_RAX, 1);
 	x86_bind(j, L_EPI(c));

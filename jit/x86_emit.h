@@ -474,6 +474,36 @@ static inline void emit_lea(struct x86_jit *j, int w, int dst, int base, int ind
 	emit_modrm_mem(j, dst, base, index, scale, disp);
 }
 
+/* dst (64-bit) = sign-extended size-byte load (size 1, 2 or 4) from
+ * [base (+ index*scale) + disp] (index < 0 for none) */
+static inline void emit_load_sx_idx(struct x86_jit *j, int size, int dst, int base, int index,
+				    int scale, int32_t disp)
+{
+	emit_rex(j, 1, dst, index < 0 ? 0 : index, base);
+	switch (size) {
+	case 1: emit1(j, 0x0f); emit1(j, 0xbe); break;
+	case 2: emit1(j, 0x0f); emit1(j, 0xbf); break;
+	default: emit1(j, 0x63); break;
+	}
+	emit_modrm_mem(j, dst, base, index, scale, disp);
+}
+/* dst = dst * [base + disp] (low half; 32- or 64-bit) */
+static inline void emit_imul_load(struct x86_jit *j, int w, int dst, int base, int32_t disp)
+{
+	emit_rex_opt(j, w, dst, 0, base, false);
+	emit1(j, 0x0f);
+	emit1(j, 0xaf);
+	emit_modrm_mem(j, dst, base, -1, 1, disp);
+}
+/* cmp byte [base + disp], imm8 */
+static inline void emit_cmp8_mem_imm(struct x86_jit *j, int base, int32_t disp, uint8_t imm)
+{
+	emit_rex_opt(j, 0, 0, 0, base, false);
+	emit1(j, 0x80);
+	emit_modrm_mem(j, 7, base, -1, 1, disp);
+	emit1(j, imm);
+}
+
 /* --- stack, calls, control flow --- */
 
 static inline void emit_push(struct x86_jit *j, int reg)
