@@ -79,8 +79,10 @@ struct cc {
 	uint16_t cmask;         /* registers caching locals (not scratch) */
 	uint32_t *vloc; uint32_t nvloc;  /* locals cached in caller-saved registers */
 	uint32_t *wloc; uint32_t nwloc;  /* cached locals the method writes */
+	uint64_t *nn;           /* per insn: locals known non-null (nonnull_analysis) */
+	uint64_t nn_out;
 	bool skip;              /* the next instruction was compiled with this one */
-	struct { bool nodirect, noregcache, noinvert, debug; const char *dump; } env;   /* experiments */
+	struct { bool nodirect, noregcache, noinvert, nonull, debug; const char *dump; } env;   /* experiments */
 	struct stub *stubs; uint32_t nstubs;
 	uint32_t cur;           /* insn being compiled */
 	int nlbl;               /* scratch labels used by the current insn */
@@ -530,6 +532,150 @@ static bool analyze(struct cc *c)
 	return ok;
 }
 
+/* ---- locals known non-null (null checks that can be left out) ----
+ *
+ * A forward "must" analysis over the prepared code: nn[i] has bit l when
+ * local l (< 64) holds a non-null reference before insn i on every path: its
+ * value passed a null check (array access, field access, arraylength, a call
+ * on it) and the local was not written since. Within a block the stack
+ * records which local each operand was loaded from (as the code generator's
+ * deferred entries do); at block starts nothing is known about operands.
+ * Entry and exception handlers start with nothing known. */
+
+/* The operand the insn null-checks, as a position from the top (1 = top), or 0. */
+static int checked_pos(const struct vn_insn *in)
+{
+	switch (in->op) {
+	case J_IALOAD: case J_LALOAD: case J_AALOAD: case J_BALOAD: case J_CALOAD: case J_SALOAD: return 2;
+	case J_IASTORE: case J_AASTORE: case J_BASTORE: case J_CASTORE: case J_SASTORE: return 3;
+	case J_LASTORE: return 4;
+	case J_ARRAYLENGTH: case Q_GETF_B: case Q_GETF_C: case Q_GETF_S: case Q_GETF_I: case Q_GETF_J:
+	case Q_GETF_A: return 1;
+	case Q_PUTF_B: case Q_PUTF_Z: case Q_PUTF_S: case Q_PUTF_I: case Q_PUTF_A: return 2;
+	case Q_PUTF_J: return 3;
+	case Q_INVOKESPECIAL: case Q_INVOKEFINAL: case Q_INVOKEVIRTUAL: case Q_INVOKEIFACE: return in->b;
+	default: return 0;
+	}
+}
+
+static uint64_t lbit(int32_t l) { return l >= 0 && l < 64 ? (uint64_t)1 << l : 0; }
+
+/* Runs block b (insns s..) from state in: records c->nn[i], returns the
+ * state at its end in *out and the end index. */
+static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src, const uint8_t *bstart)
+{
+	uint64_t cur = in;
+	int32_t d = c->depth[s];
+	for (int32_t k = 0; k < d; k++)
+		src[k] = -1;
+	uint32_t i = s;
+	for (;; i++) {
+		const struct vn_insn *x = &c->p->code[i];
+		int op = is_fused(x->op) ? J_ILOAD : x->op;
+		c->nn[i] = cur;
+		int cp = checked_pos(x), po, pu;
+		if (cp > 0 && cp <= d && src[d - cp] >= 0)
+			cur |= lbit(src[d - cp]);
+		if (op == J_ISTORE || op == J_LSTORE || op == J_IINC) {
+			cur &= ~lbit(x->a);
+			for (int32_t k = 0; k < d; k++)
+				if (src[k] == x->a)
+					src[k] = -1;
+		}
+		effect(x, &po, &pu);
+		if (op == J_ILOAD) {
+			src[d] = (int8_t)(x->a < 64 ? x->a : -1);
+			d++;
+		} else if (op == J_DUP) {
+			src[d] = src[d - 1];
+			d++;
+		} else {
+			d -= po;
+			for (int k = 0; k < pu; k++)
+				src[d++] = -1;
+		}
+		bool falls = !(op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN ||
+			       op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH);
+		if (!falls || i + 1 >= c->n || bstart[i + 1] || c->depth[i + 1] < 0)
+			break;
+	}
+	c->nn_out = cur;
+	return i;
+}
+
+/* seen[t]: bit 0 reached, bit 1 queued */
+static void nn_merge(struct cc *c, uint64_t *bin, uint8_t *seen, uint32_t *work, uint32_t *nw, int32_t t, uint64_t v)
+{
+	if (t < 0 || (uint32_t)t >= c->n || c->depth[t] < 0)
+		return;
+	uint64_t nv = (seen[t] & 1) ? (bin[t] & v) : v;
+	if ((seen[t] & 1) && nv == bin[t])
+		return;
+	bin[t] = nv;
+	if (!(seen[t] & 2))
+		work[(*nw)++] = (uint32_t)t;
+	seen[t] = 3;
+}
+
+static void nonnull_analysis(struct cc *c)
+{
+	uint64_t *bin = calloc(c->n, sizeof(uint64_t));
+	uint8_t *seen = calloc(c->n, 1), *bstart = calloc(c->n + 1, 1);
+	uint32_t *work = malloc((size_t)(c->n + 8) * sizeof(uint32_t));
+	int8_t *src = malloc((size_t)c->m->max_stack + 8);
+	uint32_t nw = 0, steps = 0;
+	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
+		goto out;
+	for (uint32_t i = 0; i < c->n; i++) {
+		int op = is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
+		if (c->target[i] || i == 0)
+			bstart[i] = 1;
+		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL || op == J_IRETURN ||
+		    op == J_LRETURN || op == J_RETURN || op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH)
+			bstart[i + 1] = 1;
+	}
+	nn_merge(c, bin, seen, work, &nw, 0, 0);
+	for (uint32_t k = 0; k < c->p->nexc; k++)
+		nn_merge(c, bin, seen, work, &nw, (int32_t)c->p->exc[k].handler, 0);
+	while (nw && steps++ < 64 * c->n) {
+		uint32_t s = work[--nw];
+		seen[s] &= 1;
+		uint32_t e = nn_block(c, s, bin[s], src, bstart);
+		uint64_t out = c->nn_out;
+		const struct vn_insn *x = &c->p->code[e];
+		int op = is_fused(x->op) ? J_ILOAD : x->op;
+		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL) {
+			nn_merge(c, bin, seen, work, &nw, x->a, out);
+			if (op != J_GOTO)
+				nn_merge(c, bin, seen, work, &nw, (int32_t)e + 1, out);
+		} else if (op == J_TABLESWITCH || op == J_LOOKUPSWITCH) {
+			const struct vn_switch *sw = x->u.p;
+			nn_merge(c, bin, seen, work, &nw, sw->def, out);
+			for (int32_t k = 0; k < sw->n; k++)
+				nn_merge(c, bin, seen, work, &nw, sw->targets[k], out);
+		} else if (!(op == J_IRETURN || op == J_LRETURN || op == J_RETURN || op == J_ATHROW)) {
+			nn_merge(c, bin, seen, work, &nw, (int32_t)e + 1, out);
+		}
+	}
+	if (nw) {          /* did not settle: assume nothing */
+		memset(c->nn, 0, c->n * sizeof(uint64_t));
+	}
+out:
+	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
+		memset(c->nn, 0, c->n * sizeof(uint64_t));
+	free(bin);
+	free(seen);
+	free(bstart);
+	free(work);
+	free(src);
+}
+
+/* Is v a local known non-null here? */
+static bool known_nonnull(const struct cc *c, const struct ventry *v)
+{
+	return v->kind == K_LOCAL && (c->nn[c->cur] & lbit(v->v));
+}
+
 /* ---- templates ---- */
 
 static enum x86_cc jcc_of(int k)   /* k: 0 eq, 1 ne, 2 lt, 3 ge, 4 gt, 5 le */
@@ -892,7 +1038,8 @@ static void array_addr(struct cc *c, int *ra, int *ri, int32_t *ci, bool *cidx)
 {
 	struct ventry i = pop(c, 1), a = pop(c, 1);
 	*ra = to_reg_ro(c, &a);
-	null_check(c, *ra);
+	if (!known_nonnull(c, &a))
+		null_check(c, *ra);
 	int32_t len_off = (int32_t)offsetof(struct vn_obj, len);
 	if (i.kind == K_CONST && i.v >= 0 && i.v < (1 << 24)) {
 		*cidx = true;
@@ -967,7 +1114,8 @@ static void field_load(struct cc *c, int size, bool sx, int32_t off, int w)
 {
 	struct ventry o = pop(c, 1);
 	int r = to_reg_ro(c, &o);
-	null_check(c, r);
+	if (!known_nonnull(c, &o))
+		null_check(c, r);
 	int dst = is_scratch(c, r) ? r : alloc_reg(c);
 	if (sx)
 		emit_load_sx_idx(&c->j, size, dst, r, -1, 1, off);
@@ -980,7 +1128,8 @@ static void field_store(struct cc *c, int size, bool boolean, int32_t off)
 {
 	struct ventry v = pop(c, size == 8 ? 2 : 1), o = pop(c, 1);
 	int ro = to_reg_ro(c, &o);
-	null_check(c, ro);
+	if (!known_nonnull(c, &o))
+		null_check(c, ro);
 	if (v.kind == K_CONST && size <= 4) {
 		emit_store_imm32(&c->j, size, ro, off, boolean ? v.v & 1 : v.v);
 	} else {
@@ -1192,8 +1341,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_CASTORE: case J_SASTORE: array_store(c, 2, false, 1); break;
 	case J_ARRAYLENGTH: {
 		struct ventry o = pop(c, 1);
+		bool nn = known_nonnull(c, &o);
 		int r = to_reg(c, &o);
-		null_check(c, r);
+		if (!nn)
+			null_check(c, r);
 		emit_load_sx_idx(j, 4, r, r, -1, 1, (int32_t)offsetof(struct vn_obj, len));
 		push_reg(c, r, 1);
 		break;
@@ -1702,6 +1853,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	c.env.noregcache = getenv("VIFNET_JIT_NOREGCACHE") != NULL;
 	c.env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
 	c.env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
+	c.env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
 	c.env.dump = getenv("VIFNET_JIT_DUMP");
 	c.depth = malloc(c.n * sizeof(int32_t));
 	c.target = calloc(c.n, 1);
@@ -1723,6 +1875,10 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 			fprintf(stderr, "jit: %s.%s: depth analysis failed\n", m->cls->name, m->name);
 		goto out;
 	}
+	c.nn = calloc(c.n, sizeof(uint64_t));
+	if (!c.nn)
+		goto out;
+	nonnull_analysis(&c);
 	for (size_t cap = 256 + (size_t)c.n * 64; cap <= (64u << 20); cap *= 2) {
 		free(buf);
 		buf = malloc(cap);
@@ -1765,6 +1921,7 @@ out:
 	free(c.creg);
 	free(c.vloc);
 	free(c.wloc);
+	free(c.nn);
 	vn_jit_record(vm, m, (uint32_t)len, vn_jit_now_ns() - t0, t_inst, r == 0);
 	return r == 0 ? 0 : -1;
 }

@@ -27,6 +27,30 @@ public class JitLocals {
         return r;
     }
 
+    // null checks left out where the local is known non-null must come back
+    // once the local is written (here with null, inside the loop)
+    static int nulls(int[] a, int[] b, JitLocals o, JitLocals p) {
+        int s = 0;
+        int[] x = a;
+        JitLocals y = o;
+        try {
+            for (int i = 0; i < 10; i++) {
+                s += x[i & 3] + x.length + y.f;
+                y.f++;
+                if (i == 5) x = b;
+                if (i == 7) y = p;
+            }
+        } catch (NullPointerException e) { s += 1000; }
+        try {
+            for (int i = 0; i < 10; i++) {
+                s += y.f + x.length;
+                if (i == 2) y = p;
+            }
+        } catch (NullPointerException e) { s += 2000; }
+        return s;
+    }
+    int f;
+
     static long churn(int rounds) {
         Object keep = new int[] { 42 };
         int a = 1, b = 2, c = 3, e = 4, f = 5, g = 6, h = 7;
@@ -45,6 +69,7 @@ public class JitLocals {
         for (int i = 0; i < a.length; i++) a[i] = i * i;
         System.out.println("faults " + faults(a, null, 1));
         System.out.println("churn " + churn(20000) + " sink " + sink);
+        System.out.println("nulls " + nulls(a, null, new JitLocals(), null) + " " + nulls(a, a, new JitLocals(), null));
         int w = 0;
         while (w < 10) w += 3;                 // while-loop shape (test at the top)
         int x = 100;
