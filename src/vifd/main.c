@@ -39,7 +39,7 @@ static void usage(FILE *f)
 		"  mount $VIFNET_MOUNT or /run/vifnet/nn. --bypass forwards between linked devices without\n"
 		"  a tree (benchmark baseline); --no-uring uses plain read/write; --rt-prio N: SCHED_FIFO\n"
 		"  priority of the data-path thread (default 5, 0 = normal scheduling); --spin USEC: poll for\n"
-		"  the next packet this long after one before sleeping (default 50, 0 = never; at most 1000).\n");
+		"  the next packet this long after one before sleeping (default 0 = never; at most 1000).\n");
 }
 
 enum { O_MOUNT = 256, O_CONTROL, O_FG, O_LOG, O_SYSLOG, O_IFACE, O_TAP, O_NETNS, O_ADDR,
@@ -286,7 +286,7 @@ int main(int argc, char **argv)
 	static struct vd_config cfg;
 	int level = VD_INFO;
 	cfg.rt_prio = 5;
-	cfg.spin_us = 50;
+	cfg.spin_us = 0;
 	int rc = parse_args(argc, argv, &cfg, &level);
 	if (rc)
 		return rc;
