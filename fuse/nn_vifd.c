@@ -32,6 +32,16 @@ static int lp_call(void *ctx, void (*fn)(void *), void *arg)
 	return vn_loop_call(ctx, tramp_run, &t);
 }
 
+static int lp_watch(void *ctx, int fd, void (*fn)(void *), void *arg)
+{
+	return vn_loop_watch(ctx, fd, fn, arg);
+}
+
+static int lp_unwatch(void *ctx, int fd)
+{
+	return vn_loop_unwatch(ctx, fd);
+}
+
 static size_t lp_ntrees(void *ctx)
 {
 	return vn_loop_niface(ctx);
@@ -172,6 +182,8 @@ struct vn_nnfs *vn_nnfs_start(struct vn_loop *l, const char *mountpoint, char *e
 	const struct nn_backend be = {
 		.ctx = l,
 		.call = lp_call,
+		.watch = lp_watch,
+		.unwatch = lp_unwatch,
 		.ntrees = lp_ntrees,
 		.tree = lp_tree,
 		.now = lp_now,

@@ -359,6 +359,73 @@ bool vn_loop_on_thread(const struct vn_loop *l)
 	return l->running && pthread_equal(pthread_self(), l->thread);
 }
 
+/* ---- fds served on the loop (vn_loop_watch) ---- */
+
+static void watch_cb(struct ev_loop *ev, ev_io *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct vd_watch *wa = w->data;
+	wa->fn(wa->arg);
+	/* as after a vn_loop_call: a changed parameter takes effect now */
+	vd_loop_kick(wa->l);
+}
+
+struct watch_req {
+	int fd;
+	void (*fn)(void *arg);
+	void *arg;
+	int rc;
+};
+
+static void watch_fn(struct vn_loop *l, void *arg)
+{
+	struct watch_req *r = arg;
+	r->rc = -ENOSPC;
+	for (size_t k = 0; k < VN_LOOP_WATCH_MAX; k++) {
+		struct vd_watch *wa = &l->watch[k];
+		if (wa->on)
+			continue;
+		wa->fn = r->fn;
+		wa->arg = r->arg;
+		wa->l = l;
+		wa->on = true;
+		ev_io_init(&wa->io, watch_cb, r->fd, EV_READ);
+		wa->io.data = wa;
+		ev_io_start(l->ev, &wa->io);
+		r->rc = 0;
+		return;
+	}
+}
+
+static void unwatch_fn(struct vn_loop *l, void *arg)
+{
+	struct watch_req *r = arg;
+	r->rc = -ENOENT;
+	for (size_t k = 0; k < VN_LOOP_WATCH_MAX; k++) {
+		struct vd_watch *wa = &l->watch[k];
+		if (wa->on && wa->io.fd == r->fd) {
+			ev_io_stop(l->ev, &wa->io);
+			wa->on = false;
+			r->rc = 0;
+		}
+	}
+}
+
+int vn_loop_watch(struct vn_loop *l, int fd, void (*fn)(void *arg), void *arg)
+{
+	struct watch_req r = {fd, fn, arg, 0};
+	int rc = vn_loop_call(l, watch_fn, &r);
+	return rc ? rc : r.rc;
+}
+
+int vn_loop_unwatch(struct vn_loop *l, int fd)
+{
+	struct watch_req r = {fd, NULL, NULL, 0};
+	int rc = vn_loop_call(l, unwatch_fn, &r);
+	return rc ? rc : r.rc;
+}
+
 /* ---- accessors ---- */
 
 size_t vn_loop_niface(const struct vn_loop *l) { return l->nif; }

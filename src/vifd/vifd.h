@@ -86,6 +86,13 @@ struct vn_loop {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct vd_call *calls;       /* pending vn_loop_call requests (under mu) */
+	struct vd_watch {            /* vn_loop_watch (loop thread) */
+		ev_io io;
+		void (*fn)(void *arg);
+		void *arg;
+		struct vn_loop *l;
+		bool on;
+	} watch[VN_LOOP_WATCH_MAX];
 	bool running, stopped;       /* under mu */
 	uint64_t batches, calls_run;
 };
