@@ -101,16 +101,22 @@ static int serve_start(struct vn_nnfs *fs)
 	return r;
 }
 
-/* Stop serving: the session has been told to exit and unmounted. */
+/* Stop serving, before the session is unmounted: unmounting closes the
+ * session's fd, which the owning thread must no longer read. */
+static void serve_unwatch(struct vn_nnfs *fs)
+{
+	if (fs->watched)     /* -ENOENT if it saw the session end and stopped itself */
+		fs->be.unwatch(fs->be.ctx, fuse_session_fd(fs->se));
+}
+
+/* After the unmount: let nobody wait for an answer that will not come. */
 static void abort_conn(struct vn_nnfs *fs);
 static void serve_stop(struct vn_nnfs *fs)
 {
 	if (fs->watched) {
-		fs->be.unwatch(fs->be.ctx, fuse_session_fd(fs->se));
-		/* A busy mount still has a connection: abort it, so that nobody
-		 * waits for answers that will not come. */
-		if (!fs->ended)
-			abort_conn(fs);
+		/* Nobody serves the connection any more: a busy mount still
+		 * has it, so abort it (an unused one is gone already). */
+		abort_conn(fs);
 		if (fs->buf)
 			free(fs->buf->mem);
 		free(fs->buf);
@@ -228,8 +234,9 @@ void vn_nnfs_stop(struct vn_nnfs *fs)
 	if (!fs)
 		return;
 	fuse_session_exit(fs->se);
+	serve_unwatch(fs);
 	/* A lazy unmount aborts the connection at once if nobody uses the
-	 * mount; the session's read then fails and serving ends. */
+	 * mount; a session thread's read then fails and serving ends. */
 	fuse_session_unmount(fs->se);
 	serve_stop(fs);
 	nn_port_svc_stop(fs);        /* parked reads answered before the session goes */

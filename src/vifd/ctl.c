@@ -308,6 +308,7 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 		rc = vn_registry_proc_add(r, c->cred.pid, c->cred.uid, real_ppid(c->cred.pid), q->comm, NULL);
 		if (rc)
 			break;
+		vn_registry_proc_set_gid(r, c->cred.pid, c->cred.gid);
 		c->registered = true;
 		return snprintf(out, n, "ok %d", (int)c->cred.pid);
 	}

@@ -44,6 +44,7 @@ struct vn_sock {
 struct vn_proc {
 	pid_t pid, ppid;
 	uid_t uid;
+	gid_t gid;                 /* (gid_t)-1: not known */
 	unsigned refs;
 	char comm[16];
 	struct vn_registry *reg;
@@ -327,6 +328,7 @@ int vn_registry_proc_add(struct vn_registry *r, pid_t pid, uid_t uid, pid_t ppid
 	struct vn_proc *p = calloc(1, sizeof *p);
 	if (!p)
 		return -ENOMEM;
+	p->gid = (gid_t)-1;
 	p->vifs = calloc(r->ntrees ? r->ntrees : 1, sizeof *p->vifs);
 	if (!p->vifs) {
 		free(p);
@@ -424,6 +426,31 @@ static int may_attach(uid_t owner, const struct vn_vif *cur, const struct vn_vif
 		return -EPERM;
 	if (!vn_vif_is_ancestor(cur, v))
 		return -EACCES;
+	return 0;
+}
+
+gid_t vn_proc_gid(const struct vn_proc *p) { return p->gid; }
+
+int vn_registry_proc_set_gid(struct vn_registry *r, pid_t pid, gid_t gid)
+{
+	struct vn_proc *p = vn_registry_proc(r, pid);
+	if (!p)
+		return -ESRCH;
+	p->gid = gid;
+	return 0;
+}
+
+int vn_registry_detach_proc(struct vn_registry *r, pid_t pid, size_t iface, uid_t caller_uid)
+{
+	struct vn_proc *p = vn_registry_proc(r, pid);
+	if (!p)
+		return -ESRCH;
+	if (iface >= r->ntrees)
+		return -EINVAL;
+	int rc = may_attach(p->uid, vn_proc_vif(p, iface), vn_tree_root(r->trees[iface]), caller_uid);
+	if (rc)
+		return rc;
+	p->vifs[iface] = NULL;
 	return 0;
 }
 
@@ -635,6 +662,24 @@ int vn_registry_attach_sock(struct vn_registry *r, pid_t pid, int fd, struct vn_
 	if (rc)
 		return rc;
 	s->so->vifs[i] = v;
+	return 0;
+}
+
+int vn_registry_detach_sock(struct vn_registry *r, pid_t pid, int fd, size_t iface,
+			    uid_t caller_uid)
+{
+	struct vn_proc *p = vn_registry_proc(r, pid);
+	if (!p)
+		return -ESRCH;
+	struct vn_sock *s = proc_sock(p, fd);
+	if (!s)
+		return -EBADF;
+	if (iface >= r->ntrees)
+		return -EINVAL;
+	/* Back to where its process is: the owner may (nnfs's `rm FD/IF`). */
+	if (caller_uid != 0 && caller_uid != p->uid)
+		return -EPERM;
+	s->so->vifs[iface] = NULL;
 	return 0;
 }
 

@@ -115,7 +115,7 @@ static void post_batch(struct vd_uring *u, size_t i)
 	for (unsigned k = 0; k < d->batch; k++) {
 		if (u->inflight >= u->depth * 2 - 8)
 			break;
-		struct vn_pkt *p = vn_pool_get(l->pool);
+		struct vn_pkt *p = vd_pkt_get(l);
 		if (!p) {
 			l->ifs[i].drop_nobuf++;
 			break;
@@ -126,7 +126,7 @@ static void post_batch(struct vd_uring *u, size_t i)
 			break;
 		}
 		p->ifindex = (uint32_t)i;
-		io_uring_prep_read(sqe, l->ifs[i].fd, p->data, p->cap, 0);
+		io_uring_prep_read(sqe, l->ifs[i].fd, p->data - l->headroom, p->cap + l->headroom, 0);
 		sqe->rw_flags = RWF_NOWAIT;
 		io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)p | TAG_READ);
 		u->inflight++;
@@ -148,12 +148,12 @@ int vd_uring_start(struct vd_uring *u)
 	return 0;
 }
 
-int vd_uring_write(struct vd_uring *u, int fd, struct vn_pkt *p)
+int vd_uring_write(struct vd_uring *u, int fd, struct vn_pkt *p, uint32_t headroom)
 {
 	struct io_uring_sqe *sqe = get_sqe(u);
 	if (!sqe)
 		return -EBUSY;
-	io_uring_prep_write(sqe, fd, p->data, p->len, 0);
+	io_uring_prep_write(sqe, fd, p->data - headroom, p->len + headroom, 0);
 	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)p | TAG_WRITE);
 	u->inflight++;
 	return 0;

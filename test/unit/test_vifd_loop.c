@@ -8,7 +8,9 @@
  *  - vn_loop_inject: egress from a VIF continues from its parent (or the
  *    wire from the root) and is marked injected; ingress goes to the host;
  *    a blocking VIF on the way refuses it and counts a drop; bad arguments
- *    are refused and change nothing. */
+ *    are refused and change nothing;
+ *  - --offload: a GSO super-packet crosses whole with its virtio-net header
+ *    and is charged its segments' wire bytes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +18,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -57,13 +61,20 @@ static int big_socketpair(int sv[2])
 	return 0;
 }
 
+static int setup_cfg(void **state, bool uring, uint32_t spin_us, bool offload);
 static int setup(void **state, bool uring, uint32_t spin_us)
+{
+	return setup_cfg(state, uring, spin_us, false);
+}
+
+static int setup_cfg(void **state, bool uring, uint32_t spin_us, bool offload)
 {
 	static struct fx f;
 	memset(&f, 0, sizeof f);
 	struct vd_config *c = &f.cfg;
 	c->no_uring = !uring;
 	c->spin_us = spin_us;
+	c->offload = offload;
 	c->nifaces = 2;
 	c->nlinks = 1;
 	for (int i = 0; i < 2; i++) {
@@ -100,6 +111,8 @@ static int setup(void **state, bool uring, uint32_t spin_us)
 static int setup_uring(void **state) { return setup(state, true, 0); }
 static int setup_spin(void **state) { return setup(state, true, 50); }
 static int setup_plain(void **state) { return setup(state, false, 0); }
+static int setup_offload(void **state) { return setup_cfg(state, true, 0, true); }
+static int setup_offload_plain(void **state) { return setup_cfg(state, false, 0, true); }
 
 static int teardown(void **state)
 {
@@ -311,6 +324,89 @@ static void test_inject_bad(void **state)
 	assert_int_equal(seq_of(r), 45);
 }
 
+struct status {
+	char text[4096];
+};
+
+static void status_fn(struct vn_loop *l, void *arg)
+{
+	struct status *st = arg;
+	vd_loop_status(l, st->text, sizeof st->text);
+}
+
+/* A counter of interface ifname from the status text. */
+static unsigned long long status_field(const char *text, const char *ifname, const char *key)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "iface %s ", ifname);
+	const char *line = strstr(text, pat);
+	assert_non_null(line);
+	char k[64];
+	snprintf(k, sizeof k, " %s ", key);
+	const char *at = strstr(line, k);
+	assert_non_null(at);
+	return strtoull(at + strlen(k), NULL, 10);
+}
+
+/* --offload: each frame starts with a virtio-net header. A TCP super-packet
+ * (IPv4, 20-byte TCP header, 1000 bytes of payload, gso_size 300: four
+ * segments) crosses whole, header and all, and is charged as its segments
+ * would be on a wire: 1040 + 3 * 40 bytes. A frame without GSO is charged
+ * its length. */
+static void test_offload_super_packet(void **state)
+{
+	struct fx *f = *state;
+	if (!f->l)
+		skip();
+	uint8_t b[2048], r[2048];
+	const uint32_t H = 10, L = 1040;
+	memset(b, 0, sizeof b);
+	b[0] = 1;                         /* VIRTIO_NET_HDR_F_NEEDS_CSUM */
+	b[1] = 1;                         /* VIRTIO_NET_HDR_GSO_TCPV4 */
+	b[2] = 40;                        /* hdr_len (a hint) */
+	b[4] = 300 & 0xff, b[5] = 300 >> 8;   /* gso_size, little-endian */
+	b[6] = 20;                        /* csum_start */
+	b[8] = 16;                        /* csum_offset */
+	uint8_t *ip = b + H;
+	ip[0] = 0x45;
+	ip[2] = L >> 8, ip[3] = L & 0xff;
+	ip[8] = 64;
+	ip[9] = 6;
+	ip[12] = 198, ip[13] = 18, ip[15] = 1;
+	ip[16] = 198, ip[17] = 18, ip[19] = 2;
+	ip[20] = 0x30, ip[21] = 0x39, ip[22] = 0x14, ip[23] = 0x51;
+	ip[32] = 5 << 4;                  /* data offset: 20 bytes */
+	assert_int_equal(write(f->host[0], b, H + L), (ssize_t)(H + L));
+	assert_int_equal(host_recv(f, 1, r, sizeof r), (ssize_t)(H + L));
+	assert_memory_equal(r, b, H + L);
+	struct status st;
+	assert_int_equal(vn_loop_call(f->l, status_fn, &st), 0);
+	assert_int_equal(status_field(st.text, "ifa", "gso_in"), 1);
+	assert_int_equal(status_field(st.text, "ifa", "wire_out"), 1);
+	/* "wire_out N BYTES" */
+	const char *w = strstr(strstr(st.text, "iface ifa "), " wire_out ");
+	unsigned long long n, bytes;
+	assert_int_equal(sscanf(w, " wire_out %llu %llu", &n, &bytes), 2);
+	assert_int_equal(bytes, 1040 + 3 * 40);
+	/* no GSO: charged as it is */
+	b[0] = b[1] = 0;
+	assert_int_equal(write(f->host[0], b, H + L), (ssize_t)(H + L));
+	assert_int_equal(host_recv(f, 1, r, sizeof r), (ssize_t)(H + L));
+	assert_int_equal(vn_loop_call(f->l, status_fn, &st), 0);
+	w = strstr(strstr(st.text, "iface ifa "), " wire_out ");
+	assert_int_equal(sscanf(w, " wire_out %llu %llu", &n, &bytes), 2);
+	assert_int_equal(bytes, 2 * 1040 + 3 * 40);
+	assert_int_equal(status_field(st.text, "ifa", "gso_in"), 1);
+	/* injected: a zeroed header in front */
+	struct inj j;
+	uint32_t fl = frame(b, 46);
+	assert_int_equal(inject(f, f->ab, VN_INGRESS, b, fl, &j), 0);
+	assert_int_equal(host_recv(f, 0, r, sizeof r), (ssize_t)(H + fl));
+	static const uint8_t zero[10];
+	assert_memory_equal(r, zero, H);
+	assert_int_equal(seq_of(r + H), 46);
+}
+
 #define GROUP(name, s)                                                                        \
 	const struct CMUnitTest name[] = {                                                    \
 		cmocka_unit_test_setup_teardown(test_host_to_peer, s, teardown),              \
@@ -325,8 +421,13 @@ int main(void)
 	GROUP(uring, setup_uring);
 	GROUP(spin, setup_spin);
 	GROUP(plain, setup_plain);
+	const struct CMUnitTest offload[] = {
+		cmocka_unit_test_setup_teardown(test_offload_super_packet, setup_offload, teardown),
+		cmocka_unit_test_setup_teardown(test_offload_super_packet, setup_offload_plain, teardown),
+	};
 	int rc = cmocka_run_group_tests_name("loop (io_uring)", uring, NULL, NULL);
 	rc |= cmocka_run_group_tests_name("loop (io_uring, --spin 50)", spin, NULL, NULL);
 	rc |= cmocka_run_group_tests_name("loop (read/write)", plain, NULL, NULL);
+	rc |= cmocka_run_group_tests_name("loop (--offload)", offload, NULL, NULL);
 	return rc;
 }
