@@ -1187,34 +1187,53 @@ static void ensure_init(struct cc *c, struct vn_class *k)
 }
 
 /* A call whose target is known when compiling (static with the class
- * initialized, special, final) to a bytecode method. */
-static bool direct_call_ok(struct cc *c, const struct vn_insn *in)
+ * initialized, special, final) to a bytecode method, or a native one. */
+static bool direct_call_ok(struct cc *c, const struct vn_insn *in, bool native)
 {
 	if (c->env.nodirect)
 		return false;
 	if (in->op != Q_INVOKESTATIC && in->op != Q_INVOKESPECIAL && in->op != Q_INVOKEFINAL)
 		return false;
 	const struct vn_method *cm = in->u.m;
-	if (cm->native || !cm->code || !cm->prep)
+	if (native ? !cm->native : (cm->native || !cm->code))
 		return false;
 	return in->op != Q_INVOKESTATIC || cm->cls->state == CS_INITIALIZED;
 }
 
+enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };
+
 /* The interpreter's call sequence inline, when the callee is compiled at run
  * time: null check, budget, depth and stack limits, frame push, call, frame
- * pop, result into the argument slot. Falls through to the helper call when
- * the callee is not compiled; returns the label after the helper call. */
-static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
+ * pop, result into the argument slot. The callee is known (CALL_KNOWN), or
+ * found at run time through the receiver's vtable (CALL_VIRTUAL) or the
+ * interface call site's cache (CALL_IFACE: a hit only when the receiver's
+ * class is the cached one). Falls through to the helper call when the callee
+ * is not compiled (or the cache misses); returns the label after it. */
+static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, int kind)
 {
 	struct x86_jit *j = &c->j;
-	const struct vn_method *cm = in->u.m;
+	const struct vn_method *cm = kind == CALL_KNOWN ? in->u.m : NULL;
+	char ret = kind == CALL_IFACE ? ((const struct vn_icache *)in->u.p)->im->ret : in->u.m->ret;
 	int32_t args = slot_off(c, c->d - nargs);
 	uint32_t slow = newlabel(c), done = newlabel(c), threw = newlabel(c), lim = newlabel(c);
 	if (in->op != Q_INVOKESTATIC) {
 		emit_load(j, 8, X86_RAX, X86_R12, args);
 		null_check(c, X86_RAX);
 	}
-	emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)cm);
+	if (kind == CALL_KNOWN) {
+		emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)cm);
+	} else {
+		emit_load(j, 8, X86_RAX, X86_RAX, (int32_t)offsetof(struct vn_obj, cls));
+		if (kind == CALL_VIRTUAL) {
+			emit_load(j, 8, X86_RSI, X86_RAX, (int32_t)offsetof(struct vn_class, vtable));
+			emit_load(j, 8, X86_RSI, X86_RSI, in->a * (int32_t)sizeof(void *));
+		} else {
+			emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)in->u.p);
+			emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RDX, (int32_t)offsetof(struct vn_icache, last));
+			emit_jcc(j, X86_CC_NE, slow);
+			emit_load(j, 8, X86_RSI, X86_RDX, (int32_t)offsetof(struct vn_icache, target));
+		}
+	}
 	emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
 	emit_jcc(j, X86_CC_NE, slow);
 	budget_tick(c);
@@ -1222,7 +1241,14 @@ static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
 	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
 	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
 	emit_jcc(j, X86_CC_AE, lim);
-	emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args + (int32_t)((cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
+	if (cm) {
+		emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args + (int32_t)((cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
+	} else {
+		emit_load(j, 2, X86_RCX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
+		emit_load(j, 2, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, max_stack));
+		emit_alu32(j, X86_ADD, X86_RCX, X86_RDX);
+		emit_lea(j, 1, X86_RCX, X86_R12, X86_RCX, (int)sizeof(vn_slot), args);
+	}
 	emit_alu_load(j, 1, X86_CMP, X86_RCX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
 	emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
 	emit_jcc(j, X86_CC_A, lim);
@@ -1234,9 +1260,19 @@ static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
 	emit_store(j, 8, X86_RSI, X86_RDI, (int32_t)offsetof(struct vn_frame, m));
 	emit_lea(j, 1, X86_RAX, X86_R12, -1, 1, args);
 	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, lv));
-	emit_lea(j, 1, X86_RAX, X86_RAX, -1, 1, (int32_t)(cm->max_locals * sizeof(vn_slot)));
+	if (cm) {
+		emit_lea(j, 1, X86_RAX, X86_RAX, -1, 1, (int32_t)(cm->max_locals * sizeof(vn_slot)));
+	} else {
+		emit_load(j, 2, X86_RCX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
+		emit_lea(j, 1, X86_RAX, X86_RAX, X86_RCX, (int)sizeof(vn_slot), 0);
+	}
 	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, sp));
-	emit_mov_imm64(j, X86_RAX, (uint64_t)(uintptr_t)cm->prep->code);
+	if (cm && cm->prep) {
+		emit_mov_imm64(j, X86_RAX, (uint64_t)(uintptr_t)cm->prep->code);
+	} else {    /* compiled, so prepared */
+		emit_load(j, 8, X86_RAX, X86_RSI, (int32_t)offsetof(struct vn_method, prep));
+		emit_load(j, 8, X86_RAX, X86_RAX, (int32_t)offsetof(struct vn_prep, code));
+	}
 	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, ip));
 	emit_store_imm32(j, 1, X86_RDI, (int32_t)offsetof(struct vn_frame, entry), 1);
 	emit_load(j, 8, X86_RAX, X86_RSI, (int32_t)offsetof(struct vn_method, jit_code));
@@ -1252,7 +1288,7 @@ static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
 	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
 	uint32_t result = newlabel(c);
 	x86_bind(j, result);
-	if (cm->ret != 'V') {
+	if (ret != 'V') {
 		emit_load(j, 8, X86_RAX, X86_RSP, 16);
 		emit_store(j, 8, X86_RAX, X86_R12, args);
 	}
@@ -1269,9 +1305,34 @@ static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
 	/* depth or stack limit: abort with the interpreter's message */
 	x86_bind(j, lim);
 	emit_mov64(j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_call_limit_abort);   /* rsi = cm, rdx = kind */
+	call_helper(c, (const void *)vn_call_limit_abort);   /* rsi = the callee, rdx = kind */
 	x86_bind(j, slow);
 	return done;
+}
+
+/* A native known when compiling, called directly as the interpreter calls
+ * it (null check of the receiver; no budget, no frame): native(vm, args,
+ * &result); a pending exception leaves through the exception exit. */
+static void native_call(struct cc *c, const struct vn_insn *in, int nargs)
+{
+	struct x86_jit *j = &c->j;
+	const struct vn_method *cm = in->u.m;
+	int32_t args = slot_off(c, c->d - nargs);
+	if (in->op != Q_INVOKESTATIC) {
+		emit_load(j, 8, X86_RAX, X86_R12, args);
+		null_check(c, X86_RAX);
+	}
+	emit_store_imm32(j, 8, X86_RSP, 16, 0);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	emit_lea(j, 1, X86_RSI, X86_R12, -1, 1, args);
+	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, 16);
+	call_helper(c, (const void *)cm->native);
+	emit_alu_mem_imm32(j, 1, X86_CMP, X86_RBX, (int32_t)offsetof(struct vn_vm, exc), 0);
+	emit_jcc(j, X86_CC_NE, L_EXC(c));
+	if (cm->ret != 'V') {
+		emit_load(j, 8, X86_RAX, X86_RSP, 16);
+		emit_store(j, 8, X86_RAX, X86_R12, args);
+	}
 }
 
 static void compile_insn(struct cc *c, uint32_t i)
@@ -1634,9 +1695,18 @@ static void compile_insn(struct cc *c, uint32_t i)
 		int po, pu;
 		effect(in, &po, &pu);
 		sync(c);
+		if (direct_call_ok(c, in, true)) {
+			native_call(c, in, po);
+			c->d += pu - po;
+			break;
+		}
 		uint32_t done = 0;
-		if (direct_call_ok(c, in))
-			done = direct_call(c, in, po);
+		if (direct_call_ok(c, in, false))
+			done = inline_call(c, in, po, CALL_KNOWN);
+		else if (op == Q_INVOKEVIRTUAL && !c->env.nodirect)
+			done = inline_call(c, in, po, CALL_VIRTUAL);
+		else if (op == Q_INVOKEIFACE && !c->env.nodirect)
+			done = inline_call(c, in, po, CALL_IFACE);
 		args_vm_fr_in(c);
 		call_helper(c, (const void *)vn_jit_invoke);
 		check_exc(c);
