@@ -99,6 +99,9 @@ static const int8_t cache_regs[] = { X86_RBP, X86_R14, X86_R15, X86_R11, X86_R10
 #define L_EXC(c)  ((c)->n * (LBL_PER + 1))
 #define L_EPI(c)  (L_EXC(c) + 1)
 #define L_BUDG(c) (L_EXC(c) + 2)
+#define L_THROW(c) (L_EXC(c) + 3)
+#define FRAME_BYTES 40      /* [rsp] result pointer, [rsp+8] fr, [rsp+16] a callee's result,
+			       [rsp+24]/[rsp+32] index/array of a bounds fault; 16-byte aligned */
 
 static uint32_t newlabel(struct cc *c)
 {
@@ -1749,24 +1752,29 @@ static void emit_stubs(struct cc *c)
 	for (uint32_t k = 0; k < c->nstubs; k++) {
 		const struct stub *s = &c->stubs[k];
 		x86_bind(j, s->label);
-		writeback(c);       /* a handler in this method runs interpreted, on the slots */
-		if (s->kind == VN_JIT_AIOOBE) {
-			emit_push(j, s->arr);
-			if (s->idx >= 0) {
-				emit_push(j, s->idx);
-				emit_pop(j, X86_R8);
-			} else {
-				emit_mov_imm64(j, X86_R8, (uint64_t)(int64_t)s->imm);
-			}
-			emit_pop(j, X86_R9);
+		if (s->kind == VN_JIT_AIOOBE) {     /* index and array, for the message */
+			if (s->idx >= 0)
+				emit_store(j, 8, s->idx, X86_RSP, 24);
+			else
+				emit_store_imm32(j, 8, X86_RSP, 24, s->imm);
+			emit_store(j, 8, s->arr, X86_RSP, 32);
 		}
-		emit_mov64(j, X86_RDI, X86_RBX);
-		emit_load(j, 8, X86_RSI, X86_RSP, FR_AT);
-		emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)(c->p->code + s->insn));
+		emit_mov_imm32(j, X86_RDX, s->insn);
 		emit_mov_imm32(j, X86_RCX, (uint32_t)s->kind);
-		call_helper(c, (const void *)vn_jit_throw);
-		emit_jmp(j, L_EXC(c));
+		emit_jmp(j, L_THROW(c));
 	}
+	/* the faults' common tail: rdx = insn index, rcx = kind */
+	x86_bind(j, L_THROW(c));
+	writeback(c);       /* a handler in this method runs interpreted, on the slots */
+	emit_load(j, 8, X86_R8, X86_RSP, 24);
+	emit_load(j, 8, X86_R9, X86_RSP, 32);
+	emit_imul_imm32(j, 1, X86_RDX, X86_RDX, (int32_t)sizeof(struct vn_insn));
+	emit_mov_imm64(j, X86_RAX, (uint64_t)(uintptr_t)c->p->code);
+	emit_alu64(j, X86_ADD, X86_RDX, X86_RAX);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	emit_load(j, 8, X86_RSI, X86_RSP, FR_AT);
+	call_helper(c, (const void *)vn_jit_throw);
+	emit_jmp(j, L_EXC(c));
 	x86_bind(j, L_BUDG(c));
 	emit_mov64(j, X86_RDI, X86_RBX);
 	call_helper(c, (const void *)vn_budget_out);
@@ -1774,7 +1782,7 @@ static void emit_stubs(struct cc *c)
 	emit_mov_imm32(j, X86_RAX, 1);
 	x86_bind(j, L_EPI(c));
 	budget_wb(c);
-	emit_alu64_imm32(j, X86_ADD, X86_RSP, 24);
+	emit_alu64_imm32(j, X86_ADD, X86_RSP, FRAME_BYTES);
 	emit_pop(j, X86_R15);
 	emit_pop(j, X86_R14);
 	emit_pop(j, X86_R13);
@@ -1784,9 +1792,9 @@ static void emit_stubs(struct cc *c)
 	emit_ret(j);
 }
 
-/* The most used locals (loads, stores, iinc) get registers, as a
- * write-through cache: every store also goes to the slot, so the slot memory
- * stays exact for the GC, calls and exception dispatch. Callee-saved
+/* The most used locals (loads, stores, iinc) get registers; the slots of
+ * those the method writes are brought up to date where something else reads
+ * them (writeback: calls, allocation, faults). Callee-saved
  * registers go to the most used; caller-saved ones (reloaded after each
  * call) to the next, when the method's calls are fewer than the uses. */
 static void pick_cached_locals(struct cc *c)
@@ -1845,7 +1853,7 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	c->busy = 0;
 	c->nstubs = 0;
 	c->fail = false;
-	if (x86_init(&c->j, buf, cap, (size_t)c->n * (LBL_PER + 1) + 3))
+	if (x86_init(&c->j, buf, cap, (size_t)c->n * (LBL_PER + 1) + 4))
 		return -1;
 	struct x86_jit *j = &c->j;
 	emit_push(j, X86_RBP);
@@ -1854,7 +1862,7 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	emit_push(j, X86_R13);
 	emit_push(j, X86_R14);
 	emit_push(j, X86_R15);
-	emit_alu64_imm32(j, X86_SUB, X86_RSP, 24);  /* [rsp] result pointer, [rsp+8] fr; 16-byte aligned */
+	emit_alu64_imm32(j, X86_SUB, X86_RSP, FRAME_BYTES);
 	emit_mov64(j, X86_RBX, X86_RDI);
 	emit_store(j, 8, X86_RDX, X86_RSP, 0);
 	emit_store(j, 8, X86_RSI, X86_RSP, FR_AT);
