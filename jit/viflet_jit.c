@@ -1986,12 +1986,25 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	if (!m->prep || m->native)
 		return -1;
 	struct cc c = { .vm = vm, .m = m, .p = m->prep, .ml = m->max_locals, .n = m->prep->n };
-	c.env.nodirect = getenv("VIFNET_JIT_NODIRECT") != NULL;
-	c.env.noregcache = getenv("VIFNET_JIT_NOREGCACHE") != NULL;
-	c.env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
-	c.env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
-	c.env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
-	c.env.dump = getenv("VIFNET_JIT_DUMP");
+	/* the experiment switches, read once per process (every thread reads
+	 * the same values, so a race only repeats the work) */
+	static struct { bool nodirect, noregcache, noinvert, nonull, debug; const char *dump; } env;
+	static bool env_read;
+	if (!__atomic_load_n(&env_read, __ATOMIC_ACQUIRE)) {
+		env.nodirect = getenv("VIFNET_JIT_NODIRECT") != NULL;
+		env.noregcache = getenv("VIFNET_JIT_NOREGCACHE") != NULL;
+		env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
+		env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
+		env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
+		env.dump = getenv("VIFNET_JIT_DUMP");
+		__atomic_store_n(&env_read, true, __ATOMIC_RELEASE);
+	}
+	c.env.nodirect = env.nodirect;
+	c.env.noregcache = env.noregcache;
+	c.env.debug = env.debug;
+	c.env.noinvert = env.noinvert;
+	c.env.nonull = env.nonull;
+	c.env.dump = env.dump;
 	c.depth = malloc(c.n * sizeof(int32_t));
 	c.target = calloc(c.n, 1);
 	c.stubs = malloc((3 * (size_t)c.n + 1) * sizeof(*c.stubs));
