@@ -490,6 +490,21 @@ static struct vn_sock *proc_sock(const struct vn_proc *p, int fd)
 	return i < p->nsocks && p->socks[i]->fd == fd ? p->socks[i] : NULL;
 }
 
+/* The process pid and its socket fd: 0, -ESRCH (no such process) or -EBADF. */
+static int find_sock(const struct vn_registry *r, pid_t pid, int fd, struct vn_proc **pp,
+		     struct vn_sock **ps)
+{
+	struct vn_proc *p = vn_registry_proc(r, pid);
+	if (!p)
+		return -ESRCH;
+	struct vn_sock *s = proc_sock(p, fd);
+	if (!s)
+		return -EBADF;
+	*pp = p;
+	*ps = s;
+	return 0;
+}
+
 struct vn_sock *vn_registry_sock(const struct vn_registry *r, pid_t pid, int fd)
 {
 	struct vn_proc *p = vn_registry_proc(r, pid);
@@ -597,11 +612,12 @@ int vn_registry_sock_set(struct vn_registry *r, pid_t pid, int fd, const struct 
 
 int vn_registry_sock_dup(struct vn_registry *r, pid_t pid, int oldfd, int newfd)
 {
-	struct vn_proc *p = vn_registry_proc(r, pid);
-	if (!p)
-		return -ESRCH;
-	struct vn_sock *s = proc_sock(p, oldfd);
-	if (!s || newfd < 0)
+	struct vn_proc *p;
+	struct vn_sock *s;
+	int rc = find_sock(r, pid, oldfd, &p, &s);
+	if (rc)
+		return rc;
+	if (newfd < 0)
 		return -EBADF;
 	if (oldfd == newfd)
 		return 0;
@@ -610,19 +626,18 @@ int vn_registry_sock_dup(struct vn_registry *r, pid_t pid, int oldfd, int newfd)
 	so->nfds++;                        /* hold so across closing newfd */
 	if (t)
 		proc_del_sock(r, p, t);       /* dup2 closes newfd first */
-	int rc = proc_add_sock(p, newfd, so, NULL);
+	rc = proc_add_sock(p, newfd, so, NULL);
 	so->nfds--;
 	return rc;
 }
 
 int vn_registry_sock_close(struct vn_registry *r, pid_t pid, int fd)
 {
-	struct vn_proc *p = vn_registry_proc(r, pid);
-	if (!p)
-		return -ESRCH;
-	struct vn_sock *s = proc_sock(p, fd);
-	if (!s)
-		return -EBADF;
+	struct vn_proc *p;
+	struct vn_sock *s;
+	int rc = find_sock(r, pid, fd, &p, &s);
+	if (rc)
+		return rc;
 	proc_del_sock(r, p, s);
 	return 0;
 }
@@ -649,16 +664,15 @@ bool vn_sock_attached(const struct vn_sock *s, size_t iface)
 int vn_registry_attach_sock(struct vn_registry *r, pid_t pid, int fd, struct vn_vif *v,
 			    uid_t caller_uid)
 {
-	struct vn_proc *p = vn_registry_proc(r, pid);
-	if (!p)
-		return -ESRCH;
-	struct vn_sock *s = proc_sock(p, fd);
-	if (!s)
-		return -EBADF;
+	struct vn_proc *p;
+	struct vn_sock *s;
+	int rc = find_sock(r, pid, fd, &p, &s);
+	if (rc)
+		return rc;
 	int i = iface_of(r, v);
 	if (i < 0)
 		return -EINVAL;
-	int rc = may_attach(p->uid, sobj_vif(s->so, (size_t)i), v, caller_uid);
+	rc = may_attach(p->uid, sobj_vif(s->so, (size_t)i), v, caller_uid);
 	if (rc)
 		return rc;
 	s->so->vifs[i] = v;
@@ -668,12 +682,11 @@ int vn_registry_attach_sock(struct vn_registry *r, pid_t pid, int fd, struct vn_
 int vn_registry_detach_sock(struct vn_registry *r, pid_t pid, int fd, size_t iface,
 			    uid_t caller_uid)
 {
-	struct vn_proc *p = vn_registry_proc(r, pid);
-	if (!p)
-		return -ESRCH;
-	struct vn_sock *s = proc_sock(p, fd);
-	if (!s)
-		return -EBADF;
+	struct vn_proc *p;
+	struct vn_sock *s;
+	int rc = find_sock(r, pid, fd, &p, &s);
+	if (rc)
+		return rc;
 	if (iface >= r->ntrees)
 		return -EINVAL;
 	/* Back to where its process is: the owner may (nnfs's `rm FD/IF`). */
