@@ -24,7 +24,9 @@ struct vn_jit_stat {
 	uint32_t insns;             /* instructions (prepared code) */
 	uint32_t code_bytes;        /* machine code emitted */
 	uint64_t ns;                /* compile time, all included */
-	uint64_t install_ns;        /* of which: mapping the code pages (mmap, copy, mprotect) */
+	uint64_t install_ns;        /* of which: placing the code (write to the code region) */
+	uint64_t region_ns;         /* of install_ns: creating a code region (memfd + mmap; the
+	                               first method of a VM, then once per 64 KB or more) */
 	bool compiled;
 };
 /* The compilations so far, in order; valid until the next call into the VM. */

@@ -17,8 +17,6 @@ uint64_t vn_jit_now_ns(void);
 
 /* Called by compiled code. Those taking fr expect fr->sp (operand top) and
  * fr->ip (next instruction) synced; they return 0, or 1 with vm->exc set. */
-_Noreturn void vn_jit_budget_out(struct vn_vm *vm);
-_Noreturn void vn_jit_limit_abort(struct vn_vm *vm, const struct vn_method *cm, int stack);
 int vn_jit_throw(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in, int kind,
 		 int64_t idx, const struct vn_obj *arr);
 int vn_jit_invoke(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in);

@@ -4,6 +4,8 @@
  * point). Each helper does exactly what the interpreter's block for the same
  * instruction does (vm/interp.c), messages included, on the frame memory the
  * compiled code keeps in sync (fr->sp = operand top, fr->ip = next insn). */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +18,31 @@
 #include "viflet_jit_int.h"
 #include "vn_jit.h"
 
-struct jit_map { void *p; size_t len; };
+/* Code memory. Preferred: per VM, regions of one memfd each, mapped once
+ * read+execute (shared) and never writable; methods are appended to the file
+ * with pwrite(2), which the mapping sees at once. One system call per method,
+ * no mprotect (a permission downgrade flushes the TLB). Fallback (no memfd):
+ * each method in its own anonymous pages, read+write while copied, then
+ * read+execute. Both are unmapped when the VM is freed. */
+struct jit_map {
+	uint8_t *p; size_t len;
+	int fd;                 /* memfd region; -1: anonymous pages of one method */
+	size_t used;            /* memfd region: bytes written */
+};
 
 struct vn_jit {
 	struct jit_map *maps; size_t nmaps, capmaps;
 	struct vn_jit_stat *stats; size_t nstats, capstats;
+	bool no_memfd;
+	uint64_t region_ns;     /* spent creating a region for the method being installed */
 };
+
+#define REGION_MIN (64u << 10)
+#define CODE_ALIGN 16
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U        /* Linux >= 6.3: this memfd may be mapped executable */
+#endif
 
 void vn_jit_init(struct vn_vm *vm)
 {
@@ -40,8 +61,11 @@ void vn_jit_free(struct vn_vm *vm)
 	struct vn_jit *jt = vm->jit;
 	if (!jt)
 		return;
-	for (size_t i = 0; i < jt->nmaps; i++)
+	for (size_t i = 0; i < jt->nmaps; i++) {
 		munmap(jt->maps[i].p, jt->maps[i].len);
+		if (jt->maps[i].fd >= 0)
+			close(jt->maps[i].fd);
+	}
 	free(jt->maps);
 	free(jt->stats);
 	free(jt);
@@ -68,18 +92,16 @@ size_t vn_vm_jit_stats(const struct vn_vm *vm, const struct vn_jit_stat **st)
 
 static struct vn_jit *jit_of(struct vn_vm *vm)
 {
-	if (!vm->jit)
+	if (!vm->jit) {
 		vm->jit = calloc(1, sizeof(*vm->jit));
+		if (vm->jit && getenv("VIFNET_JIT_NO_MEMFD"))   /* tests the fallback */
+			vm->jit->no_memfd = true;
+	}
 	return vm->jit;
 }
 
-/* Copies code into fresh pages: mapped read-write, written, then made
- * read-execute; never writable and executable at once. */
-void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len)
+static struct jit_map *new_map(struct vn_jit *jt)
 {
-	struct vn_jit *jt = jit_of(vm);
-	if (!jt)
-		return NULL;
 	if (jt->nmaps == jt->capmaps) {
 		size_t nc = jt->capmaps ? 2 * jt->capmaps : 16;
 		struct jit_map *nm = realloc(jt->maps, nc * sizeof(*nm));
@@ -88,6 +110,79 @@ void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len)
 		jt->maps = nm;
 		jt->capmaps = nc;
 	}
+	struct jit_map *m = &jt->maps[jt->nmaps];
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	return m;
+}
+
+/* A memfd region of at least len bytes, mapped read+execute (pages
+ * populated, so running fresh code does not fault). 0 or -1. */
+static int region_new(struct jit_map *m, size_t len)
+{
+	size_t sz = REGION_MIN;
+	while (sz < len)
+		sz *= 2;
+	/* MFD_EXEC: newer kernels otherwise warn or (vm.memfd_noexec) seal the
+	 * memfd non-executable; older ones do not know it (EINVAL). */
+	int fd = memfd_create("vn_viflet_jit", MFD_CLOEXEC | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("vn_viflet_jit", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* Allocate the pages now, in one call, and map them populated: filling
+	 * fresh pages one write or fault at a time costs far more per page. */
+	void *p = MAP_FAILED;
+	if (fallocate(fd, 0, 0, (off_t)sz) == 0 || ftruncate(fd, (off_t)sz) == 0)
+		p = mmap(NULL, sz, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED) {
+		close(fd);
+		return -1;
+	}
+	m->p = p;
+	m->len = sz;
+	m->fd = fd;
+	m->used = 0;
+	return 0;
+}
+
+static void *install_memfd(struct vn_jit *jt, const uint8_t *code, size_t len)
+{
+	struct jit_map *m = NULL;
+	for (size_t i = jt->nmaps; i-- > 0;)
+		if (jt->maps[i].fd >= 0) {
+			m = &jt->maps[i];
+			break;
+		}
+	if (!m || m->len - m->used < len) {
+		uint64_t t0 = vn_jit_now_ns();
+		m = new_map(jt);
+		if (!m || region_new(m, len))
+			return NULL;
+		jt->nmaps++;
+		jt->region_ns = vn_jit_now_ns() - t0;
+	}
+	size_t at = m->used, done = 0;
+	while (done < len) {
+		ssize_t w = pwrite(m->fd, code + done, len - done, (off_t)(at + done));
+		if (w <= 0) {
+			if (w < 0 && errno == EINTR)
+				continue;
+			return NULL;
+		}
+		done += (size_t)w;
+	}
+	m->used = (at + len + CODE_ALIGN - 1) / CODE_ALIGN * CODE_ALIGN;
+	if (m->used > m->len)
+		m->used = m->len;
+	return m->p + at;
+}
+
+static void *install_anon(struct vn_jit *jt, const uint8_t *code, size_t len)
+{
+	struct jit_map *m = new_map(jt);
+	if (!m)
+		return NULL;
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	size_t sz = (len + pg - 1) / pg * pg;
 	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -98,10 +193,25 @@ void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len)
 		munmap(p, sz);
 		return NULL;
 	}
-	jt->maps[jt->nmaps].p = p;
-	jt->maps[jt->nmaps].len = sz;
+	m->p = p;
+	m->len = sz;
 	jt->nmaps++;
 	return p;
+}
+
+/* Places code where it can run: never writable and executable at once. */
+void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len)
+{
+	struct vn_jit *jt = jit_of(vm);
+	if (!jt)
+		return NULL;
+	if (!jt->no_memfd) {
+		void *p = install_memfd(jt, code, len);
+		if (p)
+			return p;
+		jt->no_memfd = true;
+	}
+	return install_anon(jt, code, len);
 }
 
 void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_bytes, uint64_t ns,
@@ -127,6 +237,8 @@ void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_by
 	s->code_bytes = code_bytes;
 	s->ns = ns;
 	s->install_ns = install_ns;
+	s->region_ns = jt->region_ns;
+	jt->region_ns = 0;
 	s->compiled = ok;
 }
 
@@ -148,21 +260,6 @@ int vn_jit_run_entry(struct vn_vm *vm, struct vn_frame *fr, vn_slot *ret)
 
 /* ---- helpers called from compiled code ---- */
 
-_Noreturn void vn_jit_budget_out(struct vn_vm *vm)
-{
-	vn_abort(vm, "instruction budget exhausted (%llu branches and calls per call)",
-		 (unsigned long long)vm->lim.budget);
-}
-
-_Noreturn void vn_jit_limit_abort(struct vn_vm *vm, const struct vn_method *cm, int stack)
-{
-	if (stack)
-		vn_abort(vm, "stack size limit exceeded (%u slots) calling %s.%s",
-			 vm->lim.stack_slots, cm->cls->name, cm->name);
-	vn_abort(vm, "stack depth limit exceeded (%u frames) calling %s.%s",
-		 vm->lim.max_depth, cm->cls->name, cm->name);
-}
-
 int vn_jit_throw(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in, int kind,
 		 int64_t idx, const struct vn_obj *arr)
 {
@@ -173,52 +270,19 @@ int vn_jit_throw(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in
 		vn_throw(vm, "java/lang/NullPointerException", NULL);
 		break;
 	case VN_JIT_AIOOBE:
-		vn_throw(vm, "java/lang/ArrayIndexOutOfBoundsException", "Index %d out of bounds for length %d",
-			 (int)(int32_t)idx, (int)arr->len);
+		vn_throw_index(vm, (int32_t)idx, arr->len);
 		break;
 	default:
-		vn_throw(vm, "java/lang/ArithmeticException", "/ by zero");
+		vn_throw_div0(vm);
 		break;
 	}
 	return 1;
-}
-
-static const char *dotted(const char *n, char *buf, size_t cap)
-{
-	size_t i = 0;
-	for (; n[i] && i + 1 < cap; i++)
-		buf[i] = n[i] == '/' ? '.' : n[i];
-	buf[i] = 0;
-	return buf;
 }
 
 static int npe(struct vn_vm *vm)
 {
 	vn_throw(vm, "java/lang/NullPointerException", NULL);
 	return 1;
-}
-
-static struct vn_method *iface_target(struct vn_vm *vm, struct vn_icache *ic, struct vn_class *rc)
-{
-	struct vn_method *im = ic->im;
-	if (!vn_class_sub(rc, im->cls)) {
-		char a[256], b[256];
-		vn_throw(vm, "java/lang/IncompatibleClassChangeError", "Class %s does not implement the requested interface %s",
-			 dotted(rc->name, a, sizeof a), dotted(im->cls->name, b, sizeof b));
-		return NULL;
-	}
-	for (uint32_t v = 0; v < rc->vtable_len; v++) {
-		struct vn_method *t = rc->vtable[v];
-		if (t->name == im->name || (!strcmp(t->name, im->name) && !strcmp(t->desc, im->desc))) {
-			if (strcmp(t->desc, im->desc))
-				continue;
-			ic->last = rc;
-			ic->target = t;
-			return t;
-		}
-	}
-	vn_throw(vm, "java/lang/AbstractMethodError", "%s.%s%s", rc->name, im->name, im->desc);
-	return NULL;
 }
 
 /* The interpreter's call sequence (natives, preparation, budget, depth and
@@ -238,20 +302,18 @@ static int call(struct vn_vm *vm, struct vn_method *cm, vn_slot *args)
 	}
 	if (!cm->prep) {
 		if (!cm->code) {
-			vn_throw(vm, "java/lang/AbstractMethodError", "%s.%s%s", cm->cls->name, cm->name, cm->desc);
+			vn_throw_abstract(vm, cm);
 			return 1;
 		}
 		if (vn_prepare(vm, cm))
 			vn_abort(vm, "%s", vm->err);
 	}
 	if (--vm->budget < 0)
-		vn_jit_budget_out(vm);
+		vn_budget_out(vm);
 	if (vm->nframes >= vm->lim.max_depth)
-		vn_abort(vm, "stack depth limit exceeded (%u frames) calling %s.%s",
-			 vm->lim.max_depth, cm->cls->name, cm->name);
+		vn_call_limit_abort(vm, cm, 0);
 	if (args + cm->max_locals + cm->max_stack > vm->stack_end)
-		vn_abort(vm, "stack size limit exceeded (%u slots) calling %s.%s",
-			 vm->lim.stack_slots, cm->cls->name, cm->name);
+		vn_call_limit_abort(vm, cm, 1);
 	struct vn_frame *nf = &vm->frames[vm->nframes++];
 	nf->m = cm;
 	nf->lv = args;
@@ -292,7 +354,7 @@ int vn_jit_invoke(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *i
 		if (ic->last == o->cls) {
 			cm = ic->target;
 		} else {
-			cm = iface_target(vm, ic, o->cls);
+			cm = vn_iface_target(vm, ic, o->cls);
 			if (!cm)
 				return 1;
 		}
@@ -319,20 +381,6 @@ void vn_jit_pkt_store(struct vn_vm *vm, struct vn_obj **slot, struct vn_obj *v)
 	*slot = v;
 }
 
-static struct vn_obj *multi(struct vn_vm *vm, struct vn_class *c, const int32_t *lens, int n)
-{
-	struct vn_obj *a = vn_new_array(vm, c, lens[0]);
-	if (n > 1 && c->comp && c->comp->ek) {
-		vn_root_push(vm, a);
-		for (int32_t i = 0; i < lens[0]; i++) {
-			struct vn_obj *s = multi(vm, c->comp, lens + 1, n - 1);
-			((struct vn_obj **)VN_ADATA(a))[i] = s;
-		}
-		vn_root_pop(vm, 1);
-	}
-	return a;
-}
-
 #define ISPKT(o) ((o) && (o)->cls == vm->c_packet)
 
 /* Object instructions on the synced frame (fr->sp is the operand top). */
@@ -350,7 +398,7 @@ int vn_jit_op(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in)
 	case Q_NEWARRAY: case Q_ANEWARRAY: {
 		int32_t n = sp[-1].i;
 		if (n < 0) {
-			vn_throw(vm, "java/lang/NegativeArraySizeException", "%d", (int)n);
+			vn_throw_negsize(vm, n);
 			return 1;
 		}
 		sp[-1].a = vn_new_array(vm, in->u.c, n);
@@ -362,21 +410,19 @@ int vn_jit_op(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in)
 		for (int k = 0; k < nd; k++) {
 			lens[k] = sp[k - nd].i;
 			if (lens[k] < 0) {
-				vn_throw(vm, "java/lang/NegativeArraySizeException", "%d", (int)lens[k]);
+				vn_throw_negsize(vm, lens[k]);
 				return 1;
 			}
 		}
 		if (nd > VN_MAX_TMPROOTS / 2)
 			vn_abort(vm, "multianewarray with %d dimensions", nd);
-		sp[-nd].a = multi(vm, in->u.c, lens, nd);
+		sp[-nd].a = vn_multianew(vm, in->u.c, lens, nd);
 		return 0;
 	}
 	case Q_CHECKCAST: {
 		struct vn_obj *o = sp[-1].a;
 		if (o && o->cls != in->u.c && !vn_class_sub(o->cls, in->u.c)) {
-			char a[256], b[256];
-			vn_throw(vm, "java/lang/ClassCastException", "class %s cannot be cast to class %s",
-				 dotted(o->cls->name, a, sizeof a), dotted(in->u.c->name, b, sizeof b));
+			vn_throw_cast(vm, o->cls, in->u.c);
 			return 1;
 		}
 		return 0;
@@ -401,13 +447,11 @@ int vn_jit_op(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in)
 		if (!o)
 			return npe(vm);
 		if ((uint32_t)i >= (uint32_t)o->len) {
-			vn_throw(vm, "java/lang/ArrayIndexOutOfBoundsException", "Index %d out of bounds for length %d",
-				 (int)i, (int)o->len);
+			vn_throw_index(vm, i, o->len);
 			return 1;
 		}
 		if (v && v->cls != o->cls->comp && !vn_class_sub(v->cls, o->cls->comp)) {
-			char b[256];
-			vn_throw(vm, "java/lang/ArrayStoreException", "%s", dotted(v->cls->name, b, sizeof b));
+			vn_throw_store(vm, v->cls);
 			return 1;
 		}
 		struct vn_obj **slot = &((struct vn_obj **)VN_ADATA(o))[i];
@@ -429,35 +473,6 @@ int vn_jit_op(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in)
 }
 
 /* ---- floating point, exactly as the interpreter ---- */
-
-static int32_t f2i(double d)
-{
-	if (d != d)
-		return 0;
-	if (d >= 2147483647.0)
-		return INT32_MAX;
-	if (d <= -2147483648.0)
-		return INT32_MIN;
-	return (int32_t)d;
-}
-
-static int64_t d2l(double d)
-{
-	if (d != d)
-		return 0;
-	if (d >= 9223372036854775807.0)
-		return INT64_MAX;
-	if (d <= -9223372036854775808.0)
-		return INT64_MIN;
-	return (int64_t)d;
-}
-
-static int fcmp(double a, double b, int nan)
-{
-	if (a != a || b != b)
-		return nan;
-	return a < b ? -1 : a > b;
-}
 
 #define TOPI(k)  (sp[-(k)].i)
 #define TOPJ(k)  (sp[-(k) * 2].j)
@@ -483,19 +498,19 @@ void vn_jit_fop(vn_slot *sp, uint32_t op)
 	case 111: sp -= 2; TOPD(1) = TOPD(1) / sp->d; break;
 	case 115: sp -= 2; TOPD(1) = fmod(TOPD(1), sp->d); break;
 	case 119: TOPD(1) = -TOPD(1); break;
-	case 149: { int r = fcmp(TOPF(2), TOPF(1), -1); sp--; SETI(1, r); break; }
-	case 150: { int r = fcmp(TOPF(2), TOPF(1), 1); sp--; SETI(1, r); break; }
-	case 151: { int r = fcmp(TOPD(2), TOPD(1), -1); sp -= 3; SETI(1, r); break; }
-	case 152: { int r = fcmp(TOPD(2), TOPD(1), 1); sp -= 3; SETI(1, r); break; }
+	case 149: { int r = vn_fcmp(TOPF(2), TOPF(1), -1); sp--; SETI(1, r); break; }
+	case 150: { int r = vn_fcmp(TOPF(2), TOPF(1), 1); sp--; SETI(1, r); break; }
+	case 151: { int r = vn_fcmp(TOPD(2), TOPD(1), -1); sp -= 3; SETI(1, r); break; }
+	case 152: { int r = vn_fcmp(TOPD(2), TOPD(1), 1); sp -= 3; SETI(1, r); break; }
 	case 134: SETF(1, (float)TOPI(1)); break;                                   /* i2f */
 	case 135: sp[-1].d = (double)sp[-1].i; break;                               /* i2d */
 	case 137: { float f = (float)TOPJ(1); sp--; SETF(1, f); break; }            /* l2f */
 	case 138: TOPD(1) = (double)TOPJ(1); break;                                 /* l2d */
-	case 139: SETI(1, f2i(TOPF(1))); break;                                     /* f2i */
-	case 140: sp[-1].j = d2l(sp[-1].f); break;                                  /* f2l */
+	case 139: SETI(1, vn_f2i(TOPF(1))); break;                                     /* f2i */
+	case 140: sp[-1].j = vn_d2l(sp[-1].f); break;                                  /* f2l */
 	case 141: sp[-1].d = (double)sp[-1].f; break;                               /* f2d */
-	case 142: { int32_t r = f2i(TOPD(1)); sp--; SETI(1, r); break; }           /* d2i */
-	case 143: TOPJ(1) = d2l(TOPD(1)); break;                                    /* d2l */
+	case 142: { int32_t r = vn_f2i(TOPD(1)); sp--; SETI(1, r); break; }           /* d2i */
+	case 143: TOPJ(1) = vn_d2l(TOPD(1)); break;                                    /* d2l */
 	case 144: { float f = (float)TOPD(1); sp--; SETF(1, f); break; }           /* d2f */
 	default: break;
 	}

@@ -295,18 +295,20 @@ static void print_jit_stats(struct vn_vm *vm)
 {
 	const struct vn_jit_stat *st;
 	size_t n = vn_vm_jit_stats(vm, &st);
-	uint64_t ns = 0, bc = 0, ins = 0;
+	uint64_t ns = 0, bc = 0, ins = 0, reg = 0;
 	for (size_t k = 0; k < n; k++) {
-		fprintf(stderr, "jit: %s.%s%s bytecode=%u insns=%u code=%u ns=%llu install_ns=%llu%s\n", st[k].cls,
-			st[k].name, st[k].desc, st[k].bytecode_bytes, st[k].insns, st[k].code_bytes,
+		fprintf(stderr, "jit: %s.%s%s bytecode=%u insns=%u code=%u ns=%llu install_ns=%llu region_ns=%llu%s\n",
+			st[k].cls, st[k].name, st[k].desc, st[k].bytecode_bytes, st[k].insns, st[k].code_bytes,
 			(unsigned long long)st[k].ns, (unsigned long long)st[k].install_ns,
+			(unsigned long long)st[k].region_ns,
 			st[k].compiled ? "" : " (not compiled)");
 		ns += st[k].ns;
 		ins += st[k].install_ns;
+		reg += st[k].region_ns;
 		bc += st[k].bytecode_bytes;
 	}
-	fprintf(stderr, "jit: total methods=%zu bytecode=%llu ns=%llu install_ns=%llu\n", n, (unsigned long long)bc,
-		(unsigned long long)ns, (unsigned long long)ins);
+	fprintf(stderr, "jit: total methods=%zu bytecode=%llu ns=%llu install_ns=%llu region_ns=%llu\n", n,
+		(unsigned long long)bc, (unsigned long long)ns, (unsigned long long)ins, (unsigned long long)reg);
 }
 
 int main(int argc, char **argv)

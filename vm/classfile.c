@@ -62,6 +62,16 @@ static const char *utf8_at(struct vn_class *c, uint16_t i)
 	return c->cp[i].v.u.s;
 }
 
+/* Reads an attribute's header (name, length) and checks that its body fits:
+ * r->p is then at the body. The name is NULL when it is not a Utf8 entry, so
+ * an unknown or malformed name is skipped like any attribute we ignore. */
+static bool attr_header(struct rd *r, struct vn_class *c, const char **name, uint32_t *len)
+{
+	*name = utf8_at(c, u2(r));
+	*len = u4(r);
+	return need(r, *len);
+}
+
 /* Number of argument slots of a method descriptor, -1 if malformed. */
 int vn_desc_slots(const char *d, char *ret)
 {
@@ -146,9 +156,9 @@ static void parse_code(struct rd *r, struct vn_class *c, struct vn_method *m, ui
 	m->nexc = ne;
 	uint16_t na = u2(r);
 	for (uint16_t i = 0; i < na && !r->bad; i++) {
-		const char *an = utf8_at(c, u2(r));
-		uint32_t l = u4(r);
-		if (!need(r, l))
+		const char *an;
+		uint32_t l;
+		if (!attr_header(r, c, &an, &l))
 			return;
 		if (an && !strcmp(an, "StackMapTable")) {
 			m->smt = r->p;
@@ -333,9 +343,9 @@ struct vn_class *vn_classfile_parse(const uint8_t *data, size_t len, char *err, 
 		}
 		uint16_t na = u2(&r);
 		for (uint16_t k = 0; k < na && !r.bad; k++) {
-			const char *an = utf8_at(c, u2(&r));
-			uint32_t l = u4(&r);
-			if (!need(&r, l))
+			const char *an;
+			uint32_t l;
+			if (!attr_header(&r, c, &an, &l))
 				break;
 			if (an && !strcmp(an, "ConstantValue") && l == 2)
 				f->cv_index = r.p[0] << 8 | r.p[1];
@@ -369,9 +379,9 @@ struct vn_class *vn_classfile_parse(const uint8_t *data, size_t len, char *err, 
 		m->nargs = (uint16_t)(ns + !(m->access & ACC_STATIC));
 		uint16_t na = u2(&r);
 		for (uint16_t k = 0; k < na && !r.bad; k++) {
-			const char *an = utf8_at(c, u2(&r));
-			uint32_t l = u4(&r);
-			if (!need(&r, l))
+			const char *an;
+			uint32_t l;
+			if (!attr_header(&r, c, &an, &l))
 				break;
 			const uint8_t *next = r.p + l;
 			if (an && !strcmp(an, "Code")) {
@@ -393,9 +403,9 @@ struct vn_class *vn_classfile_parse(const uint8_t *data, size_t len, char *err, 
 		goto out;
 	uint16_t na = u2(&r);
 	for (uint16_t k = 0; k < na && !r.bad; k++) {
-		const char *an = utf8_at(c, u2(&r));
-		uint32_t l = u4(&r);
-		if (!need(&r, l))
+		const char *an;
+		uint32_t l;
+		if (!attr_header(&r, c, &an, &l))
 			break;
 		if (an && !strcmp(an, "BootstrapMethods")) {
 			c->bsm = r.p;

@@ -57,17 +57,17 @@ enum {
 
 #define SAVE() (fr->ip = ip, fr->sp = sp)
 #define THROW(cls, ...) do { SAVE(); vn_throw(vm, cls, __VA_ARGS__); goto exc; } while (0)
+#define THROWF(fn, ...) do { SAVE(); fn(vm, __VA_ARGS__); goto exc; } while (0)
 #define NPE() THROW("java/lang/NullPointerException", NULL)
 #define NULLCHK(o) do { if (!(o)) NPE(); } while (0)
 #define IDXCHK(o, i) do { if (!(o)) NPE(); if ((uint32_t)(i) >= (uint32_t)(o)->len) \
-	THROW("java/lang/ArrayIndexOutOfBoundsException", "Index %d out of bounds for length %d", \
-	      (int)(i), (int)(o)->len); } while (0)
+	THROWF(vn_throw_index, (i), (o)->len); } while (0)
 #define AELEM(o, i, T) (((T *)VN_ADATA(o))[i])
 #define JUMP() do { struct vn_insn *t_ = code + A_; \
-	if (t_ <= in && --vm->budget < 0) { SAVE(); budget_out(vm); } ip = t_; } while (0)
+	if (t_ <= in && --vm->budget < 0) { SAVE(); vn_budget_out(vm); } ip = t_; } while (0)
 /* a fused branch: the original branch instruction sat at in + back */
 #define JUMPTO(tgt, back) do { struct vn_insn *t_ = code + (tgt); \
-	if (t_ <= in + (back) && --vm->budget < 0) { SAVE(); budget_out(vm); } ip = t_; } while (0)
+	if (t_ <= in + (back) && --vm->budget < 0) { SAVE(); vn_budget_out(vm); } ip = t_; } while (0)
 #define CLINIT(c) do { if ((c)->state != CS_INITIALIZED) { SAVE(); \
 	if (vn_class_init(vm, (c))) goto exc; } } while (0)
 #define ISPKT(o) ((o) && (o)->cls == vm->c_packet)
@@ -83,48 +83,66 @@ enum {
 #define vmbreak       break
 #endif
 
-_Noreturn static void budget_out(struct vn_vm *vm)
+/* Shared with the JIT's helpers (jit/viflet_jit_rt.c) through vm_int.h, so
+ * compiled and interpreted code cannot drift apart. */
+
+_Noreturn void vn_budget_out(struct vn_vm *vm)
 {
 	vn_abort(vm, "instruction budget exhausted (%llu branches and calls per call)",
 		 (unsigned long long)vm->lim.budget);
 }
 
-static int32_t f2i(double d)
+_Noreturn void vn_call_limit_abort(struct vn_vm *vm, const struct vn_method *cm, int stack)
 {
-	if (d != d)
-		return 0;
-	if (d >= 2147483647.0)
-		return INT32_MAX;
-	if (d <= -2147483648.0)
-		return INT32_MIN;
-	return (int32_t)d;
+	if (stack)
+		vn_abort(vm, "stack size limit exceeded (%u slots) calling %s.%s",
+			 vm->lim.stack_slots, cm->cls->name, cm->name);
+	vn_abort(vm, "stack depth limit exceeded (%u frames) calling %s.%s",
+		 vm->lim.max_depth, cm->cls->name, cm->name);
 }
 
-static int64_t d2l(double d)
+/* The exceptions both the interpreter and compiled code throw, with their messages. */
+void vn_throw_index(struct vn_vm *vm, int32_t i, int32_t len)
 {
-	if (d != d)
-		return 0;
-	if (d >= 9223372036854775807.0)
-		return INT64_MAX;
-	if (d <= -9223372036854775808.0)
-		return INT64_MIN;
-	return (int64_t)d;
+	vn_throw(vm, "java/lang/ArrayIndexOutOfBoundsException", "Index %d out of bounds for length %d",
+		 (int)i, (int)len);
 }
 
-static int fcmp(double a, double b, int nan)
+void vn_throw_div0(struct vn_vm *vm)
 {
-	if (a != a || b != b)
-		return nan;
-	return a < b ? -1 : a > b;
+	vn_throw(vm, "java/lang/ArithmeticException", "/ by zero");
 }
 
-static struct vn_obj *multi(struct vn_vm *vm, struct vn_class *c, const int32_t *lens, int n)
+void vn_throw_negsize(struct vn_vm *vm, int32_t n)
+{
+	vn_throw(vm, "java/lang/NegativeArraySizeException", "%d", (int)n);
+}
+
+void vn_throw_cast(struct vn_vm *vm, const struct vn_class *from, const struct vn_class *to)
+{
+	char a[256], b[256];
+	vn_throw(vm, "java/lang/ClassCastException", "class %s cannot be cast to class %s",
+		 vn_dotted(from->name, a, sizeof a), vn_dotted(to->name, b, sizeof b));
+}
+
+void vn_throw_store(struct vn_vm *vm, const struct vn_class *c)
+{
+	char b[256];
+	vn_throw(vm, "java/lang/ArrayStoreException", "%s", vn_dotted(c->name, b, sizeof b));
+}
+
+void vn_throw_abstract(struct vn_vm *vm, const struct vn_method *m)
+{
+	vn_throw(vm, "java/lang/AbstractMethodError", "%s.%s%s", m->cls->name, m->name, m->desc);
+}
+
+struct vn_obj *vn_multianew(struct vn_vm *vm, struct vn_class *c, const int32_t *lens, int n)
 {
 	struct vn_obj *a = vn_new_array(vm, c, lens[0]);
 	if (n > 1 && c->comp && c->comp->ek) {
 		vn_root_push(vm, a);
 		for (int32_t i = 0; i < lens[0]; i++) {
-			struct vn_obj *s = multi(vm, c->comp, lens + 1, n - 1);
+			struct vn_obj *s = vn_multianew(vm, c->comp, lens + 1, n - 1);
 			AELEM(a, i, struct vn_obj *) = s;
 		}
 		vn_root_pop(vm, 1);
@@ -132,7 +150,7 @@ static struct vn_obj *multi(struct vn_vm *vm, struct vn_class *c, const int32_t 
 	return a;
 }
 
-static const char *dotted(const char *n, char *buf, size_t cap)
+const char *vn_dotted(const char *n, char *buf, size_t cap)
 {
 	size_t i = 0;
 	for (; n[i] && i + 1 < cap; i++)
@@ -141,13 +159,13 @@ static const char *dotted(const char *n, char *buf, size_t cap)
 	return buf;
 }
 
-static struct vn_method *iface_target(struct vn_vm *vm, struct vn_icache *ic, struct vn_class *rc)
+struct vn_method *vn_iface_target(struct vn_vm *vm, struct vn_icache *ic, struct vn_class *rc)
 {
 	struct vn_method *im = ic->im;
 	if (!vn_class_sub(rc, im->cls)) {
 		char a[256], b[256];
 		vn_throw(vm, "java/lang/IncompatibleClassChangeError", "Class %s does not implement the requested interface %s",
-			 dotted(rc->name, a, sizeof a), dotted(im->cls->name, b, sizeof b));
+			 vn_dotted(rc->name, a, sizeof a), vn_dotted(im->cls->name, b, sizeof b));
 		return NULL;
 	}
 	for (uint32_t v = 0; v < rc->vtable_len; v++) {
@@ -262,10 +280,8 @@ static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 			IDXCHK(o, i); AELEM(o, i, int16_t) = (int16_t)sp[-1].i; sp -= 3; vmbreak; }
 		vmcase(OP_AASTORE) { struct vn_obj *o = sp[-3].a, *v = sp[-1].a; int32_t i = sp[-2].i;
 			IDXCHK(o, i);
-			if (v && v->cls != o->cls->comp && !vn_class_sub(v->cls, o->cls->comp)) {
-				char b[256];
-				THROW("java/lang/ArrayStoreException", "%s", dotted(v->cls->name, b, sizeof b));
-			}
+			if (v && v->cls != o->cls->comp && !vn_class_sub(v->cls, o->cls->comp))
+				THROWF(vn_throw_store, v->cls);
 			struct vn_obj **slot = &AELEM(o, i, struct vn_obj *);
 			if (ISPKT(v) || ISPKT(*slot)) { SAVE(); vn_pkt_store(vm, *slot, v); }
 			*slot = v; sp -= 3; vmbreak; }
@@ -289,10 +305,10 @@ static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 		vmcase(OP_ISUB) SETI(2, (uint32_t)TOPI(2) - (uint32_t)TOPI(1)); sp--; vmbreak;
 		vmcase(OP_IMUL) SETI(2, (uint32_t)TOPI(2) * (uint32_t)TOPI(1)); sp--; vmbreak;
 		vmcase(OP_IDIV) { int32_t b = TOPI(1), a = TOPI(2);
-			if (b == 0) THROW("java/lang/ArithmeticException", "/ by zero");
+			if (b == 0) { SAVE(); vn_throw_div0(vm); goto exc; }
 			SETI(2, b == -1 ? (int32_t)(0u - (uint32_t)a) : a / b); sp--; vmbreak; }
 		vmcase(OP_IREM) { int32_t b = TOPI(1), a = TOPI(2);
-			if (b == 0) THROW("java/lang/ArithmeticException", "/ by zero");
+			if (b == 0) { SAVE(); vn_throw_div0(vm); goto exc; }
 			SETI(2, b == -1 ? 0 : a % b); sp--; vmbreak; }
 		vmcase(OP_INEG) SETI(1, 0u - (uint32_t)TOPI(1)); vmbreak;
 		vmcase(OP_ISHL) SETI(2, (uint32_t)TOPI(2) << (TOPI(1) & 31)); sp--; vmbreak;
@@ -307,10 +323,10 @@ static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 		vmcase(OP_LSUB) sp -= 2; TOPJ(1) = (int64_t)((uint64_t)TOPJ(1) - (uint64_t)sp->j); vmbreak;
 		vmcase(OP_LMUL) sp -= 2; TOPJ(1) = (int64_t)((uint64_t)TOPJ(1) * (uint64_t)sp->j); vmbreak;
 		vmcase(OP_LDIV) { int64_t b = TOPJ(1), a = TOPJ(2);
-			if (b == 0) THROW("java/lang/ArithmeticException", "/ by zero");
+			if (b == 0) { SAVE(); vn_throw_div0(vm); goto exc; }
 			sp -= 2; TOPJ(1) = b == -1 ? (int64_t)(0u - (uint64_t)a) : a / b; vmbreak; }
 		vmcase(OP_LREM) { int64_t b = TOPJ(1), a = TOPJ(2);
-			if (b == 0) THROW("java/lang/ArithmeticException", "/ by zero");
+			if (b == 0) { SAVE(); vn_throw_div0(vm); goto exc; }
 			sp -= 2; TOPJ(1) = b == -1 ? 0 : a % b; vmbreak; }
 		vmcase(OP_LNEG) TOPJ(1) = (int64_t)(0u - (uint64_t)TOPJ(1)); vmbreak;
 		vmcase(OP_LSHL) { int s = TOPI(1) & 63; sp--; TOPJ(1) = (int64_t)((uint64_t)TOPJ(1) << s); vmbreak; }
@@ -335,10 +351,10 @@ static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 		vmcase(OP_DDIV) sp -= 2; TOPD(1) = TOPD(1) / sp->d; vmbreak;
 		vmcase(OP_DREM) sp -= 2; TOPD(1) = fmod(TOPD(1), sp->d); vmbreak;
 		vmcase(OP_DNEG) TOPD(1) = -TOPD(1); vmbreak;
-		vmcase(OP_FCMPL) { int r = fcmp(TOPF(2), TOPF(1), -1); sp--; SETI(1, r); vmbreak; }
-		vmcase(OP_FCMPG) { int r = fcmp(TOPF(2), TOPF(1), 1); sp--; SETI(1, r); vmbreak; }
-		vmcase(OP_DCMPL) { int r = fcmp(TOPD(2), TOPD(1), -1); sp -= 3; SETI(1, r); vmbreak; }
-		vmcase(OP_DCMPG) { int r = fcmp(TOPD(2), TOPD(1), 1); sp -= 3; SETI(1, r); vmbreak; }
+		vmcase(OP_FCMPL) { int r = vn_fcmp(TOPF(2), TOPF(1), -1); sp--; SETI(1, r); vmbreak; }
+		vmcase(OP_FCMPG) { int r = vn_fcmp(TOPF(2), TOPF(1), 1); sp--; SETI(1, r); vmbreak; }
+		vmcase(OP_DCMPL) { int r = vn_fcmp(TOPD(2), TOPD(1), -1); sp -= 3; SETI(1, r); vmbreak; }
+		vmcase(OP_DCMPG) { int r = vn_fcmp(TOPD(2), TOPD(1), 1); sp -= 3; SETI(1, r); vmbreak; }
 
 		/* ---- conversions ---- */
 		vmcase(OP_I2L) sp[-1].j = sp[-1].i; sp++; vmbreak;
@@ -347,11 +363,11 @@ static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 		vmcase(OP_L2I) sp--; SETI(1, (int32_t)(uint32_t)(uint64_t)sp[-1].j); vmbreak;
 		vmcase(OP_L2F) { float f = (float)TOPJ(1); sp--; SETF(1, f); vmbreak; }
 		vmcase(OP_L2D) TOPD(1) = (double)TOPJ(1); vmbreak;
-		vmcase(OP_F2I) SETI(1, f2i(TOPF(1))); vmbreak;
-		vmcase(OP_F2L) sp[-1].j = d2l(sp[-1].f); sp++; vmbreak;
+		vmcase(OP_F2I) SETI(1, vn_f2i(TOPF(1))); vmbreak;
+		vmcase(OP_F2L) sp[-1].j = vn_d2l(sp[-1].f); sp++; vmbreak;
 		vmcase(OP_F2D) sp[-1].d = (double)sp[-1].f; sp++; vmbreak;
-		vmcase(OP_D2I) { int32_t r = f2i(TOPD(1)); sp--; SETI(1, r); vmbreak; }
-		vmcase(OP_D2L) TOPJ(1) = d2l(TOPD(1)); vmbreak;
+		vmcase(OP_D2I) { int32_t r = vn_f2i(TOPD(1)); sp--; SETI(1, r); vmbreak; }
+		vmcase(OP_D2L) TOPJ(1) = vn_d2l(TOPD(1)); vmbreak;
 		vmcase(OP_D2F) { float f = (float)TOPD(1); sp--; SETF(1, f); vmbreak; }
 		vmcase(OP_I2B) SETI(1, (int8_t)TOPI(1)); vmbreak;
 		vmcase(OP_I2C) SETI(1, (uint16_t)TOPI(1)); vmbreak;
@@ -378,7 +394,7 @@ static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 		vmcase(OP_TABLESWITCH) { struct vn_switch *s = in->u.p; int32_t k = (--sp)->i;
 			int64_t d = (int64_t)k - s->low;
 			int32_t t = (d >= 0 && d < s->n) ? s->targets[d] : s->def;
-			if (--vm->budget < 0) { SAVE(); budget_out(vm); }
+			if (--vm->budget < 0) { SAVE(); vn_budget_out(vm); }
 			ip = code + t; vmbreak; }
 		vmcase(OP_LOOKUPSWITCH) { struct vn_switch *s = in->u.p; int32_t k = (--sp)->i;
 			int32_t lo = 0, hi = s->n - 1, t = s->def;
@@ -387,7 +403,7 @@ static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 				if (s->keys[mid] == k) { t = s->targets[mid]; break; }
 				if (s->keys[mid] < k) lo = mid + 1; else hi = mid - 1;
 			}
-			if (--vm->budget < 0) { SAVE(); budget_out(vm); }
+			if (--vm->budget < 0) { SAVE(); vn_budget_out(vm); }
 			ip = code + t; vmbreak; }
 
 		/* ---- fields ---- */
@@ -426,26 +442,23 @@ static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 		vmcase(Q_NEW) { struct vn_class *c = in->u.c; CLINIT(c); SAVE();
 			struct vn_obj *o = vn_new_object(vm, c); PUSHA(o); vmbreak; }
 		vmcase(Q_NEWARRAY) { int32_t n = sp[-1].i;
-			if (n < 0) THROW("java/lang/NegativeArraySizeException", "%d", (int)n);
+			if (n < 0) THROWF(vn_throw_negsize, n);
 			SAVE(); sp[-1].a = vn_new_array(vm, in->u.c, n); vmbreak; }
 		vmcase(Q_ANEWARRAY) { int32_t n = sp[-1].i;
-			if (n < 0) THROW("java/lang/NegativeArraySizeException", "%d", (int)n);
+			if (n < 0) THROWF(vn_throw_negsize, n);
 			SAVE(); sp[-1].a = vn_new_array(vm, in->u.c, n); vmbreak; }
 		vmcase(Q_MULTIANEWARRAY) { int nd = B_; int32_t lens[256];
 			for (int k = 0; k < nd; k++) {
 				lens[k] = sp[k - nd].i;
-				if (lens[k] < 0) THROW("java/lang/NegativeArraySizeException", "%d", (int)lens[k]);
+				if (lens[k] < 0) THROWF(vn_throw_negsize, lens[k]);
 			}
 			if (nd > VN_MAX_TMPROOTS / 2) { SAVE(); vn_abort(vm, "multianewarray with %d dimensions", nd); }
 			SAVE();
-			struct vn_obj *a = multi(vm, in->u.c, lens, nd);
+			struct vn_obj *a = vn_multianew(vm, in->u.c, lens, nd);
 			sp -= nd; PUSHA(a); vmbreak; }
 		vmcase(Q_CHECKCAST) { struct vn_obj *o = sp[-1].a;
-			if (o && o->cls != in->u.c && !vn_class_sub(o->cls, in->u.c)) {
-				char a[256], b[256];
-				THROW("java/lang/ClassCastException", "class %s cannot be cast to class %s",
-				      dotted(o->cls->name, a, sizeof a), dotted(in->u.c->name, b, sizeof b));
-			}
+			if (o && o->cls != in->u.c && !vn_class_sub(o->cls, in->u.c))
+				THROWF(vn_throw_cast, o->cls, in->u.c);
 			vmbreak; }
 		vmcase(Q_INSTANCEOF) { struct vn_obj *o = sp[-1].a;
 			SETI(1, o && (o->cls == in->u.c || vn_class_sub(o->cls, in->u.c))); vmbreak; }
@@ -493,7 +506,7 @@ static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 				callee = ic->target;
 			} else {
 				SAVE();
-				callee = iface_target(vm, ic, o->cls);
+				callee = vn_iface_target(vm, ic, o->cls);
 				if (!callee) goto exc;
 			}
 			goto call; }
@@ -532,25 +545,22 @@ static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 		}
 		if (!cm->prep) {
 			SAVE();
-			if (!cm->code) {
-				THROW("java/lang/AbstractMethodError", "%s.%s%s", cm->cls->name, cm->name, cm->desc);
-			}
+			if (!cm->code)
+				THROWF(vn_throw_abstract, cm);
 			if (vn_prepare(vm, cm))
 				vn_abort(vm, "%s", vm->err);
 		}
 		if (--vm->budget < 0) {
 			SAVE();
-			budget_out(vm);
+			vn_budget_out(vm);
 		}
 		if (vm->nframes >= vm->lim.max_depth) {
 			SAVE();
-			vn_abort(vm, "stack depth limit exceeded (%u frames) calling %s.%s",
-				 vm->lim.max_depth, cm->cls->name, cm->name);
+			vn_call_limit_abort(vm, cm, 0);
 		}
 		if (args + cm->max_locals + cm->max_stack > vm->stack_end) {
 			SAVE();
-			vn_abort(vm, "stack size limit exceeded (%u slots) calling %s.%s",
-				 vm->lim.stack_slots, cm->cls->name, cm->name);
+			vn_call_limit_abort(vm, cm, 1);
 		}
 		fr->ip = ip;
 		fr->sp = args;

@@ -140,15 +140,6 @@ void vn_out(struct vn_vm *vm, const char *s, size_t n)
 
 /* ---- exceptions ---- */
 
-static const char *dotted(const char *n, char *buf, size_t cap)
-{
-	size_t i = 0;
-	for (; n[i] && i + 1 < cap; i++)
-		buf[i] = n[i] == '/' ? '.' : n[i];
-	buf[i] = 0;
-	return buf;
-}
-
 static int line_of(const struct vn_method *m, uint32_t pc)
 {
 	if (!m->lnt || m->lnt_len < 2)
@@ -201,7 +192,7 @@ static struct vn_obj *trace_string(struct vn_vm *vm, bool skip_ctors)
 			}
 			b = nb;
 		}
-		n += (size_t)snprintf(b + n, cap - n, "\tat %s.%s(%s)\n", dotted(m->cls->name, cn, sizeof cn),
+		n += (size_t)snprintf(b + n, cap - n, "\tat %s.%s(%s)\n", vn_dotted(m->cls->name, cn, sizeof cn),
 				      m->name, loc);
 		shown++;
 	}
@@ -404,13 +395,13 @@ NATIVE(obj_hashCode) { UNUSED_ARGS; r->j = (int32_t)ihash(a[0].a); }
 NATIVE(obj_toString)
 {
 	char cn[256], b[300];
-	snprintf(b, sizeof b, "%s@%x", dotted(a[0].a->cls->name, cn, sizeof cn), ihash(a[0].a));
+	snprintf(b, sizeof b, "%s@%x", vn_dotted(a[0].a->cls->name, cn, sizeof cn), ihash(a[0].a));
 	r->a = mkstr(vm, b);
 }
 NATIVE(thr_className)
 {
 	char cn[256];
-	r->a = mkstr(vm, dotted(a[0].a->cls->name, cn, sizeof cn));
+	r->a = mkstr(vm, vn_dotted(a[0].a->cls->name, cn, sizeof cn));
 }
 NATIVE(thr_fillIn)
 {
@@ -531,7 +522,7 @@ NATIVE(sys_arraycopy)
 	if (!s->cls->ek || !d->cls->ek) {
 		vn_throw(vm, "java/lang/ArrayStoreException", "arraycopy: %s type %s is not an array",
 			 !s->cls->ek ? "source" : "destination",
-			 dotted((!s->cls->ek ? s : d)->cls->name, cn, sizeof cn));
+			 vn_dotted((!s->cls->ek ? s : d)->cls->name, cn, sizeof cn));
 		return;
 	}
 	if (s->cls->ek != d->cls->ek) {

@@ -26,18 +26,13 @@ struct pctx {
 static int reject(struct pctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int reject(struct pctx *x, const char *fmt, ...)
 {
-	char where[300], why[300];
-	vn_where(where, sizeof where, x->m, x->pc);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	int r = vn_reject_at(x->vm, x->m, x->pc, "", fmt, ap);
 	va_end(ap);
-	vn_seterr(x->vm, "%s: %s", where, why);
-	return -1;
+	return r;
 }
 
-static uint16_t rd2(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static int32_t rd4(const uint8_t *p) { return (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]); }
 
 static bool own(struct vn_prep *p, void *mem)
 {
@@ -174,13 +169,13 @@ static int prep_concat(struct pctx *x, struct vn_insn *in, uint16_t idx)
 	if (!c->bsm || c->bsm_len < 2)
 		return reject(x, "invokedynamic without BootstrapMethods");
 	const uint8_t *p = c->bsm, *end = c->bsm + c->bsm_len;
-	uint16_t n = rd2(p);
+	uint16_t n = vn_rd2(p);
 	p += 2;
 	const uint8_t *ent = NULL;
 	for (uint16_t i = 0; i < n; i++) {
 		if (end - p < 4)
 			return reject(x, "bad BootstrapMethods");
-		uint16_t na = rd2(p + 2);
+		uint16_t na = vn_rd2(p + 2);
 		if (end - p < 4 + 2 * na)
 			return reject(x, "bad BootstrapMethods");
 		if (i == bi)
@@ -189,7 +184,7 @@ static int prep_concat(struct pctx *x, struct vn_insn *in, uint16_t idx)
 	}
 	if (!ent)
 		return reject(x, "bad bootstrap index %u", bi);
-	uint16_t mh = rd2(ent), na = rd2(ent + 2);
+	uint16_t mh = vn_rd2(ent), na = vn_rd2(ent + 2);
 	const char *bcls = "?", *bname = "?";
 	if (mh && mh < c->cp_count && c->cp[mh].tag == CP_MHANDLE) {
 		struct vn_cp *r = &c->cp[c->cp[mh].b];
@@ -201,7 +196,7 @@ static int prep_concat(struct pctx *x, struct vn_insn *in, uint16_t idx)
 			      "lambdas and method references are not)", name, bcls, bname);
 	if (na < 1)
 		return reject(x, "concatenation without a recipe");
-	uint16_t ri = rd2(ent + 4);
+	uint16_t ri = vn_rd2(ent + 4);
 	if (ri == 0 || ri >= c->cp_count || c->cp[ri].tag != CP_STRING)
 		return reject(x, "concatenation recipe is not a string");
 	char rt;
@@ -267,7 +262,7 @@ static int prep_concat(struct pctx *x, struct vn_insn *in, uint16_t idx)
 		if (!k->consts || !own(x->p, k->consts))
 			return reject(x, "out of memory");
 		for (uint32_t i = 0; i < nconst; i++) {
-			uint16_t ci = rd2(ent + 6 + 2 * i);
+			uint16_t ci = vn_rd2(ent + 6 + 2 * i);
 			if (ci == 0 || ci >= c->cp_count || c->cp[ci].tag != CP_STRING)
 				return reject(x, "non-string concatenation constant");
 			struct vn_cp *u = &c->cp[c->cp[ci].a];
@@ -289,26 +284,26 @@ static int prep_switch(struct pctx *x, struct vn_insn *in, const uint8_t *code, 
 	struct vn_switch *s = calloc(1, sizeof(*s));
 	if (!s || !own(x->p, s))
 		return reject(x, "out of memory");
-	int32_t def = rd4(code + q);
+	int32_t def = vn_rd4(code + q);
 	s->def = x->map[pc + def];
 	if (code[pc] == 170) {
-		int32_t lo = rd4(code + q + 4), hi = rd4(code + q + 8);
+		int32_t lo = vn_rd4(code + q + 4), hi = vn_rd4(code + q + 8);
 		s->low = lo;
 		s->n = hi - lo + 1;
 		s->targets = malloc((size_t)s->n * sizeof(int32_t));
 		if (!s->targets || !own(x->p, s->targets))
 			return reject(x, "out of memory");
 		for (int32_t i = 0; i < s->n; i++)
-			s->targets[i] = x->map[pc + rd4(code + q + 12 + 4 * i)];
+			s->targets[i] = x->map[pc + vn_rd4(code + q + 12 + 4 * i)];
 	} else {
-		s->n = rd4(code + q + 4);
+		s->n = vn_rd4(code + q + 4);
 		s->keys = malloc((size_t)(s->n ? s->n : 1) * sizeof(int32_t));
 		s->targets = malloc((size_t)(s->n ? s->n : 1) * sizeof(int32_t));
 		if (!s->keys || !s->targets || !own(x->p, s->keys) || !own(x->p, s->targets))
 			return reject(x, "out of memory");
 		for (int32_t i = 0; i < s->n; i++) {
-			s->keys[i] = rd4(code + q + 8 + 8 * i);
-			s->targets[i] = x->map[pc + rd4(code + q + 12 + 8 * i)];
+			s->keys[i] = vn_rd4(code + q + 8 + 8 * i);
+			s->targets[i] = x->map[pc + vn_rd4(code + q + 12 + 8 * i)];
 		}
 	}
 	in->u.p = s;
@@ -335,9 +330,9 @@ static int prep_one(struct pctx *x, struct vn_insn *in, const uint8_t *code, uin
 	}
 	case 14: case 15: in->op = Q_LCONST; in->u.d = op - 14; break;
 	case 16: in->op = Q_ICONST; in->a = (int8_t)code[pc + 1]; break;
-	case 17: in->op = Q_ICONST; in->a = (int16_t)rd2(code + pc + 1); break;
+	case 17: in->op = Q_ICONST; in->a = (int16_t)vn_rd2(code + pc + 1); break;
 	case 18: case 19: case 20: {
-		uint16_t idx = op == 18 ? code[pc + 1] : rd2(code + pc + 1);
+		uint16_t idx = op == 18 ? code[pc + 1] : vn_rd2(code + pc + 1);
 		if (idx == 0 || idx >= c->cp_count)
 			return reject(x, "bad constant index");
 		struct vn_cp *e = &c->cp[idx];
@@ -387,9 +382,9 @@ static int prep_one(struct pctx *x, struct vn_insn *in, const uint8_t *code, uin
 	case 132: in->a = code[pc + 1]; in->b = (uint16_t)(int16_t)(int8_t)code[pc + 2]; break;
 	case 153: case 154: case 155: case 156: case 157: case 158: case 159: case 160:
 	case 161: case 162: case 163: case 164: case 165: case 166: case 167: case 198: case 199:
-		in->a = x->map[pc + (int16_t)rd2(code + pc + 1)];
+		in->a = x->map[pc + (int16_t)vn_rd2(code + pc + 1)];
 		break;
-	case 200: in->op = 167; in->a = x->map[pc + rd4(code + pc + 1)]; break;
+	case 200: in->op = 167; in->a = x->map[pc + vn_rd4(code + pc + 1)]; break;
 	case 168: case 169: case 201:
 		return reject(x, "jsr/ret subroutines are not supported");
 	case 170: case 171: return prep_switch(x, in, code, pc);
@@ -399,7 +394,7 @@ static int prep_one(struct pctx *x, struct vn_insn *in, const uint8_t *code, uin
 	case 178: case 179: case 180: case 181: {
 		struct vn_field *f = NULL;
 		bool st = op == 178 || op == 179;
-		if (res_field(x, rd2(code + pc + 1), st, &f))
+		if (res_field(x, vn_rd2(code + pc + 1), st, &f))
 			return -1;
 		static const int base[] = { Q_GETS_B, Q_PUTS_B, Q_GETF_B, Q_PUTF_B };
 		in->op = (uint16_t)getput_op(f->desc[0], base[op - 178]);
@@ -412,7 +407,7 @@ static int prep_one(struct pctx *x, struct vn_insn *in, const uint8_t *code, uin
 	case 182: case 183: case 184: case 185: {
 		struct vn_class *k = NULL;
 		struct vn_method *m = NULL;
-		if (res_method(x, rd2(code + pc + 1), op == 185 ? CP_IMETHOD : CP_METHOD, &k, &m))
+		if (res_method(x, vn_rd2(code + pc + 1), op == 185 ? CP_IMETHOD : CP_METHOD, &k, &m))
 			return -1;
 		bool st = m->access & ACC_STATIC;
 		if ((op == 184) != st)
@@ -462,9 +457,9 @@ static int prep_one(struct pctx *x, struct vn_insn *in, const uint8_t *code, uin
 		}
 		break;
 	}
-	case 186: return prep_concat(x, in, rd2(code + pc + 1));
+	case 186: return prep_concat(x, in, vn_rd2(code + pc + 1));
 	case 187: {
-		struct vn_class *k = res_class(x, rd2(code + pc + 1));
+		struct vn_class *k = res_class(x, vn_rd2(code + pc + 1));
 		if (!k)
 			return -1;
 		if (k->access & (ACC_ABSTRACT | ACC_INTERFACE) || k->ek)
@@ -485,7 +480,7 @@ static int prep_one(struct pctx *x, struct vn_insn *in, const uint8_t *code, uin
 		break;
 	}
 	case 189: {
-		struct vn_class *k = res_class(x, rd2(code + pc + 1));
+		struct vn_class *k = res_class(x, vn_rd2(code + pc + 1));
 		if (!k)
 			return -1;
 		in->op = Q_ANEWARRAY;
@@ -495,7 +490,7 @@ static int prep_one(struct pctx *x, struct vn_insn *in, const uint8_t *code, uin
 		break;
 	}
 	case 192: case 193: {
-		struct vn_class *k = res_class(x, rd2(code + pc + 1));
+		struct vn_class *k = res_class(x, vn_rd2(code + pc + 1));
 		if (!k)
 			return -1;
 		in->op = op == 192 ? Q_CHECKCAST : Q_INSTANCEOF;
@@ -506,11 +501,11 @@ static int prep_one(struct pctx *x, struct vn_insn *in, const uint8_t *code, uin
 		return reject(x, "monitors (synchronized) are not supported");
 	case 196: {
 		uint8_t wop = code[pc + 1];
-		uint16_t idx = rd2(code + pc + 2);
+		uint16_t idx = vn_rd2(code + pc + 2);
 		if (wop == 132) {
 			in->op = 132;
 			in->a = idx;
-			in->b = rd2(code + pc + 4);
+			in->b = vn_rd2(code + pc + 4);
 		} else if (wop == 169) {
 			return reject(x, "ret is not supported");
 		} else {
@@ -520,7 +515,7 @@ static int prep_one(struct pctx *x, struct vn_insn *in, const uint8_t *code, uin
 		break;
 	}
 	case 197: {
-		struct vn_class *k = res_class(x, rd2(code + pc + 1));
+		struct vn_class *k = res_class(x, vn_rd2(code + pc + 1));
 		if (!k)
 			return -1;
 		uint8_t dims = code[pc + 3];

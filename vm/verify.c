@@ -52,8 +52,6 @@ const char *const vn_opname[256] = {
 	"ifnonnull", "goto_w", "jsr_w",
 };
 
-static uint16_t rd2(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static int32_t rd4(const uint8_t *p) { return (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]); }
 
 /* Length of a fixed-size instruction; 0: variable size (switches, wide). */
 static uint32_t fixed_len(uint8_t op)
@@ -89,12 +87,12 @@ uint32_t vn_insn_len(const uint8_t *code, uint32_t len, uint32_t pc)
 		if (q + 12 > len)
 			return 0;
 		if (op == 170) {
-			int64_t lo = rd4(code + q + 4), hi = rd4(code + q + 8);
+			int64_t lo = vn_rd4(code + q + 4), hi = vn_rd4(code + q + 8);
 			if (hi < lo || hi - lo + 1 > 65536)
 				return 0;
 			l = q + 12 + (uint32_t)(hi - lo + 1) * 4 - pc;
 		} else {
-			int32_t n = rd4(code + q + 4);
+			int32_t n = vn_rd4(code + q + 4);
 			if (n < 0 || n > 65536)
 				return 0;
 			l = q + 8 + (uint32_t)n * 8 - pc;
@@ -123,6 +121,16 @@ void vn_where(char *buf, size_t n, const struct vn_method *m, uint32_t pc)
 	snprintf(buf, n, "%s.%s%s @%u %s", m->cls->name, m->name, m->desc, pc, op ? op : "?");
 }
 
+int vn_reject_at(struct vn_vm *vm, const struct vn_method *m, uint32_t pc,
+                 const char *prefix, const char *fmt, va_list ap)
+{
+	char where[300], why[300];
+	vn_where(where, sizeof where, m, pc);
+	vsnprintf(why, sizeof why, fmt, ap);
+	vn_seterr(vm, "%s%s: %s", prefix, where, why);
+	return -1;
+}
+
 struct vctx {
 	struct vn_vm *vm;
 	struct vn_class *c;
@@ -133,14 +141,11 @@ struct vctx {
 static int vfail(struct vctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int vfail(struct vctx *x, const char *fmt, ...)
 {
-	char where[300], why[300];
-	vn_where(where, sizeof where, x->m, x->pc);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	int r = vn_reject_at(x->vm, x->m, x->pc, "verify: ", fmt, ap);
 	va_end(ap);
-	vn_seterr(x->vm, "verify: %s: %s", where, why);
-	return -1;
+	return r;
 }
 
 static bool cp_is(struct vn_class *c, uint32_t i, int tag)
@@ -201,7 +206,7 @@ static int verify_method(struct vctx *x)
 			idx = code[pc + 1], need = 1;
 		else if (op == 196) {
 			uint8_t w = code[pc + 1];
-			idx = rd2(code + pc + 2);
+			idx = vn_rd2(code + pc + 2);
 			need = (w == 22 || w == 24 || w == 55 || w == 57) ? 2 : 1;
 		}
 		if (need && idx + need > m->max_locals) {
@@ -210,7 +215,7 @@ static int verify_method(struct vctx *x)
 		}
 		/* branch targets */
 		if ((op >= 153 && op <= 168) || op == 198 || op == 199 || op == 200 || op == 201) {
-			int64_t t = (int64_t)pc + ((op >= 200) ? rd4(code + pc + 1) : (int16_t)rd2(code + pc + 1));
+			int64_t t = (int64_t)pc + ((op >= 200) ? vn_rd4(code + pc + 1) : (int16_t)vn_rd2(code + pc + 1));
 			if (t < 0 || t >= len || !starts[t]) {
 				vfail(x, "branch target %lld is not an instruction", (long long)t);
 				goto out;
@@ -218,15 +223,15 @@ static int verify_method(struct vctx *x)
 		}
 		if (op == 170 || op == 171) {
 			uint32_t q = (pc + 4) & ~3u;
-			int64_t n = op == 170 ? (int64_t)rd4(code + q + 8) - rd4(code + q + 4) + 1 : rd4(code + q + 4);
+			int64_t n = op == 170 ? (int64_t)vn_rd4(code + q + 8) - vn_rd4(code + q + 4) + 1 : vn_rd4(code + q + 4);
 			for (int64_t i = -1; i < n; i++) {
-				int32_t off = i < 0 ? rd4(code + q) : op == 170 ? rd4(code + q + 12 + 4 * i) : rd4(code + q + 12 + 8 * i);
+				int32_t off = i < 0 ? vn_rd4(code + q) : op == 170 ? vn_rd4(code + q + 12 + 4 * i) : vn_rd4(code + q + 12 + 8 * i);
 				int64_t t = (int64_t)pc + off;
 				if (t < 0 || t >= len || !starts[t]) {
 					vfail(x, "switch target %lld is not an instruction", (long long)t);
 					goto out;
 				}
-				if (op == 171 && i > 0 && rd4(code + q + 8 + 8 * i) <= rd4(code + q + 8 + 8 * (i - 1))) {
+				if (op == 171 && i > 0 && vn_rd4(code + q + 8 + 8 * i) <= vn_rd4(code + q + 8 + 8 * (i - 1))) {
 					vfail(x, "lookupswitch keys not sorted");
 					goto out;
 				}
@@ -235,7 +240,7 @@ static int verify_method(struct vctx *x)
 		/* constant pool operands */
 		switch (op) {
 		case 18: case 19: case 20: {
-			idx = op == 18 ? code[pc + 1] : rd2(code + pc + 1);
+			idx = op == 18 ? code[pc + 1] : vn_rd2(code + pc + 1);
 			int t = idx < c->cp_count && idx ? c->cp[idx].tag : 0;
 			bool ok = op == 20 ? (t == CP_LONG || t == CP_DOUBLE)
 					   : (t == CP_INT || t == CP_FLOAT || t == CP_STRING || t == CP_CLASS);
@@ -246,32 +251,32 @@ static int verify_method(struct vctx *x)
 			break;
 		}
 		case 178: case 179: case 180: case 181:
-			if (!cp_is(c, rd2(code + pc + 1), CP_FIELD)) {
+			if (!cp_is(c, vn_rd2(code + pc + 1), CP_FIELD)) {
 				vfail(x, "operand is not a field reference");
 				goto out;
 			}
 			break;
 		case 182: case 183: case 184:
-			idx = rd2(code + pc + 1);
+			idx = vn_rd2(code + pc + 1);
 			if (!cp_is(c, idx, CP_METHOD) && !(op != 182 && cp_is(c, idx, CP_IMETHOD))) {
 				vfail(x, "operand is not a method reference");
 				goto out;
 			}
 			break;
 		case 185:
-			if (!cp_is(c, rd2(code + pc + 1), CP_IMETHOD) || code[pc + 3] == 0 || code[pc + 4] != 0) {
+			if (!cp_is(c, vn_rd2(code + pc + 1), CP_IMETHOD) || code[pc + 3] == 0 || code[pc + 4] != 0) {
 				vfail(x, "bad invokeinterface operands");
 				goto out;
 			}
 			break;
 		case 186:
-			if (!cp_is(c, rd2(code + pc + 1), CP_INDY) || code[pc + 3] || code[pc + 4]) {
+			if (!cp_is(c, vn_rd2(code + pc + 1), CP_INDY) || code[pc + 3] || code[pc + 4]) {
 				vfail(x, "bad invokedynamic operands");
 				goto out;
 			}
 			break;
 		case 187: case 189: case 192: case 193: case 197:
-			if (!cp_is(c, rd2(code + pc + 1), CP_CLASS)) {
+			if (!cp_is(c, vn_rd2(code + pc + 1), CP_CLASS)) {
 				vfail(x, "operand is not a class");
 				goto out;
 			}
@@ -375,14 +380,11 @@ struct tc {
 static int tfail(struct tc *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int tfail(struct tc *x, const char *fmt, ...)
 {
-	char where[300], why[300];
-	vn_where(where, sizeof where, x->m, x->pc);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	int r = vn_reject_at(x->vm, x->m, x->pc, "verify: ", fmt, ap);
 	va_end(ap);
-	vn_seterr(x->vm, "verify: %s: %s", where, why);
-	return -1;
+	return r;
 }
 
 /* Interns a class name (binary form, or an array descriptor). len < 0: NUL-terminated. */
@@ -626,7 +628,7 @@ static int read_vti(struct tc *x, const uint8_t **p, const uint8_t *end, uint32_
 	case 7: case 8: {
 		if (end - *p < 2)
 			return tfail(x, "truncated StackMapTable");
-		uint16_t v = rd2(*p);
+		uint16_t v = vn_rd2(*p);
 		*p += 2;
 		if (tag == 8) {
 			if (v >= x->m->code_len || x->m->code[v] != 187)
@@ -704,7 +706,7 @@ static int parse_smt(struct tc *x, const uint8_t *starts)
 		tfail(x, "truncated StackMapTable");
 		goto out;
 	}
-	uint16_t n = rd2(p);
+	uint16_t n = vn_rd2(p);
 	p += 2;
 	x->foff = calloc(n ? n : 1, sizeof(uint32_t));
 	x->frames = calloc(n ? n : 1, sizeof(struct tframe));
@@ -736,7 +738,7 @@ static int parse_smt(struct tc *x, const uint8_t *starts)
 				tfail(x, "truncated StackMapTable");
 				goto out;
 			}
-			delta = rd2(p);
+			delta = vn_rd2(p);
 			p += 2;
 			if (ft == 247) {
 				cur.sp = 0;
@@ -765,7 +767,7 @@ static int parse_smt(struct tc *x, const uint8_t *starts)
 					tfail(x, "truncated StackMapTable");
 					goto out;
 				}
-				uint16_t nl = rd2(p);
+				uint16_t nl = vn_rd2(p);
 				p += 2;
 				memset(cur.loc, 0, x->nl * sizeof(uint32_t));
 				nloc = 0;
@@ -776,7 +778,7 @@ static int parse_smt(struct tc *x, const uint8_t *starts)
 					tfail(x, "truncated StackMapTable");
 					goto out;
 				}
-				uint16_t ns = rd2(p);
+				uint16_t ns = vn_rd2(p);
 				p += 2;
 				cur.sp = 0;
 				for (uint16_t k = 0; k < ns; k++)
@@ -1015,7 +1017,7 @@ static int invoke(struct tc *x, struct tframe *f, uint8_t op, uint16_t idx)
 				return -1;
 			f->this_uninit = false;
 		} else if (KIND(r) == T_UNINIT) {
-			uint16_t ni = rd2(x->m->code + ARG(r) + 1);
+			uint16_t ni = vn_rd2(x->m->code + ARG(r) + 1);
 			if (intern(x, c->cp[c->cp[ni].a].v.u.s, -1, &init))
 				return -1;
 			if (init != cls)
@@ -1080,7 +1082,7 @@ static int step(struct tc *x, struct tframe *f, const uint8_t *code, uint32_t pc
 	bool wide = op == 196;
 	if (wide)
 		op = code[pc + 1];
-	uint32_t li = wide ? rd2(code + pc + 2) : code[pc + 1];
+	uint32_t li = wide ? vn_rd2(code + pc + 2) : code[pc + 1];
 	switch (op) {
 	case 0: return 0;
 	case 1: return push(x, f, T_NULL);
@@ -1089,7 +1091,7 @@ static int step(struct tc *x, struct tframe *f, const uint8_t *code, uint32_t pc
 	case 11: case 12: case 13: return push(x, f, T_FLOAT);
 	case 14: case 15: return push2(x, f, T_DOUBLE);
 	case 18: case 19: case 20: {
-		uint16_t idx = op == 18 ? code[pc + 1] : rd2(code + pc + 1);
+		uint16_t idx = op == 18 ? code[pc + 1] : vn_rd2(code + pc + 1);
 		switch (c->cp[idx].tag) {
 		case CP_INT: return push(x, f, T_INT);
 		case CP_FLOAT: return push(x, f, T_FLOAT);
@@ -1211,23 +1213,23 @@ static int step(struct tc *x, struct tframe *f, const uint8_t *code, uint32_t pc
 	case 151: case 152: return pop(x, f, T_DOUBLE) || pop(x, f, T_DOUBLE) || push(x, f, T_INT);
 	/* branches */
 	case 153: case 154: case 155: case 156: case 157: case 158:
-		return pop(x, f, T_INT) || branch_to(x, f, (int64_t)pc + (int16_t)rd2(code + pc + 1));
+		return pop(x, f, T_INT) || branch_to(x, f, (int64_t)pc + (int16_t)vn_rd2(code + pc + 1));
 	case 159: case 160: case 161: case 162: case 163: case 164:
-		return pop(x, f, T_INT) || pop(x, f, T_INT) || branch_to(x, f, (int64_t)pc + (int16_t)rd2(code + pc + 1));
+		return pop(x, f, T_INT) || pop(x, f, T_INT) || branch_to(x, f, (int64_t)pc + (int16_t)vn_rd2(code + pc + 1));
 	case 165: case 166:
 		return pop_refish(x, f, &t, true) || pop_refish(x, f, &t, true) ||
-		       branch_to(x, f, (int64_t)pc + (int16_t)rd2(code + pc + 1));
+		       branch_to(x, f, (int64_t)pc + (int16_t)vn_rd2(code + pc + 1));
 	case 198: case 199:
-		return pop_refish(x, f, &t, true) || branch_to(x, f, (int64_t)pc + (int16_t)rd2(code + pc + 1));
-	case 167: return branch_to(x, f, (int64_t)pc + (int16_t)rd2(code + pc + 1));
-	case 200: return branch_to(x, f, (int64_t)pc + rd4(code + pc + 1));
+		return pop_refish(x, f, &t, true) || branch_to(x, f, (int64_t)pc + (int16_t)vn_rd2(code + pc + 1));
+	case 167: return branch_to(x, f, (int64_t)pc + (int16_t)vn_rd2(code + pc + 1));
+	case 200: return branch_to(x, f, (int64_t)pc + vn_rd4(code + pc + 1));
 	case 170: case 171: {
 		if (pop(x, f, T_INT))
 			return -1;
 		uint32_t q = (pc + 4) & ~3u;
-		int64_t n = op == 170 ? (int64_t)rd4(code + q + 8) - rd4(code + q + 4) + 1 : rd4(code + q + 4);
+		int64_t n = op == 170 ? (int64_t)vn_rd4(code + q + 8) - vn_rd4(code + q + 4) + 1 : vn_rd4(code + q + 4);
 		for (int64_t i = -1; i < n; i++) {
-			int32_t off = i < 0 ? rd4(code + q) : op == 170 ? rd4(code + q + 12 + 4 * i) : rd4(code + q + 12 + 8 * i);
+			int32_t off = i < 0 ? vn_rd4(code + q) : op == 170 ? vn_rd4(code + q + 12 + 4 * i) : vn_rd4(code + q + 12 + 8 * i);
 			if (branch_to(x, f, (int64_t)pc + off))
 				return -1;
 		}
@@ -1259,7 +1261,7 @@ static int step(struct tc *x, struct tframe *f, const uint8_t *code, uint32_t pc
 	/* fields */
 	case 178: case 179: case 180: case 181: {
 		uint32_t cls, ft;
-		if (field_ref(x, rd2(code + pc + 1), &cls, &ft))
+		if (field_ref(x, vn_rd2(code + pc + 1), &cls, &ft))
 			return -1;
 		if (op == 178)
 			return push2(x, f, ft);
@@ -1279,7 +1281,7 @@ static int step(struct tc *x, struct tframe *f, const uint8_t *code, uint32_t pc
 		return pop(x, f, cls);
 	}
 	case 182: case 183: case 184: case 185: case 186:
-		return invoke(x, f, op, rd2(code + pc + 1));
+		return invoke(x, f, op, vn_rd2(code + pc + 1));
 	case 187: {
 		uint32_t un = MK(T_UNINIT, pc);
 		for (uint32_t i = 0; i < x->nl; i++)
@@ -1288,7 +1290,7 @@ static int step(struct tc *x, struct tframe *f, const uint8_t *code, uint32_t pc
 		for (uint32_t i = 0; i < f->sp; i++)
 			if (f->stk[i] == un)
 				return tfail(x, "new: an uninitialized object of this new is still live");
-		if (intern(x, c->cp[c->cp[rd2(code + pc + 1)].a].v.u.s, -1, &t) || x->names[ARG(t)][0] == '[')
+		if (intern(x, c->cp[c->cp[vn_rd2(code + pc + 1)].a].v.u.s, -1, &t) || x->names[ARG(t)][0] == '[')
 			return tfail(x, "new of an array class");
 		return push(x, f, un);
 	}
@@ -1299,7 +1301,7 @@ static int step(struct tc *x, struct tframe *f, const uint8_t *code, uint32_t pc
 		return push(x, f, t);
 	}
 	case 189:
-		if (pop(x, f, T_INT) || intern(x, c->cp[c->cp[rd2(code + pc + 1)].a].v.u.s, -1, &t) ||
+		if (pop(x, f, T_INT) || intern(x, c->cp[c->cp[vn_rd2(code + pc + 1)].a].v.u.s, -1, &t) ||
 		    array_of(x, t, &u))
 			return -1;
 		return push(x, f, u);
@@ -1308,7 +1310,7 @@ static int step(struct tc *x, struct tframe *f, const uint8_t *code, uint32_t pc
 	case 191:
 		return pop(x, f, x->thr);
 	case 192:
-		if (pop_refish(x, f, &t, false) || intern(x, c->cp[c->cp[rd2(code + pc + 1)].a].v.u.s, -1, &u))
+		if (pop_refish(x, f, &t, false) || intern(x, c->cp[c->cp[vn_rd2(code + pc + 1)].a].v.u.s, -1, &u))
 			return -1;
 		return push(x, f, u);
 	case 193:
@@ -1318,7 +1320,7 @@ static int step(struct tc *x, struct tframe *f, const uint8_t *code, uint32_t pc
 		for (uint8_t i = 0; i < dims; i++)
 			if (pop(x, f, T_INT))
 				return -1;
-		if (intern(x, c->cp[c->cp[rd2(code + pc + 1)].a].v.u.s, -1, &t))
+		if (intern(x, c->cp[c->cp[vn_rd2(code + pc + 1)].a].v.u.s, -1, &t))
 			return -1;
 		const char *n = x->names[ARG(t)];
 		for (uint8_t i = 0; i < dims; i++)

@@ -16,6 +16,7 @@
 #define VM_INT_H
 
 #include <setjmp.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -257,6 +258,17 @@ uint32_t vn_insn_len(const uint8_t *code, uint32_t len, uint32_t pc);
 extern const char *const vn_opname[256];
 /* "Class.method(desc) @pc opname" into buf, for messages. */
 void vn_where(char *buf, size_t n, const struct vn_method *m, uint32_t pc);
+/* Sets vm's error to "PREFIXClass.method(desc) @pc opname: why" and returns -1:
+ * the one shape of every load-time rejection (preparation and verification). */
+int vn_reject_at(struct vn_vm *vm, const struct vn_method *m, uint32_t pc,
+                 const char *prefix, const char *fmt, va_list ap);
+
+/* Big-endian operands of the class file and of bytecode. */
+static inline uint16_t vn_rd2(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline int32_t vn_rd4(const uint8_t *p)
+{
+	return (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]);
+}
 
 /* Quickened opcodes (values 203.. ; the JVM's own opcodes keep their numbers). */
 enum {
@@ -291,6 +303,47 @@ int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot 
  * it returns; exc_pending: first dispatch vm->exc from that frame (its ip one
  * past the throwing instruction). vn_call's results. */
 int vn_interp_run(struct vn_vm *vm, vn_slot *ret, bool exc_pending);
+/* Shared by the interpreter and the JIT's helpers (jit/viflet_jit_rt.c), so
+ * the two cannot drift: the budget and call-limit aborts (their messages),
+ * multianewarray, interface dispatch (fills the inline cache), a/b/C -> a.b.C,
+ * and Java's floating-point conversions and comparisons. */
+_Noreturn void vn_budget_out(struct vn_vm *vm);
+_Noreturn void vn_call_limit_abort(struct vn_vm *vm, const struct vn_method *cm, int stack);
+struct vn_obj *vn_multianew(struct vn_vm *vm, struct vn_class *c, const int32_t *lens, int n);
+struct vn_method *vn_iface_target(struct vn_vm *vm, struct vn_icache *ic, struct vn_class *rc);
+const char *vn_dotted(const char *n, char *buf, size_t cap);
+void vn_throw_index(struct vn_vm *vm, int32_t i, int32_t len);   /* ArrayIndexOutOfBounds */
+void vn_throw_div0(struct vn_vm *vm);
+void vn_throw_negsize(struct vn_vm *vm, int32_t n);
+void vn_throw_cast(struct vn_vm *vm, const struct vn_class *from, const struct vn_class *to);
+void vn_throw_store(struct vn_vm *vm, const struct vn_class *c);   /* ArrayStoreException */
+void vn_throw_abstract(struct vn_vm *vm, const struct vn_method *m);
+static inline int32_t vn_f2i(double d)   /* saturating, NaN -> 0 */
+{
+	if (d != d)
+		return 0;
+	if (d >= 2147483647.0)
+		return INT32_MAX;
+	if (d <= -2147483648.0)
+		return INT32_MIN;
+	return (int32_t)d;
+}
+static inline int64_t vn_d2l(double d)
+{
+	if (d != d)
+		return 0;
+	if (d >= 9223372036854775807.0)
+		return INT64_MAX;
+	if (d <= -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)d;
+}
+static inline int vn_fcmp(double a, double b, int nan)   /* nan: the result on NaN */
+{
+	if (a != a || b != b)
+		return nan;
+	return a < b ? -1 : a > b;
+}
 
 /* ---- heap.c ---- */
 int vn_heap_new(struct vn_vm *vm);

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -16,12 +17,17 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ctlring.h"
 #include "shim_msg.h"
 
 #define ENV_FD "VIFNET_SHIM_FD"
 #define DEFAULT_CONTROL "/run/vifnet/control.sock"
 
 _Atomic int vs_ctl = -1;
+
+/* The request ring vifd handed us (ctlring.h), NULL: requests go on the
+ * socket. Set before any other thread can exist (constructor, fork child). */
+static struct vd_ring *_Atomic ring;
 
 /* Every request gets one reply; none is waited for (see shim_chan.h). Replies
  * are taken in batches once a few are due: sent - received is how many. */
@@ -78,6 +84,7 @@ static void broken(int fd)
 	/* Only the first thread to notice closes it (another may already have). */
 	if (!atomic_compare_exchange_strong(&vs_ctl, &fd, -1))
 		return;
+	atomic_store(&ring, NULL);   /* not unmapped: another thread may be writing in it */
 	sys_close(fd);
 	env_mark_off();
 	warn_once("lost the connection to vifd at ", ECONNRESET);
@@ -126,11 +133,49 @@ static void drain(int fd)
 	}
 }
 
+static int sock_send(int fd, const char *msg, size_t len);
+
+/* The ring is full: ask vifd to read it (`sync` wakes it; it reads a
+ * client's ring before its socket) and wait for room, 2 s at most. */
+static int ring_wait(int fd, struct vd_ring *r)
+{
+	if (sock_send(fd, "sync", 4))
+		return -1;
+	for (int tries = 0; tries < 2000; tries++) {
+		if (vd_ring_room(r))
+			return 0;
+		drain(fd);
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		poll(&p, 1, 1);
+	}
+	broken(fd);
+	return -1;
+}
+
 int vs_chan_send(const char *msg, size_t len)
 {
 	int fd = atomic_load_explicit(&vs_ctl, memory_order_relaxed);
 	if (fd < 0 || !len)
 		return -1;
+	struct vd_ring *r = atomic_load_explicit(&ring, memory_order_relaxed);
+	if (r) {
+		for (;;) {
+			int rc = vd_ring_put(r, msg, len);
+			if (rc == (int)VD_RING_NUDGE)   /* half full: have vifd read it now */
+				return sock_send(fd, "sync", 4);
+			if (rc > 0)
+				return 0;
+			if (rc == -2)
+				break;                  /* too long for a slot: cannot happen */
+			if (ring_wait(fd, r))
+				return -1;
+		}
+	}
+	return sock_send(fd, msg, len);
+}
+
+static int sock_send(int fd, const char *msg, size_t len)
+{
 	/* Non-blocking: if vifd is slow to take requests, take its replies
 	 * (it stops reading from a client whose replies pile up) and wait a
 	 * little for room, never forever. */
@@ -154,9 +199,49 @@ int vs_chan_send(const char *msg, size_t len)
 	return 0;
 }
 
-/* A fresh connection, hello'd and registered (pipelined: one round trip).
- * The fd is close-on-exec until the caller moves it; -errno on failure. */
-static int chan_open(void)
+/* Read replies until the one to `ring` (at most `max`: on a fresh
+ * connection it is the next one; after an exec, replies the old image did
+ * not take come first) and map the ring it carries. NULL: no ring (an error
+ * reply, no memory): requests then go on the socket. */
+static struct vd_ring *ring_reply(int fd, int max)
+{
+	for (int i = 0; i < max; i++) {
+		char buf[128];
+		union {
+			char b[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} cm;
+		struct iovec iov = {buf, sizeof buf - 1};
+		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b,
+				    .msg_controllen = sizeof cm.b};
+		ssize_t k = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+		if (k < 0 && errno == EINTR) {
+			i--;
+			continue;
+		}
+		if (k <= 0)
+			return NULL;
+		buf[k] = '\0';
+		struct cmsghdr *ch = CMSG_FIRSTHDR(&mh);
+		if (ch && ch->cmsg_level == SOL_SOCKET && ch->cmsg_type == SCM_RIGHTS) {
+			int rfd;
+			memcpy(&rfd, CMSG_DATA(ch), sizeof rfd);
+			void *m = MAP_FAILED;
+			if (!strncmp(buf, "ok ring ", 8))
+				m = mmap(NULL, VD_RING_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0);
+			sys_close(rfd);
+			return m == MAP_FAILED ? NULL : m;
+		}
+		if (!strncmp(buf, "error ", 6) && strstr(buf, "ring"))
+			return NULL;        /* vifd refused the ring: the socket it is */
+	}
+	return NULL;
+}
+
+/* A fresh connection, hello'd, registered and given its ring (pipelined: one
+ * round trip). The fd is close-on-exec until the caller moves it; -errno on
+ * failure. *rp: the ring, or NULL (requests go on the socket). */
+static int chan_open(struct vd_ring **rp)
 {
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -176,11 +261,13 @@ static int chan_open(void)
 		strncpy(comm, program_invocation_short_name, 16);
 	size_t rl = vs_fmt_register(reg, sizeof reg, getppid(), comm);
 	if (send(fd, "hello 1", 7, MSG_NOSIGNAL) != 7 || send(fd, reg, rl, MSG_NOSIGNAL) != (ssize_t)rl ||
+	    send(fd, "ring", 4, MSG_NOSIGNAL) != 4 ||
 	    recv_one(fd, r1, sizeof r1, 0) <= 0 || recv_one(fd, r2, sizeof r2, 0) <= 0 ||
 	    strncmp(r1, "ok", 2) || !vs_reply_ok(r2, strlen(r2))) {
 		sys_close(fd);
 		return -EPROTO;
 	}
+	*rp = ring_reply(fd, 1);
 	return fd;
 }
 
@@ -241,17 +328,26 @@ void vs_chan_init(int (*real_close)(int))
 	if (vs_env_parse(v, &fd, &pid) == 0) {
 		if (chan_valid(fd)) {
 			if (pid == getpid()) {
-				/* exec: our registration lives on. Replies the old image
-				 * did not read are drained like any others. */
+				/* exec: our registration lives on; the ring went with the
+				 * old image's memory: ask for it again (vifd first reads
+				 * what the old image left in it). Replies the old image
+				 * did not take come first and are skipped. */
 				atomic_store(&vs_ctl, fd);
+				if (send(fd, "ring", 4, MSG_NOSIGNAL) == 4)
+					atomic_store(&ring, ring_reply(fd, 4096));
 				return;
 			}
 			/* Another process's connection (vfork, posix_spawn): not ours. */
 			sys_close(fd);
 		}
 	}
-	fd = chan_open();
+	struct vd_ring *r = NULL;
+	fd = chan_open(&r);
+	atomic_store(&ring, r);
 	if (fd < 0 || publish(fd) < 0) {
+		atomic_store(&ring, NULL);
+		if (r)
+			munmap(r, VD_RING_BYTES);
 		if (fd >= 0)
 			sys_close(fd);
 		setenv(ENV_FD, "off", 1);
@@ -273,9 +369,13 @@ void vs_chan_child(void)
 	/* The inherited fd is the parent's connection: SO_PEERCRED says parent.
 	 * Replace it, under the same number, with our own, registered before
 	 * fork() returns here (so the parent is still alive for rule 2). */
-	int fd = chan_open();
+	struct vd_ring *old = atomic_exchange(&ring, NULL), *r = NULL;
+	if (old)
+		munmap(old, VD_RING_BYTES);     /* the parent's: never write there */
+	int fd = chan_open(&r);
 	if (fd >= 0 && syscall(SYS_dup3, fd, inherited, 0) == inherited) {
 		sys_close(fd);
+		atomic_store(&ring, r);
 		char *v = env_value();
 		if (v) {
 			char nv[VS_ENV_LEN + 1];
@@ -283,6 +383,8 @@ void vs_chan_child(void)
 			memcpy(v, nv, VS_ENV_LEN);
 		}
 	} else {
+		if (r)
+			munmap(r, VD_RING_BYTES);
 		if (fd >= 0)
 			sys_close(fd);
 		atomic_store(&vs_ctl, -1);

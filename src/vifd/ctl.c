@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "ctlproto.h"
+#include "ctlring.h"
 #include "log.h"
 #include "sockdiag.h"
 #include "vifd.h"
@@ -27,8 +29,12 @@ struct client {
 	ev_io io;
 	struct ucred cred;
 	bool hello, registered;
+	vn_time_t comm_at;       /* last look at /proc/PID/comm (0: never) */
 	char *pending;           /* reply not yet sent */
 	size_t pending_len;
+	struct vd_ring *ring;    /* the client's request ring (ctlring.h), or NULL */
+	int ring_fd;             /* its memfd, handed out again after an exec */
+	uint32_t ring_tail;      /* our own copy: the shared one is only published */
 };
 
 struct vd_ctl {
@@ -39,6 +45,8 @@ struct vd_ctl {
 	struct client *clients;
 	char *out;               /* reply buffer, VD_CTL_REPLY_MAX */
 	int epfd;                /* every client, for vd_ctl_poll (level-triggered) */
+	ev_timer ring_timer;     /* reads the rings every VD_RING_PERIOD_MS while any exists */
+	unsigned nrings;
 };
 
 static void client_free(struct client *c)
@@ -48,6 +56,12 @@ static void client_free(struct client *c)
 	epoll_ctl(ctl->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	if (c->registered)
 		vn_registry_proc_put(ctl->l->reg, c->cred.pid);
+	if (c->ring) {
+		munmap(c->ring, VD_RING_BYTES);
+		close(c->ring_fd);
+		if (--ctl->nrings == 0)
+			ev_timer_stop(ctl->l->ev, &ctl->ring_timer);
+	}
 	close(c->fd);
 	free(c->pending);
 	if (c->prev)
@@ -201,6 +215,29 @@ static pid_t real_ppid(pid_t pid)
 	return (pid_t)ppid;
 }
 
+/* A program under the shim that execs another keeps its connection and its
+ * registration; its name (a port capture's comm=) is looked up again when
+ * it registers a socket, at most once a second per connection. */
+static void refresh_comm(struct vn_loop *l, struct client *c)
+{
+	vn_time_t now = vn_loop_now(l);
+	if (c->comm_at && now - c->comm_at < VN_NSEC_PER_SEC)
+		return;
+	c->comm_at = now;
+	char path[64], buf[32];
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)c->cred.pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t k = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (k <= 0)
+		return;
+	buf[k] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	vn_registry_proc_set_comm(l->reg, c->cred.pid, buf);
+}
+
 static struct vn_vif *find_vif(struct vn_loop *l, const char *ifname, const char *path, int *err)
 {
 	int i = vn_loop_iface_by_name(l, ifname);
@@ -220,6 +257,8 @@ static bool may_modify(const struct client *c, const struct vn_vif *v)
 	return c->cred.uid == 0 || c->cred.uid == vn_vif_uid(v);
 }
 
+static int ring_drain_all(struct vd_ctl *ctl);
+
 /* Handle one request; the reply goes into out. Returns its length. */
 static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 {
@@ -238,6 +277,9 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 	}
 	if (!c->hello)
 		return vd_ctl_error(out, n, -EPROTO, "hello first");
+	/* Requests about other processes' sockets see what their rings hold. */
+	if (q->op == VD_OP_ATTACH || q->op == VD_OP_PROCS || q->op == VD_OP_ADOPT)
+		ring_drain_all(c->ctl);
 	switch (q->op) {
 	case VD_OP_STATUS: {
 		int w = snprintf(out, n, "ok\n");
@@ -249,6 +291,8 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 				      asked, found, adopted);
 		return w;
 	}
+	case VD_OP_SYNC:             /* the ring was read before this request (serve) */
+		break;
 	case VD_OP_ADOPT:
 		rc = l->diag ? vd_sockdiag_adopt(l->diag, q->pid, c->cred.uid) : -ENOSYS;
 		break;
@@ -278,6 +322,8 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 	case VD_OP_CLOSE:
 		if (!c->registered)
 			return vd_ctl_error(out, n, -EPROTO, "register first");
+		if (q->op == VD_OP_SOCK && q->has_flow)
+			refresh_comm(l, c);
 		if (q->op == VD_OP_SOCK)
 			rc = vn_registry_sock_set(r, c->cred.pid, q->fd, q->has_flow ? &q->flow : NULL);
 		else if (q->op == VD_OP_DUP)
@@ -349,12 +395,116 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 	return snprintf(out, n, "ok");
 }
 
+/* ---- the request ring (ctlring.h) ---- */
+
+/* Handle what c's ring holds, in order: sock, dup and close only, no reply
+ * (a refused entry is only logged). Bounded: one lap of the ring. Returns
+ * the number of entries taken. */
+static int ring_drain(struct client *c)
+{
+	if (!c->ring)
+		return 0;
+	char text[VD_RING_TEXT];
+	char *out = c->ctl->out;
+	int n = 0;
+	size_t len;
+	while (n < (int)VD_RING_SLOTS && vd_ring_take(c->ring, &c->ring_tail, text, &len)) {
+		n++;
+		struct vd_req q;
+		const char *why = "";
+		int rc = vd_ctl_parse(text, len, &q, &why);
+		if (rc == 0 && q.op != VD_OP_SOCK && q.op != VD_OP_DUP && q.op != VD_OP_CLOSE) {
+			rc = -EINVAL;
+			why = "not a ring request";
+		}
+		if (rc == 0) {
+			int olen = handle(c, &q, out, VD_CTL_REPLY_MAX);
+			if (olen > 0 && strncmp(out, "ok", 2))
+				vd_debug("control client %d: ring: %.*s", (int)c->cred.pid, olen, out);
+		} else {
+			vd_debug("control client %d: ring: %s", (int)c->cred.pid, why);
+		}
+	}
+	return n;
+}
+
+static int ring_drain_all(struct vd_ctl *ctl)
+{
+	int n = 0;
+	if (ctl->nrings)
+		for (struct client *c = ctl->clients; c; c = c->next)
+			n += ring_drain(c);
+	return n;
+}
+
+static void ring_timer_cb(struct ev_loop *ev, ev_timer *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct vd_ctl *ctl = w->data;
+	if (ring_drain_all(ctl) > 0)
+		vd_loop_kick(ctl->l);
+}
+
+/* `ring`: create c's ring (or hand out the one an earlier image of the
+ * process used, after reading it) and send its memfd with the reply. */
+static void do_ring(struct client *c)
+{
+	char msg[64];
+	int len;
+	if (!c->registered) {
+		len = vd_ctl_error(msg, sizeof msg, -EPROTO, "ring: register first");
+		reply(c, msg, (size_t)len);
+		return;
+	}
+	if (!c->ring) {
+		int fd = memfd_create("vifd-ring", MFD_CLOEXEC);
+		void *m = MAP_FAILED;
+		if (fd >= 0 && ftruncate(fd, VD_RING_BYTES) == 0)
+			m = mmap(NULL, VD_RING_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			len = vd_ctl_error(msg, sizeof msg, -e, "ring: no memory");
+			reply(c, msg, (size_t)len);
+			return;
+		}
+		c->ring = m;
+		c->ring_fd = fd;
+		c->ring_tail = 0;
+		if (c->ctl->nrings++ == 0)
+			ev_timer_start(c->ctl->l->ev, &c->ctl->ring_timer);
+	}
+	ring_drain(c);
+	len = snprintf(msg, sizeof msg, "ok ring %u %u", VD_RING_SLOTS, VD_RING_SLOT);
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm;
+	memset(&cm, 0, sizeof cm);
+	struct iovec iov = {msg, (size_t)len};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf,
+			    .msg_controllen = sizeof cm.buf};
+	struct cmsghdr *ch = CMSG_FIRSTHDR(&mh);
+	ch->cmsg_level = SOL_SOCKET;
+	ch->cmsg_type = SCM_RIGHTS;
+	ch->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(ch), &c->ring_fd, sizeof(int));
+	if (sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+		return;
+	/* Its socket is full: the shim goes on without a ring. */
+	len = vd_ctl_error(msg, sizeof msg, -errno, "ring: reply not sent");
+	reply(c, msg, (size_t)len);
+}
+
 /* Serve up to max requests of c (fewer if it has no more, or its reply
  * could not be sent). May free c. */
 static void serve(struct client *c, int max)
 {
 	char in[VD_CTL_MAX + 1];
 	char *out = c->ctl->out;
+	ring_drain(c);           /* what the ring holds was sent before what the socket holds */
 	for (int k = 0; k < max; k++) {        /* bounded: other clients get their turn */
 		ssize_t len = recv(c->fd, in, sizeof in, MSG_DONTWAIT | MSG_TRUNC);
 		if (len < 0) {
@@ -371,6 +521,12 @@ static void serve(struct client *c, int max)
 		const char *why;
 		int olen;
 		int rc = vd_ctl_parse(in, (size_t)len, &q, &why);
+		if (rc == 0 && q.op == VD_OP_RING && c->hello) {
+			do_ring(c);
+			if (c->pending)
+				return;
+			continue;
+		}
 		if (rc)
 			olen = vd_ctl_error(out, VD_CTL_REPLY_MAX, rc, why);
 		else
@@ -484,6 +640,8 @@ struct vd_ctl *vd_ctl_new(struct vn_loop *l, const char *path)
 	ev_io_init(&ctl->io, accept_cb, ctl->fd, EV_READ);
 	ctl->io.data = ctl;
 	ev_io_start(l->ev, &ctl->io);
+	ev_timer_init(&ctl->ring_timer, ring_timer_cb, VD_RING_PERIOD_MS / 1e3, VD_RING_PERIOD_MS / 1e3);
+	ctl->ring_timer.data = ctl;
 	return ctl;
 fail:
 	if (ctl->fd >= 0)
@@ -508,17 +666,18 @@ void vd_ctl_free(struct vd_ctl *ctl)
 }
 
 /* The data path found a packet of a flow nobody registered. The shim does
- * not wait for vifd's reply to a registration (docs/shim.md): it sends it,
- * then connects. The message is in a client socket before the packet is in
- * the device, so serving what is pending now, before classifying, is enough
- * for the packet to find its socket. One epoll_wait when nothing is pending. */
+ * not wait for vifd to take a registration (docs/shim.md): it writes it in
+ * its ring (or sends it), then connects. The entry is in the ring before the
+ * packet is in the device, so reading the rings and serving what the client
+ * sockets hold now, before classifying, is enough for the packet to find its
+ * socket. Reading an empty ring is one load; then one epoll_wait. */
 int vd_ctl_poll(struct vd_ctl *ctl)
 {
 	if (!ctl)
 		return 0;
 	struct epoll_event ev[32];
+	int served = ring_drain_all(ctl) > 0;
 	int n = epoll_wait(ctl->epfd, ev, 32, 0);
-	int served = 0;
 	for (int i = 0; i < n; i++) {
 		struct client *c = ev[i].data.ptr;
 		/* Only c can be freed by serve(c): the other pointers stay valid. */

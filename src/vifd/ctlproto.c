@@ -184,6 +184,12 @@ int vd_ctl_parse(const char *msg, size_t len, struct vd_req *req, const char **w
 		}
 		req->op = VD_OP_ADOPT;
 		req->pid = (pid_t)a;
+	} else if (!strcmp(v, "ring")) {
+		ARGS(0, 0);
+		req->op = VD_OP_RING;
+	} else if (!strcmp(v, "sync")) {
+		ARGS(0, 0);
+		req->op = VD_OP_SYNC;
 	} else if (!strcmp(v, "unregister")) {
 		ARGS(0, 0);
 		req->op = VD_OP_UNREGISTER;

@@ -29,6 +29,8 @@ enum vd_op {
 	VD_OP_MKVIF,       /* mkvif IF PATH */
 	VD_OP_RMVIF,       /* rmvif IF PATH */
 	VD_OP_ADOPT,       /* adopt PID (sockdiag.c) */
+	VD_OP_RING,        /* ring: the shim's request ring (ctlring.h), its memfd in the reply */
+	VD_OP_SYNC,        /* sync: nothing, once the client's ring has been read */
 };
 
 struct vd_req {

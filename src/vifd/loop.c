@@ -12,6 +12,7 @@
  * the trees are drained and one timerfd is armed for the earliest
  * vn_sched_next() of all trees. A timerfd, not an ev_timer, because libev's
  * epoll back end rounds timeouts to milliseconds. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <sched.h>
 #include <fcntl.h>
@@ -38,6 +39,7 @@ struct vd_call {
 	void *arg;
 	int rc;
 	bool done;
+	bool posted;               /* vn_loop_post: nobody waits, the loop frees it */
 };
 
 static vn_time_t now_ns(void) { return vn_clock_now(vn_clock_real()); }
@@ -310,6 +312,10 @@ static void run_calls(struct vn_loop *l)
 	pthread_mutex_lock(&l->mu);
 	for (struct vd_call *c = rev, *n; c; c = n) {
 		n = c->next;
+		if (c->posted) {
+			free(c);
+			continue;
+		}
 		c->rc = 0;
 		c->done = true;
 	}
@@ -353,6 +359,27 @@ int vn_loop_call(struct vn_loop *l, vn_loop_fn fn, void *arg)
 	return c.rc;
 }
 
+int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg)
+{
+	struct vd_call *c = calloc(1, sizeof *c);
+	if (!c)
+		return -ENOMEM;
+	c->fn = fn;
+	c->arg = arg;
+	c->posted = true;
+	pthread_mutex_lock(&l->mu);
+	if (l->stopped || !l->running) {
+		pthread_mutex_unlock(&l->mu);
+		free(c);
+		return -ESHUTDOWN;
+	}
+	c->next = l->calls;
+	l->calls = c;
+	pthread_mutex_unlock(&l->mu);
+	ev_async_send(l->ev, &l->wake);    /* coalesced by libev while one is pending */
+	return 0;
+}
+
 bool vn_loop_on_thread(const struct vn_loop *l)
 {
 	return l->running && pthread_equal(pthread_self(), l->thread);
@@ -380,7 +407,7 @@ int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir, const u
 	for (i = 0; i < l->nif; i++)
 		if (l->ifs[i].tree == vn_vif_tree(v))
 			break;
-	if (i == l->nif || len == 0 || len > vn_pool_bufsize(l->pool))
+	if (i == l->nif || len == 0 || len > vn_pool_bufsize(l->pool) || dir >= VN_NDIR)
 		return -EINVAL;
 	struct vn_pkt *p = vn_pool_get(l->pool);
 	if (!p)
@@ -392,16 +419,47 @@ int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir, const u
 	p->ifindex = (uint32_t)i;
 	int off = l3_offset(l->ifs[i].tap, data, len);
 	p->l3_off = off < 0 ? VN_L3_NONE : (uint16_t)off;
-	p->vif = v;
 	vn_time_t now = now_ns();
 	p->arrival = now;
-	int rc = vn_sched_enqueue(l->ifs[i].tree, p, now);
-	if (rc) {
-		vn_pool_put(l->pool, p);
-		return rc;
+	int rc = 0;
+	/* The packet has passed v: an egress packet goes on from v's parent
+	 * towards the wire, an ingress one on into the host. */
+	if (dir == VN_INGRESS) {
+		write_dev(l, i, p);
+	} else if (!vn_vif_parent(v)) {
+		to_wire(l, i, p, now);
+	} else {
+		p->vif = vn_vif_parent(v);
+		rc = vn_sched_enqueue(l->ifs[i].tree, p, now);
+		if (rc)
+			vn_pool_put(l->pool, p);
 	}
-	vd_loop_kick(l);
-	return 0;
+	/* no kick here: the loop drains the trees after every batch of calls */
+	return rc;
+}
+
+uint32_t vn_loop_max_frame(const struct vn_loop *l)
+{
+	return vn_pool_bufsize(l->pool);
+}
+
+bool vn_loop_is_local(const struct vn_loop *l, size_t iface, int ipver, const uint8_t *addr)
+{
+	if (iface >= l->nif || (ipver != 4 && ipver != 6) || !addr)
+		return false;
+	const struct vd_iface *ifc = &l->ifs[iface];
+	for (int k = 0; k < ifc->naddrs; k++) {
+		char a[INET6_ADDRSTRLEN + 8];
+		uint8_t bin[16];
+		snprintf(a, sizeof a, "%s", ifc->addrs[k]);
+		char *slash = strchr(a, '/');
+		if (slash)
+			*slash = '\0';
+		if (inet_pton(ipver == 4 ? AF_INET : AF_INET6, a, bin) == 1 &&
+		    memcmp(bin, addr, ipver == 4 ? 4 : 16) == 0)
+			return true;
+	}
+	return false;
 }
 
 /* ---- set-up ---- */
@@ -511,14 +569,31 @@ static void *loop_main(void *arg)
 			vd_info("data path thread: SCHED_FIFO priority %d", l->cfg->rt_prio);
 	}
 	ev_run(l->ev, 0);
-	/* Stopped: answer whatever is still queued. */
+	/* Stopped: answer whatever is still queued; posted calls still run
+	 * (in order), as they own their argument. */
 	pthread_mutex_lock(&l->mu);
 	l->stopped = true;
-	for (struct vd_call *c = l->calls; c; c = c->next) {
-		c->rc = -ESHUTDOWN;
-		c->done = true;
+	struct vd_call *rev = NULL;
+	for (struct vd_call *c = l->calls, *n; c; c = n) {
+		n = c->next;
+		c->next = rev;
+		rev = c;
 	}
 	l->calls = NULL;
+	pthread_mutex_unlock(&l->mu);
+	for (struct vd_call *c = rev; c; c = c->next)
+		if (c->posted)
+			c->fn(l, c->arg);
+	pthread_mutex_lock(&l->mu);
+	for (struct vd_call *c = rev, *n; c; c = n) {
+		n = c->next;
+		if (c->posted) {
+			free(c);
+		} else {
+			c->rc = -ESHUTDOWN;
+			c->done = true;
+		}
+	}
 	pthread_cond_broadcast(&l->cv);
 	pthread_mutex_unlock(&l->mu);
 	return NULL;

@@ -41,5 +41,10 @@ for src in "$T"/test/java/viflet/*.java; do
   same "$name --budget 300" --budget 300 -cp "$CL/viflet" --packets "$trace" --burst 5 "$name"
   same "$name --heap 200000" --heap 200000 --budget 1000000 -cp "$CL/viflet" --packets "$trace" "$name"
 done
+# the code-memory fallback (anonymous pages, mprotect) runs the same code
+for src in "$T"/test/java/viflet/*.java; do
+  name=$(basename "$src" .java)
+  VIFNET_JIT_NO_MEMFD=1 same "$name (no memfd)" --budget 1000000 -cp "$CL/viflet" --packets "$trace" --burst 5 "$name"
+done
 echo "$((n - fail)) passed, $fail failed"
 [ "$fail" = 0 ]

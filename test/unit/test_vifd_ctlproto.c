@@ -37,6 +37,11 @@ static void every_verb_parses(void **state)
 	assert_int_equal(q.ppid, 12);
 	assert_string_equal(q.comm, "iperf3");
 	assert_int_equal(parse("unregister", &q), 0);
+	assert_int_equal(parse("ring", &q), 0);
+	assert_int_equal(q.op, VD_OP_RING);
+	assert_int_equal(parse("sync", &q), 0);
+	assert_int_equal(q.op, VD_OP_SYNC);
+	assert_int_equal(parse("ring 2", &q), -EINVAL);
 	assert_int_equal(parse("procs", &q), 0);
 	assert_int_equal(parse("sock 7", &q), 0);
 	assert_int_equal(q.fd, 7);

@@ -240,6 +240,12 @@ int main(int argc, char **argv)
 				asm_line("inc qword ptr %s", mem(base, -1, 1, disp));
 				emit_inc_mem(&j, 0, base, disp);
 				asm_line("inc dword ptr %s", mem(base, -1, 1, disp));
+				emit_imul_load(&j, 0, a, base, disp);
+				asm_line("imul %s, dword ptr %s", R32[a], mem(base, -1, 1, disp));
+				emit_imul_load(&j, 1, a, base, disp);
+				asm_line("imul %s, qword ptr %s", R64[a], mem(base, -1, 1, disp));
+				emit_cmp8_mem_imm(&j, base, disp, (uint8_t)(a * 17));
+				asm_line("cmp byte ptr %s, %d", mem(base, -1, 1, disp), a * 17);
 			}
 			int index = (a + base) % 16;
 			if (index == X86_RSP)
@@ -254,6 +260,14 @@ int main(int argc, char **argv)
 						asm_line("mov %s, %s %s", reg(size, a), ptr(size), mem(base, index, sc, disp));
 					emit_store_idx(&j, size, a, base, index, sc, disp);
 					asm_line("mov %s %s, %s", ptr(size), mem(base, index, sc, disp), reg(size, a));
+					emit_store_imm_idx(&j, size, base, index, sc, disp, -3);
+					asm_line("mov %s %s, %d", ptr(size), mem(base, index, sc, disp),
+						 size == 1 ? 253 : size == 2 ? 65533 : -3);
+					if (size < 8) {
+						emit_load_sx_idx(&j, size, a, base, index, sc, disp);
+						asm_line("%s %s, %s %s", size == 4 ? "movsxd" : "movsx", R64[a],
+							 ptr(size), mem(base, index, sc, disp));
+					}
 				}
 				emit_lea(&j, 0, a, base, index, sc, disp);
 				asm_line("lea %s, %s", R32[a], mem(base, index, sc, disp));
