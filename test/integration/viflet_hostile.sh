@@ -18,6 +18,9 @@ V=$M/network/$IFA/hostile
 ip netns exec "$NSB" iperf3 -s -p 5307 >/dev/null 2>&1 & BG_PIDS+=($!)
 sleep 0.5
 stat_of() { awk -v f="$1" '$1==f {print $2}' "$V/stat"; }
+# Root's per-VIF limits (vm.* in conf) apply to each load: the aborts below
+# name them.
+printf 'vm.heap=4M\nvm.budget=200000\n' > "$V/conf"
 
 # One round: a 4 Mbit/s UDP stream (below the cap: no queue drops of its
 # own) with the six loaded in turn. Prints what it found; fails with a reason.
@@ -55,8 +58,8 @@ if ! out=$(round); then
   out=$(round) || { echo "$out"; fail "$(echo "$out" | tail -1)"; }
 fi
 echo "$out"
-grep -q 'heap limit exceeded' "$V/log" && grep -q 'stack depth limit exceeded' "$V/log" &&
-  grep -q 'instruction budget exhausted' "$V/log" && grep -q 'two places' "$V/log" &&
+grep -q 'heap limit exceeded.*limit 4194304' "$V/log" && grep -q 'stack depth limit exceeded' "$V/log" &&
+  grep -q 'instruction budget exhausted (200000 branches' "$V/log" && grep -q 'two places' "$V/log" &&
   grep -q 'IllegalStateException' "$V/log" && grep -q 'already left' "$V/log" ||
   fail "a reason is missing from the log: $(cat "$V/log")"
 echo "ok"
