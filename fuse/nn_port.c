@@ -445,8 +445,9 @@ void nn_port_write(fuse_req_t req, struct nn_fh *fh, const char *buf, size_t siz
 	fuse_reply_write(req, size);
 }
 
-/* Detach, answer whatever is parked, free. */
-static void po_close(struct nn_port_open *po)
+/* Detach, answer whatever is parked, free. After the session has ended
+ * (ended) a parked request is only freed: there is no one to answer. */
+static void po_close(struct nn_port_open *po, bool ended)
 {
 	if (po->r) {
 		struct port_call c = {.po = po};
@@ -454,7 +455,10 @@ static void po_close(struct nn_port_open *po)
 	}
 	pthread_mutex_lock(&po->mu);
 	if (po->req) {
-		fuse_reply_buf(po->req, NULL, 0);
+		if (ended)
+			fuse_reply_none(po->req);
+		else
+			fuse_reply_buf(po->req, NULL, 0);
 		po->req = NULL;
 	}
 	if (po->ph) {
@@ -480,7 +484,7 @@ void nn_port_release(struct nn_fh *fh)
 			po->next->prev = po->prev;
 		pthread_mutex_unlock(&svc->mu);
 	}
-	po_close(po);
+	po_close(po, false);
 }
 
 void nn_port_svc_stop(struct vn_nnfs *fs)
@@ -496,7 +500,7 @@ void nn_port_svc_stop(struct vn_nnfs *fs)
 	/* The session has ended: no release will come for these. */
 	for (struct nn_port_open *po = svc->list, *n; po; po = n) {
 		n = po->next;
-		po_close(po);
+		po_close(po, true);
 	}
 	/* calls run in order: once this one returns, every posted batch ran */
 	fs->be.call(fs->be.ctx, nop, NULL);
