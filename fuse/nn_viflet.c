@@ -71,7 +71,8 @@ int nn_conf_read(const struct nn_row *row, const struct vn_vif *v, char *buf, si
 }
 
 /* One conf line: the key and value, blanks trimmed (value up to the end of
- * the line). False for a blank or comment line. */
+ * the line). False for a blank or comment line, or one without `=` (which
+ * vn_vif_conf_set refuses). */
 struct conf_line {
 	const char *key, *val;
 	size_t klen, vlen;
@@ -104,7 +105,8 @@ static bool is_limit(const struct conf_line *cl)
 	return cl->klen >= p && memcmp(cl->key, VN_VIFLET_LIMIT_PREFIX, p) == 0;
 }
 
-/* Calls fn for each key=value line of text[0..len). */
+/* Calls fn for each line of text[0..len) but empty ones, with cl NULL
+ * for a line that is not key=value. */
 static int conf_each(const char *text, size_t len, int (*fn)(void *arg, const struct conf_line *cl,
 							      const char *line, size_t n), void *arg)
 {
@@ -113,8 +115,9 @@ static int conf_each(const char *text, size_t len, int (*fn)(void *arg, const st
 		while (e < len && text[e] != '\n')
 			e++;
 		struct conf_line cl;
+		bool kv = conf_parse_line(text + i, e - i, &cl);
 		int r;
-		if (conf_parse_line(text + i, e - i, &cl) && (r = fn(arg, &cl, text + i, e - i)))
+		if (e > i && (r = fn(arg, kv ? &cl : NULL, text + i, e - i)))
 			return r;
 		i = e + 1;
 	}
@@ -145,7 +148,7 @@ static void put(struct conf_edit *ed, const char *s, size_t n)
 static int new_line(void *arg, const struct conf_line *cl, const char *line, size_t n)
 {
 	struct conf_edit *ed = arg;
-	if (!is_limit(cl)) {
+	if (!cl || !is_limit(cl)) {   /* kept as written: vn_vif_conf_set judges it */
 		put(ed, line, n);
 		return 0;
 	}
@@ -170,7 +173,7 @@ static int new_line(void *arg, const struct conf_line *cl, const char *line, siz
 /* For a writer who is not root: root's limit lines, kept. */
 static int keep_limit(void *arg, const struct conf_line *cl, const char *line, size_t n)
 {
-	if (is_limit(cl))
+	if (cl && is_limit(cl))
 		put(arg, line, n);
 	return 0;
 }
