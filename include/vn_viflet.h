@@ -36,8 +36,10 @@ struct vn_viflet_env {
  *   vm.budget  branches and calls per handler call, 1000..10^12
  *   vm.depth   Java call depth, 16..100000
  *   vm.stack   operand and local slots, 4096..16777216
+ *   vm.jit     on (the default: methods compiled on first call) or off
  * Set one limit from its key and text: 0, -ENOENT (not a vm.* key this
- * version knows) or -EINVAL (not a number in range; *lim unchanged). */
+ * version knows) or -EINVAL (not a number in range; *lim unchanged);
+ * vm.jit is only checked here. */
 int vn_viflet_limit_set(struct vn_vm_limits *lim, const char *key, const char *val);
 #define VN_VIFLET_LIMIT_PREFIX "vm."
 

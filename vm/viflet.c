@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vn_jit.h"
 #include "vn_sched.h"
 #include "vn_viflet.h"
 
@@ -266,6 +267,8 @@ static bool parse_count(const char *s, bool suffix, uint64_t *out)
 
 int vn_viflet_limit_set(struct vn_vm_limits *lim, const char *key, const char *val)
 {
+	if (strcmp(key, "vm.jit") == 0)   /* not a limit: checked here, used by vn_viflet_load */
+		return val && (strcmp(val, "on") == 0 || strcmp(val, "off") == 0) ? 0 : -EINVAL;
 	static const struct {
 		const char *key;
 		bool suffix;
@@ -340,6 +343,9 @@ int vn_viflet_load(struct vn_vif *v, const uint8_t *data, size_t len,
 		free(vl);
 		return snprintf(err, errlen, "out of memory"), -ENOMEM;
 	}
+	const char *jit = env->conf ? env->conf(env->ctx, "vm.jit") : NULL;
+	if (jit && strcmp(jit, "off") == 0)
+		vn_vm_set_jit(vl->vm, 0);    /* the interpreter only (the JIT is the default) */
 	const char *cls = NULL;
 	int rc = vn_vm_add_bytes(vl->vm, data, len);
 	if (rc == VN_VM_OK) {
@@ -396,11 +402,17 @@ int vn_viflet_describe(const struct vn_vif *v, char *buf, size_t n)
 		return snprintf(buf, n, "none\n");
 	struct vn_vm_stats st;
 	vn_vm_get_stats(vl->vm, &st);
+	const struct vn_jit_stat *js;
+	size_t nj = vn_vm_jit_stats(vl->vm, &js), compiled = 0;
+	for (size_t k = 0; k < nj; k++)
+		compiled += js[k].compiled;
 	/* The limits as the VM applies them (0: its own default). */
 	return snprintf(buf, n, "class %s\nheld %d\nheap_live_bytes %llu\ngc_runs %llu\n"
+			"jit %s\njit_methods %zu\n"
 			"heap_limit %llu\nbudget %llu\ndepth_limit %u\nstack_slots %u\n", vl->cls,
 			vn_vm_viflet_length(vl->vm), (unsigned long long)st.live_bytes,
 			(unsigned long long)st.gc_runs,
+			vn_vm_jit_threshold(vl->vm) ? "on" : "off", compiled,
 			(unsigned long long)(vl->lim.heap_bytes ? vl->lim.heap_bytes : 64u << 20),
 			(unsigned long long)vl->lim.budget, vl->lim.max_depth ? vl->lim.max_depth : 2048,
 			vl->lim.stack_slots ? vl->lim.stack_slots : 256u << 10);

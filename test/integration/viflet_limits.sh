@@ -78,6 +78,12 @@ run as_nobody "cp $CLS/PriQVIFlet.class $V/viflet"
 grep -q '^depth_limit 100$' "$V/viflet" && grep -q '^stack_slots 8192$' "$V/viflet" && grep -q '^budget 1000000$' "$V/viflet" &&
   ok "viflet shows depth_limit 100, stack_slots 8192 and the default budget" || bad "viflet: $(cat "$V/viflet")"
 
+run as_nobody "echo none > $V/viflet"
+expect "Invalid argument" bash -c "printf 'vm.jit=maybe\n' > $V/conf"
+run sh -c "printf 'vm.jit=off\n' > $V/conf"
+run as_nobody "cp $CLS/PriQVIFlet.class $V/viflet"
+grep -q '^jit off$' "$V/viflet" && ok "vm.jit=off: the interpreter only" || bad "viflet: $(cat "$V/viflet")"
+
 echo "# a VIFlet breaking the smaller limits is aborted at them (vifsim)"
 "$BUILD/tools/vifsim-gentrace" --fig6.8 "$T/in.pcap" >/dev/null 2>&1 || bad "gentrace"
 for h in "AllocBombVIFlet vm.heap=1M limit 1048576" "SpinVIFlet vm.budget=5000 (5000 branches"; do

@@ -66,6 +66,10 @@ tb_round() {
 }
 tb_round || tb_round || fail "token bucket at $r_udp (UDP) and $r_tcp (TCP) bit/s (want 5 Mbit/s +-2% / +-3%)"
 [ "$(awk '$1=="drops"{print $2}' "$V/tb/stat")" -gt 0 ] || fail "the UDP offer above the rate made no drops"
+# vifd runs live VIFlets with the JIT: their handlers have been compiled.
+grep -q '^jit on$' "$V/tb/viflet" && [ "$(awk '$1=="jit_methods"{print $2}' "$V/tb/viflet")" -gt 0 ] ||
+  fail "the token bucket does not run JIT-compiled: $(cat "$V/tb/viflet")"
+note "JIT-compiled methods of the token bucket: $(awk '$1=="jit_methods"{print $2}' "$V/tb/viflet")"
 
 # 2. The seed's Figure 6.8 live: a 20 Mbit/s VIF, a bulk flow (UDP offered
 #    at 16 Mbit/s) and a target flow asking 12 Mbit/s (UDP to port 53:
