@@ -11,13 +11,26 @@ command -v iperf3 >/dev/null || fail "iperf3 missing"
 M=$WORK/nn; mkdir -p "$M"
 CLS=$VIFNET_BUILD/test/java/classes/viflet
 HOSTILE=(SpinVIFlet AllocBombVIFlet RecursionVIFlet DupPacketVIFlet ThrowVIFlet ForeignPacketVIFlet)
-for h in "${HOSTILE[@]}"; do [ -f "$CLS/$h.class" ] || fail "$CLS/$h.class not built"; done
+for h in "${HOSTILE[@]}" ConfEchoVIFlet; do [ -f "$CLS/$h.class" ] || fail "$CLS/$h.class not built"; done
 printf 'vif hostile bandwidth=20Mbps\nmatch hostile udp port 5307\n' > "$WORK/a.tree"
 lab_up --tree "$WORK/a.tree" -- -- --mount "$M"
 V=$M/network/$IFA/hostile
 ip netns exec "$NSB" iperf3 -s -p 5307 >/dev/null 2>&1 & BG_PIDS+=($!)
 sleep 0.5
 stat_of() { awk -v f="$1" '$1==f {print $2}' "$V/stat"; }
+
+# A conf write reaches a running VIFlet: ConfEchoVIFlet logs conf("tag")
+# whenever it changes, read on every packet.
+printf 'tag=one\n' > "$V/conf"
+cp "$CLS/ConfEchoVIFlet.class" "$V/viflet" || fail "loading ConfEchoVIFlet refused"
+ip netns exec "$NSA" iperf3 -u -b 1M -l 500 -c 198.18.0.2 -p 5307 -t 2 >/dev/null 2>&1 & ip_=$!
+sleep 0.8
+printf 'tag=two\n' > "$V/conf"
+wait $ip_ || true
+grep -q '^tag=one$' "$V/log" && grep -A1 '^tag=one$' "$V/log" | grep -q '^tag=two$' ||
+  fail "conf changes not seen by the running VIFlet: $(cat "$V/log")"
+echo none > "$V/viflet"
+note "a running VIFlet sees conf writes: $(grep '^tag=' "$V/log" | tr '\n' ' ')"
 # Root's per-VIF limits (vm.* in conf) apply to each load: the aborts below
 # name them.
 printf 'vm.heap=4M\nvm.budget=200000\n' > "$V/conf"

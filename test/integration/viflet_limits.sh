@@ -5,7 +5,7 @@
 # unchanged, and keeps them when replacing the rest of conf; the next load
 # uses them (the viflet file shows them, and a VIFlet breaking the smaller
 # heap or budget is aborted at that limit, in vifsim and here through nnfs
-# over nnfs_harness).
+# over nnfs_harness). Only the VIF's owner or root loads a VIFlet.
 set -uo pipefail
 BUILD=${VIFNET_BUILD:?}
 HARNESS=$BUILD/test/integration/nnfs_harness
@@ -67,6 +67,10 @@ run as_nobody "printf 'rate=7\n' > $V/conf"
 is "$V/conf" "$(printf 'rate=7\nvm.heap=1M\nvm.budget=5000')"
 run as_nobody "printf 'rate=8\nvm.heap=1M\n' > $V/conf"
 is "$V/conf" "$(printf 'rate=8\nvm.heap=1M\nvm.budget=5000')"
+
+echo "# only the VIF's owner (or root) loads a VIFlet"
+expect "Permission denied" setpriv --reuid=65533 --regid=65533 --clear-groups bash -c "cp $CLS/PriQVIFlet.class $V/viflet"
+is "$V/viflet" "none"
 
 echo "# the next load uses them"
 run as_nobody "cp $CLS/PriQVIFlet.class $V/viflet"
