@@ -8,10 +8,13 @@
 #ifndef NN_BACKEND_H
 #define NN_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "vn_clock.h"
+#include "vn_pkt.h"
 
 struct vn_tree;
 struct vn_vif;
@@ -45,6 +48,16 @@ struct nn_backend {
 	struct vn_vif *(*sock_vif)(void *ctx, pid_t pid, int fd, size_t tree);
 	/* Attach (v) or detach (NULL: back to its process's VIF). */
 	int (*sock_attach)(void *ctx, pid_t pid, int fd, size_t tree, struct vn_vif *v);
+
+	/* port (optional: NULL when the backend has no data path). The comment
+	 * of a captured packet ("pid=N comm=NAME"), called on the data path. */
+	size_t (*comment)(void *ctx, const struct vn_pkt *p, char *buf, size_t n);
+	/* A packet written to v's port goes on along its path (vn_loop_inject). */
+	int (*inject)(void *ctx, struct vn_vif *v, enum vn_dir dir, const uint8_t *data, uint32_t len);
+	/* The longest frame inject takes (the data path's packet buffer). */
+	uint32_t (*max_frame)(void *ctx);
+	/* Is addr (ipver 4/6) one of tree i's interface addresses? */
+	bool (*is_local)(void *ctx, size_t tree, int ipver, const uint8_t *addr);
 };
 
 struct vn_nnfs;

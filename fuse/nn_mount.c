@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nn_port.h"
 #include "nnfs_int.h"
 #include "vn_nnfs.h"
 
@@ -116,7 +117,13 @@ struct vn_nnfs *nn_start(const struct nn_backend *be, const char *mountpoint, ch
 		     fs->mnt);
 		goto fail_session;
 	}
+	if ((r = nn_port_svc_start(fs)) < 0) {
+		fail(err, errlen, "nnfs: cannot start the port service: %s", strerror(-r));
+		fuse_session_unmount(fs->se);
+		goto fail_session;
+	}
 	if ((r = pthread_create(&fs->thread, NULL, serve, fs)) != 0) {
+		nn_port_svc_stop(fs);
 		fail(err, errlen, "nnfs: cannot start its thread: %s", strerror(r));
 		fuse_session_unmount(fs->se);
 		goto fail_session;
@@ -165,6 +172,7 @@ void vn_nnfs_stop(struct vn_nnfs *fs)
 		abort_conn(fs);
 		pthread_join(fs->thread, NULL);
 	}
+	nn_port_svc_stop(fs);        /* parked reads answered before the session goes */
 	fuse_session_destroy(fs->se);
 	for (unsigned i = 0; i < NN_PENDING_MAX; i++)
 		free(fs->pend[i].target);

@@ -21,6 +21,8 @@
 #define NN_LINK_DEPTH_PID 1   /* PID/IF -> ../network/... */
 #define NN_LINK_DEPTH_FD 3    /* PID/sockets/FD/IF -> ../../../network/... */
 
+struct nn_port_open;
+
 /* One directory entry of a readdir snapshot. */
 struct nn_dirent {
 	char name[VN_NAME_MAX + 1];
@@ -43,6 +45,7 @@ struct nn_fh {
 	bool readable;     /* opened for reading */
 	char *wbuf;        /* what this open has written so far (from offset 0) */
 	size_t wlen, wcap;
+	struct nn_port_open *port;   /* an open of `port`: a stream, not a value */
 };
 
 /* The most one open may write to a file (a VIFlet class or jar, a filter). */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vn_param.h"
+#include "vn_port.h"
 #include "vn_vif.h"
 
 /* bandwidth type weight priority qlimit: the core's text interface, one
@@ -35,15 +36,20 @@ static int text_write(const struct nn_row *row, struct vn_vif *v, const char *bu
 	return r == -ENOENT ? -EINVAL : r;
 }
 
+/* The VIF's counters, then its port's (readers, captured, reader drops)
+ * once it has had a reader. */
 static int stat_read(const struct nn_row *row, const struct vn_vif *v, char *buf, size_t n)
 {
 	(void)row;
-	return vn_vif_stats_format(v, buf, n);
+	int k = vn_vif_stats_format(v, buf, n);
+	if (k < 0)
+		return k;
+	size_t off = (size_t)k < n ? (size_t)k : n;
+	int m = vn_port_stats_format(v, buf + off, n - off);
+	return m < 0 ? m : k + m;
 }
 
-/* Files whose feature arrives with a later module: they read as what "no
- * such thing loaded" looks like and refuse writes until that module replaces
- * the row's functions. */
+/* An empty text (the value side of `port`). */
 static int empty_read(const struct nn_row *row, const struct vn_vif *v, char *buf, size_t n)
 {
 	(void)row; (void)v;
@@ -52,26 +58,30 @@ static int empty_read(const struct nn_row *row, const struct vn_vif *v, char *bu
 	return 0;
 }
 
-static int later_write(const struct nn_row *row, struct vn_vif *v, const char *buf,
-		       size_t len, vn_time_t now)
+/* port: opens are streams served by nn_port.c; these run only if a value
+ * path reaches the row (nothing to show, nothing to set as a value). */
+static int port_value_write(const struct nn_row *row, struct vn_vif *v, const char *buf,
+			    size_t len, vn_time_t now)
 {
 	(void)row; (void)v; (void)buf; (void)len; (void)now;
-	return -EOPNOTSUPP;
+	return -EINVAL;
 }
 
 /* SPEC order; the same order as vn_param_files. */
 const struct nn_row nn_rows[] = {
-	{"bandwidth", 0666, text_read, text_write},
-	{"type",      0666, text_read, text_write},
-	{"weight",    0666, text_read, text_write},
-	{"priority",  0666, text_read, text_write},
-	{"qlimit",    0666, text_read, text_write},
-	{"stat",      0444, stat_read, NULL},
-	{"filter",    0666, nn_filter_read, nn_filter_write},
-	{"port",      0666, empty_read, later_write},
-	{"viflet",    0666, nn_viflet_read, nn_viflet_write},
-	{"conf",      0666, nn_conf_read, nn_conf_write},
-	{"log",       0444, nn_log_read, NULL},
+	{"bandwidth", 0666, text_read, text_write, false},
+	{"type",      0666, text_read, text_write, false},
+	{"weight",    0666, text_read, text_write, false},
+	{"priority",  0666, text_read, text_write, false},
+	{"qlimit",    0666, text_read, text_write, false},
+	{"stat",      0444, stat_read, NULL, false},
+	{"filter",    0666, nn_filter_read, nn_filter_write, false},
+	/* only the VIF's owner (or root) reads or writes its port: no group or
+	 * other bits whatever the VIF's mode */
+	{"port",      0600, empty_read, port_value_write, true},
+	{"viflet",    0666, nn_viflet_read, nn_viflet_write, false},
+	{"conf",      0666, nn_conf_read, nn_conf_write, false},
+	{"log",       0444, nn_log_read, NULL, false},
 };
 const unsigned nn_nrows = sizeof nn_rows / sizeof nn_rows[0];
 

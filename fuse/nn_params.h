@@ -7,6 +7,7 @@
 #ifndef NN_PARAMS_H
 #define NN_PARAMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "vn_clock.h"
 
@@ -27,6 +28,8 @@ struct nn_row {
 	 * changed. NULL: the file is read-only (EACCES by its mode). */
 	int (*write)(const struct nn_row *row, struct vn_vif *v, const char *buf,
 		     size_t len, vn_time_t now);
+	/* A stream, not a value (`port`): nnfs.c hands its opens to nn_port.c. */
+	bool stream;
 };
 
 extern const struct nn_row nn_rows[];

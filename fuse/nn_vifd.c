@@ -6,6 +6,7 @@
  * (rm) is attaching back to that default, so the link disappears and `ln -s`
  * can make it again. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "nnfs_int.h"
@@ -138,6 +139,34 @@ static int lp_sock_attach(void *ctx, pid_t pid, int fd, size_t tree, struct vn_v
 	return errno_of(vn_registry_attach_sock(r, pid, fd, v, 0));
 }
 
+/* The comment of a captured packet: its process, when the flow table knew
+ * the packet's socket. Data path: one registry lookup by pid. */
+static size_t lp_comment(void *ctx, const struct vn_pkt *p, char *buf, size_t n)
+{
+	if (p->pid <= 0)
+		return 0;
+	struct vn_proc *pr = vn_registry_proc(reg(ctx), p->pid);
+	const char *comm = pr ? vn_proc_comm(pr) : "";
+	int k = *comm ? snprintf(buf, n, "pid=%d comm=%s", (int)p->pid, comm)
+		      : snprintf(buf, n, "pid=%d", (int)p->pid);
+	return k < 0 ? 0 : (size_t)k;
+}
+
+static int lp_inject(void *ctx, struct vn_vif *v, enum vn_dir dir, const uint8_t *data, uint32_t len)
+{
+	return vn_loop_inject(ctx, v, dir, data, len);
+}
+
+static uint32_t lp_max_frame(void *ctx)
+{
+	return vn_loop_max_frame(ctx);
+}
+
+static bool lp_is_local(void *ctx, size_t tree, int ipver, const uint8_t *addr)
+{
+	return vn_loop_is_local(ctx, tree, ipver, addr);
+}
+
 struct vn_nnfs *vn_nnfs_start(struct vn_loop *l, const char *mountpoint, char *err, size_t errlen)
 {
 	const struct nn_backend be = {
@@ -154,6 +183,10 @@ struct vn_nnfs *vn_nnfs_start(struct vn_loop *l, const char *mountpoint, char *e
 		.sock = lp_sock,
 		.sock_vif = lp_sock_vif,
 		.sock_attach = lp_sock_attach,
+		.comment = lp_comment,
+		.inject = lp_inject,
+		.is_local = lp_is_local,
+		.max_frame = lp_max_frame,
 	};
 	struct vn_nnfs *fs = nn_start(&be, mountpoint, err, errlen);
 	if (fs)

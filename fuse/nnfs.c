@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "nn_link.h"
 #include "nn_params.h"
 #include "nn_perm.h"
+#include "nn_port.h"
 #include "nnfs_int.h"
 #include "vn_param.h"
 #include "vn_vif.h"
@@ -457,9 +459,21 @@ static void nn_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, -op.err);
 		return;
 	}
+	if (op.node.row < nn_nrows && nn_rows[op.node.row].stream) {
+		int r = nn_port_open(req, op.fs, op.fh, fi->flags);
+		if (r) {
+			free(op.fh->text);
+			free(op.fh);
+			fuse_reply_err(req, -r);
+			return;
+		}
+		fi->nonseekable = 1;     /* a stream from the open onward */
+	}
 	fi->fh = (uint64_t)(uintptr_t)op.fh;
 	fi->direct_io = 1;     /* values are live: no page cache */
 	if (fuse_reply_open(req, fi) != 0) {   /* not delivered: no release will come */
+		if (op.fh->port)
+			nn_port_release(op.fh);
 		free(op.fh->text);
 		free(op.fh);
 	}
@@ -470,6 +484,10 @@ static void nn_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
 	struct nn_fh *fh = (struct nn_fh *)(uintptr_t)fi->fh;
 	struct nn_op op;
+	if (fh->port) {
+		nn_port_read(req, fh, size, fi);
+		return;
+	}
 	op_init(&op, req, ino);
 	op.fh = fh;
 	if (!fh->readable) {            /* opened write-only */
@@ -497,6 +515,10 @@ static void nn_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 {
 	struct nn_op op;
 	struct nn_fh *fh = (struct nn_fh *)(uintptr_t)fi->fh;
+	if (fh->port) {                  /* one packet per write, offsets mean nothing */
+		nn_port_write(req, fh, buf, size);
+		return;
+	}
 	op_init(&op, req, ino);
 	op.fh = fh;
 	if (off == 0 || (fi->flags & O_APPEND))
@@ -537,11 +559,29 @@ static void nn_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct nn_fh *fh = (struct nn_fh *)(uintptr_t)fi->fh;
 	(void)ino;
 	if (fh) {
+		if (fh->port)
+			nn_port_release(fh);
 		free(fh->text);
 		free(fh->wbuf);
 		free(fh);
 	}
 	fuse_reply_err(req, 0);
+}
+
+/* Value files are always ready; a port is readable when its stream has
+ * data (nn_port.c keeps the handle and notifies). */
+static void nn_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		   struct fuse_pollhandle *ph)
+{
+	struct nn_fh *fh = (struct nn_fh *)(uintptr_t)fi->fh;
+	(void)ino;
+	if (fh && fh->port) {
+		nn_port_poll(req, fh, ph);
+		return;
+	}
+	if (ph)
+		fuse_pollhandle_destroy(ph);
+	fuse_reply_poll(req, POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
 }
 
 static void nn_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -628,6 +668,7 @@ static const struct fuse_lowlevel_ops nn_ops = {
 	.read = nn_read,
 	.write = nn_write,
 	.release = nn_release,
+	.poll = nn_poll,
 	.opendir = nn_opendir,
 	.readdir = nn_readdir,
 	.releasedir = nn_releasedir,

@@ -16,6 +16,7 @@
 
 struct fuse_session;
 struct fuse_args;
+struct nn_port_svc;
 
 struct vn_nnfs {
 	struct nn_backend be;
@@ -26,6 +27,7 @@ struct vn_nnfs {
 	pthread_t thread;
 	dev_t dev;                   /* of the mount: its /sys/fs/fuse connection */
 	struct vn_loop *loop;        /* when started by vn_nnfs_start */
+	struct nn_port_svc *port;    /* readers of `port` files (nn_port.c) */
 	/* The interfaces, fixed for the daemon's life: lookups of "network" and
 	 * of an interface's root are answered from here, without a call into
 	 * the loop (their attributes come with timeout 0, so any stat still asks). */

@@ -58,12 +58,20 @@ vn_time_t vn_loop_now(const struct vn_loop *l);
 /* Processes and sockets attached to VIFs (see vn_registry.h). */
 struct vn_registry *vn_loop_registry(struct vn_loop *l);
 
-/* Loop thread: put a copy of the frame data[0..len) into VIF v's path in
- * direction dir, as if it had come from the host (egress) or the wire
- * (ingress); it is marked VN_PKT_F_INJECTED. 0, -ENOBUFS (pool empty or
- * queue full), -EPERM/-EACCES (blocked/filtered: counted as a drop), -EINVAL
- * (len 0 or larger than the MTU buffer). For port writes (issue 8). */
+/* Loop thread: a copy of the frame data[0..len) written to VIF v's `port`
+ * (diverting, seed IV.2.2) continues from v along its path: in direction
+ * egress it enters v's parent (the wire if v is the root), in direction
+ * ingress it is delivered to the host (the VIFs below v are not crossed
+ * again). It is marked VN_PKT_F_INJECTED. 0, -ENOBUFS (pool empty or queue
+ * full), -EPERM/-EACCES (refused further on the path: counted as a drop
+ * there), -EINVAL (len 0, larger than the packet buffer, another tree). */
 int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir,
 		   const uint8_t *data, uint32_t len);
+/* Any thread: the longest frame vn_loop_inject takes (the packet buffer). */
+uint32_t vn_loop_max_frame(const struct vn_loop *l);
+/* Loop thread: is addr (4 or 16 bytes, ipver 4 or 6) one of the addresses
+ * given to interface iface (--addr)? Decides the direction of a raw packet
+ * written to a port. */
+bool vn_loop_is_local(const struct vn_loop *l, size_t iface, int ipver, const uint8_t *addr);
 
 #endif

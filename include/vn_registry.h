@@ -72,6 +72,8 @@ pid_t vn_proc_pid(const struct vn_proc *p);
 pid_t vn_proc_ppid(const struct vn_proc *p);
 uid_t vn_proc_uid(const struct vn_proc *p);
 const char *vn_proc_comm(const struct vn_proc *p);           /* "" if unknown */
+/* The process's command name changed (exec under the same registration). */
+int vn_registry_proc_set_comm(struct vn_registry *r, pid_t pid, const char *comm);
 /* The VIF the process is on for interface iface: never NULL (root default). */
 struct vn_vif *vn_proc_vif(const struct vn_proc *p, size_t iface);
 /* Does the process have an explicit attachment on iface (not the default)? */

@@ -112,7 +112,10 @@ int vn_vif_stats_format(const struct vn_vif *v, char *buf, size_t n);
 /* Per-VIF hooks, installed by the modules that own them (filter, port, VIFlet).
  * filter: called for every packet entering the VIF's path before it is queued;
  *   returns false to drop it (counted in drops). Runs on the tree's thread.
- * tap: called for every packet that passes the VIF when it departs. */
+ * tap: called for every packet that passes the VIF when it departs, and for
+ *   every packet the VIF itself refuses because it blocks (type `block` or
+ *   bandwidth 0) — what a diverting program reads from `port`. An unset tap
+ *   costs one branch. */
 typedef bool (*vn_filter_fn)(void *ctx, const struct vn_pkt *p);
 typedef void (*vn_tap_fn)(void *ctx, const struct vn_vif *v, const struct vn_pkt *p);
 void vn_vif_set_filter(struct vn_vif *v, vn_filter_fn fn, void *ctx);
@@ -121,6 +124,11 @@ vn_filter_fn vn_vif_filter(const struct vn_vif *v, void **ctx);
 /* Called with the filter's ctx when v is freed with a filter still on it. */
 void vn_vif_set_filter_free(struct vn_vif *v, void (*fn)(void *ctx));
 void vn_vif_set_tap(struct vn_vif *v, vn_tap_fn fn, void *ctx);
+/* The tap installed on v (NULL if none) and its ctx, which stays stored when
+ * the tap is set to NULL with a ctx (a port with no reader keeps its counters). */
+vn_tap_fn vn_vif_tap(const struct vn_vif *v, void **ctx);
+/* Called with the tap's ctx (if not NULL) when v is freed. */
+void vn_vif_set_tap_free(struct vn_vif *v, void (*fn)(void *ctx));
 /* conf: `key=value` lines a VIFlet reads (SPEC section 7). A write replaces
  * the whole text: lines are key=value (key [A-Za-z0-9_.-]+, value printable),
  * blank lines and `#` comments; -EINVAL (old text kept) otherwise, -EFBIG

@@ -75,7 +75,14 @@ struct cc {
 	struct ventry e[MAXDEF];
 	int ne;
 	uint16_t busy;          /* scratch registers holding deferred values or temporaries */
-	int8_t *creg;           /* local -> callee-saved register caching it, or -1 */
+	int8_t *creg;           /* local -> register caching it, or -1 */
+	uint16_t cmask;         /* registers caching locals (not scratch) */
+	uint32_t *vloc; uint32_t nvloc;  /* locals cached in caller-saved registers */
+	uint32_t *wloc; uint32_t nwloc;  /* cached locals the method writes */
+	uint64_t *nn;           /* per insn: locals known non-null (nonnull_analysis) */
+	uint64_t nn_out;
+	bool skip;              /* the next instruction was compiled with this one */
+	struct { bool nodirect, noregcache, noinvert, nonull, debug; const char *dump; } env;   /* experiments */
 	struct stub *stubs; uint32_t nstubs;
 	uint32_t cur;           /* insn being compiled */
 	int nlbl;               /* scratch labels used by the current insn */
@@ -84,6 +91,10 @@ struct cc {
 
 static const int8_t scratch[] = { X86_RAX, X86_RCX, X86_RDX, X86_RSI, X86_RDI,
 	X86_R8, X86_R9, X86_R10, X86_R11 };
+/* registers that may cache locals: callee-saved first, then caller-saved ones
+ * (reloaded from the slots after every call; no code uses them implicitly) */
+static const int8_t cache_regs[] = { X86_RBP, X86_R14, X86_R15, X86_R11, X86_R10, X86_R9, X86_R8 };
+#define NCACHE_NV 3
 
 #define L_EXC(c)  ((c)->n * (LBL_PER + 1))
 #define L_EPI(c)  (L_EXC(c) + 1)
@@ -141,7 +152,7 @@ static int alloc_reg(struct cc *c)
 {
 	for (;;) {
 		for (size_t k = 0; k < sizeof scratch; k++)
-			if (!(c->busy & (1u << scratch[k]))) {
+			if (!((c->busy | c->cmask) & (1u << scratch[k]))) {
 				c->busy |= (uint16_t)(1u << scratch[k]);
 				return scratch[k];
 			}
@@ -242,7 +253,7 @@ static int to_reg_ro(struct cc *c, const struct ventry *v)
 	return to_reg(c, v);
 }
 
-static bool is_scratch(int r) { return r != X86_RBP && r != X86_R14 && r != X86_R15; }
+static bool is_scratch(const struct cc *c, int r) { return r != X86_RBP && r != X86_R14 && r != X86_R15 && !(c->cmask & (1u << r)); }
 
 static void release(struct cc *c, const struct ventry *v)
 {
@@ -282,10 +293,21 @@ static void local_written(struct cc *c, int32_t n)
 			materialize(c, i);
 }
 
-/* Slot memory exact: deferred entries flushed, fr->sp and fr->ip set. */
+/* Cached locals the method writes, into their slots (the registers hold
+ * the current values; the slots are brought up to date before anything that
+ * reads them: calls, allocation, throws). */
+static void writeback(struct cc *c)
+{
+	for (uint32_t k = 0; k < c->nwloc; k++)
+		emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, local_off(c->wloc[k]));
+}
+
+/* Slot memory exact: deferred entries flushed, cached locals written back,
+ * fr->sp and fr->ip set. */
 static void sync(struct cc *c)
 {
 	flush(c);
+	writeback(c);
 	emit_lea(&c->j, 1, X86_RAX, X86_R12, -1, 1, slot_off(c, c->d));
 	emit_load(&c->j, 8, X86_RCX, X86_RSP, FR_AT);
 	emit_store(&c->j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, sp));
@@ -300,11 +322,20 @@ static void budget_wb(struct cc *c)
 	emit_store(&c->j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 }
 
+/* Locals cached in caller-saved registers, after a call: from their slots
+ * (always exact: the cache is write-through). */
+static void reload_volatile(struct cc *c)
+{
+	for (uint32_t k = 0; k < c->nvloc; k++)
+		emit_load(&c->j, 8, c->creg[c->vloc[k]], X86_R12, local_off(c->vloc[k]));
+}
+
 static void call_helper(struct cc *c, const void *fn)
 {
 	budget_wb(c);
 	emit_call_abs(&c->j, fn, X86_RAX);
 	emit_load(&c->j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
+	reload_volatile(c);
 }
 
 /* rdi = vm, rsi = fr, rdx = the current insn */
@@ -501,6 +532,150 @@ static bool analyze(struct cc *c)
 	return ok;
 }
 
+/* ---- locals known non-null (null checks that can be left out) ----
+ *
+ * A forward "must" analysis over the prepared code: nn[i] has bit l when
+ * local l (< 64) holds a non-null reference before insn i on every path: its
+ * value passed a null check (array access, field access, arraylength, a call
+ * on it) and the local was not written since. Within a block the stack
+ * records which local each operand was loaded from (as the code generator's
+ * deferred entries do); at block starts nothing is known about operands.
+ * Entry and exception handlers start with nothing known. */
+
+/* The operand the insn null-checks, as a position from the top (1 = top), or 0. */
+static int checked_pos(const struct vn_insn *in)
+{
+	switch (in->op) {
+	case J_IALOAD: case J_LALOAD: case J_AALOAD: case J_BALOAD: case J_CALOAD: case J_SALOAD: return 2;
+	case J_IASTORE: case J_AASTORE: case J_BASTORE: case J_CASTORE: case J_SASTORE: return 3;
+	case J_LASTORE: return 4;
+	case J_ARRAYLENGTH: case Q_GETF_B: case Q_GETF_C: case Q_GETF_S: case Q_GETF_I: case Q_GETF_J:
+	case Q_GETF_A: return 1;
+	case Q_PUTF_B: case Q_PUTF_Z: case Q_PUTF_S: case Q_PUTF_I: case Q_PUTF_A: return 2;
+	case Q_PUTF_J: return 3;
+	case Q_INVOKESPECIAL: case Q_INVOKEFINAL: case Q_INVOKEVIRTUAL: case Q_INVOKEIFACE: return in->b;
+	default: return 0;
+	}
+}
+
+static uint64_t lbit(int32_t l) { return l >= 0 && l < 64 ? (uint64_t)1 << l : 0; }
+
+/* Runs block b (insns s..) from state in: records c->nn[i], returns the
+ * state at its end in *out and the end index. */
+static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src, const uint8_t *bstart)
+{
+	uint64_t cur = in;
+	int32_t d = c->depth[s];
+	for (int32_t k = 0; k < d; k++)
+		src[k] = -1;
+	uint32_t i = s;
+	for (;; i++) {
+		const struct vn_insn *x = &c->p->code[i];
+		int op = is_fused(x->op) ? J_ILOAD : x->op;
+		c->nn[i] = cur;
+		int cp = checked_pos(x), po, pu;
+		if (cp > 0 && cp <= d && src[d - cp] >= 0)
+			cur |= lbit(src[d - cp]);
+		if (op == J_ISTORE || op == J_LSTORE || op == J_IINC) {
+			cur &= ~lbit(x->a);
+			for (int32_t k = 0; k < d; k++)
+				if (src[k] == x->a)
+					src[k] = -1;
+		}
+		effect(x, &po, &pu);
+		if (op == J_ILOAD) {
+			src[d] = (int8_t)(x->a < 64 ? x->a : -1);
+			d++;
+		} else if (op == J_DUP) {
+			src[d] = src[d - 1];
+			d++;
+		} else {
+			d -= po;
+			for (int k = 0; k < pu; k++)
+				src[d++] = -1;
+		}
+		bool falls = !(op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN ||
+			       op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH);
+		if (!falls || i + 1 >= c->n || bstart[i + 1] || c->depth[i + 1] < 0)
+			break;
+	}
+	c->nn_out = cur;
+	return i;
+}
+
+/* seen[t]: bit 0 reached, bit 1 queued */
+static void nn_merge(struct cc *c, uint64_t *bin, uint8_t *seen, uint32_t *work, uint32_t *nw, int32_t t, uint64_t v)
+{
+	if (t < 0 || (uint32_t)t >= c->n || c->depth[t] < 0)
+		return;
+	uint64_t nv = (seen[t] & 1) ? (bin[t] & v) : v;
+	if ((seen[t] & 1) && nv == bin[t])
+		return;
+	bin[t] = nv;
+	if (!(seen[t] & 2))
+		work[(*nw)++] = (uint32_t)t;
+	seen[t] = 3;
+}
+
+static void nonnull_analysis(struct cc *c)
+{
+	uint64_t *bin = calloc(c->n, sizeof(uint64_t));
+	uint8_t *seen = calloc(c->n, 1), *bstart = calloc(c->n + 1, 1);
+	uint32_t *work = malloc((size_t)(c->n + 8) * sizeof(uint32_t));
+	int8_t *src = malloc((size_t)c->m->max_stack + 8);
+	uint32_t nw = 0, steps = 0;
+	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
+		goto out;
+	for (uint32_t i = 0; i < c->n; i++) {
+		int op = is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
+		if (c->target[i] || i == 0)
+			bstart[i] = 1;
+		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL || op == J_IRETURN ||
+		    op == J_LRETURN || op == J_RETURN || op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH)
+			bstart[i + 1] = 1;
+	}
+	nn_merge(c, bin, seen, work, &nw, 0, 0);
+	for (uint32_t k = 0; k < c->p->nexc; k++)
+		nn_merge(c, bin, seen, work, &nw, (int32_t)c->p->exc[k].handler, 0);
+	while (nw && steps++ < 64 * c->n) {
+		uint32_t s = work[--nw];
+		seen[s] &= 1;
+		uint32_t e = nn_block(c, s, bin[s], src, bstart);
+		uint64_t out = c->nn_out;
+		const struct vn_insn *x = &c->p->code[e];
+		int op = is_fused(x->op) ? J_ILOAD : x->op;
+		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL) {
+			nn_merge(c, bin, seen, work, &nw, x->a, out);
+			if (op != J_GOTO)
+				nn_merge(c, bin, seen, work, &nw, (int32_t)e + 1, out);
+		} else if (op == J_TABLESWITCH || op == J_LOOKUPSWITCH) {
+			const struct vn_switch *sw = x->u.p;
+			nn_merge(c, bin, seen, work, &nw, sw->def, out);
+			for (int32_t k = 0; k < sw->n; k++)
+				nn_merge(c, bin, seen, work, &nw, sw->targets[k], out);
+		} else if (!(op == J_IRETURN || op == J_LRETURN || op == J_RETURN || op == J_ATHROW)) {
+			nn_merge(c, bin, seen, work, &nw, (int32_t)e + 1, out);
+		}
+	}
+	if (nw) {          /* did not settle: assume nothing */
+		memset(c->nn, 0, c->n * sizeof(uint64_t));
+	}
+out:
+	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
+		memset(c->nn, 0, c->n * sizeof(uint64_t));
+	free(bin);
+	free(seen);
+	free(bstart);
+	free(work);
+	free(src);
+}
+
+/* Is v a local known non-null here? */
+static bool known_nonnull(const struct cc *c, const struct ventry *v)
+{
+	return v->kind == K_LOCAL && (c->nn[c->cur] & lbit(v->v));
+}
+
 /* ---- templates ---- */
 
 static enum x86_cc jcc_of(int k)   /* k: 0 eq, 1 ne, 2 lt, 3 ge, 4 gt, 5 le */
@@ -559,17 +734,12 @@ static int vreg(const struct ventry *v)
 	return v->kind == K_REG || v->kind == K_LOCAL ? v->reg : -1;
 }
 
-/* Compare a with b (w: 0 int, 1 reference/long) and branch on cc k. */
-static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventry b, int32_t t)
+/* Compare a with b (w: 0 int, 1 reference/long) for cc k: flushes the
+ * stack, emits the compare, returns the condition to jump on. Not for two
+ * constants. */
+static enum x86_cc cmp_emit(struct cc *c, int w, int k, struct ventry a, struct ventry b)
 {
 	enum x86_cc cc = jcc_of(k);
-	if (a.kind == K_CONST && b.kind == K_CONST) {
-		bool taken = eval_cc(k, a.v, b.v);
-		flush(c);
-		if (taken)
-			branch(c, cc, true, t);
-		return;
-	}
 	if (a.kind == K_CONST) {        /* compare b with a instead */
 		struct ventry x = a;
 		a = b;
@@ -589,8 +759,7 @@ static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventr
 		int32_t off = a.kind == K_LOCAL ? local_off((uint32_t)a.v) : slot_off(c, a.pos);
 		flush(c);
 		emit_alu_mem_imm32(&c->j, w, X86_CMP, X86_R12, off, b.v);
-		branch(c, cc, false, t);
-		return;
+		return cc;
 	}
 	if (ra < 0) {
 		ra = to_reg(c, &a);
@@ -603,6 +772,13 @@ static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventr
 			emit_alu64(&c->j, X86_CMP, ra, rb);
 		else
 			emit_alu32(&c->j, X86_CMP, ra, rb);
+	} else if (b.kind == K_CONST && b.v == 0 && (cc == X86_CC_E || cc == X86_CC_NE || cc == X86_CC_L ||
+						     cc == X86_CC_GE)) {
+		if (w)                  /* same flags for these conditions */
+			emit_test64(&c->j, ra, ra);
+		else
+			emit_test32(&c->j, ra, ra);
+		cc = cc == X86_CC_L ? X86_CC_S : cc == X86_CC_GE ? X86_CC_NS : cc;
 	} else if (b.kind == K_CONST) {
 		emit_alu_imm32_w(&c->j, w, X86_CMP, ra, b.v);
 	} else {
@@ -613,7 +789,96 @@ static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventr
 		free_reg(c, b.reg);
 	if (own_a)
 		free_reg(c, ra);
-	branch(c, cc, false, t);
+	return cc;
+}
+
+/* Compare a with b and branch to insn t on cc k. */
+static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventry b, int32_t t)
+{
+	if (a.kind == K_CONST && b.kind == K_CONST) {
+		bool taken = eval_cc(k, a.v, b.v);
+		flush(c);
+		if (taken)
+			branch(c, jcc_of(k), true, t);
+		return;
+	}
+	branch(c, cmp_emit(c, w, k, a, b), false, t);
+}
+
+/* A backward goto to a loop's test (iload; iload|iconst; if_icmpXX, or
+ * iload; ifXX) whose exit branch is forward: the test is compiled again at
+ * the goto, so an iteration takes one jump instead of two (loop inversion).
+ * Counted as in the interpreter: the goto's tick, then the test, which does
+ * not count (forward). */
+static bool invert_loop(struct cc *c, int32_t t)
+{
+	const struct vn_insn *code = c->p->code;
+	if (c->env.noinvert || t < 0 || (uint32_t)t + 3 > c->n || c->ne || c->depth[t] != c->d)
+		return false;
+	const struct vn_insn *x = &code[t], *y = &code[t + 1];
+	if (!(x->op == J_ILOAD || is_fused(x->op)) || x->a < 0 || (uint32_t)x->a >= c->ml)
+		return false;
+	struct ventry a = { .kind = K_LOCAL, .w = 1, .reg = c->creg[x->a], .v = x->a };
+	struct ventry b = { .kind = K_CONST, .w = 1, .reg = -1, .v = 0 };
+	int yop = is_fused(y->op) ? J_ILOAD : y->op, len, k;
+	int32_t exit;
+	if (yop >= J_IFEQ && yop <= J_IFLE) {
+		len = 2;
+		k = yop - J_IFEQ;
+		exit = y->a;
+	} else {
+		const struct vn_insn *z = &code[t + 2];
+		if (z->op < J_IF_ICMPEQ || z->op > J_IF_ICMPLE)
+			return false;
+		if (yop == J_ILOAD && y->a >= 0 && (uint32_t)y->a < c->ml)
+			b = (struct ventry){ .kind = K_LOCAL, .w = 1, .reg = c->creg[y->a], .v = y->a };
+		else if (yop == Q_ICONST)
+			b.v = y->a;
+		else
+			return false;
+		len = 3;
+		k = z->op - J_IF_ICMPEQ;
+		exit = z->a;
+	}
+	if (exit < t + len || (uint32_t)(t + len) >= c->n)
+		return false;
+	budget_tick(c);
+	enum x86_cc cc = cmp_emit(c, 0, k, a, b);
+	emit_jcc(&c->j, x86_cc_not(cc), (uint32_t)(t + len));
+	emit_jmp(&c->j, (uint32_t)exit);
+	return true;
+}
+
+/* v's value into register r (v's own register is freed). */
+static void load_into(struct cc *c, int r, const struct ventry *v)
+{
+	switch (v->kind) {
+	case K_CONST: emit_mov_imm64(&c->j, r, (uint64_t)(int64_t)v->v); break;
+	case K_LOCAL:
+		if (v->reg >= 0)
+			emit_mov64(&c->j, r, v->reg);
+		else
+			emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v));
+		break;
+	case K_REG:
+		emit_mov64(&c->j, r, v->reg);
+		free_reg(c, v->reg);
+		break;
+	default: emit_load(&c->j, 8, r, X86_R12, slot_off(c, v->pos)); break;
+	}
+}
+
+/* The next instruction stores the result (w: long) to a local cached in a
+ * register, and nothing jumps to it: its local, or -1. */
+static int32_t store_next(struct cc *c, int w)
+{
+	uint32_t i = c->cur + 1;
+	if (i >= c->n || c->target[i])
+		return -1;
+	const struct vn_insn *in = &c->p->code[i];
+	if (in->op != (w ? J_LSTORE : J_ISTORE) || in->a < 0 || (uint32_t)in->a >= c->ml || c->creg[in->a] < 0)
+		return -1;
+	return in->a;
 }
 
 static void int_binop(struct cc *c, int w, enum x86_alu op)
@@ -630,6 +895,28 @@ static void int_binop(struct cc *c, int w, enum x86_alu op)
 		}
 		push(c, K_CONST, 1, -1, (int32_t)r);
 		return;
+	}
+	int32_t n = store_next(c, w);
+	if (n >= 0) {   /* `a op b; store n` computed in n's register */
+		bool a_is = a.kind == K_LOCAL && a.v == n, b_is = b.kind == K_LOCAL && b.v == n;
+		if (b_is && !a_is && op != X86_SUB) {
+			struct ventry x = a;
+			a = b;
+			b = x;
+			a_is = true;
+			b_is = false;
+		}
+		if (a_is || !b_is) {
+			int cr = c->creg[n];
+			local_written(c, n);
+			if (!a_is)
+				load_into(c, cr, &a);
+			alu_with(c, w, op, cr, &b);
+			if (!w)
+				emit_movsx_reg(&c->j, 1, 4, cr, cr);
+			c->skip = true;
+			return;
+		}
 	}
 	if (a.kind != K_REG && b.kind == K_REG && op != X86_SUB) {   /* commutative: reuse b's register */
 		struct ventry x = a;
@@ -696,14 +983,14 @@ static void div_op(struct cc *c, int w, bool rem)
 	if (c->busy)
 		c->fail = true;
 	emit_load(&c->j, 8, X86_RAX, X86_R12, slot_off(c, a.pos));
-	emit_load(&c->j, 8, X86_R11, X86_R12, slot_off(c, b.pos));
-	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_R11, 0);
+	emit_load(&c->j, 8, X86_RCX, X86_R12, slot_off(c, b.pos));
+	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_RCX, 0);
 	emit_jcc(&c->j, X86_CC_E, add_stub(c, VN_JIT_DIV0, -1, -1, 0));
 	uint32_t minus1 = newlabel(c), done = newlabel(c);
-	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_R11, -1);
+	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_RCX, -1);
 	emit_jcc(&c->j, X86_CC_E, minus1);
 	emit_cdq(&c->j, w);
-	emit_unary(&c->j, w, X86_IDIV, X86_R11);
+	emit_unary(&c->j, w, X86_IDIV, X86_RCX);
 	if (rem)
 		emit_mov64(&c->j, X86_RAX, X86_RDX);
 	emit_jmp(&c->j, done);
@@ -751,7 +1038,8 @@ static void array_addr(struct cc *c, int *ra, int *ri, int32_t *ci, bool *cidx)
 {
 	struct ventry i = pop(c, 1), a = pop(c, 1);
 	*ra = to_reg_ro(c, &a);
-	null_check(c, *ra);
+	if (!known_nonnull(c, &a))
+		null_check(c, *ra);
 	int32_t len_off = (int32_t)offsetof(struct vn_obj, len);
 	if (i.kind == K_CONST && i.v >= 0 && i.v < (1 << 24)) {
 		*cidx = true;
@@ -775,7 +1063,7 @@ static void array_load(struct cc *c, int size, bool sx, int w)
 	array_addr(c, &ra, &ri, &ci, &cidx);
 	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * size : 0);
 	int idx = cidx ? -1 : ri;
-	int dst = is_scratch(ra) ? ra : alloc_reg(c);
+	int dst = is_scratch(c, ra) ? ra : alloc_reg(c);
 	if (sx)
 		emit_load_sx_idx(&c->j, size, dst, ra, idx, size, disp);
 	else
@@ -790,11 +1078,20 @@ static void array_store(struct cc *c, int size, bool is_bool_capable, int w)
 	struct ventry v = pop(c, w);
 	if (is_bool_capable && v.kind == K_CONST && (v.v & 1) == v.v)
 		is_bool_capable = false;     /* 0 or 1: the same in a byte[] and a boolean[] */
-	int rv = is_bool_capable ? to_reg(c, &v) : to_reg_ro(c, &v);
+	bool cval = !is_bool_capable && v.kind == K_CONST && size <= 4;
+	int rv = cval ? -1 : is_bool_capable ? to_reg(c, &v) : to_reg_ro(c, &v);
 	int ra, ri;
 	int32_t ci;
 	bool cidx;
 	array_addr(c, &ra, &ri, &ci, &cidx);
+	if (cval) {
+		emit_store_imm_idx(&c->j, size, ra, cidx ? -1 : ri, size,
+				   (int32_t)VN_OBJ_HDR + (cidx ? ci * size : 0), v.v);
+		free_reg(c, ra);
+		if (!cidx)
+			free_reg(c, ri);
+		return;
+	}
 	if (is_bool_capable) {   /* bastore on a boolean[] stores v & 1 */
 		uint32_t skip = newlabel(c);
 		int t = alloc_reg(c);
@@ -817,8 +1114,9 @@ static void field_load(struct cc *c, int size, bool sx, int32_t off, int w)
 {
 	struct ventry o = pop(c, 1);
 	int r = to_reg_ro(c, &o);
-	null_check(c, r);
-	int dst = is_scratch(r) ? r : alloc_reg(c);
+	if (!known_nonnull(c, &o))
+		null_check(c, r);
+	int dst = is_scratch(c, r) ? r : alloc_reg(c);
 	if (sx)
 		emit_load_sx_idx(&c->j, size, dst, r, -1, 1, off);
 	else
@@ -830,7 +1128,8 @@ static void field_store(struct cc *c, int size, bool boolean, int32_t off)
 {
 	struct ventry v = pop(c, size == 8 ? 2 : 1), o = pop(c, 1);
 	int ro = to_reg_ro(c, &o);
-	null_check(c, ro);
+	if (!known_nonnull(c, &o))
+		null_check(c, ro);
 	if (v.kind == K_CONST && size <= 4) {
 		emit_store_imm32(&c->j, size, ro, off, boolean ? v.v & 1 : v.v);
 	} else {
@@ -891,8 +1190,7 @@ static void ensure_init(struct cc *c, struct vn_class *k)
  * initialized, special, final) to a bytecode method. */
 static bool direct_call_ok(struct cc *c, const struct vn_insn *in)
 {
-	(void)c;
-	if (getenv("VIFNET_JIT_NODIRECT"))
+	if (c->env.nodirect)
 		return false;
 	if (in->op != Q_INVOKESTATIC && in->op != Q_INVOKESPECIAL && in->op != Q_INVOKEFINAL)
 		return false;
@@ -948,6 +1246,7 @@ static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
 	budget_wb(c);
 	emit_call_reg(j, X86_RAX);
 	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
+	reload_volatile(c);
 	emit_test32(j, X86_RAX, X86_RAX);
 	emit_jcc(j, X86_CC_NE, threw);
 	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
@@ -997,7 +1296,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 		if (v.kind == K_LOCAL && v.v == in->a)
 			break;
 		int cr = c->creg[in->a];
-		if (cr >= 0) {      /* write-through: the register and the slot */
+		if (cr >= 0) {      /* the register only: written back at sync points */
 			if (v.kind == K_CONST) {
 				emit_mov_imm64(j, cr, (uint64_t)(int64_t)v.v);
 			} else {
@@ -1005,7 +1304,6 @@ static void compile_insn(struct cc *c, uint32_t i)
 				emit_mov64(j, cr, r);
 				free_reg(c, r);
 			}
-			emit_store(j, 8, cr, X86_R12, local_off((uint32_t)in->a));
 		} else if (v.kind == K_CONST) {
 			emit_store_imm32(j, 8, X86_R12, local_off((uint32_t)in->a), v.v);
 		} else {
@@ -1021,7 +1319,6 @@ static void compile_insn(struct cc *c, uint32_t i)
 			int cr = c->creg[in->a];
 			emit_alu32_imm32(j, X86_ADD, cr, (uint32_t)(int32_t)(int16_t)in->b);
 			emit_movsx_reg(j, 1, 4, cr, cr);
-			emit_store(j, 8, cr, X86_R12, local_off((uint32_t)in->a));
 			break;
 		}
 		int r = alloc_reg(c);
@@ -1044,8 +1341,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_CASTORE: case J_SASTORE: array_store(c, 2, false, 1); break;
 	case J_ARRAYLENGTH: {
 		struct ventry o = pop(c, 1);
+		bool nn = known_nonnull(c, &o);
 		int r = to_reg(c, &o);
-		null_check(c, r);
+		if (!nn)
+			null_check(c, r);
 		emit_load_sx_idx(j, 4, r, r, -1, 1, (int32_t)offsetof(struct vn_obj, len));
 		push_reg(c, r, 1);
 		break;
@@ -1223,6 +1522,8 @@ static void compile_insn(struct cc *c, uint32_t i)
 	}
 	case J_GOTO:
 		flush(c);
+		if ((uint32_t)in->a <= c->cur && invert_loop(c, in->a))
+			break;
 		branch(c, X86_CC_E, true, in->a);
 		break;
 	case J_TABLESWITCH: case J_LOOKUPSWITCH: {
@@ -1284,9 +1585,9 @@ static void compile_insn(struct cc *c, uint32_t i)
 		emit_load(j, 8, X86_RCX, X86_R12, slot_off(c, c->d - 2));
 		emit_test64(j, X86_RCX, X86_RCX);
 		emit_jcc(j, X86_CC_E, add_stub(c, VN_JIT_NPE, -1, -1, 0));
-		emit_lea(j, 1, X86_R8, X86_RCX, -1, 1, in->a);
-		emit_load(j, 8, X86_R9, X86_R12, slot_off(c, c->d - 1));
-		ref_store(c, X86_R8, X86_R9);
+		emit_lea(j, 1, X86_RCX, X86_RCX, -1, 1, in->a);
+		emit_load(j, 8, X86_RAX, X86_R12, slot_off(c, c->d - 1));
+		ref_store(c, X86_RCX, X86_RAX);
 		c->d -= 2;
 		break;
 	}
@@ -1322,9 +1623,9 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case Q_PUTS_A: {
 		sync(c);
 		ensure_init(c, in->u.c);
-		emit_mov_imm64(j, X86_R8, (uint64_t)(uintptr_t)(in->u.c->statics + in->a));
-		emit_load(j, 8, X86_R9, X86_R12, slot_off(c, c->d - 1));
-		ref_store(c, X86_R8, X86_R9);
+		emit_mov_imm64(j, X86_RCX, (uint64_t)(uintptr_t)(in->u.c->statics + in->a));
+		emit_load(j, 8, X86_RAX, X86_R12, slot_off(c, c->d - 1));
+		ref_store(c, X86_RCX, X86_RAX);
 		c->d -= 1;
 		break;
 	}
@@ -1360,6 +1661,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 			int po, pu;
 			effect(in, &po, &pu);
 			flush(c);
+			writeback(c);     /* the volatile cached locals are reloaded after the call */
 			emit_lea(j, 1, X86_RDI, X86_R12, -1, 1, slot_off(c, c->d));
 			emit_mov_imm32(j, X86_RSI, (uint32_t)op);
 			call_helper(c, (const void *)vn_jit_fop);
@@ -1377,6 +1679,7 @@ static void emit_stubs(struct cc *c)
 	for (uint32_t k = 0; k < c->nstubs; k++) {
 		const struct stub *s = &c->stubs[k];
 		x86_bind(j, s->label);
+		writeback(c);       /* a handler in this method runs interpreted, on the slots */
 		if (s->kind == VN_JIT_AIOOBE) {
 			emit_push(j, s->arr);
 			if (s->idx >= 0) {
@@ -1411,38 +1714,58 @@ static void emit_stubs(struct cc *c)
 	emit_ret(j);
 }
 
-/* The most used locals (loads, stores, iinc) get callee-saved registers, as
- * a write-through cache: every store also goes to the slot, so the slot
- * memory stays exact for the GC, calls and exception dispatch. */
+/* The most used locals (loads, stores, iinc) get registers, as a
+ * write-through cache: every store also goes to the slot, so the slot memory
+ * stays exact for the GC, calls and exception dispatch. Callee-saved
+ * registers go to the most used; caller-saved ones (reloaded after each
+ * call) to the next, when the method's calls are fewer than the uses. */
 static void pick_cached_locals(struct cc *c)
 {
-	static const int8_t regs[] = { X86_RBP, X86_R14, X86_R15 };
 	uint32_t *uses = calloc(c->ml ? c->ml : 1, sizeof(uint32_t));
+	c->vloc = calloc(c->ml ? c->ml : 1, sizeof(uint32_t));
+	c->wloc = calloc(c->ml ? c->ml : 1, sizeof(uint32_t));
+	uint8_t *wr = calloc(c->ml ? c->ml : 1, 1);
+	c->nvloc = c->nwloc = 0;
+	c->cmask = 0;
 	for (uint32_t l = 0; l < c->ml; l++)
 		c->creg[l] = -1;
-	if (!uses || getenv("VIFNET_JIT_NOREGCACHE")) {
+	if (!uses || !c->vloc || !c->wloc || !wr || c->env.noregcache) {
 		free(uses);
+		free(wr);
 		return;
 	}
+	uint32_t calls = 0;
 	for (uint32_t i = 0; i < c->n; i++) {
 		const struct vn_insn *in = &c->p->code[i];
 		int op = is_fused(in->op) ? J_ILOAD : in->op;
 		if ((op == J_ILOAD || op == J_LLOAD || op == J_ISTORE || op == J_LSTORE || op == J_IINC) &&
-		    in->a >= 0 && (uint32_t)in->a < c->ml)
+		    in->a >= 0 && (uint32_t)in->a < c->ml) {
 			uses[in->a]++;
+			if (op == J_ISTORE || op == J_LSTORE || op == J_IINC)
+				wr[in->a] = 1;
+		}
+		else if (op >= Q_INVOKESTATIC && op <= Q_CONCAT)
+			calls++;
 	}
-	for (size_t r = 0; r < sizeof regs; r++) {
+	for (size_t r = 0; r < sizeof cache_regs; r++) {
 		uint32_t best = 0, bl = 0;
 		for (uint32_t l = 0; l < c->ml; l++)
 			if (c->creg[l] < 0 && uses[l] > best) {
 				best = uses[l];
 				bl = l;
 			}
-		if (best < 3)
+		if (best < 2 || (r >= NCACHE_NV && best <= calls))
 			break;
-		c->creg[bl] = regs[r];
+		c->creg[bl] = cache_regs[r];
+		if (r >= NCACHE_NV) {
+			c->cmask |= (uint16_t)(1u << cache_regs[r]);
+			c->vloc[c->nvloc++] = bl;
+		}
+		if (wr[bl])
+			c->wloc[c->nwloc++] = bl;
 	}
 	free(uses);
+	free(wr);
 }
 
 static int generate(struct cc *c, uint8_t *buf, size_t cap)
@@ -1494,6 +1817,10 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 		x86_bind(j, i);
 		compile_insn(c, i);
 		int op = is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
+		if (c->skip) {      /* the next instruction is done too (its label: nothing jumps there) */
+			c->skip = false;
+			x86_bind(j, ++i);
+		}
 		live = !(op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN ||
 			 op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH);
 		if (op == J_ATHROW)   /* the helper always returns 1 */
@@ -1501,7 +1828,7 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	}
 	if (live && !c->fail)
 		c->fail = true;      /* falling off the end: the verifier forbids it */
-	if (c->fail && getenv("VIFNET_JIT_DEBUG"))
+	if (c->fail && c->env.debug)
 		fprintf(stderr, "jit: %s.%s: cannot compile insn %u (op %u)\n", c->m->cls->name, c->m->name,
 			c->cur, c->cur < c->n ? c->p->code[c->cur].op : 0);
 	if (!c->fail)
@@ -1522,6 +1849,12 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	if (!m->prep || m->native)
 		return -1;
 	struct cc c = { .vm = vm, .m = m, .p = m->prep, .ml = m->max_locals, .n = m->prep->n };
+	c.env.nodirect = getenv("VIFNET_JIT_NODIRECT") != NULL;
+	c.env.noregcache = getenv("VIFNET_JIT_NOREGCACHE") != NULL;
+	c.env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
+	c.env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
+	c.env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
+	c.env.dump = getenv("VIFNET_JIT_DUMP");
 	c.depth = malloc(c.n * sizeof(int32_t));
 	c.target = calloc(c.n, 1);
 	c.stubs = malloc((3 * (size_t)c.n + 1) * sizeof(*c.stubs));
@@ -1538,10 +1871,14 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 		goto out;
 	pick_cached_locals(&c);
 	if (!analyze(&c)) {
-		if (getenv("VIFNET_JIT_DEBUG"))
+		if (c.env.debug)
 			fprintf(stderr, "jit: %s.%s: depth analysis failed\n", m->cls->name, m->name);
 		goto out;
 	}
+	c.nn = calloc(c.n, sizeof(uint64_t));
+	if (!c.nn)
+		goto out;
+	nonnull_analysis(&c);
 	for (size_t cap = 256 + (size_t)c.n * 64; cap <= (64u << 20); cap *= 2) {
 		free(buf);
 		buf = malloc(cap);
@@ -1553,7 +1890,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	}
 	if (r == 0) {
 		len = c.j.off;
-		const char *dump = getenv("VIFNET_JIT_DUMP");   /* a directory, for objdump -b binary */
+		const char *dump = c.env.dump;   /* a directory, for objdump -b binary */
 		if (dump) {
 			char path[512];
 			snprintf(path, sizeof path, "%s/%s.%s.bin", dump, m->name, m->desc);
@@ -1582,6 +1919,9 @@ out:
 	free(c.target);
 	free(c.stubs);
 	free(c.creg);
+	free(c.vloc);
+	free(c.wloc);
+	free(c.nn);
 	vn_jit_record(vm, m, (uint32_t)len, vn_jit_now_ns() - t0, t_inst, r == 0);
 	return r == 0 ? 0 : -1;
 }

@@ -495,6 +495,23 @@ static inline void emit_imul_load(struct x86_jit *j, int w, int dst, int base, i
 	emit1(j, 0xaf);
 	emit_modrm_mem(j, dst, base, -1, 1, disp);
 }
+/* size-byte store of an immediate to [base (+ index*scale) + disp] (the
+ * 8-byte form sign-extends imm) */
+static inline void emit_store_imm_idx(struct x86_jit *j, int size, int base, int index, int scale,
+				      int32_t disp, int32_t imm)
+{
+	if (size == 2)
+		emit1(j, 0x66);
+	emit_rex_opt(j, size == 8, 0, index < 0 ? 0 : index, base, false);
+	emit1(j, size == 1 ? 0xc6 : 0xc7);
+	emit_modrm_mem(j, 0, base, index, scale, disp);
+	if (size == 1)
+		emit1(j, (uint8_t)imm);
+	else if (size == 2)
+		emit2(j, (uint16_t)imm);
+	else
+		emit4(j, (uint32_t)imm);
+}
 /* cmp byte [base + disp], imm8 */
 static inline void emit_cmp8_mem_imm(struct x86_jit *j, int base, int32_t disp, uint8_t imm)
 {

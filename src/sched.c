@@ -138,6 +138,10 @@ int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 	for (unsigned k = 0; k < n; k++) {
 		struct vn_vif *u = path[d == VN_EGRESS ? k : n - 1 - k];
 		if (!admits(u)) {
+			/* A blocking VIF's port still sees what reaches it:
+			 * that is how packets are diverted (seed IV.2.2). */
+			if (u->tap)
+				u->tap(u->tap_ctx, u, p);
 			drop_count(u, 1);
 			return -EPERM;
 		}

@@ -111,6 +111,8 @@ static void vif_free(struct vn_vif *v)
 {
 	if (v->filter && v->filter_free)
 		v->filter_free(v->filter_ctx);
+	if (v->tap_ctx && v->tap_free)
+		v->tap_free(v->tap_ctx);
 	free(v->conf);
 	free(v->conf_vals);
 	free(v->log);
@@ -484,6 +486,18 @@ void vn_vif_set_tap(struct vn_vif *v, vn_tap_fn fn, void *ctx)
 {
 	v->tap = fn;
 	v->tap_ctx = ctx;
+}
+
+vn_tap_fn vn_vif_tap(const struct vn_vif *v, void **ctx)
+{
+	if (ctx)
+		*ctx = v->tap_ctx;
+	return v->tap;
+}
+
+void vn_vif_set_tap_free(struct vn_vif *v, void (*fn)(void *ctx))
+{
+	v->tap_free = fn;
 }
 
 void vn_vif_set_user(struct vn_vif *v, void *user) { v->user = user; }

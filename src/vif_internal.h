@@ -65,6 +65,7 @@ struct vn_vif {
 	void (*filter_free)(void *ctx);
 	vn_tap_fn tap;
 	void *tap_ctx;
+	void (*tap_free)(void *ctx);
 	struct vn_vif_stats st;
 	struct vn_tree *tree;
 	unsigned weight, priority;

@@ -29,6 +29,7 @@ struct client {
 	ev_io io;
 	struct ucred cred;
 	bool hello, registered;
+	vn_time_t comm_at;       /* last look at /proc/PID/comm (0: never) */
 	char *pending;           /* reply not yet sent */
 	size_t pending_len;
 	struct vd_ring *ring;    /* the client's request ring (ctlring.h), or NULL */
@@ -214,6 +215,29 @@ static pid_t real_ppid(pid_t pid)
 	return (pid_t)ppid;
 }
 
+/* A program under the shim that execs another keeps its connection and its
+ * registration; its name (a port capture's comm=) is looked up again when
+ * it registers a socket, at most once a second per connection. */
+static void refresh_comm(struct vn_loop *l, struct client *c)
+{
+	vn_time_t now = vn_loop_now(l);
+	if (c->comm_at && now - c->comm_at < VN_NSEC_PER_SEC)
+		return;
+	c->comm_at = now;
+	char path[64], buf[32];
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)c->cred.pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t k = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (k <= 0)
+		return;
+	buf[k] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	vn_registry_proc_set_comm(l->reg, c->cred.pid, buf);
+}
+
 static struct vn_vif *find_vif(struct vn_loop *l, const char *ifname, const char *path, int *err)
 {
 	int i = vn_loop_iface_by_name(l, ifname);
@@ -298,6 +322,8 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 	case VD_OP_CLOSE:
 		if (!c->registered)
 			return vd_ctl_error(out, n, -EPROTO, "register first");
+		if (q->op == VD_OP_SOCK && q->has_flow)
+			refresh_comm(l, c);
 		if (q->op == VD_OP_SOCK)
 			rc = vn_registry_sock_set(r, c->cred.pid, q->fd, q->has_flow ? &q->flow : NULL);
 		else if (q->op == VD_OP_DUP)

@@ -12,6 +12,7 @@
  * the trees are drained and one timerfd is armed for the earliest
  * vn_sched_next() of all trees. A timerfd, not an ev_timer, because libev's
  * epoll back end rounds timeouts to milliseconds. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <sched.h>
 #include <fcntl.h>
@@ -380,7 +381,7 @@ int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir, const u
 	for (i = 0; i < l->nif; i++)
 		if (l->ifs[i].tree == vn_vif_tree(v))
 			break;
-	if (i == l->nif || len == 0 || len > vn_pool_bufsize(l->pool))
+	if (i == l->nif || len == 0 || len > vn_pool_bufsize(l->pool) || dir >= VN_NDIR)
 		return -EINVAL;
 	struct vn_pkt *p = vn_pool_get(l->pool);
 	if (!p)
@@ -392,16 +393,47 @@ int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir, const u
 	p->ifindex = (uint32_t)i;
 	int off = l3_offset(l->ifs[i].tap, data, len);
 	p->l3_off = off < 0 ? VN_L3_NONE : (uint16_t)off;
-	p->vif = v;
 	vn_time_t now = now_ns();
 	p->arrival = now;
-	int rc = vn_sched_enqueue(l->ifs[i].tree, p, now);
-	if (rc) {
-		vn_pool_put(l->pool, p);
-		return rc;
+	int rc = 0;
+	/* The packet has passed v: an egress packet goes on from v's parent
+	 * towards the wire, an ingress one on into the host. */
+	if (dir == VN_INGRESS) {
+		write_dev(l, i, p);
+	} else if (!vn_vif_parent(v)) {
+		to_wire(l, i, p, now);
+	} else {
+		p->vif = vn_vif_parent(v);
+		rc = vn_sched_enqueue(l->ifs[i].tree, p, now);
+		if (rc)
+			vn_pool_put(l->pool, p);
 	}
 	vd_loop_kick(l);
-	return 0;
+	return rc;
+}
+
+uint32_t vn_loop_max_frame(const struct vn_loop *l)
+{
+	return vn_pool_bufsize(l->pool);
+}
+
+bool vn_loop_is_local(const struct vn_loop *l, size_t iface, int ipver, const uint8_t *addr)
+{
+	if (iface >= l->nif || (ipver != 4 && ipver != 6) || !addr)
+		return false;
+	const struct vd_iface *ifc = &l->ifs[iface];
+	for (int k = 0; k < ifc->naddrs; k++) {
+		char a[INET6_ADDRSTRLEN + 8];
+		uint8_t bin[16];
+		snprintf(a, sizeof a, "%s", ifc->addrs[k]);
+		char *slash = strchr(a, '/');
+		if (slash)
+			*slash = '\0';
+		if (inet_pton(ipver == 4 ? AF_INET : AF_INET6, a, bin) == 1 &&
+		    memcmp(bin, addr, ipver == 4 ? 4 : 16) == 0)
+			return true;
+	}
+	return false;
 }
 
 /* ---- set-up ---- */

@@ -306,6 +306,12 @@ int vn_registry_proc_add(struct vn_registry *r, pid_t pid, uid_t uid, pid_t ppid
 		if (p->uid != uid)
 			return -EPERM;     /* a stale record of a reused pid is still referenced */
 		p->refs++;
+		/* the same process after exec: the new program's name (what a
+		 * port capture shows as comm=) */
+		if (comm && *comm) {
+			strncpy(p->comm, comm, sizeof p->comm - 1);
+			p->comm[sizeof p->comm - 1] = '\0';
+		}
 		if (out)
 			*out = p;
 		return 0;
@@ -384,6 +390,18 @@ pid_t vn_proc_pid(const struct vn_proc *p) { return p->pid; }
 pid_t vn_proc_ppid(const struct vn_proc *p) { return p->ppid; }
 uid_t vn_proc_uid(const struct vn_proc *p) { return p->uid; }
 const char *vn_proc_comm(const struct vn_proc *p) { return p->comm; }
+
+int vn_registry_proc_set_comm(struct vn_registry *r, pid_t pid, const char *comm)
+{
+	struct vn_proc *p = vn_registry_proc(r, pid);
+	if (!p)
+		return -ESRCH;
+	if (!comm)
+		return -EINVAL;
+	strncpy(p->comm, comm, sizeof p->comm - 1);
+	p->comm[sizeof p->comm - 1] = '\0';
+	return 0;
+}
 
 struct vn_vif *vn_proc_vif(const struct vn_proc *p, size_t iface)
 {

@@ -260,6 +260,9 @@ int main(int argc, char **argv)
 						asm_line("mov %s, %s %s", reg(size, a), ptr(size), mem(base, index, sc, disp));
 					emit_store_idx(&j, size, a, base, index, sc, disp);
 					asm_line("mov %s %s, %s", ptr(size), mem(base, index, sc, disp), reg(size, a));
+					emit_store_imm_idx(&j, size, base, index, sc, disp, -3);
+					asm_line("mov %s %s, %d", ptr(size), mem(base, index, sc, disp),
+						 size == 1 ? 253 : size == 2 ? 65533 : -3);
 					if (size < 8) {
 						emit_load_sx_idx(&j, size, a, base, index, sc, disp);
 						asm_line("%s %s, %s %s", size == 4 ? "movsxd" : "movsx", R64[a],
