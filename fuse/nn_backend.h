@@ -52,6 +52,9 @@ struct nn_backend {
 	/* port (optional: NULL when the backend has no data path). The comment
 	 * of a captured packet ("pid=N comm=NAME"), called on the data path. */
 	size_t (*comment)(void *ctx, const struct vn_pkt *p, char *buf, size_t n);
+	/* Run fn(arg) on the owning thread later, without waiting (in order with
+	 * `call`s). 0 or -errno (then fn will not run). */
+	int (*post)(void *ctx, void (*fn)(void *arg), void *arg);
 	/* A packet written to v's port goes on along its path (vn_loop_inject). */
 	int (*inject)(void *ctx, struct vn_vif *v, enum vn_dir dir, const uint8_t *data, uint32_t len);
 	/* The longest frame inject takes (the data path's packet buffer). */

@@ -7,8 +7,9 @@
  *    armed a wake-up (vn_port_arm);
  *  - FUSE threads run the handlers; a read with no data parks its request in
  *    the open (po->req) and returns at once;
- *  - the service thread answers parked reads, notifies poll handles and
- *    injects written packets in batches.
+ *  - the service thread answers parked reads and notifies poll handles;
+ *  - written packets are queued and injected on the tree's thread by one
+ *    posted call per batch (the writer never waits for the data path).
  * Lock order: svc->mu, then po->mu, then libfuse's own locks (a reply). The
  * interrupt callback (a reader killed or signalled while parked) runs under
  * libfuse's request lock and takes po->mu: no handler holds po->mu while it
@@ -49,9 +50,9 @@ struct nn_port_svc {
 	pthread_mutex_t mu;
 	struct nn_port_open *list;   /* opens with a reader, under mu */
 	bool stop;
-	/* Writes are answered at once and injected in batches by the service
-	 * thread, one call into the data path per batch (a write costs the
-	 * writer one FUSE round trip, not a wait for the data path). */
+	/* Writes are answered at once and injected in batches on the tree's
+	 * thread, one posted call per batch (a write costs the writer one FUSE
+	 * round trip, not a wait for the data path). */
 	pthread_mutex_t imu;
 	struct inj *ihead, **itail;
 	unsigned ninj;
@@ -109,8 +110,6 @@ static bool service(struct nn_port_open *po)
 	return (po->req || po->ph) && vn_port_arm(po->r);
 }
 
-static void inject_batch(struct vn_nnfs *fs, struct inj *list);
-
 static void *svc_main(void *arg)
 {
 	struct vn_nnfs *fs = arg;
@@ -131,14 +130,6 @@ static void *svc_main(void *arg)
 			pthread_mutex_unlock(&po->mu);
 		}
 		pthread_mutex_unlock(&svc->mu);
-		pthread_mutex_lock(&svc->imu);
-		struct inj *list = svc->ihead;
-		svc->ihead = NULL;
-		svc->itail = &svc->ihead;
-		svc->ninj = 0;
-		pthread_mutex_unlock(&svc->imu);
-		if (list)
-			inject_batch(fs, list);
 		if (again)
 			svc_wake(svc);
 	}
@@ -219,19 +210,37 @@ static void do_detach(void *arg)
 	vn_port_detach(vif_of(c->po), c->po->r);
 }
 
-struct batch {
-	struct vn_nnfs *fs;
-	struct inj *list;
-};
+static struct inj *take_list(struct nn_port_svc *svc)
+{
+	pthread_mutex_lock(&svc->imu);
+	struct inj *list = svc->ihead;
+	svc->ihead = NULL;
+	svc->itail = &svc->ihead;
+	svc->ninj = 0;
+	pthread_mutex_unlock(&svc->imu);
+	return list;
+}
 
+static void free_list(struct inj *list)
+{
+	while (list) {
+		struct inj *n = list->next;
+		free(list);
+		list = n;
+	}
+}
+
+/* Posted to the tree's thread by the write that found the list empty: every
+ * packet written since goes on along its path, one batch. */
 static void do_inject(void *arg)
 {
-	struct batch *c = arg;
-	const struct nn_backend *be = &c->fs->be;
+	struct vn_nnfs *fs = arg;
+	const struct nn_backend *be = &fs->be;
+	struct inj *list = take_list(fs->port);
 	struct vn_vif *v = NULL;
 	uint64_t vid = 0;
 	unsigned tree = 0;
-	for (struct inj *j = c->list; j; j = j->next) {
+	for (struct inj *j = list; j; j = j->next) {
 		if (!v || j->node.vif != vid || j->node.tree != tree) {
 			struct vn_tree *t = j->node.tree < be->ntrees(be->ctx) ?
 					    be->tree(be->ctx, j->node.tree) : NULL;
@@ -250,17 +259,12 @@ static void do_inject(void *arg)
 		 * sent and dropped there like any other packet, counted there. */
 		be->inject(be->ctx, v, d, j->data, j->len);
 	}
+	free_list(list);
 }
 
-static void inject_batch(struct vn_nnfs *fs, struct inj *list)
+static void nop(void *arg)
 {
-	struct batch c = {fs, list};
-	fs->be.call(fs->be.ctx, do_inject, &c);
-	while (list) {
-		struct inj *n = list->next;
-		free(list);
-		list = n;
-	}
+	(void)arg;
 }
 
 /* ----------------------------------------------------- FUSE handlers */
@@ -401,7 +405,7 @@ void nn_port_write(fuse_req_t req, struct nn_fh *fh, const char *buf, size_t siz
 		fuse_reply_write(req, size);
 		return;
 	}
-	if (!be->inject || !svc) {
+	if (!be->inject || !be->post || !svc) {
 		fuse_reply_err(req, EOPNOTSUPP);
 		return;
 	}
@@ -431,15 +435,19 @@ void nn_port_write(fuse_req_t req, struct nn_fh *fh, const char *buf, size_t siz
 		fuse_reply_err(req, ENOBUFS);
 		return;
 	}
-	/* The service thread takes the whole list at once: only a write to an
-	 * empty list needs to wake it. */
-	if (before == 0)
-		svc_wake(svc);
+	/* The posted call takes the whole list: only a write to an empty list
+	 * posts one (a burst of writes is one call on the tree's thread). */
+	if (before == 0 && be->post(be->ctx, do_inject, po->fs) < 0) {
+		free_list(take_list(svc));
+		fuse_reply_err(req, EIO);
+		return;
+	}
 	fuse_reply_write(req, size);
 }
 
-/* Detach, answer whatever is parked, free. */
-static void po_close(struct nn_port_open *po)
+/* Detach, answer whatever is parked, free. After the session has ended
+ * (ended) a parked request is only freed: there is no one to answer. */
+static void po_close(struct nn_port_open *po, bool ended)
 {
 	if (po->r) {
 		struct port_call c = {.po = po};
@@ -447,7 +455,10 @@ static void po_close(struct nn_port_open *po)
 	}
 	pthread_mutex_lock(&po->mu);
 	if (po->req) {
-		fuse_reply_buf(po->req, NULL, 0);
+		if (ended)
+			fuse_reply_none(po->req);
+		else
+			fuse_reply_buf(po->req, NULL, 0);
 		po->req = NULL;
 	}
 	if (po->ph) {
@@ -473,7 +484,7 @@ void nn_port_release(struct nn_fh *fh)
 			po->next->prev = po->prev;
 		pthread_mutex_unlock(&svc->mu);
 	}
-	po_close(po);
+	po_close(po, false);
 }
 
 void nn_port_svc_stop(struct vn_nnfs *fs)
@@ -489,10 +500,11 @@ void nn_port_svc_stop(struct vn_nnfs *fs)
 	/* The session has ended: no release will come for these. */
 	for (struct nn_port_open *po = svc->list, *n; po; po = n) {
 		n = po->next;
-		po_close(po);
+		po_close(po, true);
 	}
-	if (svc->ihead)
-		inject_batch(fs, svc->ihead);
+	/* calls run in order: once this one returns, every posted batch ran */
+	fs->be.call(fs->be.ctx, nop, NULL);
+	free_list(take_list(svc));
 	close(svc->efd);
 	pthread_mutex_destroy(&svc->mu);
 	pthread_mutex_destroy(&svc->imu);

@@ -152,6 +152,27 @@ static size_t lp_comment(void *ctx, const struct vn_pkt *p, char *buf, size_t n)
 	return k < 0 ? 0 : (size_t)k;
 }
 
+static void post_run(struct vn_loop *l, void *arg)
+{
+	struct tramp *t = arg;
+	(void)l;
+	t->fn(t->arg);
+	free(t);
+}
+
+static int lp_post(void *ctx, void (*fn)(void *), void *arg)
+{
+	struct tramp *t = malloc(sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	t->fn = fn;
+	t->arg = arg;
+	int r = vn_loop_post(ctx, post_run, t);
+	if (r)
+		free(t);
+	return r;
+}
+
 static int lp_inject(void *ctx, struct vn_vif *v, enum vn_dir dir, const uint8_t *data, uint32_t len)
 {
 	return vn_loop_inject(ctx, v, dir, data, len);
@@ -184,6 +205,7 @@ struct vn_nnfs *vn_nnfs_start(struct vn_loop *l, const char *mountpoint, char *e
 		.sock_vif = lp_sock_vif,
 		.sock_attach = lp_sock_attach,
 		.comment = lp_comment,
+		.post = lp_post,
 		.inject = lp_inject,
 		.is_local = lp_is_local,
 		.max_frame = lp_max_frame,

@@ -42,6 +42,11 @@ typedef void (*vn_loop_fn)(struct vn_loop *l, void *arg);
  * Called on the loop thread itself, fn runs at once. Never call it while
  * holding a lock that a vn_loop_fn takes. */
 int vn_loop_call(struct vn_loop *l, vn_loop_fn fn, void *arg);
+/* Run fn(l, arg) on the loop thread later, without waiting: fn owns arg.
+ * Calls (waited for or posted) run in the order they were made, so a
+ * vn_loop_call after a post returns after the post's fn has run. Posted
+ * calls still run when the loop stops. 0, -ESHUTDOWN, -ENOMEM. */
+int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg);
 /* Is the caller the loop thread? */
 bool vn_loop_on_thread(const struct vn_loop *l);
 
@@ -62,7 +67,8 @@ struct vn_registry *vn_loop_registry(struct vn_loop *l);
  * (diverting, seed IV.2.2) continues from v along its path: in direction
  * egress it enters v's parent (the wire if v is the root), in direction
  * ingress it is delivered to the host (the VIFs below v are not crossed
- * again). It is marked VN_PKT_F_INJECTED. 0, -ENOBUFS (pool empty or queue
+ * again). It is marked VN_PKT_F_INJECTED. Called from a vn_loop_fn, it is
+ * sent when the batch of calls ends (the loop drains the trees then). 0, -ENOBUFS (pool empty or queue
  * full), -EPERM/-EACCES (refused further on the path: counted as a drop
  * there), -EINVAL (len 0, larger than the packet buffer, another tree). */
 int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir,

@@ -39,6 +39,7 @@ struct vd_call {
 	void *arg;
 	int rc;
 	bool done;
+	bool posted;               /* vn_loop_post: nobody waits, the loop frees it */
 };
 
 static vn_time_t now_ns(void) { return vn_clock_now(vn_clock_real()); }
@@ -311,6 +312,10 @@ static void run_calls(struct vn_loop *l)
 	pthread_mutex_lock(&l->mu);
 	for (struct vd_call *c = rev, *n; c; c = n) {
 		n = c->next;
+		if (c->posted) {
+			free(c);
+			continue;
+		}
 		c->rc = 0;
 		c->done = true;
 	}
@@ -352,6 +357,27 @@ int vn_loop_call(struct vn_loop *l, vn_loop_fn fn, void *arg)
 		pthread_cond_wait(&l->cv, &l->mu);
 	pthread_mutex_unlock(&l->mu);
 	return c.rc;
+}
+
+int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg)
+{
+	struct vd_call *c = calloc(1, sizeof *c);
+	if (!c)
+		return -ENOMEM;
+	c->fn = fn;
+	c->arg = arg;
+	c->posted = true;
+	pthread_mutex_lock(&l->mu);
+	if (l->stopped || !l->running) {
+		pthread_mutex_unlock(&l->mu);
+		free(c);
+		return -ESHUTDOWN;
+	}
+	c->next = l->calls;
+	l->calls = c;
+	pthread_mutex_unlock(&l->mu);
+	ev_async_send(l->ev, &l->wake);    /* coalesced by libev while one is pending */
+	return 0;
 }
 
 bool vn_loop_on_thread(const struct vn_loop *l)
@@ -408,7 +434,7 @@ int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir, const u
 		if (rc)
 			vn_pool_put(l->pool, p);
 	}
-	vd_loop_kick(l);
+	/* no kick here: the loop drains the trees after every batch of calls */
 	return rc;
 }
 
@@ -543,14 +569,31 @@ static void *loop_main(void *arg)
 			vd_info("data path thread: SCHED_FIFO priority %d", l->cfg->rt_prio);
 	}
 	ev_run(l->ev, 0);
-	/* Stopped: answer whatever is still queued. */
+	/* Stopped: answer whatever is still queued; posted calls still run
+	 * (in order), as they own their argument. */
 	pthread_mutex_lock(&l->mu);
 	l->stopped = true;
-	for (struct vd_call *c = l->calls; c; c = c->next) {
-		c->rc = -ESHUTDOWN;
-		c->done = true;
+	struct vd_call *rev = NULL;
+	for (struct vd_call *c = l->calls, *n; c; c = n) {
+		n = c->next;
+		c->next = rev;
+		rev = c;
 	}
 	l->calls = NULL;
+	pthread_mutex_unlock(&l->mu);
+	for (struct vd_call *c = rev; c; c = c->next)
+		if (c->posted)
+			c->fn(l, c->arg);
+	pthread_mutex_lock(&l->mu);
+	for (struct vd_call *c = rev, *n; c; c = n) {
+		n = c->next;
+		if (c->posted) {
+			free(c);
+		} else {
+			c->rc = -ESHUTDOWN;
+			c->done = true;
+		}
+	}
 	pthread_cond_broadcast(&l->cv);
 	pthread_mutex_unlock(&l->mu);
 	return NULL;

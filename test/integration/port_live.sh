@@ -20,6 +20,7 @@ vif d
 vif w
 match cap icmp and len == 84
 match d icmp and len == 100
+match w icmp and len == 120
 TREE
 lab_up --tree "$WORK/a.tree"
 V=$WORK/nn/network/$IFA
@@ -33,7 +34,9 @@ tcpdump -l -nr "$V/cap/port" > "$WORK/td.txt" 2>&1 & TDP=$!
 (cat "$V/cap/port" | tcpdump -l -nr - > "$WORK/td2.txt" 2>&1) & TD2P=$!
 tshark -l -r "$V/cap/port" > "$WORK/ts.txt" 2>&1 & TSP=$!
 BG_PIDS+=($CATP $TDP $TD2P $TSP)
-sleep 2      # tshark takes its time to start
+# every stream starts at its open: go once all four readers have opened
+for _ in $(seq 300); do grep -q '^port_readers 4$' "$V/cap/stat" && break; sleep 0.1; done
+grep -q '^port_readers 4$' "$V/cap/stat" || fail "readers did not open: $(grep port_ "$V/cap/stat")"
 # traffic of others: an unshimmed iperf3 and a ping of another size (root VIF)
 ip netns exec "$NSA" iperf3 -C cubic -c 198.18.0.2 -p 5202 -t 2 -b 50M >/dev/null 2>&1 & OTHER=$!
 ip netns exec "$NSA" ping -c 4 -i 0.2 -s 200 198.18.0.2 >/dev/null
@@ -86,28 +89,38 @@ awk -F";" -v pid="$IP" '
   fail "packet fields wrong (see above)"
 
 note "a reader stopped with SIGSTOP: traffic keeps its speed, the reader's drops grow"
+# iperf3 paced at 400 Mbit/s, well below what the lab carries (1-3 Gbit/s
+# on this shared machine): a stopped reader that held up the data path would
+# show, while the machine's load swings (+-30% at full speed) do not. The
+# tapping routine's own cost is measured by test/bench/bench_port.sh.
 iperf_run() {   # one 2-second iperf3 through VIF slow: receiver bit/s
   iperf_server "$NSB" 5203
-  ip netns exec "$NSA" "$NETNICE" --vif "$IFA/slow" -- iperf3 -C cubic -c 198.18.0.2 -p 5203 -t 2 --json \
+  ip netns exec "$NSA" "$NETNICE" --vif "$IFA/slow" -- iperf3 -C cubic -c 198.18.0.2 -p 5203 -t 2 -b 400M --json \
     > "$WORK/ip.json" 2>/dev/null || { echo 0; return; }
   python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]))' "$WORK/ip.json"
 }
-median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# Five pairs of runs, without and with a stopped reader, the order swapped
+# every pair (ABBA...): the median of the pairs' ratios cancels the drift of
+# the machine's load.
 stopped_ratio() {
-  local base=() held=() d0 d1 r
-  for i in 1 2 3; do
-    base+=("$(iperf_run)")
+  local base=() held=() ratios=() d0 d1 r b h
+  for i in 1 2 3 4 5; do
+    if [ $((i % 2)) = 1 ]; then b=$(iperf_run); fi
     cat "$V/slow/port" > /dev/null & r=$!
     sleep 0.1; kill -STOP $r
     d0=$(stat_of slow port_drops)
-    held+=("$(iperf_run)")
+    h=$(iperf_run)
     d1=$(stat_of slow port_drops)
     kill -CONT $r; kill $r; wait $r 2>/dev/null || true
     [ "$d1" -gt "$d0" ] || fail "drops did not grow under a stopped reader ($d0 -> $d1)"
+    if [ $((i % 2)) = 0 ]; then b=$(iperf_run); fi
+    base+=("$b"); held+=("$h")
+    ratios+=("$(awk -v a="$h" -v b="$b" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')")
   done
-  B=$(median3 "${base[@]}"); H=$(median3 "${held[@]}")
-  echo "   no reader: ${base[*]} bit/s; stopped reader: ${held[*]} bit/s; median ratio $(awk -v a="$H" -v b="$B" 'BEGIN{printf "%.3f", a/b}')"
-  awk -v a="$H" -v b="$B" 'BEGIN { exit !(b > 0 && a >= 0.95 * b) }'
+  R=$(median "${ratios[@]}")
+  echo "   no reader: ${base[*]} bit/s; stopped reader: ${held[*]} bit/s; pair ratios ${ratios[*]}, median $R"
+  awk -v r="$R" 'BEGIN { exit !(r >= 0.95) }'
 }
 stopped_ratio || { note "retrying once (shared machine)"; stopped_ratio; } ||
   fail "a stopped reader slowed the traffic below 0.95x"
@@ -134,6 +147,17 @@ echo fifo > "$V/d/type"
 UND=$(div_run)
 echo "   iperf3 diverted $DIV bit/s, undiverted $UND bit/s: $(awk -v a="$DIV" -v b="$UND" 'BEGIN{printf "%.1f%%", 100*a/b}') (seed Figure 4.14: 45-49% at GbE)"
 echo "   VIF d: drops (= diverted) $(stat_of d drops), port_drops $(stat_of d port_drops)"
+
+note "O_NONBLOCK, poll() and select(): a reader sleeps until a packet comes, then wakes at once"
+python3 "$HELPER" pollwake "$V/w/port" "$WORK" > "$WORK/poll.txt" 2>&1 & PW=$!
+for k in 1 2; do
+  for _ in $(seq 100); do [ -e "$WORK/ready$k" ] && break; sleep 0.05; done
+  [ -e "$WORK/ready$k" ] || { cat "$WORK/poll.txt"; fail "poll helper not ready"; }
+  sleep 0.2
+  ip netns exec "$NSA" ping -c 1 -s 92 198.18.0.2 >/dev/null || fail "ping on VIF w failed"
+done
+wait $PW || fail "poll/select: $(cat "$WORK/poll.txt")"
+sed 's/^/   /' "$WORK/poll.txt"
 
 note "bad writes are refused with EINVAL and send nothing"
 ip netns exec "$NSB" tcpdump --immediate-mode -Q in -U -i "$IFB" -w "$WORK/b.pcap" 'not ip6' 2>"$WORK/tcpd.txt" & TCPD=$!

@@ -6,11 +6,16 @@
   port_pcapng.py badwrites PORT      bad writes must fail with EINVAL; then one good
                                      ICMP echo request 198.18.0.1 -> 198.18.0.2
   port_pcapng.py open PORT           open for reading (O_NONBLOCK), print the bytes read
+  port_pcapng.py pollwake PORT DIR   O_NONBLOCK gives EAGAIN; poll() then select() sleep
+                                     until a packet comes (DIR/ready1, DIR/ready2 say
+                                     when to send one) and wake at once
 """
 import errno
 import os
+import select
 import struct
 import sys
+import time
 
 
 def blocks(data):
@@ -143,6 +148,39 @@ def open_read(path):
     os.close(fd)
 
 
+def pollwake(path, d):
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    os.read(fd, 65536)                      # the section and interface headers
+    try:
+        os.read(fd, 65536)
+        raise SystemExit('an empty stream did not give EAGAIN')
+    except BlockingIOError:
+        pass
+    p = select.poll()
+    p.register(fd, select.POLLIN)
+    if p.poll(300):
+        raise SystemExit('poll: readable with nothing in it')
+    for k, wait in ((1, lambda: p.poll(10000)), (2, lambda: select.select([fd], [], [], 10)[0])):
+        open(os.path.join(d, 'ready%d' % k), 'w').close()
+        name = 'poll' if k == 1 else 'select'
+        if not wait():
+            raise SystemExit('%s did not wake' % name)
+        woke = time.time()
+        time.sleep(0.05)                    # the reply too
+        epbs = [b for t, b in blocks(os.read(fd, 65536)) if t == 6]
+        if not epbs:
+            raise SystemExit('woke with nothing to read')
+        hi, lo = struct.unpack_from('=II', epbs[0], 12)
+        late = woke - ((hi << 32 | lo) / 1e9)   # from the packet's capture to the wake-up
+        print('%s woke %.2f ms after the packet was captured, %d packets' % (name, late * 1000, len(epbs)))
+        if late > 0.5:
+            raise SystemExit('%s woke late' % name)
+    os.close(fd)
+
+
 if __name__ == '__main__':
     cmd, arg = sys.argv[1], sys.argv[2]
-    {'summary': summary, 'badwrites': badwrites, 'open': open_read}[cmd](arg)
+    if cmd == 'pollwake':
+        pollwake(arg, sys.argv[3])
+    else:
+        {'summary': summary, 'badwrites': badwrites, 'open': open_read}[cmd](arg)

@@ -1,0 +1,41 @@
+/* fuzz_port: one write(2) to a port — pcapng block parsing and the checks of
+ * diverted packets (raw IP and Ethernet) — and the parser on its own. A
+ * packet that is accepted must lie inside the input and pass the frame
+ * check again. The first byte picks the link type. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "vn_pcapng.h"
+#include "vn_port.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	int dlt = data[0] & 1 ? 1 : 12;
+	data++;
+	size--;
+	struct vn_pcapng_block b;
+	if (vn_pcapng_parse(data, size, &b) == 0 && b.type == VN_PCAPNG_EPB &&
+	    (b.data < data || b.data + b.caplen > data + size))
+		abort();
+	struct vn_port_wstate ws = {0};
+	const uint8_t *pkt, *dst;
+	uint32_t len;
+	unsigned dir;
+	int ipver;
+	/* twice: a header block the first write declared changes the second */
+	for (int k = 0; k < 2; k++) {
+		int r = vn_port_parse_write(&ws, dlt, data, size, &pkt, &len, &dir);
+		if (r == 1) {
+			if (pkt < data || pkt + len > data + size || dir > 2)
+				abort();
+			if (vn_port_check_frame(dlt, pkt, len, &ipver, &dst) != 0)
+				abort();
+			if (dst && (dst < pkt || dst + (ipver == 6 ? 16 : 4) > pkt + len))
+				abort();
+		}
+	}
+	return 0;
+}
