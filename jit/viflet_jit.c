@@ -82,6 +82,8 @@ struct cc {
 	uint64_t *nn;           /* per insn: locals known non-null (nonnull_analysis) */
 	uint64_t nn_out;
 	bool skip;              /* the next instruction was compiled with this one */
+	bool call_seq;          /* call_sequence is used */
+	uint32_t dirty;         /* bit k: wloc[k]'s slot is stale */
 	struct { bool nodirect, noregcache, noinvert, nonull, debug; const char *dump; } env;   /* experiments */
 	struct stub *stubs; uint32_t nstubs;
 	uint32_t cur;           /* insn being compiled */
@@ -99,6 +101,10 @@ static const int8_t cache_regs[] = { X86_RBP, X86_R14, X86_R15, X86_R11, X86_R10
 #define L_EXC(c)  ((c)->n * (LBL_PER + 1))
 #define L_EPI(c)  (L_EXC(c) + 1)
 #define L_BUDG(c) (L_EXC(c) + 2)
+#define L_THROW(c) (L_EXC(c) + 3)
+#define L_CALL(c) (L_EXC(c) + 4)   /* and the next 3: call_sequence */
+#define FRAME_BYTES 40      /* [rsp] result pointer, [rsp+8] fr, [rsp+16] a callee's result,
+			       [rsp+24]/[rsp+32] index/array of a bounds fault; 16-byte aligned */
 
 static uint32_t newlabel(struct cc *c)
 {
@@ -299,7 +305,18 @@ static void local_written(struct cc *c, int32_t n)
 static void writeback(struct cc *c)
 {
 	for (uint32_t k = 0; k < c->nwloc; k++)
-		emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, local_off(c->wloc[k]));
+		if (c->dirty & (1u << k))
+			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, local_off(c->wloc[k]));
+	c->dirty = 0;
+}
+
+/* A cached local written (its slot now stale). Within a block the compiler
+ * knows which are; at every branch target all count as written. */
+static void mark_dirty(struct cc *c, int32_t l)
+{
+	for (uint32_t k = 0; k < c->nwloc; k++)
+		if (c->wloc[k] == (uint32_t)l)
+			c->dirty |= 1u << k;
 }
 
 /* Slot memory exact: deferred entries flushed, cached locals written back,
@@ -481,6 +498,8 @@ static bool set_depth(struct cc *c, int32_t t, int32_t d, uint32_t *work, uint32
 	return c->depth[t] == d;
 }
 
+static int loop_test(const struct cc *c, int32_t t, struct ventry *a, struct ventry *b, int *k, int32_t *exit);
+
 /* Operand depth at every instruction (the verifier guarantees it is unique). */
 static bool analyze(struct cc *c)
 {
@@ -529,6 +548,17 @@ static bool analyze(struct cc *c)
 			ok = set_depth(c, (int32_t)i + 1, d, work, &nw);
 	}
 	free(work);
+	/* the bodies of loops invert_loop may invert are entered from their goto too */
+	for (uint32_t i = 0; ok && !c->env.noinvert && i < c->n; i++) {
+		const struct vn_insn *in = &c->p->code[i];
+		struct ventry a, b;
+		int k;
+		int32_t exit;
+		int len;
+		if (in->op == J_GOTO && c->depth[i] >= 0 && (uint32_t)in->a <= i &&
+		    (len = loop_test(c, in->a, &a, &b, &k, &exit)))
+			c->target[in->a + len] = 1;
+	}
 	return ok;
 }
 
@@ -810,37 +840,52 @@ static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventr
  * the goto, so an iteration takes one jump instead of two (loop inversion).
  * Counted as in the interpreter: the goto's tick, then the test, which does
  * not count (forward). */
-static bool invert_loop(struct cc *c, int32_t t)
+/* The loop test at t (see invert_loop): its length (2 or 3), operands,
+ * condition and exit; 0 if t is not one. */
+static int loop_test(const struct cc *c, int32_t t, struct ventry *a, struct ventry *b, int *k, int32_t *exit)
 {
 	const struct vn_insn *code = c->p->code;
-	if (c->env.noinvert || t < 0 || (uint32_t)t + 3 > c->n || c->ne || c->depth[t] != c->d)
-		return false;
+	if (t < 0 || (uint32_t)t + 3 > c->n)
+		return 0;
 	const struct vn_insn *x = &code[t], *y = &code[t + 1];
 	if (!(x->op == J_ILOAD || is_fused(x->op)) || x->a < 0 || (uint32_t)x->a >= c->ml)
-		return false;
-	struct ventry a = { .kind = K_LOCAL, .w = 1, .reg = c->creg[x->a], .v = x->a };
-	struct ventry b = { .kind = K_CONST, .w = 1, .reg = -1, .v = 0 };
-	int yop = is_fused(y->op) ? J_ILOAD : y->op, len, k;
-	int32_t exit;
+		return 0;
+	*a = (struct ventry){ .kind = K_LOCAL, .w = 1, .reg = c->creg[x->a], .v = x->a };
+	*b = (struct ventry){ .kind = K_CONST, .w = 1, .reg = -1, .v = 0 };
+	int yop = is_fused(y->op) ? J_ILOAD : y->op, len;
 	if (yop >= J_IFEQ && yop <= J_IFLE) {
 		len = 2;
-		k = yop - J_IFEQ;
-		exit = y->a;
+		*k = yop - J_IFEQ;
+		*exit = y->a;
 	} else {
 		const struct vn_insn *z = &code[t + 2];
 		if (z->op < J_IF_ICMPEQ || z->op > J_IF_ICMPLE)
-			return false;
+			return 0;
 		if (yop == J_ILOAD && y->a >= 0 && (uint32_t)y->a < c->ml)
-			b = (struct ventry){ .kind = K_LOCAL, .w = 1, .reg = c->creg[y->a], .v = y->a };
+			*b = (struct ventry){ .kind = K_LOCAL, .w = 1, .reg = c->creg[y->a], .v = y->a };
 		else if (yop == Q_ICONST)
-			b.v = y->a;
+			b->v = y->a;
 		else
-			return false;
+			return 0;
 		len = 3;
-		k = z->op - J_IF_ICMPEQ;
-		exit = z->a;
+		*k = z->op - J_IF_ICMPEQ;
+		*exit = z->a;
 	}
-	if (exit < t + len || (uint32_t)(t + len) >= c->n)
+	if (*exit < t + len || (uint32_t)(t + len) >= c->n)
+		return 0;
+	return len;
+}
+
+/* (analyze marks the loop body's first instruction t + len as a branch target.) */
+static bool invert_loop(struct cc *c, int32_t t)
+{
+	struct ventry a, b;
+	int k;
+	int32_t exit;
+	if (c->env.noinvert || c->ne || t < 0 || c->depth[t] != c->d)
+		return false;
+	int len = loop_test(c, t, &a, &b, &k, &exit);
+	if (!len || !c->target[t + len])
 		return false;
 	budget_tick(c);
 	enum x86_cc cc = cmp_emit(c, 0, k, a, b);
@@ -909,6 +954,7 @@ static void int_binop(struct cc *c, int w, enum x86_alu op)
 		if (a_is || !b_is) {
 			int cr = c->creg[n];
 			local_written(c, n);
+			mark_dirty(c, n);
 			if (!a_is)
 				load_into(c, cr, &a);
 			alu_with(c, w, op, cr, &b);
@@ -1187,43 +1233,91 @@ static void ensure_init(struct cc *c, struct vn_class *k)
 }
 
 /* A call whose target is known when compiling (static with the class
- * initialized, special, final) to a bytecode method. */
-static bool direct_call_ok(struct cc *c, const struct vn_insn *in)
+ * initialized, special, final) to a bytecode method, or a native one. */
+static bool direct_call_ok(struct cc *c, const struct vn_insn *in, bool native)
 {
 	if (c->env.nodirect)
 		return false;
 	if (in->op != Q_INVOKESTATIC && in->op != Q_INVOKESPECIAL && in->op != Q_INVOKEFINAL)
 		return false;
 	const struct vn_method *cm = in->u.m;
-	if (cm->native || !cm->code || !cm->prep)
+	if (native ? !cm->native : (cm->native || !cm->code))
 		return false;
 	return in->op != Q_INVOKESTATIC || cm->cls->state == CS_INITIALIZED;
 }
 
-/* The interpreter's call sequence inline, when the callee is compiled at run
- * time: null check, budget, depth and stack limits, frame push, call, frame
- * pop, result into the argument slot. Falls through to the helper call when
- * the callee is not compiled; returns the label after the helper call. */
-static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
+enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };
+
+/* A call to a compiled method without the C helper. The call site finds the
+ * callee: known (CALL_KNOWN), through the receiver's vtable (CALL_VIRTUAL),
+ * or through the interface call site's cache (CALL_IFACE: a hit only when the
+ * receiver's class is the cached one); checks it is compiled, and calls the
+ * method's call sequence (call_sequence, emitted once per method) with rsi =
+ * the callee, rcx = its arguments. Otherwise (not compiled, cache miss) it
+ * falls through to the helper call; returns the label after that. */
+static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, int kind)
 {
 	struct x86_jit *j = &c->j;
-	const struct vn_method *cm = in->u.m;
+	char ret = kind == CALL_IFACE ? ((const struct vn_icache *)in->u.p)->im->ret : in->u.m->ret;
 	int32_t args = slot_off(c, c->d - nargs);
-	uint32_t slow = newlabel(c), done = newlabel(c), threw = newlabel(c), lim = newlabel(c);
+	uint32_t slow = newlabel(c), done = newlabel(c);
 	if (in->op != Q_INVOKESTATIC) {
 		emit_load(j, 8, X86_RAX, X86_R12, args);
 		null_check(c, X86_RAX);
 	}
-	emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)cm);
+	if (kind == CALL_KNOWN) {
+		emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)in->u.m);
+	} else {
+		emit_load(j, 8, X86_RAX, X86_RAX, (int32_t)offsetof(struct vn_obj, cls));
+		if (kind == CALL_VIRTUAL) {
+			emit_load(j, 8, X86_RSI, X86_RAX, (int32_t)offsetof(struct vn_class, vtable));
+			emit_load(j, 8, X86_RSI, X86_RSI, in->a * (int32_t)sizeof(void *));
+		} else {
+			emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)in->u.p);
+			emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RDX, (int32_t)offsetof(struct vn_icache, last));
+			emit_jcc(j, X86_CC_NE, slow);
+			emit_load(j, 8, X86_RSI, X86_RDX, (int32_t)offsetof(struct vn_icache, target));
+		}
+	}
 	emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
 	emit_jcc(j, X86_CC_NE, slow);
+	emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
+	emit_call_label(j, L_CALL(c));
+	c->call_seq = true;
+	reload_volatile(c);
+	emit_test32(j, X86_RAX, X86_RAX);
+	emit_jcc(j, X86_CC_NE, L_EXC(c));
+	if (ret != 'V') {
+		emit_load(j, 8, X86_RAX, X86_RSP, 16);
+		emit_store(j, 8, X86_RAX, X86_R12, args);
+	}
+	emit_jmp(j, done);
+	x86_bind(j, slow);
+	return done;
+}
+
+/* The interpreter's call sequence, called by inline_call's sites with rsi =
+ * the compiled callee, rcx = its arguments: budget, depth and stack limits,
+ * frame push, the call, frame pop; the result goes to the caller's [rsp+16].
+ * Returns eax 0, or not 0 with an exception pending in this method (the
+ * callee threw and the interpreter found no handler in it). */
+static void call_sequence(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
+	const int32_t res = 8 + 8 + 16;     /* the caller's [rsp+16]: past the alignment and the return address */
+	uint32_t threw = L_CALL(c) + 1, lim = L_CALL(c) + 2, out = L_CALL(c) + 3;
+	x86_bind(j, L_CALL(c));
+	emit_alu64_imm32(j, X86_SUB, X86_RSP, 8);
 	budget_tick(c);
 	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
 	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
 	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
 	emit_jcc(j, X86_CC_AE, lim);
-	emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args + (int32_t)((cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
-	emit_alu_load(j, 1, X86_CMP, X86_RCX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
+	emit_load(j, 2, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
+	emit_load(j, 2, X86_RDI, X86_RSI, (int32_t)offsetof(struct vn_method, max_stack));
+	emit_alu32(j, X86_ADD, X86_RDX, X86_RDI);
+	emit_lea(j, 1, X86_RDX, X86_RCX, X86_RDX, (int)sizeof(vn_slot), 0);
+	emit_alu_load(j, 1, X86_CMP, X86_RDX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
 	emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
 	emit_jcc(j, X86_CC_A, lim);
 	/* rdi = &vm->frames[vm->nframes++] */
@@ -1232,46 +1326,67 @@ static uint32_t direct_call(struct cc *c, const struct vn_insn *in, int nargs)
 	emit_alu64(j, X86_ADD, X86_RDI, X86_RAX);
 	emit_inc_mem(j, 0, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
 	emit_store(j, 8, X86_RSI, X86_RDI, (int32_t)offsetof(struct vn_frame, m));
-	emit_lea(j, 1, X86_RAX, X86_R12, -1, 1, args);
-	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, lv));
-	emit_lea(j, 1, X86_RAX, X86_RAX, -1, 1, (int32_t)(cm->max_locals * sizeof(vn_slot)));
+	emit_store(j, 8, X86_RCX, X86_RDI, (int32_t)offsetof(struct vn_frame, lv));
+	emit_load(j, 2, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
+	emit_lea(j, 1, X86_RAX, X86_RCX, X86_RDX, (int)sizeof(vn_slot), 0);
 	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, sp));
-	emit_mov_imm64(j, X86_RAX, (uint64_t)(uintptr_t)cm->prep->code);
+	emit_load(j, 8, X86_RAX, X86_RSI, (int32_t)offsetof(struct vn_method, prep));   /* compiled, so prepared */
+	emit_load(j, 8, X86_RAX, X86_RAX, (int32_t)offsetof(struct vn_prep, code));
 	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, ip));
 	emit_store_imm32(j, 1, X86_RDI, (int32_t)offsetof(struct vn_frame, entry), 1);
 	emit_load(j, 8, X86_RAX, X86_RSI, (int32_t)offsetof(struct vn_method, jit_code));
 	emit_mov64(j, X86_RSI, X86_RDI);
 	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, 16);   /* the callee's result */
+	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, res);
 	budget_wb(c);
 	emit_call_reg(j, X86_RAX);
 	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	reload_volatile(c);
 	emit_test32(j, X86_RAX, X86_RAX);
 	emit_jcc(j, X86_CC_NE, threw);
 	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
-	uint32_t result = newlabel(c);
-	x86_bind(j, result);
+	x86_bind(j, out);
+	emit_alu64_imm32(j, X86_ADD, X86_RSP, 8);
+	emit_ret(j);
+	/* the callee threw: the interpreter dispatches from its frame (entry);
+	 * 0 if a handler there finished the call, the result in place */
+	x86_bind(j, threw);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	emit_lea(j, 1, X86_RSI, X86_RSP, -1, 1, res);
+	emit_mov_imm32(j, X86_RDX, 1);
+	budget_wb(c);
+	emit_call_abs(j, (const void *)vn_interp_run, X86_RAX);
+	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
+	emit_jmp(j, out);
+	/* depth or stack limit: abort with the interpreter's message */
+	x86_bind(j, lim);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	budget_wb(c);
+	emit_call_abs(j, (const void *)vn_call_limit_abort, X86_RAX);   /* rsi = the callee, rdx = kind */
+}
+
+/* A native known when compiling, called directly as the interpreter calls
+ * it (null check of the receiver; no budget, no frame): native(vm, args,
+ * &result); a pending exception leaves through the exception exit. */
+static void native_call(struct cc *c, const struct vn_insn *in, int nargs)
+{
+	struct x86_jit *j = &c->j;
+	const struct vn_method *cm = in->u.m;
+	int32_t args = slot_off(c, c->d - nargs);
+	if (in->op != Q_INVOKESTATIC) {
+		emit_load(j, 8, X86_RAX, X86_R12, args);
+		null_check(c, X86_RAX);
+	}
+	emit_store_imm32(j, 8, X86_RSP, 16, 0);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	emit_lea(j, 1, X86_RSI, X86_R12, -1, 1, args);
+	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, 16);
+	call_helper(c, (const void *)cm->native);
+	emit_alu_mem_imm32(j, 1, X86_CMP, X86_RBX, (int32_t)offsetof(struct vn_vm, exc), 0);
+	emit_jcc(j, X86_CC_NE, L_EXC(c));
 	if (cm->ret != 'V') {
 		emit_load(j, 8, X86_RAX, X86_RSP, 16);
 		emit_store(j, 8, X86_RAX, X86_R12, args);
 	}
-	emit_jmp(j, done);
-	/* the callee threw: the interpreter dispatches from its frame (entry) */
-	x86_bind(j, threw);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_lea(j, 1, X86_RSI, X86_RSP, -1, 1, 16);
-	emit_mov_imm32(j, X86_RDX, 1);
-	call_helper(c, (const void *)vn_interp_run);
-	emit_test32(j, X86_RAX, X86_RAX);
-	emit_jcc(j, X86_CC_E, result);
-	emit_jmp(j, L_EXC(c));
-	/* depth or stack limit: abort with the interpreter's message */
-	x86_bind(j, lim);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_call_limit_abort);   /* rsi = cm, rdx = kind */
-	x86_bind(j, slow);
-	return done;
 }
 
 static void compile_insn(struct cc *c, uint32_t i)
@@ -1297,6 +1412,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 			break;
 		int cr = c->creg[in->a];
 		if (cr >= 0) {      /* the register only: written back at sync points */
+			mark_dirty(c, in->a);
 			if (v.kind == K_CONST) {
 				emit_mov_imm64(j, cr, (uint64_t)(int64_t)v.v);
 			} else {
@@ -1317,6 +1433,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 		local_written(c, in->a);
 		if (c->creg[in->a] >= 0) {
 			int cr = c->creg[in->a];
+			mark_dirty(c, in->a);
 			emit_alu32_imm32(j, X86_ADD, cr, (uint32_t)(int32_t)(int16_t)in->b);
 			emit_movsx_reg(j, 1, 4, cr, cr);
 			break;
@@ -1634,9 +1751,18 @@ static void compile_insn(struct cc *c, uint32_t i)
 		int po, pu;
 		effect(in, &po, &pu);
 		sync(c);
+		if (direct_call_ok(c, in, true)) {
+			native_call(c, in, po);
+			c->d += pu - po;
+			break;
+		}
 		uint32_t done = 0;
-		if (direct_call_ok(c, in))
-			done = direct_call(c, in, po);
+		if (direct_call_ok(c, in, false))
+			done = inline_call(c, in, po, CALL_KNOWN);
+		else if (op == Q_INVOKEVIRTUAL && !c->env.nodirect)
+			done = inline_call(c, in, po, CALL_VIRTUAL);
+		else if (op == Q_INVOKEIFACE && !c->env.nodirect)
+			done = inline_call(c, in, po, CALL_IFACE);
 		args_vm_fr_in(c);
 		call_helper(c, (const void *)vn_jit_invoke);
 		check_exc(c);
@@ -1679,24 +1805,32 @@ static void emit_stubs(struct cc *c)
 	for (uint32_t k = 0; k < c->nstubs; k++) {
 		const struct stub *s = &c->stubs[k];
 		x86_bind(j, s->label);
-		writeback(c);       /* a handler in this method runs interpreted, on the slots */
-		if (s->kind == VN_JIT_AIOOBE) {
-			emit_push(j, s->arr);
-			if (s->idx >= 0) {
-				emit_push(j, s->idx);
-				emit_pop(j, X86_R8);
-			} else {
-				emit_mov_imm64(j, X86_R8, (uint64_t)(int64_t)s->imm);
-			}
-			emit_pop(j, X86_R9);
+		if (s->kind == VN_JIT_AIOOBE) {     /* index and array, for the message */
+			if (s->idx >= 0)
+				emit_store(j, 8, s->idx, X86_RSP, 24);
+			else
+				emit_store_imm32(j, 8, X86_RSP, 24, s->imm);
+			emit_store(j, 8, s->arr, X86_RSP, 32);
 		}
-		emit_mov64(j, X86_RDI, X86_RBX);
-		emit_load(j, 8, X86_RSI, X86_RSP, FR_AT);
-		emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)(c->p->code + s->insn));
+		emit_mov_imm32(j, X86_RDX, s->insn);
 		emit_mov_imm32(j, X86_RCX, (uint32_t)s->kind);
-		call_helper(c, (const void *)vn_jit_throw);
-		emit_jmp(j, L_EXC(c));
+		emit_jmp(j, L_THROW(c));
 	}
+	if (c->call_seq)
+		call_sequence(c);
+	/* the faults' common tail: rdx = insn index, rcx = kind */
+	x86_bind(j, L_THROW(c));
+	c->dirty = ~0u;
+	writeback(c);       /* a handler in this method runs interpreted, on the slots */
+	emit_load(j, 8, X86_R8, X86_RSP, 24);
+	emit_load(j, 8, X86_R9, X86_RSP, 32);
+	emit_imul_imm32(j, 1, X86_RDX, X86_RDX, (int32_t)sizeof(struct vn_insn));
+	emit_mov_imm64(j, X86_RAX, (uint64_t)(uintptr_t)c->p->code);
+	emit_alu64(j, X86_ADD, X86_RDX, X86_RAX);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	emit_load(j, 8, X86_RSI, X86_RSP, FR_AT);
+	call_helper(c, (const void *)vn_jit_throw);
+	emit_jmp(j, L_EXC(c));
 	x86_bind(j, L_BUDG(c));
 	emit_mov64(j, X86_RDI, X86_RBX);
 	call_helper(c, (const void *)vn_budget_out);
@@ -1704,7 +1838,7 @@ static void emit_stubs(struct cc *c)
 	emit_mov_imm32(j, X86_RAX, 1);
 	x86_bind(j, L_EPI(c));
 	budget_wb(c);
-	emit_alu64_imm32(j, X86_ADD, X86_RSP, 24);
+	emit_alu64_imm32(j, X86_ADD, X86_RSP, FRAME_BYTES);
 	emit_pop(j, X86_R15);
 	emit_pop(j, X86_R14);
 	emit_pop(j, X86_R13);
@@ -1714,9 +1848,9 @@ static void emit_stubs(struct cc *c)
 	emit_ret(j);
 }
 
-/* The most used locals (loads, stores, iinc) get registers, as a
- * write-through cache: every store also goes to the slot, so the slot memory
- * stays exact for the GC, calls and exception dispatch. Callee-saved
+/* The most used locals (loads, stores, iinc) get registers; the slots of
+ * those the method writes are brought up to date where something else reads
+ * them (writeback: calls, allocation, faults). Callee-saved
  * registers go to the most used; caller-saved ones (reloaded after each
  * call) to the next, when the method's calls are fewer than the uses. */
 static void pick_cached_locals(struct cc *c)
@@ -1774,8 +1908,10 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	c->ne = 0;
 	c->busy = 0;
 	c->nstubs = 0;
+	c->call_seq = false;
+	c->dirty = 0;
 	c->fail = false;
-	if (x86_init(&c->j, buf, cap, (size_t)c->n * (LBL_PER + 1) + 3))
+	if (x86_init(&c->j, buf, cap, (size_t)c->n * (LBL_PER + 1) + 8))
 		return -1;
 	struct x86_jit *j = &c->j;
 	emit_push(j, X86_RBP);
@@ -1784,7 +1920,7 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	emit_push(j, X86_R13);
 	emit_push(j, X86_R14);
 	emit_push(j, X86_R15);
-	emit_alu64_imm32(j, X86_SUB, X86_RSP, 24);  /* [rsp] result pointer, [rsp+8] fr; 16-byte aligned */
+	emit_alu64_imm32(j, X86_SUB, X86_RSP, FRAME_BYTES);
 	emit_mov64(j, X86_RBX, X86_RDI);
 	emit_store(j, 8, X86_RDX, X86_RSP, 0);
 	emit_store(j, 8, X86_RSI, X86_RSP, FR_AT);
@@ -1810,6 +1946,7 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 			c->ne = 0;
 			c->d = c->depth[i];
 			c->busy = 0;
+			c->dirty = ~0u;     /* reached from elsewhere: what was written is unknown */
 		} else if (c->d != c->depth[i]) {
 			c->fail = true;
 			break;
@@ -1849,12 +1986,25 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	if (!m->prep || m->native)
 		return -1;
 	struct cc c = { .vm = vm, .m = m, .p = m->prep, .ml = m->max_locals, .n = m->prep->n };
-	c.env.nodirect = getenv("VIFNET_JIT_NODIRECT") != NULL;
-	c.env.noregcache = getenv("VIFNET_JIT_NOREGCACHE") != NULL;
-	c.env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
-	c.env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
-	c.env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
-	c.env.dump = getenv("VIFNET_JIT_DUMP");
+	/* the experiment switches, read once per process (every thread reads
+	 * the same values, so a race only repeats the work) */
+	static struct { bool nodirect, noregcache, noinvert, nonull, debug; const char *dump; } env;
+	static bool env_read;
+	if (!__atomic_load_n(&env_read, __ATOMIC_ACQUIRE)) {
+		env.nodirect = getenv("VIFNET_JIT_NODIRECT") != NULL;
+		env.noregcache = getenv("VIFNET_JIT_NOREGCACHE") != NULL;
+		env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
+		env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
+		env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
+		env.dump = getenv("VIFNET_JIT_DUMP");
+		__atomic_store_n(&env_read, true, __ATOMIC_RELEASE);
+	}
+	c.env.nodirect = env.nodirect;
+	c.env.noregcache = env.noregcache;
+	c.env.debug = env.debug;
+	c.env.noinvert = env.noinvert;
+	c.env.nonull = env.nonull;
+	c.env.dump = env.dump;
 	c.depth = malloc(c.n * sizeof(int32_t));
 	c.target = calloc(c.n, 1);
 	c.stubs = malloc((3 * (size_t)c.n + 1) * sizeof(*c.stubs));

@@ -374,6 +374,18 @@ static struct vn_method *viflet_method(struct vn_vm *vm, const char *name, const
 	return m;
 }
 
+/* enqueue/dequeue run per packet: resolved once per VIFlet class */
+static struct vn_method *viflet_cached(struct vn_vm *vm, int k, const char *name, const char *desc)
+{
+	if (vm->pkt_mcls != vm->viflet->cls) {
+		vm->pkt_m[0] = vm->pkt_m[1] = NULL;
+		vm->pkt_mcls = vm->viflet->cls;
+	}
+	if (!vm->pkt_m[k])
+		vm->pkt_m[k] = viflet_method(vm, name, desc);
+	return vm->pkt_m[k];
+}
+
 int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
 {
 	ENTER(vm);
@@ -392,7 +404,7 @@ int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
 	struct vn_obj *p = vn_new_object(vm, vm->c_packet);
 	VN_FIELD(p, vm->off_pkt_handle, void *) = pkt;
 	vm->pkts[vm->npkts++] = p;
-	struct vn_method *m = viflet_method(vm, "enqueue", "(LPacket;)V");
+	struct vn_method *m = viflet_cached(vm, 0, "enqueue", "(LPacket;)V");
 	vn_slot a[2], r;
 	a[0].a = vm->viflet;
 	a[1].a = p;
@@ -411,7 +423,7 @@ int vn_vm_dequeue(struct vn_vm *vm, void **pkt)
 		vn_seterr(vm, "no VIFlet started");
 		LEAVE(vm, VN_VM_ERROR);
 	}
-	struct vn_method *m = viflet_method(vm, "dequeue", "()LPacket;");
+	struct vn_method *m = viflet_cached(vm, 1, "dequeue", "()LPacket;");
 	vn_slot a, r;
 	a.a = vm->viflet;
 	if (vn_call(vm, m, &a, &r)) {

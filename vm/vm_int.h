@@ -213,6 +213,7 @@ struct vn_vm {
 	struct vn_heap *heap;
 	struct vn_obj *tmproots[VN_MAX_TMPROOTS]; uint32_t ntmp;
 	struct vn_obj *viflet;
+	struct vn_class *pkt_mcls; struct vn_method *pkt_m[2];   /* enqueue/dequeue of that class */
 	/* packets held (handles), for release after abort */
 	struct vn_obj **pkts; uint32_t npkts, pkts_cap;
 	char err[VN_ERRLEN];

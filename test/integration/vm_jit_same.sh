@@ -34,6 +34,12 @@ same "DeepRecursion --stack 3000" --stack 3000 -cp "$CL/hostile" DeepRecursion
 for b in 1 2 3 10 77 1000; do
   same "InfiniteLoop --budget $b" --budget "$b" -cp "$CL/hostile" InfiniteLoop
 done
+# calls compiled code makes inline (virtual, interface, native): the same
+# depth and budget aborts
+same "JitCalls --depth 100" --depth 100 -cp "$CL/run" JitCalls
+for b in 40 400 1500 2500 12000; do
+  same "JitCalls --budget $b" --budget "$b" -cp "$CL/run" JitCalls
+done
 trace=$C/ssh.pcap,$C/dns_udp.pcap,$C/ntp.pcap
 for src in "$T"/test/java/viflet/*.java; do
   name=$(basename "$src" .java)
