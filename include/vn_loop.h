@@ -49,6 +49,8 @@ int vn_loop_call(struct vn_loop *l, vn_loop_fn fn, void *arg);
 int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg);
 /* Is the caller the loop thread? */
 bool vn_loop_on_thread(const struct vn_loop *l);
+/* The loop thread's SCHED_FIFO priority (--rt-prio), 0: normal scheduling. */
+int vn_loop_rt_prio(const struct vn_loop *l);
 
 /* Serve fd on the loop thread: fn(arg) runs there whenever fd is readable
  * (level-triggered) until vn_loop_unwatch(l, fd). fn must not block: fd

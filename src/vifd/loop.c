@@ -409,6 +409,11 @@ int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg)
 	return 0;
 }
 
+int vn_loop_rt_prio(const struct vn_loop *l)
+{
+	return l->cfg->rt_prio;
+}
+
 bool vn_loop_on_thread(const struct vn_loop *l)
 {
 	return l->running && pthread_equal(pthread_self(), l->thread);

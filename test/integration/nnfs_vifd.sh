@@ -34,6 +34,7 @@ cleanup() {
     kill -KILL "$VP" 2>/dev/null
   fi
   mountpoint -q "$M" 2>/dev/null && umount -l "$M"
+  mountpoint -q "$W/nn2" 2>/dev/null && umount -l "$W/nn2"
   for ns in "$NSA" "$NSB"; do
     ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
     ip netns del "$ns" 2>/dev/null
@@ -163,6 +164,29 @@ echo "# SIGTERM unmounts"
 kill -TERM "$VP"; wait "$VP"; rc=$?; VP=
 [ $rc -eq 0 ] && ok "vifd exit 0" || bad "vifd exit $rc"
 mountpoint -q "$M" && bad "still mounted" || ok "unmounted"
+
+echo "# --rt-prio 0: nnfs served by the loop thread itself"
+M2=$W/nn2
+IFZ=nz$S
+IFZ=${IFZ:0:15}
+"$VIFD" --foreground --mount "$M2" --control "$W/ctl2" --rt-prio 0 --iface "$IFZ" > "$W/vifd2.log" 2>&1 &
+VP=$!
+for _ in $(seq 100); do grep -q '^vifd ready' "$W/vifd2.log" && break; sleep 0.05; done
+N2=$M2/network/$IFZ
+run mkdir "$N2/a" "$N2/a/b"
+run bash -c "echo 2M > $N2/a/b/bandwidth"
+[ "$(cat "$N2/a/b/bandwidth")" = 2000000 ] && ok "value written and read on the loop thread" || bad "bandwidth: $(cat "$N2/a/b/bandwidth")"
+expect "Directory not empty" rmdir "$N2/a"
+run rmdir "$N2/a/b"
+# a busy mount (a process inside it) must not keep vifd from stopping
+(cd "$N2/a" && exec sleep 30) & HOLD=$!; BG+=("$HOLD")
+sleep 0.2
+t0=$(date +%s%N)
+kill -TERM "$VP"; wait "$VP"; rc=$?; VP=
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ $rc -eq 0 ] && [ $ms -lt 1500 ] && ok "SIGTERM with a busy mount: exit 0 in $ms ms" || bad "vifd exit $rc after $ms ms"
+kill "$HOLD" 2>/dev/null || true
+mountpoint -q "$M2" && bad "still mounted" || ok "unmounted"
 
 [ $FAILS -eq 0 ] && echo "all nnfs+vifd checks passed" || echo "$FAILS nnfs+vifd checks FAILED"
 [ $FAILS -eq 0 ]
