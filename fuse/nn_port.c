@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vn_pcapng.h"
@@ -33,6 +34,8 @@
 
 #define READ_BUF (128u * 1024)
 #define INJECT_MAX 4096              /* packets written and not yet injected */
+#define GATHER_NS 200000             /* a woken reader waits this long for more... */
+#define GATHER_BYTES (32u * 1024)    /* ...unless this much is waiting already */
 
 /* A packet written to a port, on its way to the data path. */
 struct inj {
@@ -122,6 +125,20 @@ static void *svc_main(void *arg)
 		if (svc->stop) {
 			pthread_mutex_unlock(&svc->mu);
 			break;
+		}
+		/* Wake-up moderation: a reader that keeps up would otherwise be
+		 * woken for every packet (a wake-up, a reply and a new read
+		 * request each: microseconds per packet). With little waiting,
+		 * let a short while's packets gather first. */
+		bool little = false;
+		for (struct nn_port_open *po = svc->list; po && !little; po = po->next)
+			little = (po->req || po->ph) && !vn_port_at_end(po->r) &&
+				 vn_port_pending(po->r) < GATHER_BYTES;
+		if (little) {
+			pthread_mutex_unlock(&svc->mu);
+			struct timespec ts = {0, GATHER_NS};
+			nanosleep(&ts, NULL);
+			pthread_mutex_lock(&svc->mu);
 		}
 		bool again = false;
 		for (struct nn_port_open *po = svc->list; po; po = po->next) {

@@ -71,6 +71,8 @@ int vn_port_stats_format(const struct vn_vif *v, char *buf, size_t n);
 
 /* Up to n bytes of the stream (whole blocks or not: it is a byte stream). */
 size_t vn_port_read(struct vn_port_reader *r, void *buf, size_t n);
+/* Bytes waiting to be read. */
+size_t vn_port_pending(const struct vn_port_reader *r);
 /* Bytes waiting, or the end of the stream (VIF gone) reached. */
 bool vn_port_readable(const struct vn_port_reader *r);
 /* The VIF went away and everything has been read: end of file. */

@@ -109,6 +109,11 @@ size_t vn_port_read(struct vn_port_reader *r, void *buf, size_t n)
 	return n;
 }
 
+size_t vn_port_pending(const struct vn_port_reader *r)
+{
+	return ring_used(r);
+}
+
 bool vn_port_readable(const struct vn_port_reader *r)
 {
 	return ring_used(r) > 0 || LD(r->ended);
