@@ -131,9 +131,12 @@ static void *svc_main(void *arg)
 		 * request each: microseconds per packet). With little waiting,
 		 * let a short while's packets gather first. */
 		bool little = false;
-		for (struct nn_port_open *po = svc->list; po && !little; po = po->next)
+		for (struct nn_port_open *po = svc->list; po && !little; po = po->next) {
+			pthread_mutex_lock(&po->mu);
 			little = (po->req || po->ph) && !vn_port_at_end(po->r) &&
 				 vn_port_pending(po->r) < GATHER_BYTES;
+			pthread_mutex_unlock(&po->mu);
+		}
 		if (little) {
 			pthread_mutex_unlock(&svc->mu);
 			struct timespec ts = {0, GATHER_NS};
