@@ -34,8 +34,8 @@
 
 #define READ_BUF (128u * 1024)
 #define INJECT_MAX 4096              /* packets written and not yet injected */
-#define GATHER_NS 200000             /* a woken reader waits this long for more... */
-#define GATHER_BYTES (32u * 1024)    /* ...unless this much is waiting already */
+#define GATHER_NS 1000000            /* a woken reader waits this long for more... */
+#define GATHER_BYTES (64u * 1024)    /* ...unless this much is waiting already */
 
 /* A packet written to a port, on its way to the data path. */
 struct inj {
