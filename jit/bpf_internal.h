@@ -4,10 +4,13 @@
 #ifndef VN_BPF_INTERNAL_H
 #define VN_BPF_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "vn_bpf.h"
+
+struct vn_pkt;
 
 /* instruction classes */
 #define BC_CLASS(c) ((c) & 0x07)
@@ -65,7 +68,11 @@
 
 /* A filter. The JIT-compiled code is called as head.run(f, pkt, caplen,
  * wirelen): it reads the scratch words and updates the counters through f
- * itself, at the offsets below (kept small so they encode as disp8).
+ * itself, at the offsets below (kept small so they encode as disp8). The
+ * data path calls it as hook(f, p) instead (a vn_filter_fn: the packet
+ * record, a bool back): vn_bpf_vif_hook, installed on the VIF, is one
+ * `jmp *hook(%rdi)` on x86-64, so the VIF reaches the native code with one
+ * call.
  * Counters and scratch words are written by the filter's thread only, with
  * single untorn stores (relaxed atomics in C, one mov/inc in native code),
  * so another thread may read them (vn_bpf_format) without a lock. */
@@ -73,6 +80,7 @@ struct vn_bpf {
 	struct vn_bpf_head head;         /* first: vn_bpf_run calls head.run */
 	uint64_t counts[2];              /* [0] accepted, [1] dropped */
 	uint32_t mem[VN_BPF_MEMWORDS];   /* scratch words, persistent */
+	bool (*hook)(void *f, const struct vn_pkt *p);   /* the data path's entry */
 	void *code;                      /* mapping holding the native code, or NULL */
 	size_t code_map;                 /* its length */
 	size_t code_len;                 /* bytes of code in it */
@@ -81,18 +89,22 @@ struct vn_bpf {
 };
 #define VN_BPF_OFF_COUNTS 8
 #define VN_BPF_OFF_MEM 24
+#define VN_BPF_OFF_HOOK 88
 _Static_assert(offsetof(struct vn_bpf, counts) == VN_BPF_OFF_COUNTS, "layout");
 _Static_assert(offsetof(struct vn_bpf, mem) == VN_BPF_OFF_MEM, "layout");
+_Static_assert(offsetof(struct vn_bpf, hook) == VN_BPF_OFF_HOOK, "layout");
 
 /* The interpreter: runs a validated program. */
 uint32_t vn_bpf_interp(const struct vn_bpf_insn *prog, const uint8_t *pkt,
 		       uint32_t caplen, uint32_t wirelen, uint32_t *mem);
 
 /* The JIT: translate a validated program to native code in a fresh mapping
- * that is read+execute only (flags: VN_BPF_F_NO_MEMFD). 0, -ENOTSUP (not
- * x86-64), -ENOMEM, or -EFAULT (the code outgrew its bound: a JIT bug). */
+ * that is read+execute only (flags: VN_BPF_F_NO_MEMFD): the run entry at
+ * *code, the hook entry (same program, reading the vn_pkt, returning a bool)
+ * at *code + *hook_off. 0, -ENOTSUP (not x86-64), -ENOMEM, or -EFAULT (the
+ * code outgrew its bound: a JIT bug). */
 int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, unsigned flags, void **code,
-	       size_t *map_len, size_t *code_len);
+	       size_t *map_len, size_t *code_len, size_t *hook_off);
 void vn_bpf_jit_release(void *code, size_t map_len);
 
 #endif

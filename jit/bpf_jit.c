@@ -1,7 +1,12 @@
-/* The classic BPF JIT: a validated program in, an x86-64 function out,
+/* The classic BPF JIT: a validated program in, two x86-64 functions out,
  *     uint32_t run(struct vn_bpf *f, const uint8_t *pkt, uint32_t caplen, uint32_t wirelen)
- * with the interpreter's exact semantics (bpf_interp.c). The code is the
- * filter's head.run: it also counts the packet as accepted or dropped in f.
+ *     bool hook(struct vn_bpf *f, const struct vn_pkt *p)
+ * with the interpreter's exact semantics (bpf_interp.c). run is the filter's
+ * head.run (vn_bpf_run); hook is the same program translated a second time,
+ * entered with the packet record (data, len, wire_len are loaded from it) and
+ * returning result != 0 as a bool, which is what the VIF's filter hook wants:
+ * the data path reaches the native code through one call (docs/filter.md).
+ * Both count the packet as accepted or dropped in f.
  *
  * Registers (System V: the arguments arrive in rdi, rsi, rdx, rcx; the code
  * calls nothing, so it only uses caller-saved registers and needs no frame):
@@ -38,6 +43,7 @@
 #include <unistd.h>
 
 #include "bpf_internal.h"
+#include "vn_pkt.h"
 
 #if defined(__x86_64__)
 #include "x86_emit.h"
@@ -192,12 +198,13 @@ static void plan_swaps(const struct vn_bpf_insn *prog, size_t n, uint8_t *need, 
 			rep[i] = REP_REAL, need[i] = true;
 }
 
-/* ret #k: count the packet and return (k is the program's result) */
-static void emit_ret_k(struct x86_jit *j, uint32_t k)
+/* ret #k: count the packet and return (k is the program's result; the hook
+ * entry returns a bool) */
+static void emit_ret_k(struct x86_jit *j, uint32_t k, bool hook)
 {
 	emit_inc_mem(j, 1, REG_F, k ? ACCEPTS : DROPS);
 	if (k)
-		emit_mov_imm32(j, REG_A, k);
+		emit_mov_imm32(j, REG_A, hook ? 1 : k);
 	else
 		emit_zero32(j, REG_A);
 	emit_ret(j);
@@ -205,29 +212,29 @@ static void emit_ret_k(struct x86_jit *j, uint32_t k)
 
 /* Go to BPF instruction t: a jump, or, when t is a `ret #k`, that return
  * itself (a few bytes, and one taken jump less on the way out). */
-static void emit_goto(struct x86_jit *j, const struct vn_bpf_insn *prog, uint32_t t)
+static void emit_goto(struct x86_jit *j, const struct vn_bpf_insn *prog, uint32_t t, bool hook)
 {
 	if (prog[t].code == (BC_RET | BC_K))
-		emit_ret_k(j, prog[t].k);
+		emit_ret_k(j, prog[t].k, hook);
 	else
 		emit_jmp(j, t);
 }
 
 /* A conditional jump on cc with BPF offsets jt/jf; label n is "return 0". */
 static void emit_branch(struct x86_jit *j, enum x86_cc cc, const struct vn_bpf_insn *prog,
-			size_t pc)
+			size_t pc, bool hook)
 {
 	const struct vn_bpf_insn *in = &prog[pc];
 	uint32_t t = (uint32_t)(pc + 1 + in->jt), f = (uint32_t)(pc + 1 + in->jf);
 	if (in->jt == in->jf) {
 		if (in->jt)
-			emit_goto(j, prog, t);
+			emit_goto(j, prog, t, hook);
 	} else if (in->jt == 0) {
 		emit_jcc(j, x86_cc_not(cc), f);
 	} else {
 		emit_jcc(j, cc, t);
 		if (in->jf)
-			emit_goto(j, prog, f);
+			emit_goto(j, prog, f, hook);
 	}
 }
 
@@ -255,7 +262,7 @@ static bool pow2(uint32_t k) { return k && !(k & (k - 1)); }
 static uint8_t log2u(uint32_t k) { return (uint8_t)__builtin_ctz(k); }
 
 static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t n,
-		      const uint64_t *chk, const uint8_t *need, const uint8_t *rep)
+		      const uint64_t *chk, const uint8_t *need, const uint8_t *rep, bool hook)
 {
 	const uint32_t ret0 = (uint32_t)n;
 	bool uses_len = false;
@@ -263,9 +270,16 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 		uint16_t c = prog[pc].code;
 		uses_len |= (BC_CLASS(c) == BC_LD || BC_CLASS(c) == BC_LDX) && BC_MODE(c) == BC_LEN;
 	}
-	emit_mov32(j, REG_CAP, X86_RDX);          /* zero-extends */
-	if (uses_len)
-		emit_mov32(j, REG_WIRE, X86_RCX);
+	if (hook) {                               /* rsi: the struct vn_pkt */
+		emit_load(j, 4, REG_CAP, X86_RSI, (int32_t)offsetof(struct vn_pkt, len));
+		if (uses_len)
+			emit_load(j, 4, REG_WIRE, X86_RSI, (int32_t)offsetof(struct vn_pkt, wire_len));
+		emit_load(j, 8, REG_PKT, X86_RSI, (int32_t)offsetof(struct vn_pkt, data));
+	} else {
+		emit_mov32(j, REG_CAP, X86_RDX);      /* zero-extends */
+		if (uses_len)
+			emit_mov32(j, REG_WIRE, X86_RCX);
+	}
 	emit_zero32(j, REG_A);
 	emit_zero32(j, REG_X);
 
@@ -286,12 +300,14 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 		switch (in->code) {
 		case BC_RET | BC_K:
 			/* inline, not a jump to ret0: most packets leave here */
-			emit_ret_k(j, k);
+			emit_ret_k(j, k, hook);
 			break;
 		case BC_RET | BC_A:
 			emit_test32(j, REG_A, REG_A);
 			emit_jcc(j, X86_CC_E, ret0);
 			emit_inc_mem(j, 1, REG_F, ACCEPTS);
+			if (hook)
+				emit_mov_imm32(j, REG_A, 1);
 			emit_ret(j);
 			break;
 
@@ -414,7 +430,7 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 
 		case BC_JMP | BC_JA:
 			if (k)
-				emit_goto(j, prog, (uint32_t)(pc + 1 + k));
+				emit_goto(j, prog, (uint32_t)(pc + 1 + k), hook);
 			break;
 		case BC_JMP | BC_JEQ | BC_K:
 		case BC_JMP | BC_JGT | BC_K:
@@ -425,7 +441,7 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 		case BC_JMP | BC_JGE | BC_X:
 		case BC_JMP | BC_JSET | BC_X: {
 			if (in->jt == in->jf) {        /* both ways lead to the same place */
-				emit_branch(j, X86_CC_E, prog, pc);
+				emit_branch(j, X86_CC_E, prog, pc, hook);
 				break;
 			}
 			bool set = BC_OP(in->code) == BC_JSET;
@@ -450,7 +466,7 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 			case BC_JGE: cc = X86_CC_AE; break;
 			default: cc = X86_CC_NE; break;   /* JSET: some bit in common */
 			}
-			emit_branch(j, cc, prog, pc);
+			emit_branch(j, cc, prog, pc, hook);
 			break;
 		}
 
@@ -524,38 +540,49 @@ static uint8_t *map_code(const uint8_t *buf, size_t used, size_t len, unsigned f
 	return mem ? mem : map_code_anon(buf, used, len);
 }
 
-int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, unsigned flags, void **code,
-	       size_t *map_len, size_t *code_len)
+/* One translation into buf[0..cap): its length, or 0 if it did not fit. */
+static size_t translate_into(uint8_t *buf, size_t cap, const struct vn_bpf_insn *prog, size_t n,
+			     const uint64_t *chk, const uint8_t *need, const uint8_t *rep, bool hook)
 {
-	size_t bound = n * MAX_INSN_BYTES + FIXED_BYTES;
-	uint64_t *tab = malloc(2 * n * sizeof(*tab) + 2 * n + bound);
+	struct x86_jit j;
+	if (x86_init(&j, buf, cap, n + 1))
+		return 0;
+	translate(&j, prog, n, chk, need, rep, hook);
+	size_t used = x86_finish(&j) == 0 ? j.off : 0;
+	x86_release(&j);
+	return used;
+}
+
+int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, unsigned flags, void **code,
+	       size_t *map_len, size_t *code_len, size_t *hook_off)
+{
+	size_t bound = n * MAX_INSN_BYTES + FIXED_BYTES;    /* one translation */
+	uint64_t *tab = malloc(2 * n * sizeof(*tab) + 2 * n + 2 * bound + 16);
 	if (!tab)
 		return -ENOMEM;
 	uint8_t *need = (uint8_t *)(tab + 2 * n), *rep = need + n, *buf = rep + n;
 	plan_checks(prog, n, tab, tab + n);
 	plan_swaps(prog, n, need, rep);
 
-	int rc = -ENOMEM;
-	struct x86_jit j;
-	if (x86_init(&j, buf, bound, n + 1))
+	int rc = -EFAULT;    /* a translation outgrew its bound: cannot happen */
+	size_t run_len = translate_into(buf, bound, prog, n, tab + n, need, rep, false);
+	size_t hoff = (run_len + 15) & ~(size_t)15;         /* the hook entry, aligned */
+	memset(buf + run_len, 0xcc, hoff - run_len);         /* int3 between the two */
+	size_t hook_len = run_len ? translate_into(buf + hoff, bound, prog, n, tab + n, need, rep, true) : 0;
+	if (!hook_len)
 		goto out;
-	translate(&j, prog, n, tab + n, need, rep);
-	if (x86_finish(&j) != 0) {         /* cannot happen: the bound is an upper bound */
-		x86_release(&j);
-		rc = -EFAULT;
-		goto out;
-	}
-	size_t used = j.off;
-	x86_release(&j);
+	size_t used = hoff + hook_len;
 
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t len = (used + page - 1) & ~(page - 1);
 	uint8_t *mem = map_code(buf, used, len, flags);
+	rc = -ENOMEM;
 	if (!mem)
 		goto out;
 	*code = mem;
 	*map_len = len;
 	*code_len = used;
+	*hook_off = hoff;
 	rc = 0;
 out:
 	free(tab);
@@ -572,9 +599,9 @@ void vn_bpf_jit_release(void *code, size_t map_len)
 bool vn_bpf_jit_available(void) { return false; }
 
 int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, unsigned flags, void **code,
-	       size_t *map_len, size_t *code_len)
+	       size_t *map_len, size_t *code_len, size_t *hook_off)
 {
-	(void)prog; (void)n; (void)code; (void)map_len; (void)code_len;
+	(void)prog; (void)n; (void)flags; (void)code; (void)map_len; (void)code_len; (void)hook_off;
 	return -ENOTSUP;
 }
 

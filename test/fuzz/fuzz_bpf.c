@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vn_bpf.h"
+#include "vn_pkt.h"
 
 static const uint8_t FRAME[] = {
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00,
@@ -60,8 +61,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(pkt, t < 3 ? data : FRAME, lens[t]);
 		uint32_t a = vn_bpf_run(fi, pkt, lens[t], lens[t] + (uint32_t)t * 100);
 		uint32_t b = vn_bpf_run(fj, pkt, lens[t], lens[t] + (uint32_t)t * 100);
-		free(pkt);
 		if (a != b || memcmp(vn_bpf_mem(fi), vn_bpf_mem(fj), sizeof(mem)) != 0)
+			abort();
+		/* the VIF hook (the JIT's second entry) from the same scratch words */
+		struct vn_pkt pk = {.data = pkt, .len = lens[t], .wire_len = lens[t] + (uint32_t)t * 100};
+		bool ha = vn_bpf_vif_hook(fi, &pk), hb = vn_bpf_vif_hook(fj, &pk);
+		free(pkt);
+		if (ha != hb || memcmp(vn_bpf_mem(fi), vn_bpf_mem(fj), sizeof(mem)) != 0)
 			abort();
 	}
 	char buf[512];

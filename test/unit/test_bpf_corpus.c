@@ -18,6 +18,7 @@
 #include <pcap/pcap.h>
 
 #include "vn_bpf.h"
+#include "vn_pkt.h"
 
 static const char *const EXPRS[] = {
 	"tcp port 80",
@@ -126,6 +127,12 @@ static void run_trace(const char *path, struct corpus_stats *st)
 			if (ri != ref || rj != ref)
 				fail_msg("%s packet %zu (caplen %u len %u) \"%s\": libpcap %u interp %u jit %u",
 					 path, st->packets, h->caplen, h->len, EXPRS[e], ref, ri, rj);
+			/* the data path's entry: the VIF hook with the packet record */
+			struct vn_pkt pk = {.data = pkt, .len = h->caplen, .wire_len = h->len};
+			if (vn_bpf_vif_hook(c->interp, &pk) != (ref != 0) ||
+			    vn_bpf_vif_hook(c->jit, &pk) != (ref != 0))
+				fail_msg("%s packet %zu \"%s\": the VIF hook disagrees with libpcap %u",
+					 path, st->packets, EXPRS[e], ref);
 			st->runs++;
 			st->accepts += ref != 0;
 		}

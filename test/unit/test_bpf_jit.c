@@ -17,6 +17,7 @@
 #include <pcap/pcap.h>
 
 #include "vn_bpf.h"
+#include "vn_pkt.h"
 
 /* jit/bpf_interp.c built again with switch dispatch (see meson.build) */
 uint32_t vn_bpf_interp_switch(const struct vn_bpf_insn *prog, const uint8_t *pkt,
@@ -218,7 +219,17 @@ static void compare_on_packets(const struct bpf_insn *p, size_t n, uint64_t seed
 				fprintf(stderr, "  mem%d %u %u\n", i, vn_bpf_mem(fi)[i], vn_bpf_mem(fj)[i]);
 			fail();
 		}
+		/* the data path's entry (the VIF hook: the packet record in, a
+		 * bool out) on the same packet, from the same scratch words */
+		struct vn_pkt pk = {.data = pkt, .len = caplen, .wire_len = wirelen};
+		bool hi = vn_bpf_vif_hook(fi, &pk), hj = vn_bpf_vif_hook(fj, &pk);
+		rs = vn_bpf_interp_switch(prog, pkt, caplen, wirelen, mem_sw);
+		if (hi != (rs != 0) || hj != hi || memcmp(vn_bpf_mem(fj), mem_sw, sizeof(mem)))
+			fail_msg("seed %llu packet %d: hook interp %d jit %d, value %u", (unsigned long long)seed,
+				 t, hi, hj, rs);
 	}
+	assert_int_equal(vn_bpf_accepts(fi), vn_bpf_accepts(fj));
+	assert_int_equal(vn_bpf_drops(fi), vn_bpf_drops(fj));
 	vn_bpf_free(fi);
 	vn_bpf_free(fj);
 }
