@@ -24,6 +24,13 @@ struct nn_backend {
 	/* Run fn(arg) on the owning thread and wait for it. 0 or -errno (then
 	 * fn did not run). */
 	int (*call)(void *ctx, void (*fn)(void *arg), void *arg);
+	/* Optional: serve the FUSE session on the owning thread itself. watch
+	 * runs fn(arg) there whenever fd is readable, until unwatch; `call` from
+	 * that thread then runs its function at once, so a request costs no
+	 * hand-off between threads. NULL: nnfs serves on a thread of its own and
+	 * every tree access is one `call`. */
+	int (*watch)(void *ctx, int fd, void (*fn)(void *arg), void *arg);
+	int (*unwatch)(void *ctx, int fd);
 
 	size_t (*ntrees)(void *ctx);
 	struct vn_tree *(*tree)(void *ctx, size_t i);

@@ -1,4 +1,9 @@
-/* nn_mount — mounting nnfs, serving it on a thread of its own, unmounting. */
+/* nn_mount — mounting nnfs, serving it, unmounting.
+ *
+ * Served where the trees live when the backend can (be.watch: vifd's loop
+ * thread reads /dev/fuse like any other fd, non-blocking, and each request's
+ * tree access then runs at once instead of being handed to that thread and
+ * back), else on a thread of its own (the test harness). */
 #define FUSE_USE_VERSION 314
 #include <fuse_lowlevel.h>
 
@@ -59,6 +64,71 @@ static void *serve(void *arg)
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	fuse_session_loop(fs->se);
 	return NULL;
+}
+
+/* The owning thread: /dev/fuse is readable. One request per wake-up: the
+ * watch is level-triggered, so more requests bring the thread straight back
+ * (after its packets), and no read is spent finding the device empty. */
+static void serve_ready(void *arg)
+{
+	struct vn_nnfs *fs = arg;
+	if (fs->ended)
+		return;
+	int r = fuse_session_receive_buf(fs->se, fs->buf);
+	if (r == -EINTR || r == -EAGAIN)
+		return;
+	if (r <= 0 || fuse_session_exited(fs->se)) {
+		/* unmounted or aborted */
+		fs->ended = true;
+		fs->be.unwatch(fs->be.ctx, fuse_session_fd(fs->se));
+		return;
+	}
+	fuse_session_process_buf(fs->se, fs->buf);
+}
+
+static int serve_start(struct vn_nnfs *fs)
+{
+	if (!fs->be.watch || !fs->be.unwatch)
+		return pthread_create(&fs->thread, NULL, serve, fs) ? -EAGAIN : 0;
+	int fd = fuse_session_fd(fs->se);
+	if (!(fs->buf = calloc(1, sizeof *fs->buf)))
+		return -ENOMEM;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+		return -errno;
+	int r = fs->be.watch(fs->be.ctx, fd, serve_ready, fs);
+	if (r == 0)
+		fs->watched = true;
+	return r;
+}
+
+/* Stop serving, before the session is unmounted: unmounting closes the
+ * session's fd, which the owning thread must no longer read. */
+static void serve_unwatch(struct vn_nnfs *fs)
+{
+	if (fs->watched)     /* -ENOENT if it saw the session end and stopped itself */
+		fs->be.unwatch(fs->be.ctx, fuse_session_fd(fs->se));
+}
+
+/* After the unmount: let nobody wait for an answer that will not come. */
+static void abort_conn(struct vn_nnfs *fs);
+static void serve_stop(struct vn_nnfs *fs)
+{
+	if (fs->watched) {
+		/* Nobody serves the connection any more: a busy mount still
+		 * has it, so abort it (an unused one is gone already). */
+		abort_conn(fs);
+		if (fs->buf)
+			free(fs->buf->mem);
+		free(fs->buf);
+		return;
+	}
+	struct timespec dl;
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += 2;
+	if (pthread_timedjoin_np(fs->thread, NULL, &dl) != 0) {
+		abort_conn(fs);
+		pthread_join(fs->thread, NULL);
+	}
 }
 
 struct vn_nnfs *nn_start(const struct nn_backend *be, const char *mountpoint, char *err,
@@ -122,9 +192,11 @@ struct vn_nnfs *nn_start(const struct nn_backend *be, const char *mountpoint, ch
 		fuse_session_unmount(fs->se);
 		goto fail_session;
 	}
-	if ((r = pthread_create(&fs->thread, NULL, serve, fs)) != 0) {
+	if ((r = serve_start(fs)) != 0) {
 		nn_port_svc_stop(fs);
-		fail(err, errlen, "nnfs: cannot start its thread: %s", strerror(r));
+		if (fs->buf)
+			free(fs->buf);
+		fail(err, errlen, "nnfs: cannot serve the mount: %s", strerror(-r));
 		fuse_session_unmount(fs->se);
 		goto fail_session;
 	}
@@ -162,16 +234,11 @@ void vn_nnfs_stop(struct vn_nnfs *fs)
 	if (!fs)
 		return;
 	fuse_session_exit(fs->se);
+	serve_unwatch(fs);
 	/* A lazy unmount aborts the connection at once if nobody uses the
-	 * mount; the session thread's read then fails and the loop ends. */
+	 * mount; a session thread's read then fails and serving ends. */
 	fuse_session_unmount(fs->se);
-	struct timespec dl;
-	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += 2;
-	if (pthread_timedjoin_np(fs->thread, NULL, &dl) != 0) {
-		abort_conn(fs);
-		pthread_join(fs->thread, NULL);
-	}
+	serve_stop(fs);
 	nn_port_svc_stop(fs);        /* parked reads answered before the session goes */
 	fuse_session_destroy(fs->se);
 	for (unsigned i = 0; i < NN_PENDING_MAX; i++)

@@ -12,6 +12,7 @@
 #include "vn_clock.h"
 
 struct vn_vif;
+struct nn_cred;
 
 /* Longest text a value write may carry: more is EINVAL, not truncated. */
 #define NN_TEXT_MAX 64
@@ -30,6 +31,11 @@ struct nn_row {
 		     size_t len, vn_time_t now);
 	/* A stream, not a value (`port`): nnfs.c hands its opens to nn_port.c. */
 	bool stream;
+	/* A write whose meaning depends on the writer (conf: its vm.* limits
+	 * are root's): when set, called instead of write, with the caller's
+	 * credentials. write stays set (it makes the file writable). */
+	int (*write_as)(const struct nn_row *row, struct vn_vif *v, const char *buf,
+			size_t len, vn_time_t now, const struct nn_cred *cred);
 };
 
 extern const struct nn_row nn_rows[];

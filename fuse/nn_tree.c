@@ -689,8 +689,11 @@ void nn_do_write(void *arg)
 		op->err = -ENOENT;
 		return;
 	}
-	op->err = row->write ? row->write(row, v, op->text, op->len, op->fs->be.now(op->fs->be.ctx))
-			     : -EACCES;
+	vn_time_t now = op->fs->be.now(op->fs->be.ctx);
+	if (row->write_as)
+		op->err = row->write_as(row, v, op->text, op->len, now, &op->cred);
+	else
+		op->err = row->write ? row->write(row, v, op->text, op->len, now) : -EACCES;
 }
 
 static int dir_add(struct nn_dir *d, const char *name, const struct nn_node *n, unsigned type)

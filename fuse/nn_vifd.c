@@ -3,8 +3,9 @@
  * Links show where a process or socket is when that differs from its
  * default: PID/IF exists while the process is not on the root VIF, and
  * PID/sockets/FD/IF while the socket is not where its process is. Detaching
- * (rm) is attaching back to that default, so the link disappears and `ln -s`
- * can make it again. */
+ * (rm) drops the attachment (vn_registry_detach_*): the process is on the
+ * root again, the socket wherever its process is (following it later), the
+ * link disappears and `ln -s` can make it again. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,16 @@ static int lp_call(void *ctx, void (*fn)(void *), void *arg)
 {
 	struct tramp t = {fn, arg};
 	return vn_loop_call(ctx, tramp_run, &t);
+}
+
+static int lp_watch(void *ctx, int fd, void (*fn)(void *), void *arg)
+{
+	return vn_loop_watch(ctx, fd, fn, arg);
+}
+
+static int lp_unwatch(void *ctx, int fd)
+{
+	return vn_loop_unwatch(ctx, fd);
 }
 
 static size_t lp_ntrees(void *ctx)
@@ -71,7 +82,9 @@ static int lp_proc(void *ctx, pid_t pid, uid_t *uid, gid_t *gid)
 	if (!p)
 		return -ENOENT;
 	*uid = vn_proc_uid(p);
-	*gid = (gid_t)vn_proc_uid(p);   /* the registry knows no gid (SO_PEERCRED's uid only) */
+	*gid = vn_proc_gid(p);
+	if (*gid == (gid_t)-1)
+		*gid = (gid_t)vn_proc_uid(p);   /* not known (registered before gids were kept) */
 	return 0;
 }
 
@@ -91,9 +104,9 @@ static int errno_of(int r)
 
 static int lp_proc_attach(void *ctx, pid_t pid, size_t tree, struct vn_vif *v)
 {
-	if (!v)
-		v = vn_tree_root(vn_loop_tree(ctx, tree));
 	/* nnfs has decided on the caller's rights already */
+	if (!v)
+		return errno_of(vn_registry_detach_proc(reg(ctx), pid, tree, 0));
 	return errno_of(vn_registry_attach_proc(reg(ctx), pid, v, 0));
 }
 
@@ -130,12 +143,8 @@ static struct vn_vif *lp_sock_vif(void *ctx, pid_t pid, int fd, size_t tree)
 static int lp_sock_attach(void *ctx, pid_t pid, int fd, size_t tree, struct vn_vif *v)
 {
 	struct vn_registry *r = reg(ctx);
-	if (!v) {
-		struct vn_proc *p = vn_registry_proc(r, pid);
-		if (!p)
-			return -ENOENT;
-		v = vn_proc_vif(p, tree);
-	}
+	if (!v)      /* back to wherever its process is, following it from now on */
+		return errno_of(vn_registry_detach_sock(r, pid, fd, tree, 0));
 	return errno_of(vn_registry_attach_sock(r, pid, fd, v, 0));
 }
 
@@ -193,6 +202,8 @@ struct vn_nnfs *vn_nnfs_start(struct vn_loop *l, const char *mountpoint, char *e
 	const struct nn_backend be = {
 		.ctx = l,
 		.call = lp_call,
+		.watch = lp_watch,
+		.unwatch = lp_unwatch,
 		.ntrees = lp_ntrees,
 		.tree = lp_tree,
 		.now = lp_now,

@@ -15,6 +15,7 @@
 #define NN_PENDING_TTL 30            /* seconds a temporary link may live */
 
 struct fuse_session;
+struct fuse_buf;
 struct fuse_args;
 struct nn_port_svc;
 
@@ -24,7 +25,10 @@ struct vn_nnfs {
 	struct timespec t0;          /* every node's times: when it was mounted */
 	double attr_timeout, entry_timeout;
 	struct fuse_session *se;
-	pthread_t thread;
+	pthread_t thread;            /* serving, when the backend has no watch */
+	bool watched;                /* served on the backend's thread (be.watch) */
+	bool ended;                  /* that thread saw the session end */
+	struct fuse_buf *buf;        /* its receive buffer */
 	dev_t dev;                   /* of the mount: its /sys/fs/fuse connection */
 	struct vn_loop *loop;        /* when started by vn_nnfs_start */
 	struct nn_port_svc *port;    /* readers of `port` files (nn_port.c) */

@@ -50,6 +50,16 @@ int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg);
 /* Is the caller the loop thread? */
 bool vn_loop_on_thread(const struct vn_loop *l);
 
+/* Serve fd on the loop thread: fn(arg) runs there whenever fd is readable
+ * (level-triggered) until vn_loop_unwatch(l, fd). fn must not block: fd
+ * should be O_NONBLOCK, and fn may call vn_loop_unwatch itself. From another
+ * thread each is one vn_loop_call. 0, -ENOSPC (VN_LOOP_WATCH_MAX watches
+ * already), -ESHUTDOWN. nnfs serves /dev/fuse this way: a request costs no
+ * hand-off between threads. */
+#define VN_LOOP_WATCH_MAX 4
+int vn_loop_watch(struct vn_loop *l, int fd, void (*fn)(void *arg), void *arg);
+int vn_loop_unwatch(struct vn_loop *l, int fd);
+
 /* Loop thread: interfaces, 0 .. n-1, in command-line order. */
 size_t vn_loop_niface(const struct vn_loop *l);
 struct vn_tree *vn_loop_tree(const struct vn_loop *l, size_t iface);

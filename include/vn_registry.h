@@ -71,6 +71,10 @@ size_t vn_registry_nproc(const struct vn_registry *r);
 pid_t vn_proc_pid(const struct vn_proc *p);
 pid_t vn_proc_ppid(const struct vn_proc *p);
 uid_t vn_proc_uid(const struct vn_proc *p);
+/* The process's (effective) gid, from SO_PEERCRED or /proc; (gid_t)-1 until
+ * it is known. It owns PID/ in nnfs as its group. */
+gid_t vn_proc_gid(const struct vn_proc *p);
+int vn_registry_proc_set_gid(struct vn_registry *r, pid_t pid, gid_t gid);   /* 0, -ESRCH */
 const char *vn_proc_comm(const struct vn_proc *p);           /* "" if unknown */
 /* The process's command name changed (exec under the same registration). */
 int vn_registry_proc_set_comm(struct vn_registry *r, pid_t pid, const char *comm);
@@ -81,6 +85,11 @@ bool vn_proc_attached(const struct vn_proc *p, size_t iface);
 
 /* Attach process pid to v (on v's interface) on behalf of caller_uid. */
 int vn_registry_attach_proc(struct vn_registry *r, pid_t pid, struct vn_vif *v, uid_t caller_uid);
+/* Drop the process's attachment on iface: it is on the root again (and its
+ * sockets without attachments of their own with it). Rule 3 as for
+ * attaching to the root: a caller other than root gets -EPERM (not the
+ * owner) or -EACCES (that is up). 0 also when it had none. -ESRCH, -EINVAL. */
+int vn_registry_detach_proc(struct vn_registry *r, pid_t pid, size_t iface, uid_t caller_uid);
 
 /* --- sockets --- */
 
@@ -107,6 +116,12 @@ struct vn_vif *vn_sock_vif(const struct vn_sock *s, size_t iface);
 bool vn_sock_attached(const struct vn_sock *s, size_t iface);
 
 int vn_registry_attach_sock(struct vn_registry *r, pid_t pid, int fd, struct vn_vif *v,
+			    uid_t caller_uid);
+/* Drop the socket's own attachment on iface: from now on it is wherever its
+ * process is (and follows the process). The owner's uid or root may (the
+ * one move up rule 3 allows: back to the socket's own process). 0 also when
+ * it had none. -ESRCH, -EBADF, -EINVAL, -EPERM. */
+int vn_registry_detach_sock(struct vn_registry *r, pid_t pid, int fd, size_t iface,
 			    uid_t caller_uid);
 
 /* --- data path --- */

@@ -29,6 +29,20 @@ struct vn_viflet_env {
 	uint64_t budget;                                      /* per call; 0: 1,000,000 */
 };
 
+/* Per-VIF VM limits (SPEC section 7, issue 10): root sets them as `vm.*`
+ * keys of the VIF's conf, and vn_viflet_load reads them from env->conf
+ * (overriding env->limits) when it creates the VM:
+ *   vm.heap    live heap bytes (a K, M or G suffix: KiB, MiB, GiB), 64K..1G
+ *   vm.budget  branches and calls per handler call, 1000..10^12
+ *   vm.depth   Java call depth, 16..100000
+ *   vm.stack   operand and local slots, 4096..16777216
+ *   vm.jit     on (the default: methods compiled on first call) or off
+ * Set one limit from its key and text: 0, -ENOENT (not a vm.* key this
+ * version knows) or -EINVAL (not a number in range; *lim unchanged);
+ * vm.jit is only checked here. */
+int vn_viflet_limit_set(struct vn_vm_limits *lim, const char *key, const char *val);
+#define VN_VIFLET_LIMIT_PREFIX "vm."
+
 /* Load a .class file (or a .jar with the VIFlet subclass named by the conf
  * key `class`) from data, verify it, instantiate it and make it schedule v.
  * 0, or -EINVAL (bad class, not a VIFlet, rejected by the verifier: err says

@@ -254,6 +254,7 @@ void vn_gc(struct vn_vm *vm)
 {
 	struct vn_heap *h = vm->heap;
 	h->gc_runs++;
+	vm->npkt_free = 0;   /* recycled Packet objects are garbage like any other */
 	/* roots: the slot stack, conservatively */
 	vn_slot *top = vm->nframes ? vm->frames[vm->nframes - 1].sp : vm->stack;
 	if (vm->ntop && vm->ntop > top)
@@ -297,7 +298,7 @@ void vn_gc(struct vn_vm *vm)
 			void *hp = VN_FIELD(p, vm->off_pkt_handle, void *);
 			if (hp && vm->host.pkt_drop)
 				vm->host.pkt_drop(vm->host.ctx, hp);
-			vm->pkts[i] = vm->pkts[--vm->npkts];
+			vn_pkt_unlist(vm, i);
 		} else {
 			i++;
 		}

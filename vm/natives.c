@@ -619,15 +619,22 @@ static void *pkt_handle(struct vn_vm *vm, struct vn_obj *p)
 	return h;
 }
 
-/* Forget a packet object's host handle (it left the VM). */
+/* Forget a packet object's host handle (it left the VM): out of the table
+ * of held packets in O(1), by the index the object carries. */
 void vn_pkt_forget(struct vn_vm *vm, struct vn_obj *p)
 {
 	VN_FIELD(p, vm->off_pkt_handle, void *) = NULL;
-	for (uint32_t i = 0; i < vm->npkts; i++)
-		if (vm->pkts[i] == p) {
-			vm->pkts[i] = vm->pkts[--vm->npkts];
-			break;
-		}
+	uint32_t i = VN_FIELD(p, vm->off_pkt_slot, uint32_t);
+	if (i < vm->npkts && vm->pkts[i] == p)
+		vn_pkt_unlist(vm, i);
+}
+
+/* Remove entry i of the table of held packets (the last one takes its place). */
+void vn_pkt_unlist(struct vn_vm *vm, uint32_t i)
+{
+	struct vn_obj *last = vm->pkts[--vm->npkts];
+	vm->pkts[i] = last;
+	VN_FIELD(last, vm->off_pkt_slot, uint32_t) = i;
 }
 
 NATIVE(vf_drop)
@@ -862,6 +869,9 @@ int vn_natives_init(struct vn_vm *vm)
 	if (!(f = vn_field_resolve(vm->c_packet, "handle", "J")))
 		return -1;
 	vm->off_pkt_handle = f->off;
+	if (!(f = vn_field_resolve(vm->c_packet, "slot", "I")))
+		return -1;
+	vm->off_pkt_slot = f->off;
 	if (!(f = vn_field_resolve(vm->c_viflet, "length", "I")))
 		return -1;
 	vm->off_viflet_length = f->off;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vn_jit.h"
 #include "vn_sched.h"
 #include "vn_viflet.h"
 
@@ -17,6 +18,7 @@
 
 struct vn_viflet {
 	char cls[128];
+	struct vn_vm_limits lim;     /* what the VM was created with */
 	struct vn_vm *vm;
 	struct vn_vif *vif;
 	struct vn_tree *tree;
@@ -228,6 +230,90 @@ static void on_timer(struct vn_timer *tm, vn_time_t now)
 	vn_sched_qdisc_wake(vl->vif);
 }
 
+/* A decimal number with an optional binary K/M/G suffix (if suffix); *out, or false. */
+static bool parse_count(const char *s, bool suffix, uint64_t *out)
+{
+	uint64_t n = 0;
+	const char *p = s;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (UINT64_MAX - 9) / 10)
+			return false;
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	unsigned shift = 0;
+	if (suffix && (*p == 'K' || *p == 'k'))
+		shift = 10;
+	else if (suffix && (*p == 'M' || *p == 'm'))
+		shift = 20;
+	else if (suffix && (*p == 'G' || *p == 'g'))
+		shift = 30;
+	if (shift) {
+		if (n > (UINT64_MAX >> shift))
+			return false;
+		n <<= shift;
+		p++;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p)
+		return false;
+	*out = n;
+	return true;
+}
+
+int vn_viflet_limit_set(struct vn_vm_limits *lim, const char *key, const char *val)
+{
+	if (strcmp(key, "vm.jit") == 0)   /* not a limit: checked here, used by vn_viflet_load */
+		return val && (strcmp(val, "on") == 0 || strcmp(val, "off") == 0) ? 0 : -EINVAL;
+	static const struct {
+		const char *key;
+		bool suffix;
+		uint64_t min, max;
+	} keys[] = {
+		{ "vm.heap", true, 64u << 10, 1u << 30 },
+		{ "vm.budget", false, 1000, 1000000000000ull },
+		{ "vm.depth", false, 16, 100000 },
+		{ "vm.stack", false, 4096, 16u << 20 },
+	};
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		if (strcmp(key, keys[k].key) != 0)
+			continue;
+		uint64_t n;
+		if (!val || !parse_count(val, keys[k].suffix, &n) || n < keys[k].min || n > keys[k].max)
+			return -EINVAL;
+		switch (k) {
+		case 0: lim->heap_bytes = (size_t)n; break;
+		case 1: lim->budget = n; break;
+		case 2: lim->max_depth = (uint32_t)n; break;
+		default: lim->stack_slots = (uint32_t)n; break;
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* env's limits with the conf's vm.* keys applied; -EINVAL with err set for
+ * a bad value (vifsim's viflet line is not checked before this). */
+static int limits_of(const struct vn_viflet_env *env, struct vn_vm_limits *lim, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "vm.heap", "vm.budget", "vm.depth", "vm.stack" };
+	*lim = env->limits;
+	if (!lim->budget)
+		lim->budget = env->budget ? env->budget : DEFAULT_BUDGET;
+	for (size_t k = 0; env->conf && k < sizeof keys / sizeof keys[0]; k++) {
+		const char *val = env->conf(env->ctx, keys[k]);
+		if (val && vn_viflet_limit_set(lim, keys[k], val) < 0) {
+			snprintf(err, errlen, "conf: bad %s=%s", keys[k], val);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int vn_viflet_load(struct vn_vif *v, const uint8_t *data, size_t len,
 		   const struct vn_viflet_env *env, char *err, size_t errlen)
 {
@@ -240,9 +326,13 @@ int vn_viflet_load(struct vn_vif *v, const uint8_t *data, size_t len,
 	vl->tree = vn_vif_tree(v);
 	vl->env = *env;
 	vn_timer_init(&vl->timer, on_timer);
-	struct vn_vm_limits lim = env->limits;
-	if (!lim.budget)
-		lim.budget = env->budget ? env->budget : DEFAULT_BUDGET;
+	struct vn_vm_limits lim;
+	if (limits_of(env, &lim, err, errlen) < 0) {
+		logf_(vl, "viflet load failed: %s\n", err);
+		free(vl);
+		return -EINVAL;
+	}
+	vl->lim = lim;
 	struct vn_vm_host host = {
 		.ctx = vl, .pkt_data = h_data, .pkt_length = h_length, .pkt_inbound = h_inbound,
 		.pkt_pid = h_pid, .pkt_drop = h_drop, .set_timer = h_set_timer, .now_us = h_now_us,
@@ -253,6 +343,9 @@ int vn_viflet_load(struct vn_vif *v, const uint8_t *data, size_t len,
 		free(vl);
 		return snprintf(err, errlen, "out of memory"), -ENOMEM;
 	}
+	const char *jit = env->conf ? env->conf(env->ctx, "vm.jit") : NULL;
+	if (jit && strcmp(jit, "off") == 0)
+		vn_vm_set_jit(vl->vm, 0);    /* the interpreter only (the JIT is the default) */
 	const char *cls = NULL;
 	int rc = vn_vm_add_bytes(vl->vm, data, len);
 	if (rc == VN_VM_OK) {
@@ -309,9 +402,20 @@ int vn_viflet_describe(const struct vn_vif *v, char *buf, size_t n)
 		return snprintf(buf, n, "none\n");
 	struct vn_vm_stats st;
 	vn_vm_get_stats(vl->vm, &st);
-	return snprintf(buf, n, "class %s\nheld %d\nheap_live_bytes %llu\ngc_runs %llu\n", vl->cls,
+	const struct vn_jit_stat *js;
+	size_t nj = vn_vm_jit_stats(vl->vm, &js), compiled = 0;
+	for (size_t k = 0; k < nj; k++)
+		compiled += js[k].compiled;
+	/* The limits as the VM applies them (0: its own default). */
+	return snprintf(buf, n, "class %s\nheld %d\nheap_live_bytes %llu\ngc_runs %llu\n"
+			"jit %s\njit_methods %zu\n"
+			"heap_limit %llu\nbudget %llu\ndepth_limit %u\nstack_slots %u\n", vl->cls,
 			vn_vm_viflet_length(vl->vm), (unsigned long long)st.live_bytes,
-			(unsigned long long)st.gc_runs);
+			(unsigned long long)st.gc_runs,
+			vn_vm_jit_threshold(vl->vm) ? "on" : "off", compiled,
+			(unsigned long long)(vl->lim.heap_bytes ? vl->lim.heap_bytes : 64u << 20),
+			(unsigned long long)vl->lim.budget, vl->lim.max_depth ? vl->lim.max_depth : 2048,
+			vl->lim.stack_slots ? vl->lim.stack_slots : 256u << 10);
 }
 
 /* The VIF-backed environment: the VIF is the ctx for conf and log. */

@@ -335,6 +335,15 @@ int vn_vm_run_main(struct vn_vm *vm, const char *cls, int argc, char **argv)
 	LEAVE(vm, rc);
 }
 
+static struct vn_method *viflet_method(struct vn_vm *vm, const char *name, const char *desc)
+{
+	struct vn_class *c = vm->viflet->cls;
+	struct vn_method *m = vn_method_resolve(c, name, desc);
+	if (m && m->vindex >= 0 && (uint32_t)m->vindex < c->vtable_len)
+		m = c->vtable[m->vindex];
+	return m;
+}
+
 int vn_vm_viflet_start(struct vn_vm *vm, const char *cls)
 {
 	ENTER(vm);
@@ -362,28 +371,31 @@ int vn_vm_viflet_start(struct vn_vm *vm, const char *cls)
 		vm->viflet = NULL;
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}
+	/* The handlers are looked up once: a packet costs no name lookups. */
+	vm->m_enqueue = viflet_method(vm, "enqueue", "(LPacket;)V");
+	vm->m_dequeue = viflet_method(vm, "dequeue", "()LPacket;");
+	vm->m_timeout = viflet_method(vm, "timeout", "()V");
 	LEAVE(vm, VN_VM_OK);
 }
 
-static struct vn_method *viflet_method(struct vn_vm *vm, const char *name, const char *desc)
+/* A Packet object for host packet pkt, listed among the held packets: a
+ * recycled one when there is one (no allocation), else a new one. */
+static struct vn_obj *packet_for(struct vn_vm *vm, void *pkt)
 {
-	struct vn_class *c = vm->viflet->cls;
-	struct vn_method *m = vn_method_resolve(c, name, desc);
-	if (m && m->vindex >= 0 && (uint32_t)m->vindex < c->vtable_len)
-		m = c->vtable[m->vindex];
-	return m;
-}
-
-/* enqueue/dequeue run per packet: resolved once per VIFlet class */
-static struct vn_method *viflet_cached(struct vn_vm *vm, int k, const char *name, const char *desc)
-{
-	if (vm->pkt_mcls != vm->viflet->cls) {
-		vm->pkt_m[0] = vm->pkt_m[1] = NULL;
-		vm->pkt_mcls = vm->viflet->cls;
+	if (vm->npkts == vm->pkts_cap) {
+		uint32_t nc = vm->pkts_cap ? vm->pkts_cap * 2 : 64;
+		struct vn_obj **np = realloc(vm->pkts, nc * sizeof(*np));
+		if (!np)
+			vn_abort(vm, "out of memory");
+		vm->pkts = np;
+		vm->pkts_cap = nc;
 	}
-	if (!vm->pkt_m[k])
-		vm->pkt_m[k] = viflet_method(vm, name, desc);
-	return vm->pkt_m[k];
+	struct vn_obj *p = vm->npkt_free ? vm->pkt_free[--vm->npkt_free]
+					 : vn_new_object(vm, vm->c_packet);
+	VN_FIELD(p, vm->off_pkt_handle, void *) = pkt;
+	VN_FIELD(p, vm->off_pkt_slot, uint32_t) = vm->npkts;
+	vm->pkts[vm->npkts++] = p;
+	return p;
 }
 
 int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
@@ -393,22 +405,10 @@ int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
 		vn_seterr(vm, "no VIFlet started");
 		LEAVE(vm, VN_VM_ERROR);
 	}
-	if (vm->npkts == vm->pkts_cap) {
-		uint32_t nc = vm->pkts_cap ? vm->pkts_cap * 2 : 64;
-		struct vn_obj **np = realloc(vm->pkts, nc * sizeof(*np));
-		if (!np)
-			vn_abort(vm, "out of memory");
-		vm->pkts = np;
-		vm->pkts_cap = nc;
-	}
-	struct vn_obj *p = vn_new_object(vm, vm->c_packet);
-	VN_FIELD(p, vm->off_pkt_handle, void *) = pkt;
-	vm->pkts[vm->npkts++] = p;
-	struct vn_method *m = viflet_cached(vm, 0, "enqueue", "(LPacket;)V");
 	vn_slot a[2], r;
 	a[0].a = vm->viflet;
-	a[1].a = p;
-	if (vn_call(vm, m, a, &r)) {
+	a[1].a = packet_for(vm, pkt);
+	if (vn_call(vm, vm->m_enqueue, a, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}
@@ -423,10 +423,9 @@ int vn_vm_dequeue(struct vn_vm *vm, void **pkt)
 		vn_seterr(vm, "no VIFlet started");
 		LEAVE(vm, VN_VM_ERROR);
 	}
-	struct vn_method *m = viflet_cached(vm, 1, "dequeue", "()LPacket;");
 	vn_slot a, r;
 	a.a = vm->viflet;
-	if (vn_call(vm, m, &a, &r)) {
+	if (vn_call(vm, vm->m_dequeue, &a, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}
@@ -439,6 +438,11 @@ int vn_vm_dequeue(struct vn_vm *vm, void **pkt)
 			vn_abort(vm, "packet rule violated: dequeue() returned a packet still stored in the heap");
 		vn_pkt_forget(vm, p);
 		*pkt = h;
+		/* Stored nowhere (p->len counts the places, seed VI.1.3.4) and no
+		 * Java frame is left: nothing can reach p, so it can carry the
+		 * next packet. */
+		if (vm->npkt_free < VN_PKT_FREE_MAX)
+			vm->pkt_free[vm->npkt_free++] = p;
 	}
 	LEAVE(vm, VN_VM_OK);
 }
@@ -448,7 +452,7 @@ int vn_vm_timeout(struct vn_vm *vm)
 	ENTER(vm);
 	if (!vm->viflet)
 		LEAVE(vm, VN_VM_OK);
-	struct vn_method *m = viflet_method(vm, "timeout", "()V");
+	struct vn_method *m = vm->m_timeout;
 	vn_slot a, r;
 	a.a = vm->viflet;
 	if (m && vn_call(vm, m, &a, &r)) {

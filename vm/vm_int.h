@@ -186,6 +186,7 @@ struct vn_cpath;
 
 #define VN_MAX_TMPROOTS 64
 #define VN_ERRLEN 2048
+#define VN_PKT_FREE_MAX 64
 
 struct vn_vm {
 	struct vn_vm_limits lim;
@@ -197,6 +198,7 @@ struct vn_vm {
 	/* well-known classes and offsets */
 	struct vn_class *c_object, *c_string, *c_packet, *c_throwable, *c_viflet;
 	uint32_t off_str_value, off_thr_msg, off_thr_trace, off_pkt_handle, off_viflet_length;
+	uint32_t off_pkt_slot;                  /* Packet.slot: its index in pkts while held */
 	/* execution */
 	vn_slot *stack, *stack_end;
 	struct vn_frame *frames; uint32_t nframes;
@@ -213,9 +215,13 @@ struct vn_vm {
 	struct vn_heap *heap;
 	struct vn_obj *tmproots[VN_MAX_TMPROOTS]; uint32_t ntmp;
 	struct vn_obj *viflet;
-	struct vn_class *pkt_mcls; struct vn_method *pkt_m[2];   /* enqueue/dequeue of that class */
-	/* packets held (handles), for release after abort */
+	/* the VIFlet's handlers, resolved once by vn_vm_viflet_start */
+	struct vn_method *m_enqueue, *m_dequeue, *m_timeout;
+	/* packets held (handles), for release after abort; each knows its index */
 	struct vn_obj **pkts; uint32_t npkts, pkts_cap;
+	/* Packet objects that left by dequeue() referenced from nowhere, for the
+	 * next enqueue (a packet needs no allocation); emptied by every GC */
+	struct vn_obj *pkt_free[VN_PKT_FREE_MAX]; uint32_t npkt_free;
 	char err[VN_ERRLEN];
 	char viflet_name[512];
 	char *outbuf; size_t outlen, outcap;
@@ -363,6 +369,7 @@ struct vn_obj *vn_concat(struct vn_vm *vm, struct vn_concat *c, vn_slot *args);
 void vn_out(struct vn_vm *vm, const char *s, size_t n);
 void vn_pkt_store(struct vn_vm *vm, struct vn_obj *old, struct vn_obj *nw);
 void vn_pkt_forget(struct vn_vm *vm, struct vn_obj *p);
+void vn_pkt_unlist(struct vn_vm *vm, uint32_t i);   /* drop entry i of vm->pkts */
 int vn_natives_init(struct vn_vm *vm);
 
 /* ---- fmt.c ---- */

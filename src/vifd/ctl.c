@@ -257,6 +257,19 @@ static bool may_modify(const struct client *c, const struct vn_vif *v)
 	return c->cred.uid == 0 || c->cred.uid == vn_vif_uid(v);
 }
 
+/* The VIF at path that the client may change (its owner or root), or NULL
+ * with *err -ENOENT or -EACCES. */
+static struct vn_vif *find_own_vif(const struct client *c, const char *ifname, const char *path,
+				   int *err)
+{
+	struct vn_vif *v = find_vif(c->ctl->l, ifname, path, err);
+	if (v && !may_modify(c, v)) {
+		*err = -EACCES;
+		return NULL;
+	}
+	return v;
+}
+
 static int ring_drain_all(struct vd_ctl *ctl);
 
 /* Handle one request; the reply goes into out. Returns its length. */
@@ -308,6 +321,7 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 		rc = vn_registry_proc_add(r, c->cred.pid, c->cred.uid, real_ppid(c->cred.pid), q->comm, NULL);
 		if (rc)
 			break;
+		vn_registry_proc_set_gid(r, c->cred.pid, c->cred.gid);
 		c->registered = true;
 		return snprintf(out, n, "ok %d", (int)c->cred.pid);
 	}
@@ -342,13 +356,9 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 		break;
 	}
 	case VD_OP_SET: {
-		struct vn_vif *v = find_vif(l, q->ifname, q->path, &rc);
+		struct vn_vif *v = find_own_vif(c, q->ifname, q->path, &rc);
 		if (!v)
 			break;
-		if (!may_modify(c, v)) {
-			rc = -EACCES;
-			break;
-		}
 		rc = vn_vif_param_set(v, q->key, q->value, vn_loop_now(l));
 		if (rc == -ENOENT)
 			why = "not a writable parameter";
@@ -363,22 +373,18 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 			*slash = '\0';
 		else
 			strcpy(parent, ".");
-		struct vn_vif *pv = find_vif(l, q->ifname, parent, &rc);
+		struct vn_vif *pv = find_own_vif(c, q->ifname, parent, &rc);
 		if (!pv)
 			break;
-		if (!may_modify(c, pv)) {
-			rc = -EACCES;
-			break;
-		}
 		rc = vn_vif_create(pv, name, c->cred.uid, c->cred.gid, 0755, NULL);
 		break;
 	}
 	case VD_OP_RMVIF: {
-		struct vn_vif *v = find_vif(l, q->ifname, q->path, &rc);
+		struct vn_vif *v = find_own_vif(c, q->ifname, q->path, &rc);
 		if (!v)
 			break;
 		struct vn_vif *pv = vn_vif_parent(v);
-		if (!may_modify(c, v) || (pv && !may_modify(c, pv) && c->cred.uid != vn_vif_uid(v))) {
+		if (pv && !may_modify(c, pv) && c->cred.uid != vn_vif_uid(v)) {
 			rc = -EACCES;
 			break;
 		}

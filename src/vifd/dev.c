@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <pcap/dlt.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -54,12 +55,23 @@ int vd_dev_open(struct vd_iface *ifc, bool nonblock)
 	}
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = (short)((ifc->tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI);
+	ifr.ifr_flags = (short)((ifc->tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI | (ifc->vnet ? IFF_VNET_HDR : 0));
 	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifc->name);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		vd_err("%s: TUNSETIFF: %s", ifc->name, strerror(errno));
 		close(fd);
 		return -1;
+	}
+	if (ifc->vnet) {
+		/* The host may hand us TCP super-packets with partial checksums:
+		 * they travel whole, header and all (gso.c). */
+		int sz = (int)sizeof(struct virtio_net_hdr);
+		unsigned off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+		if (ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0 || ioctl(fd, TUNSETOFFLOAD, off) < 0) {
+			vd_err("%s: offloads: %s", ifc->name, strerror(errno));
+			close(fd);
+			return -1;
+		}
 	}
 	ifc->fd = fd;
 	ifc->created = !existed;

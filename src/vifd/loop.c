@@ -14,6 +14,7 @@
  * epoll back end rounds timeouts to milliseconds. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/virtio_net.h>
 #include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #include "vn_classify.h"
 
 #define BUFSIZE 2048           /* MTU 1500 + Ethernet + VLAN, rounded */
+#define GSO_BUFSIZE 65600      /* --offload: a 64 KB super-packet, Ethernet, the virtio-net header */
 #define READ_BATCH 64          /* plain back end: reads per wakeup */
 
 struct vd_call {
@@ -114,19 +116,32 @@ static void enqueue(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now
 	}
 }
 
+struct vn_pkt *vd_pkt_get(struct vn_loop *l)
+{
+	struct vn_pkt *p = vn_pool_get(l->pool);
+	/* The pool keeps data and cap across put/get: move them past the
+	 * headroom on a packet's first use. */
+	if (p && l->headroom && p->cap == l->bufsize) {
+		p->data += l->headroom;
+		p->cap -= l->headroom;
+	}
+	return p;
+}
+
 static void write_dev(struct vn_loop *l, size_t i, struct vn_pkt *p)
 {
 	struct vd_iface *ifc = &l->ifs[i];
+	uint32_t h = l->headroom;     /* the virtio-net header read with the frame, or zeroed */
 	ifc->to_host++;
-	ifc->to_host_bytes += p->len;
+	ifc->to_host_bytes += p->wire_len;
 	if (l->ur) {
-		if (vd_uring_write(l->ur, ifc->fd, p)) {
+		if (vd_uring_write(l->ur, ifc->fd, p, h)) {
 			ifc->drop_write++;
 			vn_pool_put(l->pool, p);
 		}
 		return;
 	}
-	ssize_t n = write(ifc->fd, p->data, p->len);
+	ssize_t n = write(ifc->fd, p->data - h, p->len + h);
 	if (n < 0)
 		ifc->drop_write++;
 	vn_pool_put(l->pool, p);
@@ -163,11 +178,24 @@ void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p)
 {
 	struct vd_iface *ifc = &l->ifs[i];
 	vn_time_t now = now_ns();
+	p->wire_len = p->len;
+	if (l->headroom) {
+		/* the read began with the virtio-net header */
+		if (p->len <= l->headroom) {
+			ifc->unparsed++;
+			vn_pool_put(l->pool, p);
+			return;
+		}
+		p->len -= l->headroom;
+		const uint8_t *vh = p->data - l->headroom;
+		p->wire_len = vd_gso_wire_len(vh, p->data, p->len, l3_offset(ifc->tap, p->data, p->len));
+		if (p->wire_len != p->len)
+			ifc->gso_in++;
+	}
 	ifc->from_host++;
-	ifc->from_host_bytes += p->len;
+	ifc->from_host_bytes += p->wire_len;
 	p->dir = VN_EGRESS;
 	p->ifindex = (uint32_t)i;
-	p->wire_len = p->len;
 	if (l->cfg->bypass) {
 		to_wire(l, i, p, now);
 		return;
@@ -267,16 +295,17 @@ static void plain_read_cb(struct ev_loop *ev, ev_io *w, int revents)
 			break;
 	struct vd_iface *ifc = &l->ifs[i];
 	for (int k = 0; k < READ_BATCH; k++) {
-		struct vn_pkt *p = vn_pool_get(l->pool);
+		struct vn_pkt *p = vd_pkt_get(l);
 		if (!p) {
-			/* Pool exhausted: read into a scratch buffer and drop. */
+			/* Pool exhausted: read (a truncated frame is discarded
+			 * whole) into a scratch buffer and drop. */
 			uint8_t scratch[BUFSIZE];
 			if (read(ifc->fd, scratch, sizeof scratch) <= 0)
 				break;
 			ifc->drop_nobuf++;
 			continue;
 		}
-		ssize_t n = read(ifc->fd, p->data, p->cap);
+		ssize_t n = read(ifc->fd, p->data - l->headroom, p->cap + l->headroom);
 		if (n <= 0) {
 			vn_pool_put(l->pool, p);
 			break;
@@ -385,6 +414,73 @@ bool vn_loop_on_thread(const struct vn_loop *l)
 	return l->running && pthread_equal(pthread_self(), l->thread);
 }
 
+/* ---- fds served on the loop (vn_loop_watch) ---- */
+
+static void watch_cb(struct ev_loop *ev, ev_io *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct vd_watch *wa = w->data;
+	wa->fn(wa->arg);
+	/* as after a vn_loop_call: a changed parameter takes effect now */
+	vd_loop_kick(wa->l);
+}
+
+struct watch_req {
+	int fd;
+	void (*fn)(void *arg);
+	void *arg;
+	int rc;
+};
+
+static void watch_fn(struct vn_loop *l, void *arg)
+{
+	struct watch_req *r = arg;
+	r->rc = -ENOSPC;
+	for (size_t k = 0; k < VN_LOOP_WATCH_MAX; k++) {
+		struct vd_watch *wa = &l->watch[k];
+		if (wa->on)
+			continue;
+		wa->fn = r->fn;
+		wa->arg = r->arg;
+		wa->l = l;
+		wa->on = true;
+		ev_io_init(&wa->io, watch_cb, r->fd, EV_READ);
+		wa->io.data = wa;
+		ev_io_start(l->ev, &wa->io);
+		r->rc = 0;
+		return;
+	}
+}
+
+static void unwatch_fn(struct vn_loop *l, void *arg)
+{
+	struct watch_req *r = arg;
+	r->rc = -ENOENT;
+	for (size_t k = 0; k < VN_LOOP_WATCH_MAX; k++) {
+		struct vd_watch *wa = &l->watch[k];
+		if (wa->on && wa->io.fd == r->fd) {
+			ev_io_stop(l->ev, &wa->io);
+			wa->on = false;
+			r->rc = 0;
+		}
+	}
+}
+
+int vn_loop_watch(struct vn_loop *l, int fd, void (*fn)(void *arg), void *arg)
+{
+	struct watch_req r = {fd, fn, arg, 0};
+	int rc = vn_loop_call(l, watch_fn, &r);
+	return rc ? rc : r.rc;
+}
+
+int vn_loop_unwatch(struct vn_loop *l, int fd)
+{
+	struct watch_req r = {fd, NULL, NULL, 0};
+	int rc = vn_loop_call(l, unwatch_fn, &r);
+	return rc ? rc : r.rc;
+}
+
 /* ---- accessors ---- */
 
 size_t vn_loop_niface(const struct vn_loop *l) { return l->nif; }
@@ -407,11 +503,12 @@ int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir, const u
 	for (i = 0; i < l->nif; i++)
 		if (l->ifs[i].tree == vn_vif_tree(v))
 			break;
-	if (i == l->nif || len == 0 || len > vn_pool_bufsize(l->pool) || dir >= VN_NDIR)
+	if (i == l->nif || len == 0 || len > vn_loop_max_frame(l) || dir >= VN_NDIR)
 		return -EINVAL;
-	struct vn_pkt *p = vn_pool_get(l->pool);
+	struct vn_pkt *p = vd_pkt_get(l);
 	if (!p)
 		return -ENOBUFS;
+	memset(p->data - l->headroom, 0, l->headroom);   /* no offload asked for */
 	memcpy(p->data, data, len);
 	p->len = p->wire_len = len;
 	p->dir = (uint8_t)dir;
@@ -440,7 +537,7 @@ int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir, const u
 
 uint32_t vn_loop_max_frame(const struct vn_loop *l)
 {
-	return vn_pool_bufsize(l->pool);
+	return vn_pool_bufsize(l->pool) - l->headroom;
 }
 
 bool vn_loop_is_local(const struct vn_loop *l, size_t iface, int ipver, const uint8_t *addr)
@@ -505,7 +602,16 @@ struct vn_loop *vd_loop_new(struct vd_config *cfg)
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_cond_init(&l->cv, NULL);
 	l->ev = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
-	l->pool = vn_pool_new(BUFSIZE, 4096, 65536);
+	if (cfg->offload) {
+		/* Buffers for super-packets; pages are touched only as far as a
+		 * packet reaches, so small packets cost what they did. */
+		l->bufsize = GSO_BUFSIZE;
+		l->headroom = (uint32_t)sizeof(struct virtio_net_hdr);
+		l->pool = vn_pool_new(l->bufsize, 256, 8192);
+	} else {
+		l->bufsize = BUFSIZE;
+		l->pool = vn_pool_new(BUFSIZE, 4096, 65536);
+	}
 	struct vn_tree *trees[VD_MAX_IFACES];
 	for (size_t i = 0; i < l->nif; i++)
 		trees[i] = l->ifs[i].tree;
@@ -533,12 +639,9 @@ struct vn_loop *vd_loop_new(struct vd_config *cfg)
 	ev_timer_start(l->ev, &l->expire);
 
 	if (!cfg->no_uring)
-		l->ur = vd_uring_new(l, 1024);
+		l->ur = vd_uring_new(l, 1024, (uint64_t)cfg->spin_us * 1000);
 	if (l->ur) {
-		vd_info("device I/O: io_uring (batched)");
-		for (size_t i = 0; i < l->nif; i++)
-			vd_uring_post_reads(l->ur, i);
-		vd_uring_submit(l->ur);
+		vd_info("device I/O: io_uring (batched), spin %u us", cfg->spin_us);
 	} else {
 		vd_info("device I/O: read/write");
 		for (size_t i = 0; i < l->nif; i++) {
@@ -568,6 +671,10 @@ static void *loop_main(void *arg)
 		else
 			vd_info("data path thread: SCHED_FIFO priority %d", l->cfg->rt_prio);
 	}
+	/* io_uring requests are submitted by this thread only: their task work
+	 * (completions) then runs here, not on the main thread. */
+	if (l->ur && vd_uring_start(l->ur))
+		vd_err("io_uring: cannot arm the devices");
 	ev_run(l->ev, 0);
 	/* Stopped: answer whatever is still queued; posted calls still run
 	 * (in order), as they own their argument. */
@@ -665,7 +772,7 @@ int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 		struct vd_iface *f = &l->ifs[i];
 		w = snprintf(buf + off, n - off,
 			     "iface %s from_host %llu %llu to_host %llu %llu wire_out %llu %llu wire_in %llu %llu "
-			     "drop_sched %llu drop_nobuf %llu drop_nowire %llu drop_write %llu classified %llu unparsed %llu backlog %llu read_again %llu\n",
+			     "drop_sched %llu drop_nobuf %llu drop_nowire %llu drop_write %llu classified %llu unparsed %llu backlog %llu read_again %llu gso_in %llu\n",
 			     f->name, (unsigned long long)f->from_host, (unsigned long long)f->from_host_bytes,
 			     (unsigned long long)f->to_host, (unsigned long long)f->to_host_bytes,
 			     (unsigned long long)f->wire_out, (unsigned long long)f->wire_out_bytes,
@@ -673,7 +780,8 @@ int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 			     (unsigned long long)f->drop_sched, (unsigned long long)f->drop_nobuf,
 			     (unsigned long long)f->drop_nowire, (unsigned long long)f->drop_write,
 			     (unsigned long long)f->classified, (unsigned long long)f->unparsed,
-			     (unsigned long long)vn_sched_backlog(f->tree), (unsigned long long)f->read_again);
+			     (unsigned long long)vn_sched_backlog(f->tree), (unsigned long long)f->read_again,
+			     (unsigned long long)f->gso_in);
 		if (w > 0)
 			off += (size_t)w < n - off ? (size_t)w : n - off;
 	}

@@ -34,15 +34,17 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vifd [--mount DIR] [--control PATH] [--foreground] [--log-level LEVEL] [--syslog]\n"
 		"            --iface NAME [--tap] [--netns NS] [--addr CIDR]... [--rate RATE] [--tree FILE] ...\n"
-		"            [--link NAME1:NAME2] ... [--bypass] [--no-uring] [--rt-prio N]\n"
+		"            [--link NAME1:NAME2] ... [--bypass] [--no-uring] [--rt-prio N] [--spin USEC] [--offload]\n"
 		"  LEVEL: error warn info debug. Defaults: control $VIFNET_CONTROL or /run/vifnet/control.sock,\n"
 		"  mount $VIFNET_MOUNT or /run/vifnet/nn. --bypass forwards between linked devices without\n"
 		"  a tree (benchmark baseline); --no-uring uses plain read/write; --rt-prio N: SCHED_FIFO\n"
-		"  priority of the data-path thread (default 5, 0 = normal scheduling).\n");
+		"  priority of the data-path thread (default 5, 0 = normal scheduling); --spin USEC: poll for\n"
+		"  the next packet this long after one before sleeping (default 0 = never; at most 1000);\n"
+		"  --offload: TUN offloads (IFF_VNET_HDR, TSO): TCP super-packets carried whole.\n");
 }
 
 enum { O_MOUNT = 256, O_CONTROL, O_FG, O_LOG, O_SYSLOG, O_IFACE, O_TAP, O_NETNS, O_ADDR,
-       O_RATE, O_TREE, O_LINK, O_BYPASS, O_NOURING, O_RTPRIO, O_HELP };
+       O_RATE, O_TREE, O_LINK, O_BYPASS, O_NOURING, O_RTPRIO, O_SPIN, O_OFFLOAD, O_HELP };
 
 static const struct option opts[] = {
 	{"mount", required_argument, NULL, O_MOUNT}, {"control", required_argument, NULL, O_CONTROL},
@@ -52,7 +54,9 @@ static const struct option opts[] = {
 	{"addr", required_argument, NULL, O_ADDR}, {"rate", required_argument, NULL, O_RATE},
 	{"tree", required_argument, NULL, O_TREE}, {"link", required_argument, NULL, O_LINK},
 	{"bypass", no_argument, NULL, O_BYPASS}, {"no-uring", no_argument, NULL, O_NOURING},
-	{"rt-prio", required_argument, NULL, O_RTPRIO}, {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
+	{"rt-prio", required_argument, NULL, O_RTPRIO}, {"spin", required_argument, NULL, O_SPIN},
+	{"offload", no_argument, NULL, O_OFFLOAD},
+	{"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
 };
 
 /* Parse argv into cfg. 0, or 2 (usage error, message printed). */
@@ -70,6 +74,7 @@ static int parse_args(int argc, char **argv, struct vd_config *cfg, int *level)
 		case O_SYSLOG: cfg->use_syslog = true; break;
 		case O_BYPASS: cfg->bypass = true; break;
 		case O_NOURING: cfg->no_uring = true; break;
+		case O_OFFLOAD: cfg->offload = true; break;
 		case O_HELP: usage(stdout); exit(0);
 		case O_RTPRIO: {
 			uint64_t v;
@@ -78,6 +83,15 @@ static int parse_args(int argc, char **argv, struct vd_config *cfg, int *level)
 				return 2;
 			}
 			cfg->rt_prio = (int)v;
+			break;
+		}
+		case O_SPIN: {
+			uint64_t v;
+			if (vn_uint_parse(optarg, 0, 1000, &v)) {
+				fprintf(stderr, "vifd: bad --spin %s (0-1000 microseconds)\n", optarg);
+				return 2;
+			}
+			cfg->spin_us = (uint32_t)v;
 			break;
 		}
 		case O_LOG:
@@ -275,6 +289,7 @@ int main(int argc, char **argv)
 	static struct vd_config cfg;
 	int level = VD_INFO;
 	cfg.rt_prio = 5;
+	cfg.spin_us = 0;
 	int rc = parse_args(argc, argv, &cfg, &level);
 	if (rc)
 		return rc;
@@ -304,9 +319,11 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct vn_loop *l = NULL;
-	for (int i = 0; i < cfg.nifaces; i++)
+	for (int i = 0; i < cfg.nifaces; i++) {
+		cfg.ifaces[i].vnet = cfg.offload;
 		if (vd_dev_open(&cfg.ifaces[i], true) || vd_dev_configure(&cfg.ifaces[i]))
 			goto fail;
+	}
 	if (build_trees(&cfg))
 		goto fail;
 	l = vd_loop_new(&cfg);

@@ -44,6 +44,7 @@ struct vn_sock {
 struct vn_proc {
 	pid_t pid, ppid;
 	uid_t uid;
+	gid_t gid;                 /* (gid_t)-1: not known */
 	unsigned refs;
 	char comm[16];
 	struct vn_registry *reg;
@@ -327,6 +328,7 @@ int vn_registry_proc_add(struct vn_registry *r, pid_t pid, uid_t uid, pid_t ppid
 	struct vn_proc *p = calloc(1, sizeof *p);
 	if (!p)
 		return -ENOMEM;
+	p->gid = (gid_t)-1;
 	p->vifs = calloc(r->ntrees ? r->ntrees : 1, sizeof *p->vifs);
 	if (!p->vifs) {
 		free(p);
@@ -427,6 +429,31 @@ static int may_attach(uid_t owner, const struct vn_vif *cur, const struct vn_vif
 	return 0;
 }
 
+gid_t vn_proc_gid(const struct vn_proc *p) { return p->gid; }
+
+int vn_registry_proc_set_gid(struct vn_registry *r, pid_t pid, gid_t gid)
+{
+	struct vn_proc *p = vn_registry_proc(r, pid);
+	if (!p)
+		return -ESRCH;
+	p->gid = gid;
+	return 0;
+}
+
+int vn_registry_detach_proc(struct vn_registry *r, pid_t pid, size_t iface, uid_t caller_uid)
+{
+	struct vn_proc *p = vn_registry_proc(r, pid);
+	if (!p)
+		return -ESRCH;
+	if (iface >= r->ntrees)
+		return -EINVAL;
+	int rc = may_attach(p->uid, vn_proc_vif(p, iface), vn_tree_root(r->trees[iface]), caller_uid);
+	if (rc)
+		return rc;
+	p->vifs[iface] = NULL;
+	return 0;
+}
+
 int vn_registry_attach_proc(struct vn_registry *r, pid_t pid, struct vn_vif *v, uid_t caller_uid)
 {
 	struct vn_proc *p = vn_registry_proc(r, pid);
@@ -461,6 +488,21 @@ static struct vn_sock *proc_sock(const struct vn_proc *p, int fd)
 {
 	size_t i = sock_index(p, fd);
 	return i < p->nsocks && p->socks[i]->fd == fd ? p->socks[i] : NULL;
+}
+
+/* The process pid and its socket fd: 0, -ESRCH (no such process) or -EBADF. */
+static int find_sock(const struct vn_registry *r, pid_t pid, int fd, struct vn_proc **pp,
+		     struct vn_sock **ps)
+{
+	struct vn_proc *p = vn_registry_proc(r, pid);
+	if (!p)
+		return -ESRCH;
+	struct vn_sock *s = proc_sock(p, fd);
+	if (!s)
+		return -EBADF;
+	*pp = p;
+	*ps = s;
+	return 0;
 }
 
 struct vn_sock *vn_registry_sock(const struct vn_registry *r, pid_t pid, int fd)
@@ -570,11 +612,12 @@ int vn_registry_sock_set(struct vn_registry *r, pid_t pid, int fd, const struct 
 
 int vn_registry_sock_dup(struct vn_registry *r, pid_t pid, int oldfd, int newfd)
 {
-	struct vn_proc *p = vn_registry_proc(r, pid);
-	if (!p)
-		return -ESRCH;
-	struct vn_sock *s = proc_sock(p, oldfd);
-	if (!s || newfd < 0)
+	struct vn_proc *p;
+	struct vn_sock *s;
+	int rc = find_sock(r, pid, oldfd, &p, &s);
+	if (rc)
+		return rc;
+	if (newfd < 0)
 		return -EBADF;
 	if (oldfd == newfd)
 		return 0;
@@ -583,19 +626,18 @@ int vn_registry_sock_dup(struct vn_registry *r, pid_t pid, int oldfd, int newfd)
 	so->nfds++;                        /* hold so across closing newfd */
 	if (t)
 		proc_del_sock(r, p, t);       /* dup2 closes newfd first */
-	int rc = proc_add_sock(p, newfd, so, NULL);
+	rc = proc_add_sock(p, newfd, so, NULL);
 	so->nfds--;
 	return rc;
 }
 
 int vn_registry_sock_close(struct vn_registry *r, pid_t pid, int fd)
 {
-	struct vn_proc *p = vn_registry_proc(r, pid);
-	if (!p)
-		return -ESRCH;
-	struct vn_sock *s = proc_sock(p, fd);
-	if (!s)
-		return -EBADF;
+	struct vn_proc *p;
+	struct vn_sock *s;
+	int rc = find_sock(r, pid, fd, &p, &s);
+	if (rc)
+		return rc;
 	proc_del_sock(r, p, s);
 	return 0;
 }
@@ -622,19 +664,35 @@ bool vn_sock_attached(const struct vn_sock *s, size_t iface)
 int vn_registry_attach_sock(struct vn_registry *r, pid_t pid, int fd, struct vn_vif *v,
 			    uid_t caller_uid)
 {
-	struct vn_proc *p = vn_registry_proc(r, pid);
-	if (!p)
-		return -ESRCH;
-	struct vn_sock *s = proc_sock(p, fd);
-	if (!s)
-		return -EBADF;
+	struct vn_proc *p;
+	struct vn_sock *s;
+	int rc = find_sock(r, pid, fd, &p, &s);
+	if (rc)
+		return rc;
 	int i = iface_of(r, v);
 	if (i < 0)
 		return -EINVAL;
-	int rc = may_attach(p->uid, sobj_vif(s->so, (size_t)i), v, caller_uid);
+	rc = may_attach(p->uid, sobj_vif(s->so, (size_t)i), v, caller_uid);
 	if (rc)
 		return rc;
 	s->so->vifs[i] = v;
+	return 0;
+}
+
+int vn_registry_detach_sock(struct vn_registry *r, pid_t pid, int fd, size_t iface,
+			    uid_t caller_uid)
+{
+	struct vn_proc *p;
+	struct vn_sock *s;
+	int rc = find_sock(r, pid, fd, &p, &s);
+	if (rc)
+		return rc;
+	if (iface >= r->ntrees)
+		return -EINVAL;
+	/* Back to where its process is: the owner may (nnfs's `rm FD/IF`). */
+	if (caller_uid != 0 && caller_uid != p->uid)
+		return -EPERM;
+	s->so->vifs[iface] = NULL;
 	return 0;
 }
 

@@ -164,18 +164,20 @@ static pid_t proc_ppid(pid_t pid)
 	return ppid;
 }
 
-/* The effective uid of pid (who may attach it, as SO_PEERCRED would say). */
-static int proc_euid(pid_t pid, uid_t *uid)
+/* The effective uid (who may attach it, as SO_PEERCRED would say) and gid
+ * of pid. */
+static int proc_ecred(pid_t pid, uid_t *uid, gid_t *gid)
 {
 	char path[64], buf[4096];
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
 	if (read_small(path, buf, sizeof buf) <= 0)
 		return -ESRCH;
-	char *u = strstr(buf, "\nUid:");
-	unsigned r, e;
-	if (!u || sscanf(u + 5, "%u %u", &r, &e) != 2)
+	char *u = strstr(buf, "\nUid:"), *g = strstr(buf, "\nGid:");
+	unsigned r, e, gr, ge;
+	if (!u || sscanf(u + 5, "%u %u", &r, &e) != 2 || !g || sscanf(g + 5, "%u %u", &gr, &ge) != 2)
 		return -ESRCH;
 	*uid = e;
+	*gid = ge;
 	return 0;
 }
 
@@ -496,7 +498,8 @@ static void exit_cb(struct ev_loop *ev, ev_io *w, int revents)
 int vd_sockdiag_adopt(struct vd_sockdiag *d, pid_t pid, uid_t caller)
 {
 	uid_t uid;
-	if (pid <= 0 || proc_euid(pid, &uid))
+	gid_t gid;
+	if (pid <= 0 || proc_ecred(pid, &uid, &gid))
 		return -ESRCH;
 	if (caller != 0 && caller != uid)
 		return -EPERM;
@@ -519,6 +522,7 @@ int vd_sockdiag_adopt(struct vd_sockdiag *d, pid_t pid, uid_t caller)
 			free(a);
 			return rc;
 		}
+		vn_registry_proc_set_gid(d->l->reg, pid, gid);
 		a->d = d;
 		a->pid = pid;
 		a->pidfd = pfd;

@@ -23,6 +23,7 @@ struct vd_iface {
 	/* configuration */
 	char name[IFNAMSIZ];
 	bool tap;
+	bool vnet;                   /* --offload: IFF_VNET_HDR, a virtio-net header before each frame */
 	const char *netns;
 	const char *addrs[VD_MAX_ADDRS];
 	int naddrs;
@@ -44,7 +45,8 @@ struct vd_iface {
 	uint64_t wire_out, wire_out_bytes;     /* left the root onto the wire */
 	uint64_t wire_in, wire_in_bytes;       /* entered the root from the wire */
 	uint64_t drop_sched, drop_nobuf, drop_nowire, drop_write, classified, unparsed;
-	uint64_t read_again;                   /* io_uring reads that completed with EAGAIN */
+	uint64_t read_again;                   /* io_uring reads that found the device empty */
+	uint64_t gso_in;                       /* --offload: super-packets read from the device */
 };
 
 struct vd_config {
@@ -54,7 +56,9 @@ struct vd_config {
 	bool use_syslog;
 	bool bypass;                 /* forward device to peer without a tree */
 	bool no_uring;
+	bool offload;                /* TUN offloads: GSO super-packets carried whole */
 	int rt_prio;                 /* SCHED_FIFO priority of the loop thread, 0: off */
+	uint32_t spin_us;            /* io_uring: poll the ring this long after a packet before sleeping */
 	int nifaces;
 	struct vd_iface ifaces[VD_MAX_IFACES];
 	int nlinks;
@@ -72,6 +76,8 @@ struct vn_loop {
 	struct vd_iface *ifs;
 	size_t nif;
 	struct vn_pool *pool;
+	uint32_t bufsize;            /* of the pool's buffers */
+	uint32_t headroom;           /* before p->data: the virtio-net header (--offload), else 0 */
 	struct vn_registry *reg;
 	struct vd_uring *ur;         /* NULL: plain read/write back end */
 	struct vd_ctl *ctl;
@@ -85,6 +91,13 @@ struct vn_loop {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct vd_call *calls;       /* pending vn_loop_call requests (under mu) */
+	struct vd_watch {            /* vn_loop_watch (loop thread) */
+		ev_io io;
+		void (*fn)(void *arg);
+		void *arg;
+		struct vn_loop *l;
+		bool on;
+	} watch[VN_LOOP_WATCH_MAX];
 	bool running, stopped;       /* under mu */
 	uint64_t batches, calls_run;
 };
@@ -107,16 +120,25 @@ void vd_loop_kick(struct vn_loop *l);
 int vd_loop_status(struct vn_loop *l, char *buf, size_t n);
 
 /* uring.c: the batched io_uring back end. */
-struct vd_uring *vd_uring_new(struct vn_loop *l, unsigned depth);
+struct vd_uring *vd_uring_new(struct vn_loop *l, unsigned depth, uint64_t spin_ns);
 void vd_uring_free(struct vd_uring *u);
-int vd_uring_post_reads(struct vd_uring *u, size_t iface);
-int vd_uring_write(struct vd_uring *u, int fd, struct vn_pkt *p);
+/* Loop thread, once: arm each device's poll and read what it holds. */
+int vd_uring_start(struct vd_uring *u);
+/* Write p's frame, with the headroom bytes before it (the virtio-net header). */
+int vd_uring_write(struct vd_uring *u, int fd, struct vn_pkt *p, uint32_t headroom);
 void vd_uring_submit(struct vd_uring *u);
 
-/* loop.c, for the back ends: a packet read from interface i (egress into its
- * tree); a written packet to recycle. */
+/* loop.c, for the back ends: a packet from the pool, its data past the
+ * headroom (NULL: pool empty); a packet read from interface i (egress into its
+ * tree: p->len counts the headroom read too); a written packet to recycle. */
+struct vn_pkt *vd_pkt_get(struct vn_loop *l);
 void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p);
 void vd_loop_written(struct vn_loop *l, struct vn_pkt *p, int res);
+
+/* gso.c: the bytes a frame of len bytes (network header at l3off, -1: none)
+ * costs on a wire, given its virtio-net header vh: len, or for a GSO
+ * super-packet its payload plus the headers of every segment. */
+uint32_t vd_gso_wire_len(const uint8_t *vh, const uint8_t *frame, uint32_t len, int l3off);
 
 /* ctl.c: the control socket on the loop. */
 struct vd_ctl *vd_ctl_new(struct vn_loop *l, const char *path);

@@ -33,8 +33,11 @@ check "PriQ: target gets all it asks"     link/target 13 20 12000000 0.02
 check "PriQ: bulk gets the rest"          link/bulk   13 20  8000000 0.02
 check "unloaded: target shares again"     link/target 21 25  6666667 0.03
 check "the VIF cap holds throughout"      link         1 30 20000000 0.01
-# Hostile VIFlets under traffic: aborted with a reason, no packet lost.
-for h in SpinVIFlet DupPacketVIFlet; do
+# Hostile VIFlets under traffic (issue 10: loop, allocation bomb, recursion,
+# duplicate packet, exception thrown, foreign packet): aborted with a reason,
+# no packet lost (every packet is out or counted as a drop: at qlimit, or the
+# one ForeignPacketVIFlet dropped itself).
+for h in SpinVIFlet AllocBombVIFlet RecursionVIFlet DupPacketVIFlet ThrowVIFlet ForeignPacketVIFlet; do
   printf "vif link bandwidth=20Mbps qlimit=100\nmatch link ip\nviflet link %s.class start=2\n" "$h" > h.tree
   "$B/tools/vifsim" h.tree in.pcap h.pcap >h.sum 2>h.log
   in=$(sed -n 's/^packets: \([0-9]*\) in, \([0-9]*\) out, \([0-9]*\) dropped.*/\1/p' h.sum)

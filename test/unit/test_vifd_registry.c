@@ -147,6 +147,52 @@ static void sockets_follow_process_until_attached(void **state)
 	vn_registry_proc_put(f->r, 400);
 }
 
+static void detach_returns_to_the_default_and_follows(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(vn_registry_proc_add(f->r, 410, 1000, 1, NULL, NULL), 0);
+	struct vn_proc *p = vn_registry_proc(f->r, 410);
+	struct vn_flow fl = flow4(IPPROTO_UDP, 1, 4100, 2, 53);
+	assert_int_equal(vn_registry_sock_set(f->r, 410, 7, &fl), 0);
+	struct vn_sock *s = vn_registry_sock(f->r, 410, 7);
+	assert_int_equal(vn_registry_attach_proc(f->r, 410, f->a, 1000), 0);
+	assert_int_equal(vn_registry_attach_sock(f->r, 410, 7, f->ab, 1000), 0);
+	/* a socket detached goes back to its process, and then follows it */
+	assert_int_equal(vn_registry_detach_sock(f->r, 410, 7, 0, 1001), -EPERM);
+	assert_int_equal(vn_registry_detach_sock(f->r, 410, 7, 0, 1000), 0);
+	assert_false(vn_sock_attached(s, 0));
+	assert_ptr_equal(vn_sock_vif(s, 0), f->a);
+	assert_int_equal(vn_registry_attach_proc(f->r, 410, f->ab, 1000), 0);
+	assert_ptr_equal(vn_sock_vif(s, 0), f->ab);
+	assert_ptr_equal(vn_registry_lookup(f->r, 0, &fl, 1, NULL, NULL), f->ab);
+	assert_int_equal(vn_registry_detach_sock(f->r, 410, 7, 0, 1000), 0);   /* had none: fine */
+	assert_int_equal(vn_registry_detach_sock(f->r, 410, 8, 0, 0), -EBADF);
+	assert_int_equal(vn_registry_detach_sock(f->r, 410, 7, 2, 0), -EINVAL);
+	/* a process detached is on the root: that is up, for root only */
+	assert_int_equal(vn_registry_detach_proc(f->r, 410, 0, 1000), -EACCES);
+	assert_int_equal(vn_registry_detach_proc(f->r, 410, 0, 1001), -EPERM);
+	assert_ptr_equal(vn_proc_vif(p, 0), f->ab);
+	assert_int_equal(vn_registry_detach_proc(f->r, 410, 0, 0), 0);
+	assert_false(vn_proc_attached(p, 0));
+	assert_ptr_equal(vn_sock_vif(s, 0), vn_tree_root(f->t[0]));
+	assert_int_equal(vn_registry_detach_proc(f->r, 410, 0, 1000), 0);     /* on the root already */
+	assert_int_equal(vn_registry_detach_proc(f->r, 411, 0, 0), -ESRCH);
+	assert_int_equal(vn_registry_detach_proc(f->r, 410, 2, 0), -EINVAL);
+	vn_registry_proc_put(f->r, 410);
+}
+
+static void gid_is_kept(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(vn_registry_proc_add(f->r, 420, 1000, 1, NULL, NULL), 0);
+	struct vn_proc *p = vn_registry_proc(f->r, 420);
+	assert_int_equal(vn_proc_gid(p), (gid_t)-1);
+	assert_int_equal(vn_registry_proc_set_gid(f->r, 420, 100), 0);
+	assert_int_equal(vn_proc_gid(p), 100);
+	assert_int_equal(vn_registry_proc_set_gid(f->r, 421, 100), -ESRCH);
+	vn_registry_proc_put(f->r, 420);
+}
+
 static void lookup_exact_then_bound_then_wildcard(void **state)
 {
 	struct fx *f = *state;
@@ -281,6 +327,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rule3_only_down_and_only_own_uid, setup, teardown),
 		cmocka_unit_test_setup_teardown(rule2_child_inherits_parent, setup, teardown),
 		cmocka_unit_test_setup_teardown(sockets_follow_process_until_attached, setup, teardown),
+		cmocka_unit_test_setup_teardown(detach_returns_to_the_default_and_follows, setup, teardown),
+		cmocka_unit_test_setup_teardown(gid_is_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(lookup_exact_then_bound_then_wildcard, setup, teardown),
 		cmocka_unit_test_setup_teardown(closed_flows_linger_then_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(rebinding_moves_the_flow_and_dup_shares_it, setup, teardown),

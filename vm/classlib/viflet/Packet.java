@@ -7,6 +7,7 @@
  */
 public final class Packet {
     private long handle;   // the host's packet; 0 once it has left the VIFlet
+    private int slot;      // the VM's bookkeeping: where it is in the table of held packets
 
     private Packet() {}
 
