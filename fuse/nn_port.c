@@ -34,8 +34,8 @@
 
 #define READ_BUF (128u * 1024)
 #define INJECT_MAX 4096              /* packets written and not yet injected */
-#define GATHER_NS 200000             /* a woken reader waits this long for more... */
-#define GATHER_BYTES (32u * 1024)    /* ...unless this much is waiting already */
+#define GATHER_NS 1000000            /* a woken reader waits this long for more... */
+#define GATHER_BYTES (64u * 1024)    /* ...unless this much is waiting already */
 
 /* A packet written to a port, on its way to the data path. */
 struct inj {
@@ -131,9 +131,12 @@ static void *svc_main(void *arg)
 		 * request each: microseconds per packet). With little waiting,
 		 * let a short while's packets gather first. */
 		bool little = false;
-		for (struct nn_port_open *po = svc->list; po && !little; po = po->next)
+		for (struct nn_port_open *po = svc->list; po && !little; po = po->next) {
+			pthread_mutex_lock(&po->mu);
 			little = (po->req || po->ph) && !vn_port_at_end(po->r) &&
 				 vn_port_pending(po->r) < GATHER_BYTES;
+			pthread_mutex_unlock(&po->mu);
+		}
 		if (little) {
 			pthread_mutex_unlock(&svc->mu);
 			struct timespec ts = {0, GATHER_NS};

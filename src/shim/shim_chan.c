@@ -28,6 +28,9 @@ _Atomic int vs_ctl = -1;
 /* The request ring vifd handed us (ctlring.h), NULL: requests go on the
  * socket. Set before any other thread can exist (constructor, fork child). */
 static struct vd_ring *_Atomic ring;
+/* VIFNET_SHIM_RING=0: never ask for a ring, every request on the socket (the
+ * shim before the ring; bench_shim.sh measures both in the same run). */
+static bool want_ring = true;
 
 /* Every request gets one reply; none is waited for (see shim_chan.h). Replies
  * are taken in batches once a few are due: sent - received is how many. */
@@ -261,13 +264,13 @@ static int chan_open(struct vd_ring **rp)
 		strncpy(comm, program_invocation_short_name, 16);
 	size_t rl = vs_fmt_register(reg, sizeof reg, getppid(), comm);
 	if (send(fd, "hello 1", 7, MSG_NOSIGNAL) != 7 || send(fd, reg, rl, MSG_NOSIGNAL) != (ssize_t)rl ||
-	    send(fd, "ring", 4, MSG_NOSIGNAL) != 4 ||
+	    (want_ring && send(fd, "ring", 4, MSG_NOSIGNAL) != 4) ||
 	    recv_one(fd, r1, sizeof r1, 0) <= 0 || recv_one(fd, r2, sizeof r2, 0) <= 0 ||
 	    strncmp(r1, "ok", 2) || !vs_reply_ok(r2, strlen(r2))) {
 		sys_close(fd);
 		return -EPROTO;
 	}
-	*rp = ring_reply(fd, 1);
+	*rp = want_ring ? ring_reply(fd, 1) : NULL;
 	return fd;
 }
 
@@ -321,6 +324,8 @@ void vs_chan_init(int (*real_close)(int))
 	else
 		fd_base = 1000;
 
+	const char *nr = getenv("VIFNET_SHIM_RING");
+	want_ring = !(nr && !strcmp(nr, "0"));
 	const char *v = getenv(ENV_FD);
 	bool quiet = v && !strcmp(v, "off");
 	int fd;
@@ -333,7 +338,7 @@ void vs_chan_init(int (*real_close)(int))
 				 * what the old image left in it). Replies the old image
 				 * did not take come first and are skipped. */
 				atomic_store(&vs_ctl, fd);
-				if (send(fd, "ring", 4, MSG_NOSIGNAL) == 4)
+				if (want_ring && send(fd, "ring", 4, MSG_NOSIGNAL) == 4)
 					atomic_store(&ring, ring_reply(fd, 4096));
 				return;
 			}

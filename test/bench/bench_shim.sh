@@ -4,7 +4,9 @@
 #  - socket+connect+close over loopback, without and with libvifshim.so
 #    preloaded and registered with a running vifd (medians of RUNS runs of N
 #    iterations, alternating); the difference is the shim's cost per
-#    registered socket (target: <= 20 us);
+#    registered socket (target: <= 20 us); also the shim told not to use its
+#    request ring (VIFNET_SHIM_RING=0: every request a socket message, as
+#    before the ring), for comparison;
 #  - close() of a non-socket fd, without and with the shim (bitmap test);
 #  - vn_registry_lookup per packet with 10,000 registered sockets: exact
 #    5-tuple hit, (any, port) wildcard hit, miss; baseline the empty table.
@@ -40,10 +42,12 @@ grep -q '^vifd ready' "$T/vifd.log" || { cat "$T/vifd.log"; exit 1; }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-: > "$T/base"; : > "$T/shim"
+: > "$T/base"; : > "$T/shim"; : > "$T/sock"
 for _ in $(seq "$RUNS"); do
   ip netns exec "$NS" "$CONN" "$N" >> "$T/base"
   ip netns exec "$NS" env VIFNET_CONTROL="$T/ctl" LD_PRELOAD="$SHIM" "$CONN" "$N" >> "$T/shim" 2>"$T/err"
+  ip netns exec "$NS" env VIFNET_CONTROL="$T/ctl" VIFNET_SHIM_RING=0 LD_PRELOAD="$SHIM" "$CONN" "$N" \
+    >> "$T/sock" 2>>"$T/err"
 done
 [ -s "$T/err" ] && { echo "bench_shim: the shim did not register: $(cat "$T/err")"; exit 1; }
 field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$1" | median; }
@@ -56,6 +60,9 @@ RATIO=$(awk -v b="$B" -v s="$S" 'BEGIN { printf "%.2f", s / b }')
 COVER=$(awk -v b="$CB" -v s="$CS" 'BEGIN { printf "%.1f", s - b }')
 CRATIO=$(awk -v b="$CB" -v s="$CS" 'BEGIN { printf "%.2f", s / b }')
 NOVER=$(awk -v b="$NB" -v s="$NSH" 'BEGIN { printf "%.1f", s - b }')
+K=$(field "$T/sock" connect_close_us); CK=$(field "$T/sock" cpu_us)
+KOVER=$(awk -v b="$B" -v s="$K" 'BEGIN { printf "%.1f", s - b }')
+CKOVER=$(awk -v b="$CB" -v s="$CK" 'BEGIN { printf "%.1f", s - b }')
 TARGET=$(awk -v o="$COVER" 'BEGIN { print (o <= 20 ? "met" : "MISSED") }')
 TARGET="$TARGET (+$COVER µs)"
 
@@ -80,14 +87,17 @@ per registered socket).
 | the same, CPU time of the program (µs) | $CB | $CS | **$COVER** | $CRATIO |
 | close(dup(pipe)) on a non-socket fd (CPU ns, minus the raw calls) | $NB | $NSH | $NOVER | |
 | for scale: one getppid() system call (CPU ns) | $SC | | | |
+| the shim without its ring (\`VIFNET_SHIM_RING=0\`), wall time (µs) | $B | $K | $KOVER | |
+| the shim without its ring, CPU time (µs) | $CB | $CK | $CKOVER | |
 
 The shim's cost per registered socket is the difference: \`bind\` to port 0,
 \`getsockname\` and the \`(any, port)\` registration before \`connect()\`, and
 \`close FD\` before \`close()\` — two system calls and two entries in the
 process's request ring (shared memory: no system call, vifd not woken; vifd reads
 the rings before it classifies the first packet of an unknown flow, and every
-10 ms), no lock. Before the ring (two messages on the control socket, each a
-system call that also woke vifd) the same benchmark measured +24 µs of CPU.
+10 ms), no lock. Without the ring (the last two rows, measured in the same run:
+two messages on the control socket, each a system call that also wakes vifd) it
+costs what the shim cost before the ring (+24 µs of CPU in earlier runs).
 Wall time also counts the machine's load (its cores are shared); CPU time is the
 program's own. On a non-socket fd the shim is a bit test. vifd ran with one TUN
 device; the client ran in the device's namespace.
@@ -117,4 +127,5 @@ else
   printf '\n%s\n' "$SECTION" >> "$EVAL"
 fi
 echo "shim: connect+close $B us -> $S us (+$OVER us, x$RATIO); CPU $CB -> $CS us (+$COVER us); non-socket close +$NOVER ns"
+echo "shim without its ring: connect+close +$KOVER us, CPU +$CKOVER us"
 echo "flow lookup: empty $LE ns, exact $LX ns, wildcard $LW ns, miss $LM ns"
