@@ -116,7 +116,10 @@ static inline bool on(void)
 
 static int req(const char *m, size_t len)
 {
-	return vs_chan_send(m, len);
+	int e = errno;               /* the program's errno is not ours to change */
+	int rc = vs_chan_send(m, len);
+	errno = e;
+	return rc;
 }
 
 /* Register fd's flow from getsockname (and the peer: `peer`, else

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctlring.h"
@@ -138,19 +139,32 @@ static void drain(int fd)
 
 static int sock_send(int fd, const char *msg, size_t len);
 
+/* Waits are bounded by the clock, not by a count of polls: in a program
+ * with a fast itimer every poll ends early with EINTR, and a count of
+ * 2000 polls would give up after a few milliseconds (clock_gettime is
+ * async-signal-safe). */
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /* The ring is full: ask vifd to read it (`sync` wakes it; it reads a
  * client's ring before its socket) and wait for room, 2 s at most. */
 static int ring_wait(int fd, struct vd_ring *r)
 {
 	if (sock_send(fd, "sync", 4))
 		return -1;
-	for (int tries = 0; tries < 2000; tries++) {
+	for (long long end = now_ms() + 2000; now_ms() < end;) {
 		if (vd_ring_room(r))
 			return 0;
 		drain(fd);
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		poll(&p, 1, 1);
 	}
+	if (vd_ring_room(r))
+		return 0;
 	broken(fd);
 	return -1;
 }
@@ -182,13 +196,19 @@ static int sock_send(int fd, const char *msg, size_t len)
 	/* Non-blocking: if vifd is slow to take requests, take its replies
 	 * (it stops reading from a client whose replies pile up) and wait a
 	 * little for room, never forever. */
-	for (int tries = 0;; tries++) {
+	for (long long end = 0;;) {
 		ssize_t k = send(fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (k >= 0)
 			break;
 		if (errno == EINTR)
 			continue;
-		if ((errno != EAGAIN && errno != EWOULDBLOCK) || tries == 200) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if (!end)
+				end = now_ms() + 2000;
+			else if (now_ms() >= end)
+				errno = ETIMEDOUT;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
 			broken(fd);
 			return -1;
 		}
