@@ -6,24 +6,8 @@
 # and leaves the old filter in place (the reason goes to the VIF's log);
 # `none` removes it.
 set -uo pipefail
-BUILD=${VIFNET_BUILD:?}
-HARNESS=$BUILD/test/integration/nnfs_harness
-skip() { echo "SKIP: $*"; [ "${CI:-}" = true ] && exit 1; exit 77; }   # CI has them all
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-[ -c /dev/fuse ] || skip "no /dev/fuse"
-
-T=$(mktemp -d /tmp/filter_nnfs.XXXXXX)
-M=$T/nn
-HPID=
-cleanup() {
-  [ -n "$HPID" ] && kill "$HPID" 2>/dev/null && wait "$HPID" 2>/dev/null
-  mountpoint -q "$M" && umount -l "$M"
-  rm -rf "$T"
-}
-trap cleanup EXIT
-FAILS=0
-ok()  { echo "ok   $*"; }
-bad() { echo "FAIL $*"; FAILS=$((FAILS + 1)); }
+NNFS_TEST=filter_nnfs
+source "${VIFNET_TOP:?}/test/integration/nnfs_common.sh"
 # field NAME: a line of the filter file
 field() { awk -v k="$1" '$1 == k { print $2 }' "$F"; }
 # refused DESC CMD...: CMD fails with EINVAL and the filter still has OLD insns
@@ -35,10 +19,7 @@ refused() {
     bad "$desc: the old filter is gone: $(head -2 "$F")"
 }
 
-"$HARNESS" -m "$M" -i eth0 -c "$T/ctl" > "$T/harness.out" 2>&1 &
-HPID=$!
-for _ in $(seq 50); do grep -q ready "$T/harness.out" 2>/dev/null && break; sleep 0.1; done
-grep -q ready "$T/harness.out" || { cat "$T/harness.out"; echo "FAIL harness did not start"; exit 1; }
+start_harness -i eth0
 V=$M/network/eth0/f
 mkdir "$V" || { echo "FAIL mkdir"; exit 1; }
 F=$V/filter

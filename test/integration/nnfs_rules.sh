@@ -5,52 +5,15 @@
 # rules 1-4 for an unprivileged user (setpriv) with root allowed everything,
 # attachments moving to the parent on rmdir, PID/ vanishing on exit, vifctl.
 set -uo pipefail
-BUILD=${VIFNET_BUILD:?}
-HARNESS=$BUILD/test/integration/nnfs_harness
+NNFS_TEST=nnfs_rules
+source "${VIFNET_TOP:?}/test/integration/nnfs_common.sh"
 VIFCTL=$BUILD/tools/vifctl
-skip() { echo "SKIP: $*"; [ "${CI:-}" = true ] && exit 1; exit 77; }   # CI has them all
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-[ -c /dev/fuse ] || skip "no /dev/fuse"
-
-T=$(mktemp -d /tmp/nnfs_rules.XXXXXX)
-chmod 755 "$T"
-M=$T/nn
-HPID=
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  [ -n "$HPID" ] && kill "$HPID" 2>/dev/null && wait "$HPID" 2>/dev/null
-  mountpoint -q "$M" && umount -l "$M"
-  rm -rf "$T"
-}
-trap cleanup EXIT
-
-FAILS=0
-ok()   { echo "ok   $*"; }
-bad()  { echo "FAIL $*"; FAILS=$((FAILS + 1)); }
-# expect "text" cmd...: cmd fails and its stderr contains text
-expect() {
-  local want=$1; shift
-  local out
-  if out=$("$@" 2>&1); then bad "$* succeeded (wanted: $want)"; return; fi
-  case $out in *"$want"*) ok "$* -> $want" ;; *) bad "$* -> $out (wanted: $want)" ;; esac
-}
-# is FILE VALUE: the file reads as VALUE
-is() {
-  local got
-  got=$(cat "$1" 2>&1)
-  [ "$got" = "$2" ] && ok "$1 = $2" || bad "$1 = '$got' (wanted '$2')"
-}
-run() { if "$@"; then ok "$*"; else bad "$*"; fi; }
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 OTHER=(setpriv --reuid=65533 --regid=65533 --clear-groups)
 as_nobody() { "${NOBODY[@]}" bash -c "$1"; }
 as_other()  { "${OTHER[@]}" bash -c "$1"; }
 
-"$HARNESS" -m "$M" -i eth0 -i eth1 -c "$T/ctl" > "$T/harness.out" 2>&1 &
-HPID=$!
-for _ in $(seq 50); do grep -q ready "$T/harness.out" 2>/dev/null && break; sleep 0.1; done
-grep -q ready "$T/harness.out" || { cat "$T/harness.out"; echo "FAIL harness did not start"; exit 1; }
+start_harness -i eth0 -i eth1
 N=$M/network/eth0
 register() { echo "$*" > "$T/ctl"; }
 wait_for() { for _ in $(seq 50); do [ -e "$1" ] && return 0; sleep 0.05; done; return 1; }

@@ -7,44 +7,12 @@
 # heap or budget is aborted at that limit, in vifsim and here through nnfs
 # over nnfs_harness). Only the VIF's owner or root loads a VIFlet.
 set -uo pipefail
-BUILD=${VIFNET_BUILD:?}
-HARNESS=$BUILD/test/integration/nnfs_harness
+NNFS_TEST=viflet_limits
+source "${VIFNET_TOP:?}/test/integration/nnfs_common.sh"
 CLS=$BUILD/test/java/classes/viflet
-skip() { echo "SKIP: $*"; [ "${CI:-}" = true ] && exit 1; exit 77; }   # CI has them all
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-[ -c /dev/fuse ] || skip "no /dev/fuse"
-
-T=$(mktemp -d /tmp/viflet_limits.XXXXXX)
-chmod 755 "$T"
-M=$T/nn
-HPID=
-cleanup() {
-  [ -n "$HPID" ] && kill "$HPID" 2>/dev/null && wait "$HPID" 2>/dev/null
-  mountpoint -q "$M" && umount -l "$M"
-  rm -rf "$T"
-}
-trap cleanup EXIT
-FAILS=0
-ok()   { echo "ok   $*"; }
-bad()  { echo "FAIL $*"; FAILS=$((FAILS + 1)); }
-expect() {   # expect "text" cmd...: cmd fails and its stderr contains text
-  local want=$1; shift
-  local out
-  if out=$("$@" 2>&1); then bad "$* succeeded (wanted: $want)"; return; fi
-  case $out in *"$want"*) ok "$* -> $want" ;; *) bad "$* -> $out (wanted: $want)" ;; esac
-}
-is() {
-  local got
-  got=$(cat "$1" 2>&1)
-  [ "$got" = "$2" ] && ok "$1 = $(echo "$2" | tr '\n' ' ')" || bad "$1 = '$got' (wanted '$2')"
-}
-run() { if "$@"; then ok "$*"; else bad "$*"; fi; }
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups bash -c "$1"; }
 
-"$HARNESS" -m "$M" -i eth0 -c "$T/ctl" > "$T/harness.out" 2>&1 &
-HPID=$!
-for _ in $(seq 50); do grep -q ready "$T/harness.out" 2>/dev/null && break; sleep 0.1; done
-grep -q ready "$T/harness.out" || { cat "$T/harness.out"; echo "FAIL harness did not start"; exit 1; }
+start_harness -i eth0
 V=$M/network/eth0/u
 mkdir "$V" && chown 65534:65534 "$V" || { echo "FAIL mkdir/chown"; exit 1; }
 
