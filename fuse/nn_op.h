@@ -45,6 +45,8 @@ struct nn_fh {
 	bool readable;     /* opened for reading */
 	char *wbuf;        /* what this open has written so far (from offset 0) */
 	size_t wlen, wcap;
+	bool pending;      /* wbuf holds a value not applied yet (nn_row.incomplete) */
+	struct nn_cred wcred;   /* of its last writer: whose value close applies */
 	struct nn_port_open *port;   /* an open of `port`: a stream, not a value */
 };
 

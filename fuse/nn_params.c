@@ -69,19 +69,19 @@ static int port_value_write(const struct nn_row *row, struct vn_vif *v, const ch
 
 /* SPEC order; the same order as vn_param_files. */
 const struct nn_row nn_rows[] = {
-	{"bandwidth", 0666, text_read, text_write, false, NULL},
-	{"type",      0666, text_read, text_write, false, NULL},
-	{"weight",    0666, text_read, text_write, false, NULL},
-	{"priority",  0666, text_read, text_write, false, NULL},
-	{"qlimit",    0666, text_read, text_write, false, NULL},
-	{"stat",      0444, stat_read, NULL, false, NULL},
-	{"filter",    0666, nn_filter_read, nn_filter_write, false, NULL},
+	{"bandwidth", 0666, text_read, text_write, false, NULL, NULL},
+	{"type",      0666, text_read, text_write, false, NULL, NULL},
+	{"weight",    0666, text_read, text_write, false, NULL, NULL},
+	{"priority",  0666, text_read, text_write, false, NULL, NULL},
+	{"qlimit",    0666, text_read, text_write, false, NULL, NULL},
+	{"stat",      0444, stat_read, NULL, false, NULL, NULL},
+	{"filter",    0666, nn_filter_read, nn_filter_write, false, NULL, nn_filter_incomplete},
 	/* only the VIF's owner (or root) reads or writes its port: no group or
 	 * other bits whatever the VIF's mode */
-	{"port",      0600, empty_read, port_value_write, true, NULL},
-	{"viflet",    0666, nn_viflet_read, nn_viflet_write, false, NULL},
-	{"conf",      0666, nn_conf_read, nn_conf_write, false, nn_conf_write_as},
-	{"log",       0444, nn_log_read, NULL, false, NULL},
+	{"port",      0600, empty_read, port_value_write, true, NULL, NULL},
+	{"viflet",    0666, nn_viflet_read, nn_viflet_write, false, NULL, nn_viflet_incomplete},
+	{"conf",      0666, nn_conf_read, nn_conf_write, false, nn_conf_write_as, nn_conf_incomplete},
+	{"log",       0444, nn_log_read, NULL, false, NULL, NULL},
 };
 const unsigned nn_nrows = sizeof nn_rows / sizeof nn_rows[0];
 

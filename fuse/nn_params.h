@@ -36,10 +36,20 @@ struct nn_row {
 	 * credentials. write stays set (it makes the file writable). */
 	int (*write_as)(const struct nn_row *row, struct vn_vif *v, const char *buf,
 			size_t len, vn_time_t now, const struct nn_cred *cred);
+	/* A value that may come in several writes (nn_accum.c): true while the
+	 * text an open has written so far cannot be whole yet; it is then kept
+	 * and applied by a later write or at close (flush). NULL: every write
+	 * is a whole value, applied (or refused) at once. */
+	bool (*incomplete)(const char *buf, size_t len);
 };
 
 extern const struct nn_row nn_rows[];
 extern const unsigned nn_nrows;
+
+/* nn_accum.c: the rows' `incomplete`. */
+bool nn_filter_incomplete(const char *buf, size_t len);
+bool nn_conf_incomplete(const char *buf, size_t len);
+bool nn_viflet_incomplete(const char *buf, size_t len);
 
 /* Row index of a file name, or -1. */
 int nn_row_find(const char *name);

@@ -471,6 +471,10 @@ static void nn_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	fi->fh = (uint64_t)(uintptr_t)op.fh;
 	fi->direct_io = 1;     /* values are live: no page cache */
+	/* FLUSH only where a close may have a value to apply: one round trip
+	 * less per close everywhere else (port's included). */
+	fi->noflush = !(acc != O_RDONLY && op.node.row < nn_nrows && nn_rows[op.node.row].incomplete &&
+			!nn_rows[op.node.row].stream);
 	if (fuse_reply_open(req, fi) != 0) {   /* not delivered: no release will come */
 		if (op.fh->port)
 			nn_port_release(op.fh);
@@ -507,9 +511,11 @@ static void nn_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 }
 
 /* Writes of one open accumulate from offset 0 (a shell's printf may split
- * `conf` at its newlines; cp may write a class in pieces), and each write
- * applies the whole value written so far: a rejected value changes nothing,
- * and a later, longer write may still complete it. */
+ * `conf` at its newlines; cp may write a class in pieces). A text that can be
+ * whole is applied at once, with the error in write(2); a rejected value
+ * changes nothing, and a later, longer write may still complete it. A text
+ * that cannot be whole yet (the row's `incomplete`, nn_accum.c) is kept, and
+ * applied by a later write or at close (nn_flush). */
 static void nn_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
@@ -521,9 +527,10 @@ static void nn_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	}
 	op_init(&op, req, ino);
 	op.fh = fh;
-	if (off == 0 || (fi->flags & O_APPEND))
+	if (off == 0 || (fi->flags & O_APPEND)) {
 		fh->wlen = 0;
-	else if ((size_t)off != fh->wlen) {
+		fh->pending = false;
+	} else if ((size_t)off != fh->wlen) {
 		fuse_reply_err(req, EINVAL);     /* holes and rewrites make no value */
 		return;
 	}
@@ -546,21 +553,55 @@ static void nn_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	memcpy(fh->wbuf + fh->wlen, buf, size);
 	op.text = fh->wbuf;
 	op.len = fh->wlen + size;
+	const struct nn_row *row = fh->node.row < nn_nrows ? &nn_rows[fh->node.row] : NULL;
+	if (row && row->incomplete && row->incomplete(op.text, op.len)) {
+		fh->wlen += size;               /* more to come, or close applies it */
+		fh->pending = true;
+		fh->wcred = op.cred;
+		fuse_reply_write(req, size);
+		return;
+	}
 	if (run(req, &op, nn_do_write)) {
 		fuse_reply_err(req, -op.err);
 		return;
 	}
 	fh->wlen += size;
+	fh->pending = false;
 	fuse_reply_write(req, size);
+}
+
+/* Apply what an open has written and not applied (see nn_write). 0 or -errno. */
+static int apply_pending(fuse_req_t req, fuse_ino_t ino, struct nn_fh *fh)
+{
+	struct nn_op op;
+	if (!fh->pending)
+		return 0;
+	fh->pending = false;     /* once: a refused value is not retried at release */
+	op_init(&op, req, ino);
+	op.cred = fh->wcred;
+	op.fh = fh;
+	op.text = fh->wbuf;
+	op.len = fh->wlen;
+	return run(req, &op, nn_do_write);
+}
+
+/* close(2) of a descriptor of the open: a value still waiting is applied, and
+ * its error is close's. Sent only for opens that may have one (nn_open sets
+ * noflush on the others). */
+static void nn_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct nn_fh *fh = (struct nn_fh *)(uintptr_t)fi->fh;
+	fuse_reply_err(req, fh && !fh->port ? -apply_pending(req, ino, fh) : 0);
 }
 
 static void nn_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct nn_fh *fh = (struct nn_fh *)(uintptr_t)fi->fh;
-	(void)ino;
 	if (fh) {
 		if (fh->port)
 			nn_port_release(fh);
+		else
+			apply_pending(req, ino, fh);    /* no flush came: nobody to tell */
 		free(fh->text);
 		free(fh->wbuf);
 		free(fh);
@@ -667,6 +708,7 @@ static const struct fuse_lowlevel_ops nn_ops = {
 	.open = nn_open,
 	.read = nn_read,
 	.write = nn_write,
+	.flush = nn_flush,
 	.release = nn_release,
 	.poll = nn_poll,
 	.opendir = nn_opendir,

@@ -355,9 +355,48 @@ static void later_features_read_empty_and_refuse_writes(void **state) /* and vif
 	assert_int_equal(write_row("stat", "x"), -EACCES);
 }
 
+/* nn_accum: which texts wait for more writes (or close) and which are
+ * judged at once. */
+static void multi_write_values_wait_until_whole(void **state)
+{
+	(void)state;
+	static const char bin[8] = {0x06, 0, 0, 0, 0, 0, 0, 0};
+	const struct nn_row *f = row("filter"), *c = row("conf"), *vl = row("viflet");
+#define INC(r, s) (r)->incomplete((s), sizeof(s) - 1)
+	/* -ddd: until the count is reached, and the last line ended */
+	assert_true(INC(f, "4\n"));
+	assert_true(INC(f, "4\n40 0 0 12\n21 0 1 2048\n6 0 0 262144\n"));
+	assert_false(INC(f, "4\n40 0 0 12\n21 0 1 2048\n6 0 0 262144\n6 0 0 0\n"));
+	assert_true(INC(f, "2\n40 0 0 12\n6 0"));
+	assert_false(INC(f, "1\n6 0 0 0\n6 0 0 0\n"));         /* too many: refused at once */
+	assert_false(INC(f, "99999\n"));                         /* count out of range */
+	/* -dd: until a return ends it */
+	assert_true(INC(f, "{ 0x28, 0, 0, 0x0000000c },\n"));
+	assert_false(INC(f, "{ 0x28, 0, 0, 0x0000000c },\n{ 0x6, 0, 0, 0x00040000 },\n"));
+	/* expressions, binary programs: whole at every write */
+	assert_false(INC(f, "tcp port 80\n"));
+	assert_false(INC(f, "ret #0 garbage"));
+	assert_false(f->incomplete(bin, 6));
+	assert_false(f->incomplete(bin, sizeof bin));
+	/* conf: a line cut before its newline */
+	assert_true(INC(c, "a=b\nc"));
+	assert_false(INC(c, "a=b\nc=d\n"));
+	assert_false(INC(c, "a b\n"));
+	/* viflet: a class or a jar waits for close; anything else is judged */
+	assert_true(INC(vl, "\xca\xfe\xba\xbe\0\0"));
+	assert_true(INC(vl, "PK\x03\x04"));
+	assert_false(INC(vl, "none\n"));
+	assert_false(INC(vl, "not a class\n"));
+#undef INC
+	/* one-write values have no such rule */
+	assert_null(row("bandwidth")->incomplete);
+	assert_null(row("port")->incomplete);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(multi_write_values_wait_until_whole),
 		cmocka_unit_test(inode_numbers_roundtrip_for_every_kind),
 		cmocka_unit_test(inode_numbers_are_distinct_and_bad_ones_refused),
 		cmocka_unit_test(link_targets_relative_and_absolute),
