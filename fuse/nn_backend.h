@@ -35,6 +35,11 @@ struct nn_backend {
 	size_t (*ntrees)(void *ctx);
 	struct vn_tree *(*tree)(void *ctx, size_t i);
 	vn_time_t (*now)(void *ctx);
+	/* Optional, and called from nnfs's thread without `call`: a number
+	 * that moves whenever a tree's names, owners or modes change (never 0;
+	 * the trees' vn_tree_gen). While it stays, nnfs answers lookups and
+	 * stats of VIFs from its memo (nn_memo.h). NULL: every one is a call. */
+	uint64_t (*gen)(void *ctx);
 
 	/* Registered processes: up to max pids into out; returns how many exist. */
 	size_t (*pids)(void *ctx, pid_t *out, size_t max);

@@ -243,6 +243,7 @@ void vn_nnfs_stop(struct vn_nnfs *fs)
 	fuse_session_destroy(fs->se);
 	for (unsigned i = 0; i < NN_PENDING_MAX; i++)
 		free(fs->pend[i].target);
+	nn_memo_free(&fs->memo);
 	free(fs->mnt);
 	free(fs);
 }

@@ -73,6 +73,45 @@ static struct vn_vif *sock_cur(struct vn_nnfs *fs, pid_t pid, int fd, unsigned i
 	return v ? v : proc_cur(fs, pid, i);
 }
 
+/* ------------------------------------------------------------- the memo */
+
+static uint64_t gen_now(struct vn_nnfs *fs)
+{
+	return fs->be.gen ? fs->be.gen(fs->be.ctx) : 0;
+}
+
+/* Before a request changes a tree: is the memo current? */
+static bool memo_current(struct vn_nnfs *fs)
+{
+	uint64_t g = gen_now(fs);
+	return g && fs->memo.gen == g;
+}
+
+/* After it changed one: at the new generation, keeping what the memo held if
+ * it was current before (the caller then puts or drops what it changed, the
+ * only change since), else emptied. */
+static void memo_changed(struct vn_nnfs *fs, bool was_current)
+{
+	uint64_t g = gen_now(fs);
+	if (!g)
+		return;
+	if (was_current)
+		fs->memo.gen = g;
+	else
+		nn_memo_at(&fs->memo, g);
+}
+
+/* A request looked into VIF v: remember v and its children (once per
+ * generation: a listed directory is not listed again). */
+static void memo_look(struct vn_nnfs *fs, unsigned tree, const struct vn_vif *v)
+{
+	uint64_t g = gen_now(fs);
+	if (!g || !v)
+		return;
+	nn_memo_at(&fs->memo, g);
+	nn_memo_list(&fs->memo, tree, v);
+}
+
 /* The text of a parameter file into a fresh buffer. */
 static int row_text(const struct nn_row *row, const struct vn_vif *v, char **out, size_t *len)
 {
@@ -299,12 +338,18 @@ void nn_do_lookup(void *arg)
 {
 	struct nn_op *op = arg;
 	op->err = find_child(op);
+	if (op->node.kind == NN_VIF)
+		memo_look(op->fs, op->node.tree, vif_of(op->fs, &op->node));
 }
 
 void nn_do_getattr(void *arg)
 {
 	struct nn_op *op = arg;
 	op->err = node_stat(op->fs, &op->node, &op->st);
+	if (op->err == 0 && op->node.kind == NN_VIF && gen_now(op->fs)) {
+		nn_memo_at(&op->fs->memo, gen_now(op->fs));
+		nn_memo_put(&op->fs->memo, op->node.tree, vif_of(op->fs, &op->node));
+	}
 }
 
 static int setattr_vif(struct nn_op *op, struct vn_vif *v)
@@ -341,6 +386,7 @@ void nn_do_setattr(void *arg)
 	uid_t uid;
 	gid_t gid;
 	unsigned mode;
+	bool memo_was = memo_current(op->fs);
 
 	if (op->node.kind == NN_VIF) {
 		if (!(v = vif_of(op->fs, &op->node))) {
@@ -387,6 +433,10 @@ void nn_do_setattr(void *arg)
 			op->err = nn_perm_mode(&op->cred, uid, gid, mode, W_OK);
 	} else {
 		op->err = node_stat(op->fs, &op->node, &op->st) < 0 ? -ENOENT : -EPERM;
+	}
+	if (op->err == 0 && (v = vif_of(op->fs, &op->node)) && gen_now(op->fs)) {
+		memo_changed(op->fs, memo_was);      /* the VIF's owner or mode */
+		nn_memo_put(&op->fs->memo, op->node.tree, v);
 	}
 	if (op->err == 0)
 		op->err = node_stat(op->fs, &op->node, &op->st);
@@ -465,10 +515,16 @@ void nn_do_mkdir(void *arg)
 		op->err = -ENAMETOOLONG;
 		return;
 	}
+	bool memo_was = memo_current(op->fs);
 	r = vn_vif_create(p, op->name, op->cred.uid, op->cred.gid, op->mode & 0777, &v);
 	if (r) {
 		op->err = r;
 		return;
+	}
+	if (gen_now(op->fs)) {
+		memo_changed(op->fs, memo_was);
+		nn_memo_put(&op->fs->memo, op->node.tree, v);
+		nn_memo_put(&op->fs->memo, op->node.tree, p);
 	}
 	op->out = (struct nn_node){.kind = NN_VIF, .tree = op->node.tree, .vif = vn_vif_id(v)};
 	op->err = node_stat(op->fs, &op->out, &op->st);
@@ -507,7 +563,14 @@ void nn_do_rmdir(void *arg)
 		return;
 	}
 	/* rule 4 for everybody: the tree refuses a VIF with children */
+	bool memo_was = memo_current(op->fs);
+	uint64_t id = vn_vif_id(v);
 	op->err = vn_vif_remove(v);
+	if (op->err == 0 && gen_now(op->fs)) {
+		memo_changed(op->fs, memo_was);
+		nn_memo_drop(&op->fs->memo, op->node.tree, id);
+		nn_memo_put(&op->fs->memo, op->node.tree, p);
+	}
 }
 
 /* ln -s TARGET PID/IF or PID/sockets/FD/IF */

@@ -14,6 +14,7 @@
 #include "vn_loop.h"
 #include "vn_nnfs.h"
 #include "vn_registry.h"
+#include "vn_vif.h"
 
 struct tramp {
 	void (*fn)(void *);
@@ -51,6 +52,15 @@ static size_t lp_ntrees(void *ctx)
 static struct vn_tree *lp_tree(void *ctx, size_t i)
 {
 	return vn_loop_tree(ctx, i);
+}
+
+/* The trees are fixed for the loop's life; their counters are atomic. */
+static uint64_t lp_gen(void *ctx)
+{
+	uint64_t g = 1;          /* never 0 */
+	for (size_t i = 0; i < vn_loop_niface(ctx); i++)
+		g += vn_tree_gen(vn_loop_tree(ctx, i));
+	return g;
 }
 
 static vn_time_t lp_now(void *ctx)
@@ -213,6 +223,7 @@ struct vn_nnfs *vn_nnfs_start(struct vn_loop *l, const char *mountpoint, char *e
 		.ntrees = lp_ntrees,
 		.tree = lp_tree,
 		.now = lp_now,
+		.gen = lp_gen,
 		.pids = lp_pids,
 		.proc = lp_proc,
 		.proc_vif = lp_proc_vif,

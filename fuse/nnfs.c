@@ -143,6 +143,53 @@ static bool static_node(struct nn_op *op, const char *name)
 	return true;
 }
 
+/* ------------------------------------------------- answers from the memo */
+
+/* The memo when it is current (nn_memo.h), else NULL: ask the tree. */
+static const struct nn_memo *memo(struct vn_nnfs *fs)
+{
+	if (!fs->be.gen || !fs->memo.gen || fs->memo.gen != fs->be.gen(fs->be.ctx))
+		return NULL;
+	return &fs->memo;
+}
+
+/* What node_stat (nn_tree.c) says of a VIF, from its memo entry. */
+static void memo_stat(struct vn_nnfs *fs, const struct nn_mvif *e, struct stat *st)
+{
+	struct nn_node n = {.kind = NN_VIF, .tree = e->tree, .vif = e->id};
+	memset(st, 0, sizeof *st);
+	nn_stat_dir(fs, st, e->mode & 07777, e->uid, e->gid, 2 + e->nchildren);
+	st->st_ino = nn_ino_make(&n);
+}
+
+/* A lookup of a child VIF (or of a name that is none) as find_child decides
+ * it, from the memo. True when answered (replied). */
+static bool memo_lookup(fuse_req_t req, struct nn_op *op)
+{
+	const struct nn_memo *m;
+	const struct nn_mvif *p, *c;
+	if (op->node.kind != NN_VIF || !(m = memo(op->fs)) ||
+	    !(p = nn_memo_vif(m, op->node.tree, op->node.vif)))
+		return false;
+	int r = nn_perm_mode(&op->cred, p->uid, p->gid, p->mode, X_OK);
+	if (r == NN_NEED_GROUPS || (r == 0 && nn_row_find(op->name) >= 0))
+		return false;        /* groups to fetch; a value file (its size is its text's) */
+	if (r) {
+		fuse_reply_err(req, -r);
+		return true;
+	}
+	if ((c = nn_memo_child(m, op->node.tree, p->id, op->name))) {
+		op->out = (struct nn_node){.kind = NN_VIF, .tree = c->tree, .vif = c->id};
+		memo_stat(op->fs, c, &op->st);
+		reply_entry(req, op);
+		return true;
+	}
+	if (!p->listed)
+		return false;
+	fuse_reply_err(req, ENOENT);
+	return true;
+}
+
 /* ------------------------------------------ temporary links (ln -sf) */
 
 static bool is_ifname(const struct vn_nnfs *fs, const char *name)
@@ -264,6 +311,8 @@ static void nn_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		reply_pending(req, &op, pe);
 	else if (static_node(&op, name))
 		reply_entry(req, &op);
+	else if (memo_lookup(req, &op))
+		;
 	else if (run(req, &op, nn_do_lookup))
 		fuse_reply_err(req, -op.err);
 	else
@@ -280,6 +329,8 @@ static void nn_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
 	struct nn_op op;
 	struct nn_pending *pe;
+	const struct nn_memo *m;
+	const struct nn_mvif *e;
 	(void)fi;
 	op_init(&op, req, ino);
 	if (op.node.kind == NN_PENDING) {
@@ -289,9 +340,13 @@ static void nn_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		} else {
 			fuse_reply_err(req, ENOENT);
 		}
-	} else if (static_node(&op, NULL))
+	} else if (static_node(&op, NULL)) {
 		fuse_reply_attr(req, &op.st, op.fs->attr_timeout);
-	else if (run(req, &op, nn_do_getattr))
+	} else if (op.node.kind == NN_VIF && (m = memo(op.fs)) &&
+		   (e = nn_memo_vif(m, op.node.tree, op.node.vif))) {
+		memo_stat(op.fs, e, &op.st);
+		fuse_reply_attr(req, &op.st, op.fs->attr_timeout);
+	} else if (run(req, &op, nn_do_getattr))
 		fuse_reply_err(req, -op.err);
 	else
 		fuse_reply_attr(req, &op.st, op.fs->attr_timeout);

@@ -9,6 +9,7 @@
 
 #include "nn_backend.h"
 #include "nn_ino.h"
+#include "nn_memo.h"
 #include "vn_param.h"
 
 #define NN_PENDING_MAX 32
@@ -32,6 +33,10 @@ struct vn_nnfs {
 	dev_t dev;                   /* of the mount: its /sys/fs/fuse connection */
 	struct vn_loop *loop;        /* when started by vn_nnfs_start */
 	struct nn_port_svc *port;    /* readers of `port` files (nn_port.c) */
+	/* VIF directories as last seen, for lookups and stats without a call:
+	 * written inside calls on the trees' thread, read by the FUSE thread
+	 * between them while be.gen has not moved (nn_memo.h). */
+	struct nn_memo memo;
 	/* The interfaces, fixed for the daemon's life: lookups of "network" and
 	 * of an interface's root are answered from here, without a call into
 	 * the loop (their attributes come with timeout 0, so any stat still asks). */

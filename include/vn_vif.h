@@ -45,6 +45,10 @@ const char *vn_tree_ifname(const struct vn_tree *t);
 void vn_tree_set_linktype(struct vn_tree *t, int dlt);
 int vn_tree_linktype(const struct vn_tree *t);
 size_t vn_tree_count(const struct vn_tree *t);            /* VIFs, root included */
+/* A counter of the changes of the tree's names, owners and modes (VIFs made
+ * or removed, vn_vif_set_owner/mode), safe to read from any thread: nnfs
+ * answers from what it memorised while the counter has not moved. */
+uint64_t vn_tree_gen(const struct vn_tree *t);
 
 /* Create child `name` of parent owned by uid/gid with mode (permission bits).
  * 0 or -EINVAL (bad name), -EEXIST, -EMLINK (too deep), -ENOMEM. */

@@ -10,6 +10,17 @@
 
 #define HASH_MIN 64
 
+/* A name, owner or mode changed: nnfs's memo of the tree is stale. */
+static void tree_changed(struct vn_tree *t)
+{
+	__atomic_add_fetch(&t->gen, 1, __ATOMIC_RELEASE);
+}
+
+uint64_t vn_tree_gen(const struct vn_tree *t)
+{
+	return __atomic_load_n(&t->gen, __ATOMIC_ACQUIRE);
+}
+
 static uint64_t hash_name(const struct vn_vif *parent, const char *name)
 {
 	uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)parent;
@@ -225,6 +236,7 @@ int vn_vif_create(struct vn_vif *parent, const char *name, uid_t uid, gid_t gid,
 	parent->nchildren++;
 	hash_insert(t, v);
 	t->count++;
+	tree_changed(t);
 	if (out)
 		*out = v;
 	return 0;
@@ -252,6 +264,7 @@ int vn_vif_remove(struct vn_vif *v)
 	p->nchildren--;
 	hash_remove(t, v);
 	t->count--;
+	tree_changed(t);
 	/* Counters of a removed VIF are not lost from its ancestors: they were
 	 * counted there too as packets passed. */
 	vif_free(v);
@@ -332,8 +345,18 @@ int vn_vif_path_str(const struct vn_vif *v, char *buf, size_t n)
 uid_t vn_vif_uid(const struct vn_vif *v) { return v->uid; }
 gid_t vn_vif_gid(const struct vn_vif *v) { return v->gid; }
 unsigned vn_vif_mode(const struct vn_vif *v) { return v->mode; }
-void vn_vif_set_owner(struct vn_vif *v, uid_t uid, gid_t gid) { v->uid = uid; v->gid = gid; }
-void vn_vif_set_mode(struct vn_vif *v, unsigned mode) { v->mode = mode & 07777; }
+void vn_vif_set_owner(struct vn_vif *v, uid_t uid, gid_t gid)
+{
+	v->uid = uid;
+	v->gid = gid;
+	tree_changed(v->tree);
+}
+
+void vn_vif_set_mode(struct vn_vif *v, unsigned mode)
+{
+	v->mode = mode & 07777;
+	tree_changed(v->tree);
+}
 
 uint64_t vn_vif_bandwidth(const struct vn_vif *v) { return v->bandwidth; }
 enum vn_type vn_vif_type(const struct vn_vif *v) { return v->type; }

@@ -107,6 +107,9 @@ struct vn_tree {
 	/* Hash tables: (parent, name) -> VIF and id -> VIF. */
 	struct vn_vif **by_name, **by_id;
 	size_t hsize;                            /* buckets, a power of two */
+	/* Changes of names, owners and modes (vn_tree_gen): read by other
+	 * threads, so atomic (tree_changed). */
+	uint64_t gen;
 };
 
 /* Statistics are written by the tree's thread and may be read by others

@@ -104,6 +104,14 @@ static int h_call(void *ctx, void (*fn)(void *), void *arg)
 static size_t h_ntrees(void *ctx) { (void)ctx; return ntrees; }
 static struct vn_tree *h_tree(void *ctx, size_t i) { (void)ctx; return trees[i]; }
 static vn_time_t h_now(void *ctx) { (void)ctx; return vn_clock_now(vn_clock_real()); }
+static uint64_t h_gen(void *ctx)
+{
+	(void)ctx;
+	uint64_t g = 1;          /* never 0 */
+	for (size_t i = 0; i < ntrees; i++)
+		g += vn_tree_gen(trees[i]);
+	return g;
+}
 
 static struct hproc *find(pid_t pid)
 {
@@ -289,7 +297,7 @@ int main(int argc, char **argv)
 	if (threaded)
 		pthread_create(&th, NULL, owner, NULL);
 	const struct nn_backend be = {
-		.call = h_call, .ntrees = h_ntrees, .tree = h_tree, .now = h_now,
+		.call = h_call, .ntrees = h_ntrees, .tree = h_tree, .now = h_now, .gen = h_gen,
 		.pids = h_pids, .proc = h_proc, .proc_vif = h_proc_vif,
 		.proc_attach = h_proc_attach, .fds = h_fds, .sock = h_sock,
 		.sock_vif = h_sock_vif, .sock_attach = h_sock_attach,

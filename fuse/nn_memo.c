@@ -1,0 +1,167 @@
+/* nn_memo — nnfs's memo of the VIF directories (see nn_memo.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn_memo.h"
+#include "vn_vif.h"
+
+#define MEMO_MIN 64
+
+static size_t hid(unsigned tree, uint64_t id)
+{
+	uint64_t h = (id ^ (uint64_t)tree << 56) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h ^ h >> 31);
+}
+
+static size_t hname(unsigned tree, uint64_t parent, const char *name)
+{
+	uint64_t h = 1469598103934665603ull ^ parent ^ (uint64_t)tree << 56;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)(h ^ h >> 29);
+}
+
+static void clear(struct nn_memo *m)
+{
+	for (size_t b = 0; b < m->nb; b++)
+		for (struct nn_mvif *e = m->by_id[b], *next; e; e = next) {
+			next = e->hid;
+			free(e);
+		}
+	free(m->by_id);
+	free(m->by_name);
+	m->by_id = m->by_name = NULL;
+	m->n = m->nb = 0;
+}
+
+void nn_memo_free(struct nn_memo *m)
+{
+	clear(m);
+	m->gen = 0;
+}
+
+/* Out of memory: forget everything; the next call starts again. */
+static void fail(struct nn_memo *m)
+{
+	clear(m);
+	m->gen = 0;
+}
+
+void nn_memo_at(struct nn_memo *m, uint64_t gen)
+{
+	if (m->gen != gen)
+		clear(m);
+	m->gen = gen;
+}
+
+static int grow(struct nn_memo *m)
+{
+	size_t nb = m->nb ? 2 * m->nb : MEMO_MIN;
+	struct nn_mvif **bi = calloc(nb, sizeof *bi), **bn = calloc(nb, sizeof *bn);
+	if (!bi || !bn) {
+		free(bi);
+		free(bn);
+		return -ENOMEM;
+	}
+	for (size_t b = 0; b < m->nb; b++)
+		for (struct nn_mvif *e = m->by_id[b], *next; e; e = next) {
+			next = e->hid;
+			size_t k = hid(e->tree, e->id) & (nb - 1), j = hname(e->tree, e->parent, e->name) & (nb - 1);
+			e->hid = bi[k];
+			bi[k] = e;
+			e->hname = bn[j];
+			bn[j] = e;
+		}
+	free(m->by_id);
+	free(m->by_name);
+	m->by_id = bi;
+	m->by_name = bn;
+	m->nb = nb;
+	return 0;
+}
+
+struct nn_mvif *nn_memo_vif(const struct nn_memo *m, unsigned tree, uint64_t id)
+{
+	if (!m->nb)
+		return NULL;
+	for (struct nn_mvif *e = m->by_id[hid(tree, id) & (m->nb - 1)]; e; e = e->hid)
+		if (e->id == id && e->tree == tree)
+			return e;
+	return NULL;
+}
+
+struct nn_mvif *nn_memo_child(const struct nn_memo *m, unsigned tree, uint64_t parent,
+			      const char *name)
+{
+	if (!m->nb)
+		return NULL;
+	for (struct nn_mvif *e = m->by_name[hname(tree, parent, name) & (m->nb - 1)]; e; e = e->hname)
+		if (e->parent == parent && e->tree == tree && strcmp(e->name, name) == 0)
+			return e;
+	return NULL;
+}
+
+struct nn_mvif *nn_memo_put(struct nn_memo *m, unsigned tree, const struct vn_vif *v)
+{
+	struct nn_mvif *e = nn_memo_vif(m, tree, vn_vif_id(v));
+	if (!e) {
+		if (m->n >= m->nb && grow(m) < 0) {
+			fail(m);
+			return NULL;
+		}
+		if (!(e = calloc(1, sizeof *e))) {
+			fail(m);
+			return NULL;
+		}
+		const struct vn_vif *p = vn_vif_parent(v);
+		e->id = vn_vif_id(v);
+		e->tree = tree;
+		e->parent = p ? vn_vif_id(p) : 0;
+		memcpy(e->name, vn_vif_name(v), strnlen(vn_vif_name(v), VN_NAME_MAX));
+		size_t k = hid(tree, e->id) & (m->nb - 1), j = hname(tree, e->parent, e->name) & (m->nb - 1);
+		e->hid = m->by_id[k];
+		m->by_id[k] = e;
+		e->hname = m->by_name[j];
+		m->by_name[j] = e;
+		m->n++;
+	}
+	e->uid = vn_vif_uid(v);
+	e->gid = vn_vif_gid(v);
+	e->mode = vn_vif_mode(v);
+	e->nchildren = vn_vif_nchildren(v);
+	if (!e->nchildren)
+		e->listed = true;     /* nothing to list */
+	return e;
+}
+
+int nn_memo_list(struct nn_memo *m, unsigned tree, const struct vn_vif *v)
+{
+	struct nn_mvif *e = nn_memo_put(m, tree, v);
+	if (!e)
+		return -ENOMEM;
+	if (e->listed)
+		return 0;
+	for (struct vn_vif *c = vn_vif_first_child(v); c; c = vn_vif_next_sibling(c))
+		if (!nn_memo_put(m, tree, c))
+			return -ENOMEM;
+	e->listed = true;    /* e is still there: puts of other ids do not move it */
+	return 0;
+}
+
+void nn_memo_drop(struct nn_memo *m, unsigned tree, uint64_t id)
+{
+	struct nn_mvif *e = nn_memo_vif(m, tree, id);
+	if (!e)
+		return;
+	struct nn_mvif **pp = &m->by_id[hid(tree, id) & (m->nb - 1)];
+	while (*pp != e)
+		pp = &(*pp)->hid;
+	*pp = e->hid;
+	pp = &m->by_name[hname(tree, e->parent, e->name) & (m->nb - 1)];
+	while (*pp != e)
+		pp = &(*pp)->hname;
+	*pp = e->hname;
+	m->n--;
+	free(e);
+}

@@ -1,0 +1,59 @@
+/* nn_memo — the VIF directories as nnfs last saw them, so that a lookup or a
+ * stat needs no call into the loop while nothing has changed.
+ *
+ * Filled and kept up to date on the trees' thread, inside the calls nnfs
+ * makes anyway (nn_tree.c): a lookup's call lists the directory it looked
+ * in, and mkdir, rmdir, chmod and chown update what they changed. Read on
+ * the FUSE thread between calls (the call's hand-off orders the two), and
+ * only while the trees' generation (vn_tree_gen: every VIF made or removed,
+ * every owner or mode changed, by nnfs or anybody else) is still the one the
+ * memo is at; any other change leaves the memo to be refilled by the next
+ * call. The data path never sees it. */
+#ifndef NN_MEMO_H
+#define NN_MEMO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "vn_param.h"
+
+struct vn_vif;
+
+struct nn_mvif {
+	struct nn_mvif *hid, *hname;     /* hash chains: by (tree, id), by (tree, parent, name) */
+	uint64_t id, parent;             /* parent 0: an interface's root */
+	unsigned tree;
+	uid_t uid;
+	gid_t gid;
+	unsigned mode;
+	size_t nchildren;
+	bool listed;                     /* every child is in the memo too */
+	char name[VN_NAME_MAX + 1];
+};
+
+struct nn_memo {
+	uint64_t gen;                    /* the generation it is at; 0: empty */
+	size_t n, nb;                    /* entries, buckets (a power of two) */
+	struct nn_mvif **by_id, **by_name;
+};
+
+void nn_memo_free(struct nn_memo *m);
+
+/* On the trees' thread. nn_memo_at: from now on the memo is at generation
+ * gen (emptied if it was at another one). */
+void nn_memo_at(struct nn_memo *m, uint64_t gen);
+/* v as it is now (its name, owner, mode and number of children). NULL when
+ * out of memory: the memo is then emptied, and stays so until refilled. */
+struct nn_mvif *nn_memo_put(struct nn_memo *m, unsigned tree, const struct vn_vif *v);
+/* v and every child of v; 0 or -ENOMEM (then emptied). */
+int nn_memo_list(struct nn_memo *m, unsigned tree, const struct vn_vif *v);
+void nn_memo_drop(struct nn_memo *m, unsigned tree, uint64_t id);
+
+/* Either thread (the FUSE thread only while the generation matches). */
+struct nn_mvif *nn_memo_vif(const struct nn_memo *m, unsigned tree, uint64_t id);
+struct nn_mvif *nn_memo_child(const struct nn_memo *m, unsigned tree, uint64_t parent,
+			      const char *name);
+
+#endif
