@@ -67,6 +67,10 @@ struct nn_backend {
 	/* Run fn(arg) on the owning thread later, without waiting (in order with
 	 * `call`s). 0 or -errno (then fn will not run). */
 	int (*post)(void *ctx, void (*fn)(void *arg), void *arg);
+	/* Optional: as post, but the owning thread need not be woken for it:
+	 * fn runs before that thread next does anything else (vn_loop_defer).
+	 * nnfs's value writes use it when present, else post. */
+	int (*defer)(void *ctx, void (*fn)(void *), void *arg);
 	/* A packet written to v's port goes on along its path (vn_loop_inject). */
 	int (*inject)(void *ctx, struct vn_vif *v, enum vn_dir dir, const uint8_t *data, uint32_t len);
 	/* The longest frame inject takes (the data path's packet buffer). */

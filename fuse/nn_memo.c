@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "nn_memo.h"
+#include "nn_params.h"
 #include "vn_vif.h"
 
 #define MEMO_MIN 64
@@ -130,6 +131,10 @@ struct nn_mvif *nn_memo_put(struct nn_memo *m, unsigned tree, const struct vn_vi
 	e->gid = vn_vif_gid(v);
 	e->mode = vn_vif_mode(v);
 	e->nchildren = vn_vif_nchildren(v);
+	e->val[NN_ROW_BANDWIDTH] = vn_vif_bandwidth(v);
+	e->val[NN_ROW_WEIGHT] = vn_vif_weight(v);
+	e->val[NN_ROW_PRIORITY] = vn_vif_priority(v);
+	e->val[NN_ROW_QLIMIT] = vn_vif_qlimit(v);
 	if (!e->nchildren)
 		e->listed = true;     /* nothing to list */
 	return e;

@@ -8,7 +8,12 @@
  * only while the trees' generation (vn_tree_gen: every VIF made or removed,
  * every owner or mode changed, by nnfs or anybody else) is still the one the
  * memo is at; any other change leaves the memo to be refilled by the next
- * call. The data path never sees it. */
+ * call. The data path never sees it.
+ *
+ * It also holds the VIF's numeric values (bandwidth weight priority qlimit),
+ * which nothing but nnfs changes while vifd runs: the FUSE thread reads them
+ * from here and, writing one, updates it here before posting the change to
+ * the trees' thread (nnfs.c). */
 #ifndef NN_MEMO_H
 #define NN_MEMO_H
 
@@ -30,6 +35,7 @@ struct nn_mvif {
 	unsigned mode;
 	size_t nchildren;
 	bool listed;                     /* every child is in the memo too */
+	uint64_t val[5];                 /* rows 0-4 where nn_row_memo (nn_params.h) */
 	char name[VN_NAME_MAX + 1];
 };
 

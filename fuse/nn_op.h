@@ -95,4 +95,14 @@ void nn_do_write(void *arg);      /* op->text, op->len into op->fh's file */
 void nn_do_opendir(void *arg);    /* op->dir */
 void nn_do_cache_ifs(void *arg);  /* arg: the struct vn_nnfs */
 
+/* A numeric value write the FUSE thread has decided and answered already
+ * (nnfs.c, memo_write), posted to the tree's thread. */
+struct nn_posted {
+	struct vn_nnfs *fs;
+	struct nn_node node;
+	size_t len;
+	char text[];
+};
+void nn_do_posted_write(void *arg);   /* frees arg */
+
 #endif

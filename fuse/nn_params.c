@@ -36,6 +36,48 @@ static int text_write(const struct nn_row *row, struct vn_vif *v, const char *bu
 	return r == -ENOENT ? -EINVAL : r;
 }
 
+bool nn_row_memo(unsigned row)
+{
+	return row == NN_ROW_BANDWIDTH || row == NN_ROW_WEIGHT || row == NN_ROW_PRIORITY ||
+	       row == NN_ROW_QLIMIT;
+}
+
+/* text_write's checks, then vn_vif_param_set's parser, without the VIF. */
+int nn_value_parse(unsigned row, const char *buf, size_t len, uint64_t *val)
+{
+	char text[NN_TEXT_MAX + 1];
+	if (!nn_row_memo(row) || len == 0 || len > NN_TEXT_MAX || memchr(buf, '\0', len))
+		return -EINVAL;
+	memcpy(text, buf, len);
+	text[len] = '\0';
+	int r;
+	switch (row) {
+	case NN_ROW_BANDWIDTH:
+		r = vn_bw_parse(text, val);
+		return r < 0 ? -EINVAL : 0;
+	case NN_ROW_WEIGHT:
+		r = vn_uint_parse(text, VN_WEIGHT_MIN, VN_WEIGHT_MAX, val);
+		break;
+	case NN_ROW_PRIORITY:
+		r = vn_uint_parse(text, 0, VN_PRIO_MAX, val);
+		break;
+	default:
+		r = vn_uint_parse(text, 1, VN_QLIMIT_MAX, val);
+		break;
+	}
+	return r < 0 ? -EINVAL : 0;
+}
+
+int nn_value_format(unsigned row, uint64_t val, char *buf, size_t n)
+{
+	char v[NN_TEXT_MAX + 1];
+	if (row == NN_ROW_BANDWIDTH)
+		vn_bw_format(val, v, sizeof v);
+	else
+		snprintf(v, sizeof v, "%llu", (unsigned long long)val);
+	return snprintf(buf, n, "%s\n", v);
+}
+
 /* The VIF's counters, then its port's (readers, captured, reader drops)
  * once it has had a reader. */
 static int stat_read(const struct nn_row *row, const struct vn_vif *v, char *buf, size_t n)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "vn_clock.h"
 
 struct vn_vif;
@@ -42,6 +43,19 @@ struct nn_row {
 	 * is a whole value, applied (or refused) at once. */
 	bool (*incomplete)(const char *buf, size_t len);
 };
+
+/* Rows of the one-write numeric values (their table order, SPEC's). */
+enum { NN_ROW_BANDWIDTH, NN_ROW_TYPE, NN_ROW_WEIGHT, NN_ROW_PRIORITY, NN_ROW_QLIMIT };
+
+/* Is this row's value a number that only nnfs changes while vifd runs
+ * (bandwidth weight priority qlimit: not type, which a VIFlet changes)?
+ * nnfs then keeps it in its memo and applies writes to it without waiting. */
+bool nn_row_memo(unsigned row);
+/* What the row's write would make of the text, without applying it: 0 and
+ * the number, or -EINVAL (exactly when the write would refuse it). */
+int nn_value_parse(unsigned row, const char *buf, size_t len, uint64_t *val);
+/* A row's text from its number, as its read shows it. */
+int nn_value_format(unsigned row, uint64_t val, char *buf, size_t n);
 
 extern const struct nn_row nn_rows[];
 extern const unsigned nn_nrows;

@@ -759,6 +759,18 @@ void nn_do_write(void *arg)
 		op->err = row->write ? row->write(row, v, op->text, op->len, now) : -EACCES;
 }
 
+void nn_do_posted_write(void *arg)
+{
+	struct nn_posted *pw = arg;
+	struct vn_vif *v = vif_of(pw->fs, &pw->node);
+	const struct nn_row *row = &nn_rows[pw->node.row];
+	/* Checked on the FUSE thread (nn_value_parse): it cannot be refused.
+	 * The VIF may have gone since: then there is nothing to set. */
+	if (v)
+		row->write(row, v, pw->text, pw->len, pw->fs->be.now(pw->fs->be.ctx));
+	free(pw);
+}
+
 static int dir_add(struct nn_dir *d, const char *name, const struct nn_node *n, unsigned type)
 {
 	if (d->n == d->cap) {

@@ -192,6 +192,19 @@ static int lp_post(void *ctx, void (*fn)(void *), void *arg)
 	return r;
 }
 
+static int lp_defer(void *ctx, void (*fn)(void *), void *arg)
+{
+	struct tramp *t = malloc(sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	t->fn = fn;
+	t->arg = arg;
+	int r = vn_loop_defer(ctx, post_run, t);
+	if (r)
+		free(t);
+	return r;
+}
+
 static int lp_inject(void *ctx, struct vn_vif *v, enum vn_dir dir, const uint8_t *data, uint32_t len)
 {
 	return vn_loop_inject(ctx, v, dir, data, len);
@@ -234,6 +247,7 @@ struct vn_nnfs *vn_nnfs_start(struct vn_loop *l, const char *mountpoint, char *e
 		.sock_attach = lp_sock_attach,
 		.comment = lp_comment,
 		.post = lp_post,
+		.defer = lp_defer,
 		.inject = lp_inject,
 		.is_local = lp_is_local,
 		.max_frame = lp_max_frame,

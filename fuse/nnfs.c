@@ -146,7 +146,7 @@ static bool static_node(struct nn_op *op, const char *name)
 /* ------------------------------------------------- answers from the memo */
 
 /* The memo when it is current (nn_memo.h), else NULL: ask the tree. */
-static const struct nn_memo *memo(struct vn_nnfs *fs)
+static struct nn_memo *memo(struct vn_nnfs *fs)
 {
 	if (!fs->be.gen || !fs->memo.gen || fs->memo.gen != fs->be.gen(fs->be.ctx))
 		return NULL;
@@ -188,6 +188,61 @@ static bool memo_lookup(fuse_req_t req, struct nn_op *op)
 		return false;
 	fuse_reply_err(req, ENOENT);
 	return true;
+}
+
+/* An open numeric value's text from the memo (as nn_do_refresh would take
+ * it). False when the tree must be asked. */
+static bool memo_read(struct vn_nnfs *fs, struct nn_fh *fh)
+{
+	struct nn_memo *m;
+	struct nn_mvif *e;
+	char buf[NN_TEXT_MAX + 2];
+	if (!nn_row_memo(fh->node.row) || !(m = memo(fs)) ||
+	    !(e = nn_memo_vif(m, fh->node.tree, fh->node.vif)))
+		return false;
+	int k = nn_value_format(fh->node.row, e->val[fh->node.row], buf, sizeof buf);
+	char *t = k < 0 || (size_t)k >= sizeof buf ? NULL : strdup(buf);
+	if (!t)
+		return false;
+	free(fh->text);
+	fh->text = t;
+	fh->len = (size_t)k;
+	return true;
+}
+
+/* A numeric value written while the memo is current: decided here, as
+ * nn_do_write would (the VIF exists, the text parses), and applied on the
+ * tree's thread by a deferred post: the writer neither waits for nor wakes
+ * that thread. The post goes before any later call (one queue), so whatever
+ * asks the tree next sees the value, and vifd runs it before anything that
+ * wakes the loop (a packet, a control request, a timer). 1 when decided
+ * (*err 0 or -errno), 0 when the tree must be asked. */
+static int memo_write(struct vn_nnfs *fs, const struct nn_fh *fh, const char *text, size_t len,
+		      int *err)
+{
+	struct nn_memo *m;
+	struct nn_mvif *e;
+	uint64_t val;
+	unsigned row = fh->node.row;
+	int (*post)(void *, void (*)(void *), void *) = fs->be.defer ? fs->be.defer : fs->be.post;
+	if (!post || !nn_row_memo(row) || !(m = memo(fs)) ||
+	    !(e = nn_memo_vif(m, fh->node.tree, fh->node.vif)))
+		return 0;
+	if ((*err = nn_value_parse(row, text, len, &val)))
+		return 1;                /* refused: nothing changes */
+	struct nn_posted *pw = malloc(sizeof *pw + len);
+	if (!pw)
+		return 0;
+	pw->fs = fs;
+	pw->node = fh->node;
+	pw->len = len;
+	memcpy(pw->text, text, len);
+	if (post(fs->be.ctx, nn_do_posted_write, pw)) {
+		free(pw);
+		return 0;
+	}
+	e->val[row] = val;
+	return 1;
 }
 
 /* ------------------------------------------ temporary links (ln -sf) */
@@ -553,7 +608,8 @@ static void nn_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_err(req, EBADF);
 		return;
 	}
-	if ((!fh->text || (off == 0 && !fh->fresh)) && run(req, &op, nn_do_refresh)) {
+	if ((!fh->text || (off == 0 && !fh->fresh)) && !memo_read(op.fs, fh) &&
+	    run(req, &op, nn_do_refresh)) {
 		fuse_reply_err(req, -op.err);
 		return;
 	}
@@ -609,6 +665,17 @@ static void nn_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	op.text = fh->wbuf;
 	op.len = fh->wlen + size;
 	const struct nn_row *row = fh->node.row < nn_nrows ? &nn_rows[fh->node.row] : NULL;
+	int err;
+	if (memo_write(op.fs, fh, op.text, op.len, &err)) {
+		if (err) {
+			fuse_reply_err(req, -err);
+			return;
+		}
+		fh->wlen += size;
+		fh->pending = false;
+		fuse_reply_write(req, size);
+		return;
+	}
 	if (row && row->incomplete && row->incomplete(op.text, op.len)) {
 		fh->wlen += size;               /* more to come, or close applies it */
 		fh->pending = true;

@@ -47,6 +47,12 @@ int vn_loop_call(struct vn_loop *l, vn_loop_fn fn, void *arg);
  * vn_loop_call after a post returns after the post's fn has run. Posted
  * calls still run when the loop stops. 0, -ESHUTDOWN, -ENOMEM. */
 int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg);
+/* As vn_loop_post (same queue, same order), but without waking the loop: fn
+ * runs first thing when the loop next wakes up for anything (a packet, a
+ * control request, a timer, a call), before that thing is handled. For a
+ * change nothing can observe but through the loop (nnfs's value writes): it
+ * costs the caller no wake-up of the loop thread. */
+int vn_loop_defer(struct vn_loop *l, vn_loop_fn fn, void *arg);
 /* Is the caller the loop thread? */
 bool vn_loop_on_thread(const struct vn_loop *l);
 /* The loop thread's SCHED_FIFO priority (--rt-prio), 0: normal scheduling. */

@@ -388,7 +388,7 @@ int vn_loop_call(struct vn_loop *l, vn_loop_fn fn, void *arg)
 	return c.rc;
 }
 
-int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg)
+static int enqueue_posted(struct vn_loop *l, vn_loop_fn fn, void *arg)
 {
 	struct vd_call *c = calloc(1, sizeof *c);
 	if (!c)
@@ -405,8 +405,34 @@ int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg)
 	c->next = l->calls;
 	l->calls = c;
 	pthread_mutex_unlock(&l->mu);
-	ev_async_send(l->ev, &l->wake);    /* coalesced by libev while one is pending */
 	return 0;
+}
+
+int vn_loop_defer(struct vn_loop *l, vn_loop_fn fn, void *arg)
+{
+	int rc = enqueue_posted(l, fn, arg);
+	if (rc == 0)
+		__atomic_store_n(&l->deferred, true, __ATOMIC_RELEASE);
+	return rc;
+}
+
+/* Every round, after the poll and before any other watcher (EV_MAXPRI):
+ * deferred calls first, so they apply before whatever woke the loop. */
+static void deferred_cb(struct ev_loop *ev, ev_check *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct vn_loop *l = w->data;
+	if (__atomic_exchange_n(&l->deferred, false, __ATOMIC_ACQ_REL))
+		run_calls(l);
+}
+
+int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg)
+{
+	int rc = enqueue_posted(l, fn, arg);
+	if (rc == 0)
+		ev_async_send(l->ev, &l->wake);    /* coalesced by libev while one is pending */
+	return rc;
 }
 
 int vn_loop_rt_prio(const struct vn_loop *l)
@@ -638,7 +664,16 @@ struct vn_loop *vd_loop_new(struct vd_config *cfg)
 	ev_io_start(l->ev, &l->pace);
 	ev_async_init(&l->wake, wake_cb);
 	l->wake.data = l;
+	/* Calls and posts first: a change posted before a packet or a control
+	 * request arrived applies before it, even in the same round (nnfs
+	 * replies to a value write before the loop applies it). */
+	ev_set_priority(&l->wake, EV_MAXPRI);
 	ev_async_start(l->ev, &l->wake);
+	ev_check_init(&l->deferred_w, deferred_cb);
+	l->deferred_w.data = l;
+	ev_set_priority(&l->deferred_w, EV_MAXPRI);
+	ev_check_start(l->ev, &l->deferred_w);
+	ev_unref(l->ev);          /* it alone does not keep the loop running */
 	ev_timer_init(&l->expire, expire_cb, 1.0, 1.0);
 	l->expire.data = l;
 	ev_timer_start(l->ev, &l->expire);

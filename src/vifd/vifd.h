@@ -87,6 +87,8 @@ struct vn_loop {
 	vn_time_t armed;             /* when the timerfd fires, VN_TIME_NEVER if off */
 	ev_timer expire;
 	ev_async wake;
+	ev_check deferred_w;       /* runs vn_loop_defer's calls when the loop wakes */
+	bool deferred;             /* atomic: some are queued */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;

@@ -104,6 +104,12 @@ static int h_call(void *ctx, void (*fn)(void *), void *arg)
 static size_t h_ntrees(void *ctx) { (void)ctx; return ntrees; }
 static struct vn_tree *h_tree(void *ctx, size_t i) { (void)ctx; return trees[i]; }
 static vn_time_t h_now(void *ctx) { (void)ctx; return vn_clock_now(vn_clock_real()); }
+/* Later, in order with calls: here at once, under the same lock. */
+static int h_post(void *ctx, void (*fn)(void *), void *arg)
+{
+	return h_call(ctx, fn, arg);
+}
+
 static uint64_t h_gen(void *ctx)
 {
 	(void)ctx;
@@ -297,7 +303,7 @@ int main(int argc, char **argv)
 	if (threaded)
 		pthread_create(&th, NULL, owner, NULL);
 	const struct nn_backend be = {
-		.call = h_call, .ntrees = h_ntrees, .tree = h_tree, .now = h_now, .gen = h_gen,
+		.call = h_call, .ntrees = h_ntrees, .tree = h_tree, .now = h_now, .gen = h_gen, .post = h_post,
 		.pids = h_pids, .proc = h_proc, .proc_vif = h_proc_vif,
 		.proc_attach = h_proc_attach, .fds = h_fds, .sock = h_sock,
 		.sock_vif = h_sock_vif, .sock_attach = h_sock_attach,
