@@ -25,6 +25,7 @@ static size_t hname(unsigned tree, uint64_t parent, const char *name)
 
 static void clear(struct nn_memo *m)
 {
+	memset(m->next_id, 0, sizeof m->next_id);
 	for (size_t b = 0; b < m->nb; b++)
 		for (struct nn_mvif *e = m->by_id[b], *next; e; e = next) {
 			next = e->hid;
@@ -103,30 +104,62 @@ struct nn_mvif *nn_memo_child(const struct nn_memo *m, unsigned tree, uint64_t p
 	return NULL;
 }
 
+/* A new entry (not in the memo yet), linked in. */
+static struct nn_mvif *insert(struct nn_memo *m, unsigned tree, uint64_t id, uint64_t parent,
+			      const char *name)
+{
+	struct nn_mvif *e;
+	if ((m->n >= m->nb && grow(m) < 0) || !(e = calloc(1, sizeof *e))) {
+		fail(m);
+		return NULL;
+	}
+	e->id = id;
+	e->tree = tree;
+	e->parent = parent;
+	memcpy(e->name, name, strnlen(name, VN_NAME_MAX));
+	size_t k = hid(tree, id) & (m->nb - 1), j = hname(tree, parent, e->name) & (m->nb - 1);
+	e->hid = m->by_id[k];
+	m->by_id[k] = e;
+	e->hname = m->by_name[j];
+	m->by_name[j] = e;
+	m->n++;
+	return e;
+}
+
+struct nn_mvif *nn_memo_add(struct nn_memo *m, const struct nn_mvif *parent, uint64_t id,
+			    const char *name, uid_t uid, gid_t gid, unsigned mode)
+{
+	unsigned tree = parent->tree, depth = parent->depth + 1;
+	uint64_t pid = parent->id;     /* parent may move if the table grows: copied first */
+	struct nn_mvif *e = insert(m, tree, id, pid, name);
+	if (!e)
+		return NULL;
+	e->uid = uid;
+	e->gid = gid;
+	e->mode = mode;
+	e->depth = depth;
+	e->listed = true;
+	/* a new VIF's values (vif_alloc; test_nnfs checks they agree) */
+	e->val[NN_ROW_BANDWIDTH] = VN_BW_UNLIMITED;
+	e->val[NN_ROW_WEIGHT] = 1;
+	e->val[NN_ROW_PRIORITY] = 0;
+	e->val[NN_ROW_QLIMIT] = VN_QLIMIT_DEFAULT;
+	e->vals = true;
+	return e;
+}
+
 struct nn_mvif *nn_memo_put(struct nn_memo *m, unsigned tree, const struct vn_vif *v)
 {
 	struct nn_mvif *e = nn_memo_vif(m, tree, vn_vif_id(v));
 	if (!e) {
-		if (m->n >= m->nb && grow(m) < 0) {
-			fail(m);
-			return NULL;
-		}
-		if (!(e = calloc(1, sizeof *e))) {
-			fail(m);
-			return NULL;
-		}
 		const struct vn_vif *p = vn_vif_parent(v);
-		e->id = vn_vif_id(v);
-		e->tree = tree;
-		e->parent = p ? vn_vif_id(p) : 0;
-		memcpy(e->name, vn_vif_name(v), strnlen(vn_vif_name(v), VN_NAME_MAX));
-		size_t k = hid(tree, e->id) & (m->nb - 1), j = hname(tree, e->parent, e->name) & (m->nb - 1);
-		e->hid = m->by_id[k];
-		m->by_id[k] = e;
-		e->hname = m->by_name[j];
-		m->by_name[j] = e;
-		m->n++;
+		if (!(e = insert(m, tree, vn_vif_id(v), p ? vn_vif_id(p) : 0, vn_vif_name(v))))
+			return NULL;
+		for (; p; p = vn_vif_parent(p))
+			e->depth++;
 	}
+	if (tree < NN_TREES_MAX)
+		m->next_id[tree] = vn_tree_next_id(vn_vif_tree(v));
 	e->uid = vn_vif_uid(v);
 	e->gid = vn_vif_gid(v);
 	e->mode = vn_vif_mode(v);
@@ -135,6 +168,7 @@ struct nn_mvif *nn_memo_put(struct nn_memo *m, unsigned tree, const struct vn_vi
 	e->val[NN_ROW_WEIGHT] = vn_vif_weight(v);
 	e->val[NN_ROW_PRIORITY] = vn_vif_priority(v);
 	e->val[NN_ROW_QLIMIT] = vn_vif_qlimit(v);
+	e->vals = true;
 	if (!e->nchildren)
 		e->listed = true;     /* nothing to list */
 	return e;

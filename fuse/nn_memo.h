@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "nn_ino.h"
 #include "vn_param.h"
 
 struct vn_vif;
@@ -35,6 +36,8 @@ struct nn_mvif {
 	unsigned mode;
 	size_t nchildren;
 	bool listed;                     /* every child is in the memo too */
+	bool vals;                       /* val holds the VIF's values */
+	unsigned depth;                  /* 0: a root */
 	uint64_t val[5];                 /* rows 0-4 where nn_row_memo (nn_params.h) */
 	char name[VN_NAME_MAX + 1];
 };
@@ -43,6 +46,7 @@ struct nn_memo {
 	uint64_t gen;                    /* the generation it is at; 0: empty */
 	size_t n, nb;                    /* entries, buckets (a power of two) */
 	struct nn_mvif **by_id, **by_name;
+	uint64_t next_id[NN_TREES_MAX];  /* the id a tree's next VIF gets; 0: not known */
 };
 
 void nn_memo_free(struct nn_memo *m);
@@ -56,6 +60,10 @@ struct nn_mvif *nn_memo_put(struct nn_memo *m, unsigned tree, const struct vn_vi
 /* v and every child of v; 0 or -ENOMEM (then emptied). */
 int nn_memo_list(struct nn_memo *m, unsigned tree, const struct vn_vif *v);
 void nn_memo_drop(struct nn_memo *m, unsigned tree, uint64_t id);
+/* Either thread: a VIF nnfs has just made (mkdir decided on the FUSE
+ * thread): no children, a new VIF's values. NULL when out of memory (emptied). */
+struct nn_mvif *nn_memo_add(struct nn_memo *m, const struct nn_mvif *parent, uint64_t id,
+			    const char *name, uid_t uid, gid_t gid, unsigned mode);
 
 /* Either thread (the FUSE thread only while the generation matches). */
 struct nn_mvif *nn_memo_vif(const struct nn_memo *m, unsigned tree, uint64_t id);

@@ -65,6 +65,7 @@ struct nn_op {
 	unsigned mode;
 	int to_set;
 	bool replace;                 /* symlink: a rename over the existing link */
+	bool deferred;                /* run by nn_do_deferred: leave the memo alone */
 	struct stat in;               /* setattr values */
 	struct nn_fh *fh;
 	struct nn_dir *dir;
@@ -104,5 +105,18 @@ struct nn_posted {
 	char text[];
 };
 void nn_do_posted_write(void *arg);   /* frees arg */
+
+/* A mkdir or rmdir the FUSE thread has decided from the memo (nnfs.c,
+ * memo_dirop), deferred to the tree's thread, which runs it as decided
+ * (nn_do_mkdir/rmdir check it all again). Two references: the FUSE thread
+ * reads the outcome when it had to wait for it. */
+struct nn_deferred {
+	struct nn_op op;              /* op.name points at name */
+	bool mkdir;
+	uint64_t id;                  /* mkdir: the VIF id answered */
+	int refs;                     /* atomic */
+	char name[256];
+};
+void nn_do_deferred(void *arg);
 
 #endif

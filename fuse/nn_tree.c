@@ -77,7 +77,7 @@ static struct vn_vif *sock_cur(struct vn_nnfs *fs, pid_t pid, int fd, unsigned i
 
 static uint64_t gen_now(struct vn_nnfs *fs)
 {
-	return fs->be.gen ? fs->be.gen(fs->be.ctx) : 0;
+	return nn_gen(fs);
 }
 
 /* Before a request changes a tree: is the memo current? */
@@ -521,7 +521,7 @@ void nn_do_mkdir(void *arg)
 		op->err = r;
 		return;
 	}
-	if (gen_now(op->fs)) {
+	if (!op->deferred && gen_now(op->fs)) {
 		memo_changed(op->fs, memo_was);
 		nn_memo_put(&op->fs->memo, op->node.tree, v);
 		nn_memo_put(&op->fs->memo, op->node.tree, p);
@@ -566,7 +566,7 @@ void nn_do_rmdir(void *arg)
 	bool memo_was = memo_current(op->fs);
 	uint64_t id = vn_vif_id(v);
 	op->err = vn_vif_remove(v);
-	if (op->err == 0 && gen_now(op->fs)) {
+	if (op->err == 0 && !op->deferred && gen_now(op->fs)) {
 		memo_changed(op->fs, memo_was);
 		nn_memo_drop(&op->fs->memo, op->node.tree, id);
 		nn_memo_put(&op->fs->memo, op->node.tree, p);
@@ -757,6 +757,29 @@ void nn_do_write(void *arg)
 		op->err = row->write_as(row, v, op->text, op->len, now, &op->cred);
 	else
 		op->err = row->write ? row->write(row, v, op->text, op->len, now) : -EACCES;
+	/* the memo holds the numeric values: keep them true */
+	if (op->err == 0 && nn_row_memo(op->fh->node.row) && memo_current(op->fs) &&
+	    nn_memo_vif(&op->fs->memo, op->fh->node.tree, op->fh->node.vif))
+		nn_memo_put(&op->fs->memo, op->fh->node.tree, v);
+}
+
+void nn_do_deferred(void *arg)
+{
+	struct nn_deferred *d = arg;
+	struct vn_nnfs *fs = d->op.fs;
+	uint64_t g0 = fs->be.gen(fs->be.ctx);
+	d->op.deferred = true;         /* the memo is the FUSE thread's now */
+	if (d->mkdir)
+		nn_do_mkdir(&d->op);
+	else
+		nn_do_rmdir(&d->op);
+	/* Nothing else runs meanwhile: all the change is this one's. own
+	 * before poison and after the change (nn_gen reads own first). */
+	__atomic_add_fetch(&fs->own, fs->be.gen(fs->be.ctx) - g0, __ATOMIC_RELEASE);
+	if (d->op.err != 0 || (d->mkdir && d->op.out.vif != d->id))
+		__atomic_add_fetch(&fs->poison, 1, __ATOMIC_RELEASE);   /* not as decided: refill */
+	if (__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		free(d);
 }
 
 void nn_do_posted_write(void *arg)

@@ -148,9 +148,19 @@ static bool static_node(struct nn_op *op, const char *name)
 /* The memo when it is current (nn_memo.h), else NULL: ask the tree. */
 static struct nn_memo *memo(struct vn_nnfs *fs)
 {
-	if (!fs->be.gen || !fs->memo.gen || fs->memo.gen != fs->be.gen(fs->be.ctx))
+	if (!fs->memo.gen || fs->memo.gen != nn_gen(fs))
 		return NULL;
 	return &fs->memo;
+}
+
+/* Where nnfs's own changes may go without waiting: deferred to the tree's
+ * thread (vifd), or posted (the test harness). Not when nnfs is served by
+ * that thread itself: a call there runs at once, before what was deferred. */
+static int (*defer_fn(const struct vn_nnfs *fs))(void *, void (*)(void *), void *)
+{
+	if (fs->watched)
+		return NULL;
+	return fs->be.defer ? fs->be.defer : fs->be.post;
 }
 
 /* What node_stat (nn_tree.c) says of a VIF, from its memo entry. */
@@ -198,7 +208,7 @@ static bool memo_read(struct vn_nnfs *fs, struct nn_fh *fh)
 	struct nn_mvif *e;
 	char buf[NN_TEXT_MAX + 2];
 	if (!nn_row_memo(fh->node.row) || !(m = memo(fs)) ||
-	    !(e = nn_memo_vif(m, fh->node.tree, fh->node.vif)))
+	    !(e = nn_memo_vif(m, fh->node.tree, fh->node.vif)) || !e->vals)
 		return false;
 	int k = nn_value_format(fh->node.row, e->val[fh->node.row], buf, sizeof buf);
 	char *t = k < 0 || (size_t)k >= sizeof buf ? NULL : strdup(buf);
@@ -224,7 +234,7 @@ static int memo_write(struct vn_nnfs *fs, const struct nn_fh *fh, const char *te
 	struct nn_mvif *e;
 	uint64_t val;
 	unsigned row = fh->node.row;
-	int (*post)(void *, void (*)(void *), void *) = fs->be.defer ? fs->be.defer : fs->be.post;
+	int (*post)(void *, void (*)(void *), void *) = defer_fn(fs);
 	if (!post || !nn_row_memo(row) || !(m = memo(fs)) ||
 	    !(e = nn_memo_vif(m, fh->node.tree, fh->node.vif)))
 		return 0;
@@ -243,6 +253,112 @@ static int memo_write(struct vn_nnfs *fs, const struct nn_fh *fh, const char *te
 	}
 	e->val[row] = val;
 	return 1;
+}
+
+static void nop(void *arg)
+{
+	(void)arg;
+}
+
+/* mkdir or rmdir of a VIF decided here from the memo, as nn_do_mkdir and
+ * nn_do_rmdir would decide it, and deferred to the tree's thread: the caller
+ * neither waits for nor wakes it. A refusal changes nothing and is answered
+ * at once. Else the change is deferred, then the generation read again: if
+ * it has not moved, nothing was decided elsewhere since the memo's answer
+ * (vifd settles before deciding a control request's change, so a later one
+ * comes after this), and the answer stands; if it has, this waits for the
+ * tree's thread to have run it, and answers with what it found. True when
+ * answered. */
+static bool memo_dirop(fuse_req_t req, struct nn_op *op, bool mk)
+{
+	struct vn_nnfs *fs = op->fs;
+	int (*post)(void *, void (*)(void *), void *) = defer_fn(fs);
+	struct nn_memo *m;
+	struct nn_mvif *p, *c;
+	int err = 0, r;
+
+	if (op->node.kind != NN_VIF || !post || !(m = memo(fs)) ||
+	    !(p = nn_memo_vif(m, op->node.tree, op->node.vif)) || op->node.tree >= NN_TREES_MAX)
+		return false;
+	uint64_t g0 = m->gen;
+	c = nn_memo_child(m, op->node.tree, p->id, op->name);
+	if (mk) {           /* nn_do_mkdir's order, then vn_vif_create's */
+		if (nn_row_find(op->name) >= 0 || c)
+			err = -EEXIST;
+		else if (!p->listed || !m->next_id[op->node.tree])
+			return false;
+		else if ((r = nn_perm_mode(&op->cred, p->uid, p->gid, p->mode, W_OK | X_OK)))
+			err = r;
+		else if (strlen(op->name) > VN_NAME_MAX)
+			err = -ENAMETOOLONG;
+		else if (!vn_name_valid(op->name))
+			err = -EINVAL;
+		else if (p->depth + 1 >= VN_DEPTH_MAX)
+			err = -EMLINK;
+	} else {            /* nn_do_rmdir's, then vn_vif_remove's */
+		if (!c && !p->listed)
+			return false;
+		if (!c)
+			err = nn_row_find(op->name) >= 0 ? -ENOTDIR : -ENOENT;
+		else if ((r = nn_perm_mode(&op->cred, p->uid, p->gid, p->mode, W_OK | X_OK)))
+			err = r;
+		else if (c->nchildren)
+			err = -ENOTEMPTY;
+	}
+	if (err == NN_NEED_GROUPS)
+		return false;
+	if (err) {
+		fuse_reply_err(req, -err);
+		return true;
+	}
+	struct nn_deferred *d = calloc(1, sizeof *d);
+	if (!d || strlen(op->name) >= sizeof d->name) {
+		free(d);
+		return false;
+	}
+	d->op = *op;
+	memcpy(d->name, op->name, strlen(op->name) + 1);
+	d->op.name = d->name;
+	d->mkdir = mk;
+	d->id = mk ? m->next_id[op->node.tree] : 0;
+	d->refs = 2;
+	if (post(fs->be.ctx, nn_do_deferred, d)) {
+		free(d);
+		return false;
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);     /* the post, then the count */
+	if (nn_gen(fs) != g0) {
+		/* Changed elsewhere meanwhile: the tree's thread's word. */
+		if (fs->be.call(fs->be.ctx, nop, NULL) < 0)
+			d->op.err = -EIO;
+		m->gen = 0;
+		if (d->op.err)
+			fuse_reply_err(req, -d->op.err);
+		else if (mk)
+			reply_entry(req, &d->op);
+		else
+			fuse_reply_err(req, 0);
+	} else if (mk) {
+		uint64_t id = m->next_id[op->node.tree]++;
+		p->nchildren++;
+		c = nn_memo_add(m, p, id, op->name, op->cred.uid, op->cred.gid, op->mode & 0777);
+		op->out = (struct nn_node){.kind = NN_VIF, .tree = op->node.tree, .vif = id};
+		if (c) {
+			memo_stat(fs, c, &op->st);
+		} else {            /* the memo is gone (no memory): the same stat */
+			memset(&op->st, 0, sizeof op->st);
+			nn_stat_dir(fs, &op->st, op->mode & 0777, op->cred.uid, op->cred.gid, 2);
+			op->st.st_ino = nn_ino_make(&op->out);
+		}
+		reply_entry(req, op);
+	} else {
+		p->nchildren--;
+		nn_memo_drop(m, op->node.tree, c->id);
+		fuse_reply_err(req, 0);
+	}
+	if (__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		free(d);
+	return true;
 }
 
 /* ------------------------------------------ temporary links (ln -sf) */
@@ -454,6 +570,8 @@ static void nn_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
 	op_init(&op, req, parent);
 	op.name = name;
 	op.mode = mode;
+	if (memo_dirop(req, &op, true))
+		return;
 	if (run(req, &op, nn_do_mkdir))
 		fuse_reply_err(req, -op.err);
 	else
@@ -465,6 +583,8 @@ static void nn_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct nn_op op;
 	op_init(&op, req, parent);
 	op.name = name;
+	if (memo_dirop(req, &op, false))
+		return;
 	fuse_reply_err(req, -run(req, &op, nn_do_rmdir));
 }
 

@@ -37,6 +37,10 @@ struct vn_nnfs {
 	 * written inside calls on the trees' thread, read by the FUSE thread
 	 * between them while be.gen has not moved (nn_memo.h). */
 	struct nn_memo memo;
+	/* Changes of the trees made by nnfs's own deferred mkdir, rmdir (the
+	 * memo has them already), and a count that moves when one of them did
+	 * not come out as decided: both written by the trees' thread (nn_gen). */
+	uint64_t own, poison;
 	/* The interfaces, fixed for the daemon's life: lookups of "network" and
 	 * of an interface's root are answered from here, without a call into
 	 * the loop (their attributes come with timeout 0, so any stat still asks). */
@@ -60,6 +64,19 @@ struct vn_nnfs {
 		time_t made;
 	} pend[NN_PENDING_MAX];
 };
+
+/* The generation the memo is checked against (nn_memo.h): the backend's
+ * count of changes, less those nnfs decided itself and deferred (already in
+ * the memo when they are applied), plus the count of deferred changes that
+ * came out otherwise. 0: no memo. Either thread. */
+static inline uint64_t nn_gen(struct vn_nnfs *fs)
+{
+	if (!fs->be.gen)
+		return 0;
+	uint64_t own = __atomic_load_n(&fs->own, __ATOMIC_ACQUIRE);   /* before gen: see nn_do_deferred */
+	uint64_t g = fs->be.gen(fs->be.ctx);
+	return g - own + __atomic_load_n(&fs->poison, __ATOMIC_ACQUIRE);
+}
 
 /* nnfs.c: fill fs->ifs (one call into the loop). */
 int nn_cache_ifs(struct vn_nnfs *fs);

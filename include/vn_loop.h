@@ -53,6 +53,9 @@ int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg);
  * change nothing can observe but through the loop (nnfs's value writes): it
  * costs the caller no wake-up of the loop thread. */
 int vn_loop_defer(struct vn_loop *l, vn_loop_fn fn, void *arg);
+/* How many times the loop has decided a change of the trees for somebody
+ * other than nnfs (a control request), safe from any thread. */
+uint64_t vn_loop_settles(const struct vn_loop *l);
 /* Is the caller the loop thread? */
 bool vn_loop_on_thread(const struct vn_loop *l);
 /* The loop thread's SCHED_FIFO priority (--rt-prio), 0: normal scheduling. */

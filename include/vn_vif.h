@@ -49,6 +49,8 @@ size_t vn_tree_count(const struct vn_tree *t);            /* VIFs, root included
  * or removed, vn_vif_set_owner/mode), safe to read from any thread: nnfs
  * answers from what it memorised while the counter has not moved. */
 uint64_t vn_tree_gen(const struct vn_tree *t);
+/* The id the tree's next new VIF will get (ids are never reused). */
+uint64_t vn_tree_next_id(const struct vn_tree *t);
 
 /* Create child `name` of parent owned by uid/gid with mode (permission bits).
  * 0 or -EINVAL (bad name), -EEXIST, -EMLINK (too deep), -ENOMEM. */

@@ -21,6 +21,11 @@ uint64_t vn_tree_gen(const struct vn_tree *t)
 	return __atomic_load_n(&t->gen, __ATOMIC_ACQUIRE);
 }
 
+uint64_t vn_tree_next_id(const struct vn_tree *t)
+{
+	return t->next_id;
+}
+
 static uint64_t hash_name(const struct vn_vif *parent, const char *name)
 {
 	uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)parent;

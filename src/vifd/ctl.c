@@ -293,6 +293,10 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 	/* Requests about other processes' sockets see what their rings hold. */
 	if (q->op == VD_OP_ATTACH || q->op == VD_OP_PROCS || q->op == VD_OP_ADOPT)
 		ring_drain_all(c->ctl);
+	/* Changes of what nnfs decides on its own thread: its deferred ones
+	 * first, or it is told to wait (vd_loop_settle). */
+	if (q->op == VD_OP_SET || q->op == VD_OP_MKVIF || q->op == VD_OP_RMVIF)
+		vd_loop_settle(l);
 	switch (q->op) {
 	case VD_OP_STATUS: {
 		int w = snprintf(out, n, "ok\n");

@@ -318,8 +318,10 @@ static void plain_read_cb(struct ev_loop *ev, ev_io *w, int revents)
 
 /* ---- calls from other threads ---- */
 
+static void run_deferred(struct vn_loop *l);
 static void run_calls(struct vn_loop *l)
 {
+	run_deferred(l);        /* made before any call now queued */
 	pthread_mutex_lock(&l->mu);
 	struct vd_call *list = l->calls;
 	l->calls = NULL;
@@ -388,7 +390,7 @@ int vn_loop_call(struct vn_loop *l, vn_loop_fn fn, void *arg)
 	return c.rc;
 }
 
-static int enqueue_posted(struct vn_loop *l, vn_loop_fn fn, void *arg)
+static int enqueue_posted(struct vn_loop *l, struct vd_call **list, vn_loop_fn fn, void *arg)
 {
 	struct vd_call *c = calloc(1, sizeof *c);
 	if (!c)
@@ -402,18 +404,35 @@ static int enqueue_posted(struct vn_loop *l, vn_loop_fn fn, void *arg)
 		free(c);
 		return -ESHUTDOWN;
 	}
-	c->next = l->calls;
-	l->calls = c;
+	c->next = *list;
+	*list = c;
 	pthread_mutex_unlock(&l->mu);
 	return 0;
 }
 
 int vn_loop_defer(struct vn_loop *l, vn_loop_fn fn, void *arg)
 {
-	int rc = enqueue_posted(l, fn, arg);
-	if (rc == 0)
-		__atomic_store_n(&l->deferred, true, __ATOMIC_RELEASE);
-	return rc;
+	return enqueue_posted(l, &l->deferred, fn, arg);
+}
+
+/* The deferred calls, in the order they were made. */
+static void run_deferred(struct vn_loop *l)
+{
+	pthread_mutex_lock(&l->mu);
+	struct vd_call *list = l->deferred, *rev = NULL;
+	l->deferred = NULL;
+	pthread_mutex_unlock(&l->mu);
+	while (list) {
+		struct vd_call *n = list->next;
+		list->next = rev;
+		rev = list;
+		list = n;
+	}
+	for (struct vd_call *c = rev, *n; c; c = n) {
+		n = c->next;
+		c->fn(l, c->arg);
+		free(c);
+	}
 }
 
 /* Every round, after the poll and before any other watcher (EV_MAXPRI):
@@ -422,14 +441,24 @@ static void deferred_cb(struct ev_loop *ev, ev_check *w, int revents)
 {
 	(void)ev;
 	(void)revents;
-	struct vn_loop *l = w->data;
-	if (__atomic_exchange_n(&l->deferred, false, __ATOMIC_ACQ_REL))
-		run_calls(l);
+	run_deferred(w->data);
+}
+
+void vd_loop_settle(struct vn_loop *l)
+{
+	/* seq_cst: against nnfs's "defer, then read the count" (nn_gen) */
+	__atomic_add_fetch(&l->settles, 1, __ATOMIC_SEQ_CST);
+	run_deferred(l);
+}
+
+uint64_t vn_loop_settles(const struct vn_loop *l)
+{
+	return __atomic_load_n(&l->settles, __ATOMIC_SEQ_CST);
 }
 
 int vn_loop_post(struct vn_loop *l, vn_loop_fn fn, void *arg)
 {
-	int rc = enqueue_posted(l, fn, arg);
+	int rc = enqueue_posted(l, &l->calls, fn, arg);
 	if (rc == 0)
 		ev_async_send(l->ev, &l->wake);    /* coalesced by libev while one is pending */
 	return rc;
@@ -718,8 +747,11 @@ static void *loop_main(void *arg)
 	ev_run(l->ev, 0);
 	/* Stopped: answer whatever is still queued; posted calls still run
 	 * (in order), as they own their argument. */
+	run_deferred(l);
 	pthread_mutex_lock(&l->mu);
 	l->stopped = true;
+	struct vd_call *late = l->deferred;   /* deferred since: run below too */
+	l->deferred = NULL;
 	struct vd_call *rev = NULL;
 	for (struct vd_call *c = l->calls, *n; c; c = n) {
 		n = c->next;
@@ -728,6 +760,11 @@ static void *loop_main(void *arg)
 	}
 	l->calls = NULL;
 	pthread_mutex_unlock(&l->mu);
+	for (struct vd_call *c = late, *n; c; c = n) {   /* at most a few, order kept */
+		n = c->next;
+		c->next = rev;
+		rev = c;
+	}
 	for (struct vd_call *c = rev; c; c = c->next)
 		if (c->posted)
 			c->fn(l, c->arg);

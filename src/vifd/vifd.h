@@ -88,7 +88,8 @@ struct vn_loop {
 	ev_timer expire;
 	ev_async wake;
 	ev_check deferred_w;       /* runs vn_loop_defer's calls when the loop wakes */
-	bool deferred;             /* atomic: some are queued */
+	struct vd_call *deferred;  /* vn_loop_defer's, newest first (under mu) */
+	uint64_t settles;          /* atomic: vd_loop_settle's so far */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -118,6 +119,13 @@ void vd_loop_stop(struct vn_loop *l);
 void vd_loop_free(struct vn_loop *l);
 /* Loop thread: run the scheduler now and re-arm the pacing timer. */
 void vd_loop_kick(struct vn_loop *l);
+/* Before the loop decides on a change of the trees for somebody else (a
+ * control request): count it (vn_loop_settles) and run the deferred calls
+ * first. nnfs decides value writes, mkdir and rmdir on its own thread from
+ * what it saw at a count of changes and defers them (vn_loop_defer); with
+ * this, either nnfs sees the count move and waits for the loop's own
+ * decision, or its deferred change is applied before this one is decided. */
+void vd_loop_settle(struct vn_loop *l);
 /* Loop thread: one line per interface of counters into buf. */
 int vd_loop_status(struct vn_loop *l, char *buf, size_t n);
 

@@ -13,6 +13,7 @@
 
 #include "nn_ino.h"
 #include "nn_link.h"
+#include "nn_memo.h"
 #include "nn_params.h"
 #include "nn_perm.h"
 #include "vn_param.h"
@@ -393,9 +394,64 @@ static void multi_write_values_wait_until_whole(void **state)
 	assert_null(row("port")->incomplete);
 }
 
+/* nn_memo: what a lookup's call lists, what mkdir on the FUSE thread adds
+ * (with a new VIF's values, as the core makes it), what rmdir drops. */
+static void memo_mirrors_the_tree(void **state)
+{
+	(void)state;
+	struct vn_tree *t = vn_tree_new("eth0");
+	struct vn_vif *root = vn_tree_root(t), *a, *b;
+	struct nn_memo m = {0};
+	assert_int_equal(vn_vif_create(root, "a", 1000, 1000, 0750, &a), 0);
+	assert_int_equal(vn_vif_create(a, "b", 1000, 1000, 0700, &b), 0);
+	uint64_t g = vn_tree_gen(t);
+	nn_memo_at(&m, g);
+	assert_int_equal(nn_memo_list(&m, 0, root), 0);
+	struct nn_mvif *er = nn_memo_vif(&m, 0, vn_vif_id(root)), *ea;
+	assert_non_null(er);
+	assert_true(er->listed);
+	assert_int_equal(er->nchildren, 1);
+	assert_non_null(ea = nn_memo_child(&m, 0, vn_vif_id(root), "a"));
+	assert_int_equal(ea->id, vn_vif_id(a));
+	assert_int_equal(ea->mode, 0750);
+	assert_int_equal(ea->depth, 1);
+	assert_false(ea->listed);           /* its child b is not in yet */
+	assert_null(nn_memo_child(&m, 0, vn_vif_id(a), "b"));
+	assert_null(nn_memo_child(&m, 0, vn_vif_id(root), "nosuch"));
+	assert_int_equal(m.next_id[0], vn_tree_next_id(t));
+	/* a VIF added as nnfs adds one agrees with the one the core makes */
+	struct nn_mvif *ec = nn_memo_add(&m, er, m.next_id[0], "c", 7, 8, 0755);
+	struct vn_vif *c;
+	assert_int_equal(vn_vif_create(root, "c", 7, 8, 0755, &c), 0);
+	assert_non_null(ec);
+	assert_int_equal(ec->id, vn_vif_id(c));
+	struct nn_memo fresh = {0};
+	nn_memo_at(&fresh, 1);
+	struct nn_mvif *real = nn_memo_put(&fresh, 0, c);
+	assert_non_null(real);
+	for (unsigned r = 0; r < 5; r++)
+		if (nn_row_memo(r))
+			assert_int_equal(ec->val[r], real->val[r]);
+	assert_int_equal(real->depth, ec->depth);
+	nn_memo_free(&fresh);
+	/* the generation moves with every change of names, owners, modes */
+	assert_true(vn_tree_gen(t) > g);
+	g = vn_tree_gen(t);
+	vn_vif_set_mode(a, 0700);
+	assert_true(vn_tree_gen(t) > g);
+	nn_memo_drop(&m, 0, ec->id);
+	assert_null(nn_memo_child(&m, 0, vn_vif_id(root), "c"));
+	assert_non_null(nn_memo_child(&m, 0, vn_vif_id(root), "a"));
+	nn_memo_at(&m, vn_tree_gen(t));     /* another generation: emptied */
+	assert_null(nn_memo_vif(&m, 0, vn_vif_id(root)));
+	nn_memo_free(&m);
+	vn_tree_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(memo_mirrors_the_tree),
 		cmocka_unit_test(multi_write_values_wait_until_whole),
 		cmocka_unit_test(inode_numbers_roundtrip_for_every_kind),
 		cmocka_unit_test(inode_numbers_are_distinct_and_bad_ones_refused),
