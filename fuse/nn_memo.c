@@ -26,6 +26,12 @@ static size_t hname(unsigned tree, uint64_t parent, const char *name)
 static void clear(struct nn_memo *m)
 {
 	memset(m->next_id, 0, sizeof m->next_id);
+	for (size_t b = 0; b < NN_MEMO_PROCS; b++)
+		for (struct nn_mproc *e = m->procs[b], *next; e; e = next) {
+			next = e->next;
+			free(e);
+		}
+	memset(m->procs, 0, sizeof m->procs);
 	for (size_t b = 0; b < m->nb; b++)
 		for (struct nn_mvif *e = m->by_id[b], *next; e; e = next) {
 			next = e->hid;
@@ -203,4 +209,37 @@ void nn_memo_drop(struct nn_memo *m, unsigned tree, uint64_t id)
 	*pp = e->hname;
 	m->n--;
 	free(e);
+}
+
+struct nn_mproc *nn_memo_proc(const struct nn_memo *m, pid_t pid)
+{
+	for (struct nn_mproc *e = m->procs[(unsigned)pid % NN_MEMO_PROCS]; e; e = e->next)
+		if (e->pid == pid)
+			return e;
+	return NULL;
+}
+
+struct nn_mproc *nn_memo_proc_put(struct nn_memo *m, pid_t pid)
+{
+	struct nn_mproc *e = nn_memo_proc(m, pid);
+	if (e)
+		return e;
+	if (!(e = calloc(1, sizeof *e))) {
+		fail(m);
+		return NULL;
+	}
+	e->pid = pid;
+	e->next = m->procs[(unsigned)pid % NN_MEMO_PROCS];
+	m->procs[(unsigned)pid % NN_MEMO_PROCS] = e;
+	return e;
+}
+
+void nn_memo_moved(struct nn_memo *m, unsigned tree, uint64_t gone, uint64_t heir)
+{
+	if (tree >= NN_MEMO_TREES)
+		return;
+	for (size_t b = 0; b < NN_MEMO_PROCS; b++)
+		for (struct nn_mproc *e = m->procs[b]; e; e = e->next)
+			if (e->vif[tree] == gone)
+				e->vif[tree] = heir;
 }

@@ -42,11 +42,24 @@ struct nn_mvif {
 	char name[VN_NAME_MAX + 1];
 };
 
+#define NN_MEMO_TREES 8               /* PID/ memorised only with no more interfaces */
+#define NN_MEMO_PROCS 64              /* buckets */
+
+/* A registered process: what PID/ and PID/IF show. */
+struct nn_mproc {
+	struct nn_mproc *next;
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	uint64_t vif[NN_MEMO_TREES];     /* its link PID/IF's VIF; 0: no link (the root) */
+};
+
 struct nn_memo {
 	uint64_t gen;                    /* the generation it is at; 0: empty */
 	size_t n, nb;                    /* entries, buckets (a power of two) */
 	struct nn_mvif **by_id, **by_name;
 	uint64_t next_id[NN_TREES_MAX];  /* the id a tree's next VIF gets; 0: not known */
+	struct nn_mproc *procs[NN_MEMO_PROCS];
 };
 
 void nn_memo_free(struct nn_memo *m);
@@ -69,5 +82,13 @@ struct nn_mvif *nn_memo_add(struct nn_memo *m, const struct nn_mvif *parent, uin
 struct nn_mvif *nn_memo_vif(const struct nn_memo *m, unsigned tree, uint64_t id);
 struct nn_mvif *nn_memo_child(const struct nn_memo *m, unsigned tree, uint64_t parent,
 			      const char *name);
+
+/* PID/: the process (made if new; the caller fills it) or NULL (out of
+ * memory: emptied). */
+struct nn_mproc *nn_memo_proc_put(struct nn_memo *m, pid_t pid);
+struct nn_mproc *nn_memo_proc(const struct nn_memo *m, pid_t pid);
+/* VIF gone of a tree was removed: what was on it is on heir now (0: heir is
+ * the root, no link), as the registry moves it. */
+void nn_memo_moved(struct nn_memo *m, unsigned tree, uint64_t gone, uint64_t heir);
 
 #endif

@@ -106,17 +106,20 @@ struct nn_posted {
 };
 void nn_do_posted_write(void *arg);   /* frees arg */
 
-/* A mkdir or rmdir the FUSE thread has decided from the memo (nnfs.c,
- * memo_dirop), deferred to the tree's thread, which runs it as decided
- * (nn_do_mkdir/rmdir check it all again). Two references: the FUSE thread
- * reads the outcome when it had to wait for it. */
+/* A mkdir, rmdir, ln -s or rm of PID/IF the FUSE thread has decided from the
+ * memo (nnfs.c, memo_defer), deferred to the tree's thread, which runs it as
+ * decided (the nn_do_* functions check it all again). Two references: the
+ * FUSE thread reads the outcome when it had to wait for it. */
+enum nn_defer_kind { NN_DEFER_MKDIR, NN_DEFER_RMDIR, NN_DEFER_SYMLINK, NN_DEFER_UNLINK };
 struct nn_deferred {
-	struct nn_op op;              /* op.name points at name */
-	bool mkdir;
+	struct nn_op op;              /* op.name points at name, op.text at text */
+	enum nn_defer_kind kind;
 	uint64_t id;                  /* mkdir: the VIF id answered */
 	int refs;                     /* atomic */
+	char *text;                   /* symlink: the target (malloc'd) */
 	char name[256];
 };
 void nn_do_deferred(void *arg);
+void nn_deferred_put(struct nn_deferred *d);   /* drop a reference */
 
 #endif

@@ -112,6 +112,32 @@ static void memo_look(struct vn_nnfs *fs, unsigned tree, const struct vn_vif *v)
 	nn_memo_list(&fs->memo, tree, v);
 }
 
+/* A request looked at PID/: remember the process, its links, and the VIFs
+ * they point to with their ancestors (for the links' text). */
+static void memo_proc(struct vn_nnfs *fs, pid_t pid)
+{
+	const struct nn_backend *be = &fs->be;
+	uint64_t g = gen_now(fs);
+	size_t nt = be->ntrees(be->ctx);
+	uid_t uid;
+	gid_t gid;
+	if (!g || nt > NN_MEMO_TREES || be->proc(be->ctx, pid, &uid, &gid) < 0)
+		return;
+	nn_memo_at(&fs->memo, g);
+	struct nn_mproc *e = nn_memo_proc_put(&fs->memo, pid);
+	if (!e)
+		return;
+	e->uid = uid;
+	e->gid = gid;
+	for (size_t t = 0; t < nt; t++) {
+		struct vn_vif *v = be->proc_vif(be->ctx, pid, t);
+		e->vif[t] = v ? vn_vif_id(v) : 0;
+		for (; v; v = vn_vif_parent(v))
+			if (!nn_memo_put(&fs->memo, (unsigned)t, v))
+				return;
+	}
+}
+
 /* The text of a parameter file into a fresh buffer. */
 static int row_text(const struct nn_row *row, const struct vn_vif *v, char **out, size_t *len)
 {
@@ -340,6 +366,10 @@ void nn_do_lookup(void *arg)
 	op->err = find_child(op);
 	if (op->node.kind == NN_VIF)
 		memo_look(op->fs, op->node.tree, vif_of(op->fs, &op->node));
+	else if (op->node.kind == NN_PID)
+		memo_proc(op->fs, (pid_t)op->node.pid);
+	else if (op->node.kind == NN_ROOT && op->err == 0 && op->out.kind == NN_PID)
+		memo_proc(op->fs, (pid_t)op->out.pid);
 }
 
 void nn_do_getattr(void *arg)
@@ -570,6 +600,8 @@ void nn_do_rmdir(void *arg)
 		memo_changed(op->fs, memo_was);
 		nn_memo_drop(&op->fs->memo, op->node.tree, id);
 		nn_memo_put(&op->fs->memo, op->node.tree, p);
+		/* its processes are on its parent now (the remove hook) */
+		nn_memo_moved(&op->fs->memo, op->node.tree, id, vn_vif_parent(p) ? vn_vif_id(p) : 0);
 	}
 }
 
@@ -625,8 +657,13 @@ void nn_do_symlink(void *arg)
 		op->err = r;
 		return;
 	}
+	bool memo_was = memo_current(fs);
 	r = sock ? be->sock_attach(be->ctx, (pid_t)op->node.pid, (int)op->node.fd, (size_t)t, target)
 		 : be->proc_attach(be->ctx, (pid_t)op->node.pid, (size_t)t, target);
+	if (!op->deferred && gen_now(fs)) {
+		memo_changed(fs, memo_was);
+		memo_proc(fs, (pid_t)op->node.pid);
+	}
 	if (r) {
 		op->err = r;
 		return;
@@ -677,9 +714,14 @@ void nn_do_unlink(void *arg)
 		op->err = r;
 		return;
 	}
+	bool memo_was = memo_current(op->fs);
 	op->err = op->out.kind == NN_PIDLINK
 		? be->proc_attach(be->ctx, (pid_t)op->out.pid, op->out.tree, NULL)
 		: be->sock_attach(be->ctx, (pid_t)op->out.pid, (int)op->out.fd, op->out.tree, NULL);
+	if (!op->deferred && gen_now(op->fs)) {
+		memo_changed(op->fs, memo_was);
+		memo_proc(op->fs, (pid_t)op->out.pid);
+	}
 }
 
 void nn_do_open(void *arg)
@@ -769,17 +811,35 @@ void nn_do_deferred(void *arg)
 	struct vn_nnfs *fs = d->op.fs;
 	uint64_t g0 = fs->be.gen(fs->be.ctx);
 	d->op.deferred = true;         /* the memo is the FUSE thread's now */
-	if (d->mkdir)
+	switch (d->kind) {
+	case NN_DEFER_MKDIR:
 		nn_do_mkdir(&d->op);
-	else
+		break;
+	case NN_DEFER_RMDIR:
 		nn_do_rmdir(&d->op);
+		break;
+	case NN_DEFER_SYMLINK:
+		nn_do_symlink(&d->op);
+		break;
+	case NN_DEFER_UNLINK:
+		nn_do_unlink(&d->op);
+		break;
+	}
 	/* Nothing else runs meanwhile: all the change is this one's. own
 	 * before poison and after the change (nn_gen reads own first). */
 	__atomic_add_fetch(&fs->own, fs->be.gen(fs->be.ctx) - g0, __ATOMIC_RELEASE);
-	if (d->op.err != 0 || (d->mkdir && d->op.out.vif != d->id))
+	if (d->op.err != 0 || (d->kind == NN_DEFER_MKDIR && d->op.out.vif != d->id))
 		__atomic_add_fetch(&fs->poison, 1, __ATOMIC_RELEASE);   /* not as decided: refill */
-	if (__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) == 0)
+	nn_deferred_put(d);
+}
+
+void nn_deferred_put(struct nn_deferred *d)
+{
+	if (__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		free(d->op.buf);
+		free(d->text);
 		free(d);
+	}
 }
 
 void nn_do_posted_write(void *arg)

@@ -57,7 +57,8 @@ static struct vn_tree *lp_tree(void *ctx, size_t i)
 /* The trees are fixed for the loop's life; their counters are atomic. */
 static uint64_t lp_gen(void *ctx)
 {
-	uint64_t g = 1 + vn_loop_settles(ctx);     /* never 0; control requests */
+	/* never 0; control requests, the registry */
+	uint64_t g = 1 + vn_loop_settles(ctx) + vn_registry_gen(vn_loop_registry(ctx));
 	for (size_t i = 0; i < vn_loop_niface(ctx); i++)
 		g += vn_tree_gen(vn_loop_tree(ctx, i));
 	return g;

@@ -260,6 +260,44 @@ static void nop(void *arg)
 	(void)arg;
 }
 
+/* A deferred change for op (nn_op.h), or NULL. */
+static struct nn_deferred *new_deferred(const struct nn_op *op, enum nn_defer_kind kind)
+{
+	struct nn_deferred *d = calloc(1, sizeof *d);
+	if (!d || strlen(op->name) >= sizeof d->name || (op->text && !(d->text = strdup(op->text)))) {
+		free(d);
+		return NULL;
+	}
+	d->op = *op;
+	memcpy(d->name, op->name, strlen(op->name) + 1);
+	d->op.name = d->name;
+	d->op.text = d->text;
+	d->kind = kind;
+	return d;
+}
+
+/* Defer d, decided from the memo at generation g0, then read the generation
+ * again. 1: it has not moved, nothing was decided elsewhere since the memo's
+ * answer (vifd settles before deciding a control request's change, so a
+ * later one comes after this) and the decision stands; 0: it has, so this
+ * waited for the tree's thread to run d, whose op holds the outcome (and
+ * the memo is dropped); -2: that wait failed (vifd stopping); -1: could not
+ * defer (d freed): ask the tree. */
+static int defer_op(struct vn_nnfs *fs, struct nn_deferred *d, uint64_t g0)
+{
+	d->refs = 2;
+	if (defer_fn(fs)(fs->be.ctx, nn_do_deferred, d)) {
+		free(d->text);
+		free(d);
+		return -1;
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);     /* the deferral, then the count */
+	if (nn_gen(fs) == g0)
+		return 1;
+	fs->memo.gen = 0;
+	return fs->be.call(fs->be.ctx, nop, NULL) < 0 ? -2 : 0;
+}
+
 /* mkdir or rmdir of a VIF decided here from the memo, as nn_do_mkdir and
  * nn_do_rmdir would decide it, and deferred to the tree's thread: the caller
  * neither waits for nor wakes it. A refusal changes nothing and is answered
@@ -311,27 +349,16 @@ static bool memo_dirop(fuse_req_t req, struct nn_op *op, bool mk)
 		fuse_reply_err(req, -err);
 		return true;
 	}
-	struct nn_deferred *d = calloc(1, sizeof *d);
-	if (!d || strlen(op->name) >= sizeof d->name) {
-		free(d);
+	struct nn_deferred *d = new_deferred(op, mk ? NN_DEFER_MKDIR : NN_DEFER_RMDIR);
+	if (!d)
 		return false;
-	}
-	d->op = *op;
-	memcpy(d->name, op->name, strlen(op->name) + 1);
-	d->op.name = d->name;
-	d->mkdir = mk;
 	d->id = mk ? m->next_id[op->node.tree] : 0;
-	d->refs = 2;
-	if (post(fs->be.ctx, nn_do_deferred, d)) {
-		free(d);
+	int how = defer_op(fs, d, g0);
+	if (how == -1)
 		return false;
-	}
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);     /* the post, then the count */
-	if (nn_gen(fs) != g0) {
-		/* Changed elsewhere meanwhile: the tree's thread's word. */
-		if (fs->be.call(fs->be.ctx, nop, NULL) < 0)
-			d->op.err = -EIO;
-		m->gen = 0;
+	if (how == -2) {
+		fuse_reply_err(req, EIO);
+	} else if (how == 0) {
 		if (d->op.err)
 			fuse_reply_err(req, -d->op.err);
 		else if (mk)
@@ -352,12 +379,237 @@ static bool memo_dirop(fuse_req_t req, struct nn_op *op, bool mk)
 		}
 		reply_entry(req, op);
 	} else {
+		uint64_t heir = p->parent ? p->id : 0;    /* processes on it go up (no link on a root) */
 		p->nchildren--;
 		nn_memo_drop(m, op->node.tree, c->id);
+		nn_memo_moved(m, op->node.tree, c->id, heir);
 		fuse_reply_err(req, 0);
 	}
-	if (__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) == 0)
-		free(d);
+	nn_deferred_put(d);
+	return true;
+}
+
+/* The tree of interface `name`, or -1. */
+static int if_index(const struct vn_nnfs *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->nifs; i++)
+		if (strcmp(fs->ifs[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* vn_tree_lookup in the memo: 1 and *id, 0 (no such VIF), -1 (cannot tell). */
+static int memo_resolve(const struct nn_memo *m, unsigned tree, uint64_t root, const char *path,
+			uint64_t *id)
+{
+	const struct nn_mvif *v = nn_memo_vif(m, tree, root), *c;
+	char name[VN_NAME_MAX + 1];
+	if (!v)
+		return -1;
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		size_t n = strcspn(p, "/");
+		if (n > VN_NAME_MAX)
+			return 0;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n;
+		if (strcmp(name, ".") == 0)
+			continue;
+		if (!(c = nn_memo_child(m, tree, v->id, name)))
+			return v->listed ? 0 : -1;
+		v = c;
+	}
+	*id = v->id;
+	return 1;
+}
+
+/* Is VIF a VIF d or above it (vn_vif_is_ancestor)? 1, 0, -1 (cannot tell). */
+static int memo_above(const struct nn_memo *m, unsigned tree, uint64_t a, uint64_t d)
+{
+	for (unsigned hops = 0; hops <= VN_DEPTH_MAX; hops++) {
+		if (d == a)
+			return 1;
+		const struct nn_mvif *e = nn_memo_vif(m, tree, d);
+		if (!e)
+			return -1;
+		if (!e->parent)
+			return 0;
+		d = e->parent;
+	}
+	return -1;
+}
+
+/* The text of PID/IF pointing at VIF id (link_text in nn_tree.c): its
+ * length, or -1 when the memo lacks an ancestor. */
+static int memo_link_text(const struct vn_nnfs *fs, const struct nn_memo *m, unsigned tree,
+			  uint64_t id, char *buf, size_t n)
+{
+	const char *names[VN_DEPTH_MAX + 1];
+	char path[NN_LINK_MAX];
+	unsigned k = 0;
+	for (const struct nn_mvif *e = nn_memo_vif(m, tree, id); e->parent;
+	     e = nn_memo_vif(m, tree, e->parent)) {
+		if (k > VN_DEPTH_MAX || !e)
+			return -1;
+		names[k++] = e->name;
+		if (!nn_memo_vif(m, tree, e->parent))
+			return -1;
+	}
+	size_t len = 0;
+	if (!k)
+		len = (size_t)snprintf(path, sizeof path, ".");
+	for (unsigned i = k; i-- > 0 && len < sizeof path;)
+		len += (size_t)snprintf(path + len, sizeof path - len, "%s%s", i == k - 1 ? "" : "/", names[i]);
+	if (len >= sizeof path)
+		return -1;
+	int r = nn_link_format(buf, n, NN_LINK_DEPTH_PID, fs->ifs[tree].name, path);
+	return r < 0 || (size_t)r >= n ? -1 : r;
+}
+
+/* What node_stat says of PID/IF showing VIF id; false if the memo cannot. */
+static bool memo_link_stat(struct vn_nnfs *fs, const struct nn_memo *m, const struct nn_mproc *pe,
+			   unsigned tree, uint64_t id, struct stat *st)
+{
+	char buf[NN_LINK_MAX];
+	int len = nn_memo_vif(m, tree, id) ? memo_link_text(fs, m, tree, id, buf, sizeof buf) : -1;
+	if (len < 0)
+		return false;
+	struct nn_node n = {.kind = NN_PIDLINK, .tree = tree, .pid = (unsigned)pe->pid};
+	memset(st, 0, sizeof *st);
+	nn_stat_dir(fs, st, 0, pe->uid, pe->gid, 1);
+	st->st_mode = S_IFLNK | 0777;
+	st->st_size = len;
+	st->st_ino = nn_ino_make(&n);
+	return true;
+}
+
+/* A lookup in / of a registered process, or in PID/, from the memo. True
+ * when answered. */
+static bool memo_lookup_pid(fuse_req_t req, struct nn_op *op)
+{
+	struct vn_nnfs *fs = op->fs;
+	struct nn_memo *m;
+	struct nn_mproc *pe;
+	char *end;
+	unsigned long pid = op->node.pid;
+	if ((op->node.kind != NN_ROOT && op->node.kind != NN_PID) || !(m = memo(fs)) ||
+	    fs->nifs > NN_MEMO_TREES)
+		return false;
+	if (op->node.kind == NN_ROOT) {     /* find_child's parse_uint: no sign, no leading 0 */
+		if (op->name[0] < '1' || op->name[0] > '9')
+			return false;
+		errno = 0;
+		pid = strtoul(op->name, &end, 10);
+		if (*end || errno || pid > NN_PID_MAX)
+			return false;
+	}
+	if (!(pe = nn_memo_proc(m, (pid_t)pid)))
+		return false;
+	op->out = (struct nn_node){.kind = NN_PID, .pid = (unsigned)pid};
+	if (op->node.kind == NN_PID) {
+		int t = if_index(fs, op->name);
+		if (strcmp(op->name, "sockets") == 0) {
+			op->out.kind = NN_SOCKS;
+		} else if (t < 0) {
+			fuse_reply_err(req, ENOENT);
+			return true;
+		} else if (!pe->vif[t]) {
+			fuse_reply_err(req, ENOENT);    /* on the root: no link */
+			return true;
+		} else {
+			if (!memo_link_stat(fs, m, pe, (unsigned)t, pe->vif[t], &op->st))
+				return false;
+			op->out = (struct nn_node){.kind = NN_PIDLINK, .tree = (unsigned)t, .pid = (unsigned)pid};
+			reply_entry(req, op);
+			return true;
+		}
+	}
+	memset(&op->st, 0, sizeof op->st);
+	nn_stat_dir(fs, &op->st, 0555, pe->uid, pe->gid, 2);
+	op->st.st_ino = nn_ino_make(&op->out);
+	reply_entry(req, op);
+	return true;
+}
+
+/* ln -s TARGET PID/IF (attach) or rm PID/IF (detach) decided here from the
+ * memo, as nn_do_symlink and nn_do_unlink would decide it, and deferred like
+ * memo_dirop's. True when answered. */
+static bool memo_link(fuse_req_t req, struct nn_op *op, bool attach)
+{
+	struct vn_nnfs *fs = op->fs;
+	struct nn_memo *m;
+	struct nn_mproc *pe;
+	char ifname[VN_NAME_MAX + 1], path[NN_LINK_MAX];
+	uint64_t target = 0, root;
+	int t, err = 0, r;
+
+	if (op->node.kind != NN_PID || !defer_fn(fs) || !(m = memo(fs)) || fs->nifs > NN_MEMO_TREES ||
+	    !(pe = nn_memo_proc(m, (pid_t)op->node.pid)) || (t = if_index(fs, op->name)) < 0)
+		return false;
+	uint64_t g0 = m->gen;
+	root = fs->ifs[t].root;
+	if (!attach) {
+		err = !pe->vif[t] ? -ENOENT : nn_perm_detach(&op->cred, pe->uid, false);
+	} else if (pe->vif[t]) {
+		err = -EEXIST;
+	} else if ((r = nn_link_parse(op->text, NN_LINK_DEPTH_PID, fs->mnt, ifname, sizeof ifname,
+				      path, sizeof path))) {
+		err = r;
+	} else if (strcmp(ifname, op->name) != 0) {
+		err = -EINVAL;
+	} else if ((r = memo_resolve(m, (unsigned)t, root, path, &target)) < 0) {
+		return false;
+	} else if (r == 0) {
+		err = -ENOENT;
+	} else if (op->cred.uid != 0 && op->cred.uid != pe->uid) {
+		err = -EPERM;
+	} else if (op->cred.uid != 0) {     /* on the root (no link): anywhere is below */
+		if ((r = memo_above(m, (unsigned)t, pe->vif[t] ? pe->vif[t] : root, target)) < 0)
+			return false;
+		if (!r)
+			err = -EACCES;
+	}
+	if (err) {
+		fuse_reply_err(req, -err);
+		return true;
+	}
+	struct stat lst;        /* the new link's, while the memo still has its VIF */
+	if (attach && target != root && !memo_link_stat(fs, m, pe, (unsigned)t, target, &lst))
+		return false;
+	struct nn_deferred *d = new_deferred(op, attach ? NN_DEFER_SYMLINK : NN_DEFER_UNLINK);
+	if (!d)
+		return false;
+	int how = defer_op(fs, d, g0);
+	if (how == -1)
+		return false;
+	if (how == -2) {
+		fuse_reply_err(req, EIO);
+	} else if (how == 0) {
+		if (d->op.err || !attach)
+			fuse_reply_err(req, -d->op.err);
+		else
+			reply_entry(req, &d->op);
+	} else if (!attach) {
+		pe->vif[t] = 0;
+		fuse_reply_err(req, 0);
+	} else {
+		pe->vif[t] = target == root ? 0 : target;
+		op->out = (struct nn_node){.kind = NN_PIDLINK, .tree = (unsigned)t, .pid = op->node.pid};
+		if (target != root) {
+			op->st = lst;
+		} else {            /* attached where it is by default: no link to show */
+			memset(&op->st, 0, sizeof op->st);
+			nn_stat_dir(fs, &op->st, 0, pe->uid, pe->gid, 1);
+			op->st.st_mode = S_IFLNK | 0777;
+			op->st.st_ino = nn_ino_make(&op->out);
+		}
+		reply_entry(req, op);
+	}
+	nn_deferred_put(d);
 	return true;
 }
 
@@ -482,7 +734,7 @@ static void nn_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		reply_pending(req, &op, pe);
 	else if (static_node(&op, name))
 		reply_entry(req, &op);
-	else if (memo_lookup(req, &op))
+	else if (memo_lookup(req, &op) || memo_lookup_pid(req, &op))
 		;
 	else if (run(req, &op, nn_do_lookup))
 		fuse_reply_err(req, -op.err);
@@ -596,6 +848,8 @@ static void nn_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, cons
 	op.text = link;
 	if (pend_dir(&op.node) && !is_ifname(op.fs, name) && strcmp(name, "sockets") != 0)
 		make_pending(req, &op, link, name);
+	else if (memo_link(req, &op, true))
+		;
 	else if (run(req, &op, nn_do_symlink))
 		fuse_reply_err(req, -op.err);
 	else
@@ -617,6 +871,8 @@ static void nn_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fuse_reply_err(req, 0);
 		return;
 	}
+	if (memo_link(req, &op, false))
+		return;
 	fuse_reply_err(req, -run(req, &op, nn_do_unlink));
 }
 

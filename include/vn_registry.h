@@ -49,6 +49,9 @@ struct vn_sock;
 /* A registry over ntrees interfaces; trees[i] is interface i. */
 struct vn_registry *vn_registry_new(struct vn_tree *const *trees, size_t ntrees);
 void vn_registry_free(struct vn_registry *r);
+/* A counter of the changes of processes, sockets and attachments, safe to
+ * read from any thread (nnfs's memo of PID/ checks it). */
+uint64_t vn_registry_gen(const struct vn_registry *r);
 size_t vn_registry_niface(const struct vn_registry *r);
 
 /* --- processes --- */

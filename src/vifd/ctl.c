@@ -293,9 +293,11 @@ static int handle(struct client *c, const struct vd_req *q, char *out, size_t n)
 	/* Requests about other processes' sockets see what their rings hold. */
 	if (q->op == VD_OP_ATTACH || q->op == VD_OP_PROCS || q->op == VD_OP_ADOPT)
 		ring_drain_all(c->ctl);
-	/* Changes of what nnfs decides on its own thread: its deferred ones
-	 * first, or it is told to wait (vd_loop_settle). */
-	if (q->op == VD_OP_SET || q->op == VD_OP_MKVIF || q->op == VD_OP_RMVIF)
+	/* Changes of what nnfs decides on its own thread (values, VIFs, where
+	 * processes are; a new process starts where its parent is): its
+	 * deferred ones first, or it is told to wait (vd_loop_settle). */
+	if (q->op == VD_OP_SET || q->op == VD_OP_MKVIF || q->op == VD_OP_RMVIF ||
+	    q->op == VD_OP_ATTACH || q->op == VD_OP_REGISTER)
 		vd_loop_settle(l);
 	switch (q->op) {
 	case VD_OP_STATUS: {

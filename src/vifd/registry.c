@@ -62,7 +62,19 @@ struct vn_registry {
 	size_t nbuckets, nflows;
 	struct sobj *sobjs;
 	vn_time_t linger;
+	uint64_t gen;              /* atomic: vn_registry_gen */
 };
+
+/* Processes, sockets or attachments may change: nnfs's memo is stale. */
+static void changed(struct vn_registry *r)
+{
+	__atomic_add_fetch(&r->gen, 1, __ATOMIC_RELEASE);
+}
+
+uint64_t vn_registry_gen(const struct vn_registry *r)
+{
+	return __atomic_load_n(&r->gen, __ATOMIC_ACQUIRE);
+}
 
 /* ---- flow table ---- */
 
@@ -299,6 +311,7 @@ size_t vn_registry_nproc(const struct vn_registry *r) { return r->nprocs; }
 int vn_registry_proc_add(struct vn_registry *r, pid_t pid, uid_t uid, pid_t ppid,
 			 const char *comm, struct vn_proc **out)
 {
+	changed(r);
 	if (pid <= 0)
 		return -EINVAL;
 	size_t i = proc_index(r, pid);
@@ -383,6 +396,7 @@ static void proc_free(struct vn_registry *r, struct vn_proc *p)
 
 void vn_registry_proc_put(struct vn_registry *r, pid_t pid)
 {
+	changed(r);
 	struct vn_proc *p = vn_registry_proc(r, pid);
 	if (p && --p->refs == 0)
 		proc_free(r, p);
@@ -433,6 +447,7 @@ gid_t vn_proc_gid(const struct vn_proc *p) { return p->gid; }
 
 int vn_registry_proc_set_gid(struct vn_registry *r, pid_t pid, gid_t gid)
 {
+	changed(r);
 	struct vn_proc *p = vn_registry_proc(r, pid);
 	if (!p)
 		return -ESRCH;
@@ -442,6 +457,7 @@ int vn_registry_proc_set_gid(struct vn_registry *r, pid_t pid, gid_t gid)
 
 int vn_registry_detach_proc(struct vn_registry *r, pid_t pid, size_t iface, uid_t caller_uid)
 {
+	changed(r);
 	struct vn_proc *p = vn_registry_proc(r, pid);
 	if (!p)
 		return -ESRCH;
@@ -456,6 +472,7 @@ int vn_registry_detach_proc(struct vn_registry *r, pid_t pid, size_t iface, uid_
 
 int vn_registry_attach_proc(struct vn_registry *r, pid_t pid, struct vn_vif *v, uid_t caller_uid)
 {
+	changed(r);
 	struct vn_proc *p = vn_registry_proc(r, pid);
 	if (!p)
 		return -ESRCH;
@@ -568,6 +585,7 @@ static bool flow_valid(const struct vn_flow *f)
 
 int vn_registry_sock_set(struct vn_registry *r, pid_t pid, int fd, const struct vn_flow *f)
 {
+	changed(r);
 	struct vn_proc *p = vn_registry_proc(r, pid);
 	if (!p)
 		return -ESRCH;
@@ -612,6 +630,7 @@ int vn_registry_sock_set(struct vn_registry *r, pid_t pid, int fd, const struct 
 
 int vn_registry_sock_dup(struct vn_registry *r, pid_t pid, int oldfd, int newfd)
 {
+	changed(r);
 	struct vn_proc *p;
 	struct vn_sock *s;
 	int rc = find_sock(r, pid, oldfd, &p, &s);
@@ -633,6 +652,7 @@ int vn_registry_sock_dup(struct vn_registry *r, pid_t pid, int oldfd, int newfd)
 
 int vn_registry_sock_close(struct vn_registry *r, pid_t pid, int fd)
 {
+	changed(r);
 	struct vn_proc *p;
 	struct vn_sock *s;
 	int rc = find_sock(r, pid, fd, &p, &s);
@@ -664,6 +684,7 @@ bool vn_sock_attached(const struct vn_sock *s, size_t iface)
 int vn_registry_attach_sock(struct vn_registry *r, pid_t pid, int fd, struct vn_vif *v,
 			    uid_t caller_uid)
 {
+	changed(r);
 	struct vn_proc *p;
 	struct vn_sock *s;
 	int rc = find_sock(r, pid, fd, &p, &s);
@@ -682,6 +703,7 @@ int vn_registry_attach_sock(struct vn_registry *r, pid_t pid, int fd, struct vn_
 int vn_registry_detach_sock(struct vn_registry *r, pid_t pid, int fd, size_t iface,
 			    uid_t caller_uid)
 {
+	changed(r);
 	struct vn_proc *p;
 	struct vn_sock *s;
 	int rc = find_sock(r, pid, fd, &p, &s);
@@ -734,6 +756,7 @@ struct vn_vif *vn_registry_lookup(struct vn_registry *r, size_t iface, const str
 
 size_t vn_registry_expire(struct vn_registry *r, vn_time_t now)
 {
+	changed(r);
 	size_t n = 0;
 	for (size_t b = 0; b < r->nbuckets; b++) {
 		struct flowent *e = r->buckets[b], *next;
@@ -758,6 +781,7 @@ size_t vn_registry_nflows(const struct vn_registry *r) { return r->nflows; }
 void vn_registry_vif_removed(struct vn_registry *r, size_t iface, struct vn_vif *gone,
 			     struct vn_vif *heir)
 {
+	changed(r);
 	if (iface >= r->ntrees)
 		return;
 	for (size_t i = 0; i < r->nprocs; i++)

@@ -516,6 +516,7 @@ int vd_sockdiag_adopt(struct vd_sockdiag *d, pid_t pid, uid_t caller)
 		snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
 		if (read_small(path, comm, sizeof comm) > 0)
 			comm[strcspn(comm, "\n")] = '\0';
+		vd_loop_settle(d->l);     /* it starts where its parent is: nnfs's moves first */
 		int rc = vn_registry_proc_add(d->l->reg, pid, uid, proc_ppid(pid), comm, NULL);
 		if (rc) {
 			close(pfd);

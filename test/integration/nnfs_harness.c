@@ -110,10 +110,17 @@ static int h_post(void *ctx, void (*fn)(void *), void *arg)
 	return h_call(ctx, fn, arg);
 }
 
+/* changes of the toy registry (nn_backend.gen) */
+static uint64_t reg_gen;
+static void reg_changed(void)
+{
+	__atomic_add_fetch(&reg_gen, 1, __ATOMIC_RELEASE);
+}
+
 static uint64_t h_gen(void *ctx)
 {
 	(void)ctx;
-	uint64_t g = 1;          /* never 0 */
+	uint64_t g = 1 + __atomic_load_n(&reg_gen, __ATOMIC_ACQUIRE);   /* never 0 */
 	for (size_t i = 0; i < ntrees; i++)
 		g += vn_tree_gen(trees[i]);
 	return g;
@@ -164,6 +171,7 @@ static struct vn_vif *h_proc_vif(void *ctx, pid_t pid, size_t t)
 static int h_proc_attach(void *ctx, pid_t pid, size_t t, struct vn_vif *v)
 {
 	(void)ctx;
+	reg_changed();
 	struct hproc *p = find(pid);
 	if (!p)
 		return -ENOENT;
@@ -198,6 +206,7 @@ static struct vn_vif *h_sock_vif(void *ctx, pid_t pid, int fd, size_t t)
 static int h_sock_attach(void *ctx, pid_t pid, int fd, size_t t, struct vn_vif *v)
 {
 	(void)ctx;
+	reg_changed();
 	struct hproc *p = find(pid);
 	struct hsock *s = find_sock(p, fd);
 	if (!s)
@@ -211,6 +220,7 @@ static int h_sock_attach(void *ctx, pid_t pid, int fd, size_t t, struct vn_vif *
 static void on_remove(void *ctx, struct vn_vif *gone, struct vn_vif *heir)
 {
 	size_t t = (size_t)(uintptr_t)ctx;
+	reg_changed();
 	for (size_t i = 0; i < nprocs; i++) {
 		struct hproc *p = &procs[i];
 		if (p->vif[t] == gone)
@@ -225,6 +235,7 @@ static void on_remove(void *ctx, struct vn_vif *gone, struct vn_vif *heir)
 static void command(char *line)
 {
 	int a = 0, b = 0, c = 0, d = 0;
+	reg_changed();
 	char cmd[16];
 	int n = sscanf(line, "%15s %d %d %d %d", cmd, &a, &b, &c, &d);
 	struct hproc *p = n >= 2 ? find(a) : NULL;
@@ -254,9 +265,10 @@ static void command(char *line)
 static void reap(void)
 {
 	for (size_t i = 0; i < nprocs;) {
-		if (kill(procs[i].pid, 0) < 0 && errno == ESRCH)
+		if (kill(procs[i].pid, 0) < 0 && errno == ESRCH) {
 			procs[i] = procs[--nprocs];
-		else
+			reg_changed();
+		} else
 			i++;
 	}
 }
