@@ -95,9 +95,10 @@ static int serve_start(struct vn_nnfs *fs)
 		return -ENOMEM;
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
 		return -errno;
+	fs->watched = true;      /* before the loop thread may serve (and read it) */
 	int r = fs->be.watch(fs->be.ctx, fd, serve_ready, fs);
-	if (r == 0)
-		fs->watched = true;
+	if (r != 0)
+		fs->watched = false;
 	return r;
 }
 

@@ -380,9 +380,10 @@ static bool memo_dirop(fuse_req_t req, struct nn_op *op, bool mk)
 		reply_entry(req, op);
 	} else {
 		uint64_t heir = p->parent ? p->id : 0;    /* processes on it go up (no link on a root) */
+		uint64_t gone = c->id;
 		p->nchildren--;
-		nn_memo_drop(m, op->node.tree, c->id);
-		nn_memo_moved(m, op->node.tree, c->id, heir);
+		nn_memo_drop(m, op->node.tree, gone);
+		nn_memo_moved(m, op->node.tree, gone, heir);
 		fuse_reply_err(req, 0);
 	}
 	nn_deferred_put(d);
