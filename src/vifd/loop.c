@@ -410,9 +410,16 @@ static int enqueue_posted(struct vn_loop *l, struct vd_call **list, vn_loop_fn f
 	return 0;
 }
 
+/* Deferred calls wait for the loop's next wake-up; after this many, wake it
+ * (bounds their memory and the loop's batch when it wakes). */
+#define DEFER_WAKE 256
+
 int vn_loop_defer(struct vn_loop *l, vn_loop_fn fn, void *arg)
 {
-	return enqueue_posted(l, &l->deferred, fn, arg);
+	int rc = enqueue_posted(l, &l->deferred, fn, arg);
+	if (rc == 0 && __atomic_add_fetch(&l->ndeferred, 1, __ATOMIC_RELAXED) % DEFER_WAKE == 0)
+		ev_async_send(l->ev, &l->wake);
+	return rc;
 }
 
 /* The deferred calls, in the order they were made. */
@@ -422,6 +429,8 @@ static void run_deferred(struct vn_loop *l)
 	struct vd_call *list = l->deferred, *rev = NULL;
 	l->deferred = NULL;
 	pthread_mutex_unlock(&l->mu);
+	if (list)
+		__atomic_store_n(&l->ndeferred, 0, __ATOMIC_RELAXED);
 	while (list) {
 		struct vd_call *n = list->next;
 		list->next = rev;

@@ -89,6 +89,7 @@ struct vn_loop {
 	ev_async wake;
 	ev_check deferred_w;       /* runs vn_loop_defer's calls when the loop wakes */
 	struct vd_call *deferred;  /* vn_loop_defer's, newest first (under mu) */
+	unsigned ndeferred;        /* atomic: made since the last run (a hint) */
 	uint64_t settles;          /* atomic: vd_loop_settle's so far */
 	pthread_t thread;
 	pthread_mutex_t mu;

@@ -5,10 +5,11 @@
 #   mkdir, rmdir, symlink, unlink, open+write+close, open+read+close,
 #   min / median / p99 in microseconds, with client and daemon pinned to one
 #   core and unpinned; and nnfs's mkdir with 10,000 VIFs beside it vs 10.
-# nnfs runs twice: inside vifd (the real thing: every request that touches the
-# tree is one vn_loop_call, a hand-off to the data-path thread and back), and
-# over nnfs_harness with the tree code run inline under a mutex (nnfs's own
-# cost, without the hand-off).
+# nnfs runs three times: inside vifd at its default SCHED_FIFO priority (the
+# real thing: nnfs's session thread answers from its memo and defers changes
+# to the data-path thread without waking it, docs/nnfs.md), inside vifd with
+# --rt-prio 0 (served by the data-path thread itself), and over nnfs_harness
+# with the tree code run inline under a mutex (nnfs's own cost).
 # Writes its figures between the nnfs markers of docs/evaluation.md.
 # Usage: test/bench/bench_nnfs.sh BUILD TOP   (env: BENCH_N, BENCH_RUNS)
 set -euo pipefail
@@ -128,9 +129,10 @@ for fs in nnfs vifd; do
   done
 done
 
-python3 - "$RAW" "$TOP/docs/evaluation.md" "$N" "$RUNS" "$(nproc)" <<'PY'
+CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+python3 - "$RAW" "$TOP/docs/evaluation.md" "$N" "$RUNS" "$(nproc)" "${CPU:-unknown CPU}" "$(uname -r)" "$(date -u '+%Y-%m-%d %H:%M UTC')" <<'PY'
 import re, statistics, sys
-raw, doc, n, runs, ncpu = sys.argv[1:]
+raw, doc, n, runs, ncpu, cpu, kernel, when = sys.argv[1:]
 rows = {}
 for line in open(raw):
     f = line.split()
@@ -149,14 +151,17 @@ names = {"write": "open+write+close", "read": "open+read+close"}
 have_vifd = any(k[0] == "vifd" for k in rows)
 out = []
 out.append("## nnfs: management operations (test/bench/bench_nnfs.sh)\n")
+out.append("Machine: %s, %s CPUs, Linux %s; measured %s, sharing the CPUs with other jobs.\n"
+           % (cpu, ncpu, kernel, when))
 out.append("Latency per operation in µs, min / median / p99 over %s operations, median of %s runs; "
            "%s CPUs. *pinned*: client and file-system daemon on CPU 0; *unpinned*: free. "
            "Baseline *memfs*: a minimal in-memory libfuse low-level file system (test/bench/memfs_ll.c) "
            "with nnfs's mount options, timeouts (0) and capabilities. *vifd*: nnfs inside vifd at its default "
-           "SCHED_FIFO priority: nnfs's own session thread, every request that touches the tree one "
-           "vn_loop_call (a hand-off to the data-path thread and back: mkdir, rmdir, symlink, unlink 3, "
-           "open+write+close and open+read+close 2); *vifd rt0*: vifd with `--rt-prio 0`, nnfs served by the "
-           "data-path thread itself (/dev/fuse one more fd of its loop: no hand-off); "
+           "SCHED_FIFO priority: nnfs's own session thread at normal priority answers lookups, stats and value "
+           "reads from its memo, decides mkdir, rmdir, value writes, ln -s and rm of PID/IF there and defers them "
+           "to the data-path thread without waking it (docs/nnfs.md; no hand-off in any of these operations); "
+           "*vifd rt0*: vifd with `--rt-prio 0`, nnfs served by the "
+           "data-path thread itself (/dev/fuse one more fd of its loop: no hand-off, one libev round per request); "
            "*inline*: nnfs over nnfs_harness, the same code with the tree calls run inline under a mutex "
            "(nnfs's own cost). Ratios: median / memfs median (target ≤ 1.15). Paths have the same depth "
            "everywhere (network/eth0/b/...), so each operation costs the same FUSE requests in every file "
@@ -189,7 +194,9 @@ for fs, label in [("vifd", "in vifd"), ("nnfs", "inline")]:
         out.append("mkdir beside 10,000 sibling VIFs vs beside 10 (nnfs %s, pinned): %s vs %s µs "
                    "(min / median / p99); median ratio **%.2f** (target ≤ 1.2).\n" % (label, cell(s10k), cell(s10), s10k[1] / s10[1]))
 if have_vifd:
-    out.append("Worst median ratio in vifd: **%.2f**; vifd rt0: **%.2f**; inline: **%.2f**." % (worst, worst0, worsti))
+    out.append("Worst median ratio in vifd: **%.2f**; vifd rt0: **%.2f**; inline: **%.2f**. On this shared "
+               "machine a run's medians move by up to a quarter from run to run with the other jobs' load "
+               "(the min column does not): compare runs, and the columns of one run." % (worst, worst0, worsti))
 else:
     out.append("Worst median ratio inline: **%.2f** (vifd did not start)." % worsti)
 text = "\n".join(out) + "\n"
