@@ -36,8 +36,8 @@ OLD=$(field insns)
 refused "an expression that does not compile" bash -c "echo 'tcp port banana' > $F"
 
 # 2. the text of tcpdump -ddd (here: ldh [12]; jeq #0x800; ret #262144; ret #0),
-#    in one write as `tcpdump -ddd EXPR > filter` does (each write applies the
-#    whole value so far: the count line alone would be refused, docs/filter.md)
+#    in one write as `tcpdump -ddd EXPR > filter` does (text short of its count
+#    waits for more writes or close, docs/filter.md; nnfs_writes tests pieces)
 printf '4\n40 0 0 12\n21 0 1 2048\n6 0 0 262144\n6 0 0 0\n' > "$T/prog.ddd"
 cat "$T/prog.ddd" > "$F" && ok "tcpdump -ddd text written" || bad "tcpdump -ddd text refused"
 [ "$(field insns)" = 4 ] && ok "insns 4" || bad "insns $(field insns) after the -ddd text"
