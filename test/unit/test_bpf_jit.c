@@ -222,7 +222,8 @@ static void compare_on_packets(const struct bpf_insn *p, size_t n, uint64_t seed
 		/* the data path's entry (the VIF hook: the packet record in, a
 		 * bool out) on the same packet, from the same scratch words */
 		struct vn_pkt pk = {.data = pkt, .len = caplen, .wire_len = wirelen};
-		bool hi = vn_bpf_vif_hook(fi, &pk), hj = vn_bpf_vif_hook(fj, &pk);
+		bool hi = t % 2 ? vn_bpf_vif_hook(fi, &pk) : vn_bpf_hook(fi)(fi, &pk);
+		bool hj = t % 2 ? vn_bpf_vif_hook(fj, &pk) : vn_bpf_hook(fj)(fj, &pk);
 		rs = vn_bpf_interp_switch(prog, pkt, caplen, wirelen, mem_sw);
 		if (hi != (rs != 0) || hj != hi || memcmp(vn_bpf_mem(fj), mem_sw, sizeof(mem)))
 			fail_msg("seed %llu packet %d: hook interp %d jit %d, value %u", (unsigned long long)seed,
