@@ -316,6 +316,49 @@ static void hoisted_bounds_checks_keep_stores_exact(void **state)
 	}
 }
 
+/* One check covers the loads of several branches (need: the bytes every path
+ * reads before it can return non-zero or store); a path that returns 0
+ * without reading, a store, a `ret A` all keep it exact. Every first byte and
+ * every length, against the interpreter: value, scratch words, counters. */
+static void bounds_checks_hoisted_across_branches_are_exact(void **state)
+{
+	(void)state;
+	struct bpf_insn p[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 3),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 30),    /* 31 bytes, then a store */
+		BPF_STMT(BPF_ST, 0),
+		BPF_STMT(BPF_RET | BPF_K, 5),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),              /* 1 byte read, returns 0 */
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 20),    /* 21 bytes: the entry check */
+		BPF_STMT(BPF_ST, 1),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 34),    /* 36 bytes, after a store */
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	const size_t n = sizeof(p) / sizeof(p[0]);
+	uint8_t pkt[40];
+	for (int i = 0; i < 40; i++)
+		pkt[i] = (uint8_t)(i + 1);
+	struct vn_bpf *fi, *fj;
+	assert_int_equal(vn_bpf_new((const struct vn_bpf_insn *)p, n, VN_BPF_F_INTERP, &fi, NULL, 0), 0);
+	assert_int_equal(vn_bpf_new((const struct vn_bpf_insn *)p, n, 0, &fj, NULL, 0), 0);
+	for (uint8_t first = 1; first <= 3; first++) {
+		pkt[0] = first;
+		for (uint32_t caplen = 0; caplen <= sizeof(pkt); caplen++) {
+			uint32_t ri = vn_bpf_run(fi, pkt, caplen, 60), rj = vn_bpf_run(fj, pkt, caplen, 60);
+			if (ri != rj || memcmp(vn_bpf_mem(fi), vn_bpf_mem(fj), VN_BPF_MEMWORDS * 4))
+				fail_msg("first byte %u caplen %u: interp %u jit %u", first, caplen, ri, rj);
+		}
+	}
+	assert_int_equal(vn_bpf_accepts(fi), vn_bpf_accepts(fj));
+	assert_int_equal(vn_bpf_drops(fi), vn_bpf_drops(fj));
+	assert_int_equal(vn_bpf_mem(fj)[0], 31);      /* the stores did happen */
+	assert_int_equal(vn_bpf_mem(fj)[1], 21);
+	vn_bpf_free(fi);
+	vn_bpf_free(fj);
+}
+
 /* The code buffer is sized from a per-instruction bound: 4096 of the longest
  * instructions (far-offset loads with their checks, indirect loads, RET A)
  * must still compile, and run like the interpreter. */
@@ -383,6 +426,7 @@ int main(void)
 		cmocka_unit_test(jit_matches_interpreter_on_random_programs),
 		cmocka_unit_test(far_offsets_load_from_the_right_place),
 		cmocka_unit_test(hoisted_bounds_checks_keep_stores_exact),
+		cmocka_unit_test(bounds_checks_hoisted_across_branches_are_exact),
 		cmocka_unit_test(largest_programs_compile),
 		cmocka_unit_test(code_is_not_writable),
 	};
