@@ -16,20 +16,16 @@
  *   rsi  packet              clobbers)       r9  wirelen (moved from rcx)
  *   rdx, r11  temporaries
  *
- * Bounds checks: a backward pass computes need[pc], the packet length that
- * every path from pc reads before anything visible can happen (a non-zero
- * return or a store to scratch memory): paths that end in `ret #0` do not
- * count, a jump takes the smaller need of its two targets, a load the larger
- * of its own end and what follows. A forward pass then computes, for each
- * instruction, how many bytes are already known to be present on every path
- * reaching it (jumps only go forward, so one pass each way suffices). An
- * absolute load inside that length needs no check; one that does checks
- * need[pc] at once, so one check covers the loads of a header across the
- * branches between them. That is exact: if caplen < need[pc], every path
- * from pc returns 0 with nothing visible on the way (it fails a load or
- * reaches `ret #0`; a division by X == 0 also returns 0), so returning 0 at
- * the check gives the same result, counters and scratch words. Indirect
- * loads are checked each time (they add k + size to need: X >= 0).
+ * Bounds checks: a forward pass over the program computes, for each
+ * instruction, how many packet bytes are already known to be present on every
+ * path reaching it (jumps only go forward, so one pass in order suffices). An
+ * absolute load inside that length needs no check. An absolute load that does
+ * need one checks, at once, the furthest byte any absolute load reads in the
+ * straight-line run that follows it (up to the next jump, RET or store). That
+ * is exact: if the check fails, the original program would have reached the
+ * failing load with no visible effect in between (no store; a division by
+ * X == 0 also returns 0) and returned 0 there. Indirect loads are checked each
+ * time.
  *
  * Memory: the code is emitted into an ordinary buffer, then placed in a
  * mapping of just the pages it needs that is never writable and executable at
@@ -85,65 +81,34 @@ static unsigned load_size(uint16_t code)
 	return BC_SIZE(code) == BC_W ? 4 : BC_SIZE(code) == BC_H ? 2 : 1;
 }
 
-/* need[pc]: packet bytes that every path from pc reads before it can return
- * non-zero or store to scratch memory (NEED_ANY: every path returns 0 with
- * no store). See the comment at the top. */
-#define NEED_ANY UINT64_MAX
-
-static void plan_need(const struct vn_bpf_insn *prog, size_t n, uint64_t *need)
+/* Does a straight-line run end after this instruction? */
+static bool ends_run(uint16_t code)
 {
-	for (size_t pc = n; pc-- > 0;) {
-		const struct vn_bpf_insn *in = &prog[pc];
-		uint16_t c = in->code;
-		uint64_t nd;
-		switch (BC_CLASS(c)) {
-		case BC_RET:
-			nd = c == (BC_RET | BC_K) && in->k == 0 ? NEED_ANY : 0;
-			break;
-		case BC_ST: case BC_STX:
-			nd = 0;
-			break;
-		case BC_JMP:
-			if (BC_OP(c) == BC_JA) {
-				nd = need[pc + 1 + in->k];
-			} else {
-				uint64_t t = need[pc + 1 + in->jt], f = need[pc + 1 + in->jf];
-				nd = t < f ? t : f;
-			}
-			break;
-		default:
-			nd = need[pc + 1];
-			/* an X-relative load reads at least k + size bytes too (X >= 0) */
-			if ((BC_CLASS(c) == BC_LD && (BC_MODE(c) == BC_ABS || BC_MODE(c) == BC_IND)) ||
-			    c == (BC_LDX | BC_B | BC_MSH)) {
-				uint64_t end = (uint64_t)in->k + load_size(c);
-				if (nd < end)
-					nd = end;
-			}
-			break;
-		}
-		need[pc] = nd;
-	}
+	unsigned c = BC_CLASS(code);
+	return c == BC_JMP || c == BC_RET || c == BC_ST || c == BC_STX;
 }
 
-/* chk[pc] = bytes to check before pc (0: none): at a constant-offset load
- * that the bytes known present do not cover, need[pc] (known[] is scratch).
- * Known bytes flow forward along every path (jumps only go forward). */
+/* chk[pc] = bytes to check before pc (0: none). See the comment at the top. */
 static void plan_checks(const struct vn_bpf_insn *prog, size_t n, uint64_t *known, uint64_t *chk)
 {
-	plan_need(prog, n, chk);               /* chk holds need[] until overwritten */
 	for (size_t pc = 0; pc < n; pc++)
-		known[pc] = UINT64_MAX;        /* no path seen yet */
+		known[pc] = UINT64_MAX;      /* no path seen yet */
 	known[0] = 0;
 	for (size_t pc = 0; pc < n; pc++) {
 		const struct vn_bpf_insn *in = &prog[pc];
 		uint64_t kn = known[pc] == UINT64_MAX ? 0 : known[pc];   /* unreachable: any */
-		uint64_t need = chk[pc];
 		chk[pc] = 0;
 		if (is_abs_load(in->code) && (uint64_t)in->k + load_size(in->code) > kn) {
-			/* need >= k + size; NEED_ANY: all paths return 0, check the load alone */
-			chk[pc] = need == NEED_ANY ? (uint64_t)in->k + load_size(in->code) : need;
-			kn = chk[pc];
+			uint64_t max = (uint64_t)in->k + load_size(in->code);
+			for (size_t q = pc + 1; q < n && !ends_run(prog[q - 1].code); q++) {
+				if (is_abs_load(prog[q].code)) {
+					uint64_t e = (uint64_t)prog[q].k + load_size(prog[q].code);
+					if (e > max)
+						max = e;
+				}
+			}
+			chk[pc] = max;
+			kn = max;
 		}
 		unsigned c = BC_CLASS(in->code);
 		if (c == BC_RET)

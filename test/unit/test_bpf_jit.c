@@ -316,11 +316,11 @@ static void hoisted_bounds_checks_keep_stores_exact(void **state)
 	}
 }
 
-/* One check covers the loads of several branches (need: the bytes every path
- * reads before it can return non-zero or store); a path that returns 0
- * without reading, a store, a `ret A` all keep it exact. Every first byte and
- * every length, against the interpreter: value, scratch words, counters. */
-static void bounds_checks_hoisted_across_branches_are_exact(void **state)
+/* Bounds checks on branching paths: one that returns 0 without reading
+ * further, one with a store between loads, one ending in `ret A`. Every
+ * first byte and every length, against the interpreter: value, scratch
+ * words, counters (a check placed or merged wrongly shows here). */
+static void bounds_checks_are_exact_on_every_branch(void **state)
 {
 	(void)state;
 	struct bpf_insn p[] = {
@@ -455,7 +455,7 @@ int main(void)
 		cmocka_unit_test(jit_matches_interpreter_on_random_programs),
 		cmocka_unit_test(far_offsets_load_from_the_right_place),
 		cmocka_unit_test(hoisted_bounds_checks_keep_stores_exact),
-		cmocka_unit_test(bounds_checks_hoisted_across_branches_are_exact),
+		cmocka_unit_test(bounds_checks_are_exact_on_every_branch),
 		cmocka_unit_test(registers_read_before_set_start_at_zero),
 		cmocka_unit_test(largest_programs_compile),
 		cmocka_unit_test(code_is_not_writable),
