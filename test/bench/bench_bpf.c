@@ -392,16 +392,127 @@ static int speedup_runs(int argc, char **argv)
 	return 0;
 }
 
+/* --floor CORPUS_DIR: what a call costs whatever the callee does. Stubs in
+ * the shape of the JIT's code (count the packet in f, return) with different
+ * paths, called indirectly from the same loop as the engines (a stub as
+ * head.run), and the first one also called directly: ns/call, the median of
+ * 601 passes over the corpus, the stubs taking turns. docs/filter.md, Speed,
+ * reads these. */
+#if defined(__x86_64__)
+#define STUB(name, body) \
+	".globl " name "\n.type " name ", @function\n.p2align 6\n" name ":\n" body \
+	"\tincq 8(%rdi)\n\tmovl $1, %eax\n\tret\n.size " name ", .-" name "\n"
+#define NOP16 "\t.fill 16, 1, 0x90\n"
+#define MOVS8 ".rept 8\n\tmovl %edx, %r11d\n.endr\n"
+__asm__(".pushsection .text\n"
+	STUB("bench_stub_ret", "")
+	STUB("bench_stub_nt8", ".rept 8\n\tcmpl $14, %edx\n\tjb 9f\n.endr\n")
+	STUB("bench_stub_straight48", MOVS8 MOVS8)
+	STUB("bench_stub_taken", "\tcmpl $14, %edx\n\tjae 1f\n" NOP16 "1:\n")
+	STUB("bench_stub_taken_24", "\tcmpl $14, %edx\n\tjae 1f\n" NOP16 "1:\n" MOVS8)
+	STUB("bench_stub_taken_48", "\tcmpl $14, %edx\n\tjae 1f\n" NOP16 "1:\n" MOVS8 MOVS8)
+	STUB("bench_stub_taken2", "\tcmpl $14, %edx\n\tjae 1f\n" NOP16 "1:\n"
+				  "\tcmpl $14, %edx\n\tjae 2f\n" NOP16 "2:\n")
+	STUB("bench_stub_taken3", "\tcmpl $14, %edx\n\tjae 1f\n" NOP16 "1:\n"
+				  "\tcmpl $14, %edx\n\tjae 2f\n" NOP16 "2:\n"
+				  "\tcmpl $14, %edx\n\tjae 3f\n" NOP16 "3:\n")
+	"9:\tud2\n"            /* the never-taken branches' target */
+	".popsection\n");
+typedef uint32_t (*stub_fn)(struct vn_bpf *, const uint8_t *, uint32_t, uint32_t);
+uint32_t bench_stub_ret(struct vn_bpf *, const uint8_t *, uint32_t, uint32_t);
+uint32_t bench_stub_nt8(struct vn_bpf *, const uint8_t *, uint32_t, uint32_t);
+uint32_t bench_stub_straight48(struct vn_bpf *, const uint8_t *, uint32_t, uint32_t);
+uint32_t bench_stub_taken(struct vn_bpf *, const uint8_t *, uint32_t, uint32_t);
+uint32_t bench_stub_taken_24(struct vn_bpf *, const uint8_t *, uint32_t, uint32_t);
+uint32_t bench_stub_taken_48(struct vn_bpf *, const uint8_t *, uint32_t, uint32_t);
+uint32_t bench_stub_taken2(struct vn_bpf *, const uint8_t *, uint32_t, uint32_t);
+uint32_t bench_stub_taken3(struct vn_bpf *, const uint8_t *, uint32_t, uint32_t);
+
+/* a fake filter: head.run, then the counters the stubs increment */
+static struct { stub_fn run; uint64_t counts[2]; } stub_filter;
+
+static uint64_t pass_stub(const struct pkts *p)
+{
+	uint64_t acc = 0;
+	struct vn_bpf *f = (struct vn_bpf *)(void *)&stub_filter;
+	for (const struct pkt *v = p->v, *end = p->v + p->n; v < end; v++)
+		acc += vn_bpf_run(f, v->data, v->caplen, v->len) != 0;
+	return acc;
+}
+
+static uint64_t pass_stub_direct(const struct pkts *p)
+{
+	uint64_t acc = 0;
+	struct vn_bpf *f = (struct vn_bpf *)(void *)&stub_filter;
+	for (const struct pkt *v = p->v, *end = p->v + p->n; v < end; v++)
+		acc += bench_stub_ret(f, v->data, v->caplen, v->len) != 0;
+	return acc;
+}
+
+static int call_floor(int argc, char **argv)
+{
+	if (argc != 3)
+		return 2;
+	struct pkts p = { 0 };
+	load_corpus(argv[2], &p);
+	static const struct { const char *what; stub_fn fn; } S[] = {
+		{ "`ret` (the floor), called directly", NULL },
+		{ "`ret`", bench_stub_ret },
+		{ "8 never-taken compare-and-branch pairs", bench_stub_nt8 },
+		{ "48 bytes of straight code (16 moves)", bench_stub_straight48 },
+		{ "1 taken jump", bench_stub_taken },
+		{ "1 taken jump, then 24 bytes", bench_stub_taken_24 },
+		{ "1 taken jump, then 48 bytes", bench_stub_taken_48 },
+		{ "2 taken jumps", bench_stub_taken2 },
+		{ "3 taken jumps", bench_stub_taken3 },
+	};
+	enum { NS = sizeof(S) / sizeof(S[0]), R = 601 };
+	static double t[NS][R];
+	for (int r = 0; r < R; r++)
+		for (int i = 0; i < NS; i++) {
+			stub_filter.run = S[i].fn ? S[i].fn : bench_stub_ret;
+			uint64_t (*ps)(const struct pkts *) = S[i].fn ? pass_stub : pass_stub_direct;
+			ps(&p);
+			double t0 = now_ns();
+			ps(&p);
+			t[i][r] = (now_ns() - t0) / (double)p.n;
+		}
+	printf("| stub called once per packet (then count, return) | ns/call | vs `ret` |\n"
+	       "|---|---:|---:|\n");
+	double base = median(t[1], R);
+	for (int i = 0; i < NS; i++) {
+		double m = median(t[i], R);
+		printf("| %s%s | %.2f | %+.2f |\n", S[i].what, S[i].fn ? ", called indirectly" : "", m,
+		       m - base);
+	}
+	free(p.v);
+	free(p.rec);
+	free(p.buf);
+	return 0;
+}
+#else
+static int call_floor(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("(--floor measures x86-64 stubs)\n");
+	return 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--one") == 0)
 		return one(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "--speedup") == 0)
 		return speedup_runs(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "--floor") == 0)
+		return call_floor(argc, argv);
 	if (argc != 2 && argc != 3) {
 		fprintf(stderr, "usage: bench_bpf CORPUS_DIR [DATA_DIR]\n"
 			"       bench_bpf --one ENGINE FILTER PASSES CORPUS_DIR\n"
-			"       bench_bpf --speedup RUNS CORPUS_DIR\n");
+			"       bench_bpf --speedup RUNS CORPUS_DIR\n"
+			"       bench_bpf --floor CORPUS_DIR\n");
 		return 2;
 	}
 	FILE *rules_dat = NULL, *load_dat = NULL;

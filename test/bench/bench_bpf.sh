@@ -16,6 +16,8 @@ echo "== filter: bench_bpf over $C"
 "$B/test/bench/bench_bpf" "$C" "$W" | tee "$W/out.md"
 echo "== filter: the speed-up, $RUNS runs in a row"
 "$B/test/bench/bench_bpf" --speedup "$RUNS" "$C" | tee "$W/runs.md"
+echo "== filter: the cost of a call"
+"$B/test/bench/bench_bpf" --floor "$C" | tee "$W/floor.md"
 # Instructions per packet under callgrind: deterministic, unlike the times of
 # a shared machine. (instructions of 6 passes - of 1 pass) / (5 x packets).
 instr_table=""
@@ -100,8 +102,15 @@ fi
   grep '^target ' "$W/runs.md" | sed 's/^target /- /'
   grep '^target load' "$W/out.md" | sed 's/^target /- /'
   echo
-  echo "Where the time of the short filters goes (the per-call floor, branch"
-  echo "mispredictions both engines pay) is measured in docs/filter.md, *Speed*."
+  echo
+  echo "What a call costs whatever the callee does (\`bench_bpf --floor\`: stubs in the"
+  echo "shape of the JIT's code, called from the same loop over the same packets;"
+  echo "median of 601 passes each, the stubs taking turns):"
+  echo
+  cat "$W/floor.md"
+  echo
+  echo "Where the time of the short filters goes (the per-call floor, the cycles a"
+  echo "path's taken jumps add) is discussed in docs/filter.md, *Speed*."
 } > "$W/section.md"
 python3 "$T"/test/bench/evaluation_section.py "$T/docs/evaluation.md" "$W/section.md" filter
 echo "figures written to docs/evaluation.md"
