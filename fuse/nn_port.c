@@ -33,7 +33,7 @@
 #include "vn_port.h"
 #include "vn_vif.h"
 
-#define READ_BUF (128u * 1024)
+#define READ_BUF (512u * 1024)
 #define INJECT_BYTES (4u << 20)      /* packets written and not yet injected */
 #define GATHER_NS 1000000            /* a woken reader waits this long for more... */
 #define GATHER_BYTES (64u * 1024)    /* ...unless this much is waiting already */
@@ -56,6 +56,7 @@ struct nn_port_open {
 	struct nn_node node;
 	int dlt;
 	struct vn_port_reader *r;    /* NULL: opened write-only */
+	bool diverts;                /* opened for reading and writing */
 	pthread_mutex_t mu;
 	fuse_req_t req;              /* a parked read */
 	size_t size;
@@ -119,13 +120,17 @@ static void *svc_main(void *arg)
 		 * woken for every packet (a wake-up, a reply and a new read
 		 * request each: microseconds per packet). With little waiting,
 		 * let a short while's packets gather first. */
-		bool little = false;
-		for (struct nn_port_open *po = svc->list; po && !little; po = po->next) {
+		bool little = false, urgent = false;
+		for (struct nn_port_open *po = svc->list; po && !urgent; po = po->next) {
 			pthread_mutex_lock(&po->mu);
-			little = (po->req || po->ph) && !vn_port_at_end(po->r) &&
-				 vn_port_pending(po->r) < GATHER_BYTES;
+			bool waits = (po->req || po->ph) && !vn_port_at_end(po->r);
+			if (waits && po->diverts)
+				urgent = vn_port_pending(po->r) > 0;
+			else
+				little |= waits && vn_port_pending(po->r) < GATHER_BYTES;
 			pthread_mutex_unlock(&po->mu);
 		}
+		little &= !urgent;
 		if (little) {
 			pthread_mutex_unlock(&svc->mu);
 			struct timespec ts = {0, GATHER_NS};
@@ -287,6 +292,7 @@ int nn_port_open(fuse_req_t req, struct vn_nnfs *fs, struct nn_fh *fh, int flags
 	pthread_mutex_init(&po->mu, NULL);
 	po->fs = fs;
 	po->node = fh->node;
+	po->diverts = (flags & O_ACCMODE) == O_RDWR;
 	struct port_call c = {.po = po};
 	int r = be->call(be->ctx, do_info, &c);
 	if (r == 0)
