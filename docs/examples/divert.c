@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #define EPB 6u
-#define BATCH (128u * 1024)   /* a write this big reaches nnfs whole (see docs/port.md) */
+#define BATCH (512u * 1024)   /* writes up to 1 MiB reach nnfs whole (docs/port.md) */
 
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
