@@ -147,10 +147,17 @@ for m in port tcpdump; do
     awk '{ print $1 - $2 }' | tr '\n' ' ' | median)
 done
 for m in none port tcpdump out in dout din; do TM[$m]=$(echo "${T[$m]}" | median); done
+# diverted / undiverted per round (the same round's runs, back to back), then the median
+declare -A RR
+for d in out in; do
+  RR[$d]=$(paste -d' ' <(echo "${T[d$d]}" | tr ' ' '\n' | grep .) <(echo "${T[$d]}" | tr ' ' '\n' | grep .) |
+    awk '{ printf "%.3f ", ($2 > 0 ? $1 / $2 : 0) }')
+done
+rmed() { echo "$1" | median | awk '{ printf "%.0f%%", 100 * $1 }'; }
 for m in none port tcpdump; do
   echo "$m: udp ${PM[$m]} pkt/s (${P[$m]}), cpu ${CM[$m]} ns/pkt (${C[$m]}), tcp ${TM[$m]} bit/s (${T[$m]})"
 done
-echo "divert: out ${TM[dout]} vs ${TM[out]}, in ${TM[din]} vs ${TM[in]} bit/s"
+echo "divert: out ${TM[dout]} vs ${TM[out]}, in ${TM[din]} vs ${TM[in]} bit/s; round ratios out ${RR[out]}, in ${RR[in]}"
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", (b > 0 ? 100 * a / b : 0) }'; }
@@ -206,10 +213,12 @@ read, carrying every whole EPB the read brought (a batch; up to 512 KiB), so a F
 is paid per batch, not per packet; iperf3 A→B (output: data diverted as egress, ACKs as ingress)
 and B→A (input, \`-R\`), each diverted round right after the same round's undiverted runs.
 
-| direction | undiverted Gbit/s | diverted Gbit/s | diverted / undiverted |
-|---|---:|---:|---:|
-| output (A→B) | $(g "${TM[out]}") | $(g "${TM[dout]}") | $(pct "${TM[dout]}" "${TM[out]}") |
-| input (B→A) | $(g "${TM[in]}") | $(g "${TM[din]}") | $(pct "${TM[din]}" "${TM[in]}") |
+| direction | undiverted Gbit/s | diverted Gbit/s | ratio of the medians | median of the rounds' ratios |
+|---|---:|---:|---:|---:|
+| output (A→B) | $(g "${TM[out]}") | $(g "${TM[dout]}") | $(pct "${TM[dout]}" "${TM[out]}") | $(rmed "${RR[out]}") |
+| input (B→A) | $(g "${TM[in]}") | $(g "${TM[din]}") | $(pct "${TM[din]}" "${TM[in]}") | $(rmed "${RR[in]}") |
+
+Rounds' ratios (diverted / undiverted): output ${RR[out]}; input ${RR[in]}.
 
 Every round (UDP pkt/s; CPU ns/pkt; TCP bit/s):
 
@@ -218,6 +227,7 @@ Every round (UDP pkt/s; CPU ns/pkt; TCP bit/s):
 | none | ${P[none]}| ${C[none]}| ${T[none]}|
 | port | ${P[port]}| ${C[port]}| ${T[port]}|
 | tcpdump | ${P[tcpdump]}| ${C[tcpdump]}| ${T[tcpdump]}|
+| undiverted output / input | | | ${T[out]}/ ${T[in]}|
 | diverted output / input | | | ${T[dout]}/ ${T[din]}|
 
 Where a diverted packet's time goes: one FUSE write costs its program 40–50 µs on this shared
