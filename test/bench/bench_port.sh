@@ -230,14 +230,21 @@ Every round (UDP pkt/s; CPU ns/pkt; TCP bit/s):
 | undiverted output / input | | | ${T[out]}/ ${T[in]}|
 | diverted output / input | | | ${T[dout]}/ ${T[din]}|
 
-Where a diverted packet's time goes: one FUSE write costs its program 40–50 µs on this shared
-2-core machine (kernel → nnfs's session thread → reply), whatever it carries; with one packet per
-write that bounded diverting to 6–7% of the undiverted path (issue 8, first version). A write now
-carries a batch of EPBs (on average ~50 packets, ~75 KB, under iperf3), checked whole and copied
-once into the injection queue, and one posted call per batch hands them to the data path; a
-diverting open's reads are answered as soon as packets wait (no 1 ms gathering). What is left
-per packet is the copies (ring → read, write → queue → packet buffer) and vifd's own forwarding;
-per batch, a read, a write and two thread wake-ups.
+Where a diverted packet's time goes (strace -T of divert.c, perf of the whole machine): one FUSE
+write costs its program 40–50 µs on this shared 2-core machine (kernel → nnfs's session thread →
+reply), whatever it carries; with one packet per write that bounded diverting to 6–7% of the
+undiverted path (this section's first version, 2026-11-25: output 0.117 vs 1.916 Gbit/s, input
+0.119 vs 1.726). A write now carries a batch of EPBs (under iperf3, strace saw 75 KB per write
+with 128 KiB reads and 200 KB with the 512 KiB reads now; strace itself slows the program, so
+batches grow), checked whole and copied once into the injection queue, and one posted call per
+batch hands them to the data path; a diverting open's reads are answered as soon as packets wait
+(no 1 ms gathering: in an interleaved A/B run of four rounds it made no difference beyond the
+noise). With batches, divert.c takes ~6% of the machine's CPU samples and vifd ~48% (the rest:
+iperf3, and other work on the shared machine); what is left per packet is the copies (ring →
+read, write → queue → packet buffer) and vifd's own forwarding, per batch a read, a write and
+two thread wake-ups. The rounds' ratios spread widely (load average 6–10 from other work on the
+machine); the seed's 45–49% were against a 526 Mbit/s GbE baseline, this is against a 2–3 Gbit/s
+path through vifd, so the two percentages are not directly comparable.
 MD
 python3 "$TOP/test/bench/evaluation_section.py" "$TOP/docs/evaluation.md" "$WORK/section" port
 echo "figures written to docs/evaluation.md (section port)"
