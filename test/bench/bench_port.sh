@@ -238,8 +238,8 @@ undiverted path (this section's first version, 2026-11-25: output 0.117 vs 1.916
 with 128 KiB reads and 200 KB with the 512 KiB reads now; strace itself slows the program, so
 batches grow), checked whole and copied once into the injection queue, and one posted call per
 batch hands them to the data path; a diverting open's reads are answered as soon as packets wait
-(no 1 ms gathering: in an interleaved A/B run of four rounds it made no difference beyond the
-noise). With batches, divert.c takes ~6% of the machine's CPU samples and vifd ~48% (the rest:
+(no 1 ms gathering: for iperf3 it made no difference beyond the noise in an interleaved A/B run
+of four rounds, but ping through divert.c went from rtt min/avg 1.5/2.2 ms to 0.4/0.8 ms). With batches, divert.c takes ~6% of the machine's CPU samples and vifd ~48% (the rest:
 iperf3, and other work on the shared machine); what is left per packet is the copies (ring →
 read, write → queue → packet buffer) and vifd's own forwarding, per batch a read, a write and
 two thread wake-ups. The rounds' ratios spread widely (load average 6–10 from other work on the
