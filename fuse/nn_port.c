@@ -119,7 +119,9 @@ static void *svc_main(void *arg)
 		/* Wake-up moderation: a reader that keeps up would otherwise be
 		 * woken for every packet (a wake-up, a reply and a new read
 		 * request each: microseconds per packet). With little waiting,
-		 * let a short while's packets gather first. */
+		 * let a short while's packets gather first — unless a diverting
+		 * open (read and write) has packets waiting: the traffic itself
+		 * waits for those. */
 		bool little = false, urgent = false;
 		for (struct nn_port_open *po = svc->list; po && !urgent; po = po->next) {
 			pthread_mutex_lock(&po->mu);
