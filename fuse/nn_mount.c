@@ -110,6 +110,11 @@ static void serve_unwatch(struct vn_nnfs *fs)
 		fs->be.unwatch(fs->be.ctx, fuse_session_fd(fs->se));
 }
 
+static void nop(void *arg)
+{
+	(void)arg;
+}
+
 /* After the unmount: let nobody wait for an answer that will not come. */
 static void abort_conn(struct vn_nnfs *fs);
 static void serve_stop(struct vn_nnfs *fs)
@@ -240,6 +245,10 @@ void vn_nnfs_stop(struct vn_nnfs *fs)
 	 * mount; a session thread's read then fails and serving ends. */
 	fuse_session_unmount(fs->se);
 	serve_stop(fs);
+	/* Changes deferred to the trees' thread refer to fs: a call runs them
+	 * (they go first) before fs goes. */
+	if (fs->be.defer)
+		fs->be.call(fs->be.ctx, nop, NULL);
 	nn_port_svc_stop(fs);        /* parked reads answered before the session goes */
 	fuse_session_destroy(fs->se);
 	for (unsigned i = 0; i < NN_PENDING_MAX; i++)
