@@ -442,8 +442,19 @@ static void memo_mirrors_the_tree(void **state)
 	nn_memo_drop(&m, 0, ec->id);
 	assert_null(nn_memo_child(&m, 0, vn_vif_id(root), "c"));
 	assert_non_null(nn_memo_child(&m, 0, vn_vif_id(root), "a"));
+	/* processes: their links follow a removed VIF up to its parent */
+	struct nn_mproc *pr = nn_memo_proc_put(&m, 4242);
+	assert_non_null(pr);
+	assert_ptr_equal(nn_memo_proc(&m, 4242), pr);
+	assert_null(nn_memo_proc(&m, 4243));
+	pr->vif[0] = vn_vif_id(b);
+	nn_memo_moved(&m, 0, vn_vif_id(b), vn_vif_id(a));
+	assert_int_equal(pr->vif[0], vn_vif_id(a));
+	nn_memo_moved(&m, 0, vn_vif_id(a), 0);       /* onto the root: no link */
+	assert_int_equal(pr->vif[0], 0);
 	nn_memo_at(&m, vn_tree_gen(t));     /* another generation: emptied */
 	assert_null(nn_memo_vif(&m, 0, vn_vif_id(root)));
+	assert_null(nn_memo_proc(&m, 4242));
 	nn_memo_free(&m);
 	vn_tree_free(t);
 }
