@@ -18,15 +18,18 @@
 #include "viflet_jit_int.h"
 #include "vn_jit.h"
 
-/* Code memory. Preferred: per VM, regions of one memfd each, mapped once
- * read+execute (shared) and never writable; methods are appended to the file
- * with pwrite(2), which the mapping sees at once. One system call per method,
- * no mprotect (a permission downgrade flushes the TLB). Fallback (no memfd):
- * each method in its own anonymous pages, read+write while copied, then
- * read+execute. Both are unmapped when the VM is freed. */
+/* Code memory. Preferred: per VM, regions of one memfd each, mapped twice:
+ * read+execute (the code runs there) and read+write (the compiler copies
+ * methods in there). No mapping is ever writable and executable; installing
+ * a method is a memcpy into the writable view, which the executable one
+ * sees at once (the same pages): no system call, no mprotect (a permission
+ * downgrade flushes the TLB), no page fault (both views are populated).
+ * Fallback (no memfd, or the double mapping refused): each method in its own
+ * anonymous pages, read+write while copied, then read+execute. All are
+ * unmapped when the VM is freed. */
 struct jit_map {
 	uint8_t *p; size_t len;
-	int fd;                 /* memfd region; -1: anonymous pages of one method */
+	uint8_t *w;             /* memfd region: the writable view of p; NULL: anonymous pages */
 	size_t used;            /* memfd region: bytes written */
 };
 
@@ -63,8 +66,8 @@ void vn_jit_free(struct vn_vm *vm)
 		return;
 	for (size_t i = 0; i < jt->nmaps; i++) {
 		munmap(jt->maps[i].p, jt->maps[i].len);
-		if (jt->maps[i].fd >= 0)
-			close(jt->maps[i].fd);
+		if (jt->maps[i].w)
+			munmap(jt->maps[i].w, jt->maps[i].len);
 	}
 	free(jt->maps);
 	free(jt->stats);
@@ -112,12 +115,12 @@ static struct jit_map *new_map(struct vn_jit *jt)
 	}
 	struct jit_map *m = &jt->maps[jt->nmaps];
 	memset(m, 0, sizeof(*m));
-	m->fd = -1;
 	return m;
 }
 
-/* A memfd region of at least len bytes, mapped read+execute (pages
- * populated, so running fresh code does not fault). 0 or -1. */
+/* A memfd region of at least len bytes, mapped read+execute and (elsewhere)
+ * read+write, both populated so that neither copying nor running fresh code
+ * faults. The descriptor is not needed once mapped. 0 or -1. */
 static int region_new(struct jit_map *m, size_t len)
 {
 	size_t sz = REGION_MIN;
@@ -130,18 +133,21 @@ static int region_new(struct jit_map *m, size_t len)
 		fd = memfd_create("vn_viflet_jit", MFD_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	/* Allocate the pages now, in one call, and map them populated: filling
-	 * fresh pages one write or fault at a time costs far more per page. */
-	void *p = MAP_FAILED;
-	if (fallocate(fd, 0, 0, (off_t)sz) == 0 || ftruncate(fd, (off_t)sz) == 0)
-		p = mmap(NULL, sz, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_POPULATE, fd, 0);
-	if (p == MAP_FAILED) {
-		close(fd);
+	void *x = MAP_FAILED, *w = MAP_FAILED;
+	if (ftruncate(fd, (off_t)sz) == 0) {
+		w = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+		if (w != MAP_FAILED)
+			x = mmap(NULL, sz, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_POPULATE, fd, 0);
+	}
+	close(fd);
+	if (x == MAP_FAILED) {
+		if (w != MAP_FAILED)
+			munmap(w, sz);
 		return -1;
 	}
-	m->p = p;
+	m->p = x;
+	m->w = w;
 	m->len = sz;
-	m->fd = fd;
 	m->used = 0;
 	return 0;
 }
@@ -150,7 +156,7 @@ static void *install_memfd(struct vn_jit *jt, const uint8_t *code, size_t len)
 {
 	struct jit_map *m = NULL;
 	for (size_t i = jt->nmaps; i-- > 0;)
-		if (jt->maps[i].fd >= 0) {
+		if (jt->maps[i].w) {
 			m = &jt->maps[i];
 			break;
 		}
@@ -162,16 +168,8 @@ static void *install_memfd(struct vn_jit *jt, const uint8_t *code, size_t len)
 		jt->nmaps++;
 		jt->region_ns = vn_jit_now_ns() - t0;
 	}
-	size_t at = m->used, done = 0;
-	while (done < len) {
-		ssize_t w = pwrite(m->fd, code + done, len - done, (off_t)(at + done));
-		if (w <= 0) {
-			if (w < 0 && errno == EINTR)
-				continue;
-			return NULL;
-		}
-		done += (size_t)w;
-	}
+	size_t at = m->used;
+	memcpy(m->w + at, code, len);
 	m->used = (at + len + CODE_ALIGN - 1) / CODE_ALIGN * CODE_ALIGN;
 	if (m->used > m->len)
 		m->used = m->len;
