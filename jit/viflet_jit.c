@@ -59,6 +59,23 @@ struct ventry {
 
 struct stub { uint32_t label, insn; int kind; int8_t arr, idx; int32_t imm; };
 
+/* Scratch memory of one compilation: a block the VM keeps for all its
+ * compilations, bump-allocated (nothing is freed one by one); sized for the
+ * method before compiling (scratch_need), so an allocation cannot fail. */
+struct scratch { uint8_t *p; size_t cap, used; };
+
+static void *sc_alloc(struct scratch *s, size_t n, bool zero)
+{
+	size_t at = (s->used + 15) & ~(size_t)15;
+	if (at > s->cap || s->cap - at < n + 1)
+		return NULL;
+	s->used = at + n;
+	if (zero)
+		memset(s->p + at, 0, n);
+	return s->p + at;
+}
+#define SC_ARRAY(s, n, T, zero) ((T *)sc_alloc((s), (size_t)(n) * sizeof(T), (zero)))
+
 #define MAXDEF 12
 #define FR_AT 8             /* [rsp + FR_AT]: the frame */
 #define LBL_PER 10          /* scratch labels per instruction */
@@ -68,6 +85,9 @@ struct cc {
 	struct vn_vm *vm;
 	struct vn_method *m;
 	struct vn_prep *p;
+	struct scratch *sc;
+	uint32_t *labels;       /* the emitter's tables */
+	struct x86_fixup *fix;
 	int32_t *depth;         /* operand depth at each insn, -1: unreachable */
 	uint8_t *target;        /* insn is a branch target */
 	uint32_t ml, n;
@@ -82,7 +102,7 @@ struct cc {
 	uint64_t *nn;           /* per insn: locals known non-null (nonnull_analysis) */
 	uint64_t nn_out;
 	bool skip;              /* the next instruction was compiled with this one */
-	bool call_seq;          /* call_sequence is used */
+	const void *call_stub;  /* the VM's shared call sequence (emit_call_stub), or NULL */
 	uint32_t dirty;         /* bit k: wloc[k]'s slot is stale */
 	struct { bool nodirect, noregcache, noinvert, nonull, debug; const char *dump; } env;   /* experiments */
 	struct stub *stubs; uint32_t nstubs;
@@ -99,10 +119,11 @@ static const int8_t cache_regs[] = { X86_RBP, X86_R14, X86_R15, X86_R11, X86_R10
 #define NCACHE_NV 3
 
 #define L_EXC(c)  ((c)->n * (LBL_PER + 1))
+#define NLABELS(n) ((size_t)(n) * (LBL_PER + 1) + 8)
+#define NFIX(n) ((size_t)(n) * 4 + 64)       /* jumps: usually fewer (more: the emitter allocates) */
 #define L_EPI(c)  (L_EXC(c) + 1)
 #define L_BUDG(c) (L_EXC(c) + 2)
 #define L_THROW(c) (L_EXC(c) + 3)
-#define L_CALL(c) (L_EXC(c) + 4)   /* and the next 3: call_sequence */
 #define FRAME_BYTES 40      /* [rsp] result pointer, [rsp+8] fr, [rsp+16] a callee's result,
 			       [rsp+24]/[rsp+32] index/array of a bounds fault; 16-byte aligned */
 
@@ -503,7 +524,7 @@ static int loop_test(const struct cc *c, int32_t t, struct ventry *a, struct ven
 /* Operand depth at every instruction (the verifier guarantees it is unique). */
 static bool analyze(struct cc *c)
 {
-	uint32_t *work = malloc((c->n + c->p->nexc + 1) * sizeof(uint32_t) * 2);
+	uint32_t *work = SC_ARRAY(c->sc, (c->n + c->p->nexc + 1) * 2, uint32_t, false);
 	if (!work)
 		return false;
 	uint32_t nw = 0;
@@ -547,7 +568,6 @@ static bool analyze(struct cc *c)
 		if (falls && ok)
 			ok = set_depth(c, (int32_t)i + 1, d, work, &nw);
 	}
-	free(work);
 	/* the bodies of loops invert_loop may invert are entered from their goto too */
 	for (uint32_t i = 0; ok && !c->env.noinvert && i < c->n; i++) {
 		const struct vn_insn *in = &c->p->code[i];
@@ -649,10 +669,10 @@ static void nn_merge(struct cc *c, uint64_t *bin, uint8_t *seen, uint32_t *work,
 
 static void nonnull_analysis(struct cc *c)
 {
-	uint64_t *bin = calloc(c->n, sizeof(uint64_t));
-	uint8_t *seen = calloc(c->n, 1), *bstart = calloc(c->n + 1, 1);
-	uint32_t *work = malloc((size_t)(c->n + 8) * sizeof(uint32_t));
-	int8_t *src = malloc((size_t)c->m->max_stack + 8);
+	uint64_t *bin = SC_ARRAY(c->sc, c->n, uint64_t, true);
+	uint8_t *seen = SC_ARRAY(c->sc, c->n, uint8_t, true), *bstart = SC_ARRAY(c->sc, c->n + 1, uint8_t, true);
+	uint32_t *work = SC_ARRAY(c->sc, c->n + 8, uint32_t, false);
+	int8_t *src = SC_ARRAY(c->sc, c->m->max_stack + 8, int8_t, false);
 	uint32_t nw = 0, steps = 0;
 	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
 		goto out;
@@ -693,11 +713,6 @@ static void nonnull_analysis(struct cc *c)
 out:
 	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
 		memset(c->nn, 0, c->n * sizeof(uint64_t));
-	free(bin);
-	free(seen);
-	free(bstart);
-	free(work);
-	free(src);
 }
 
 /* Is v a local known non-null here? */
@@ -1282,8 +1297,7 @@ static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, i
 	emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
 	emit_jcc(j, X86_CC_NE, slow);
 	emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
-	emit_call_label(j, L_CALL(c));
-	c->call_seq = true;
+	emit_call_abs(j, c->call_stub, X86_RAX);
 	reload_volatile(c);
 	emit_test32(j, X86_RAX, X86_RAX);
 	emit_jcc(j, X86_CC_NE, L_EXC(c));
@@ -1296,30 +1310,30 @@ static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, i
 	return done;
 }
 
-/* The interpreter's call sequence, called by inline_call's sites with rsi =
- * the compiled callee, rcx = its arguments: budget, depth and stack limits,
- * frame push, the call, frame pop; the result goes to the caller's [rsp+16].
- * Returns eax 0, or not 0 with an exception pending in this method (the
- * callee threw and the interpreter found no handler in it). */
-static void call_sequence(struct cc *c)
+/* The interpreter's call sequence, shared by every call site of compiled
+ * code in a VM (emitted once, by call_stub): with rbx = vm, r13 = the
+ * budget, rsi = the compiled callee, rcx = its arguments: budget, depth and
+ * stack limits, frame push, the call, frame pop; the result goes to the
+ * caller's [rsp+16]. Returns eax 0, or not 0 with an exception pending in
+ * the caller (the callee threw and the interpreter found no handler in it). */
+static void emit_call_stub(struct x86_jit *j)
 {
-	struct x86_jit *j = &c->j;
 	const int32_t res = 8 + 8 + 16;     /* the caller's [rsp+16]: past the alignment and the return address */
-	uint32_t threw = L_CALL(c) + 1, lim = L_CALL(c) + 2, out = L_CALL(c) + 3;
-	x86_bind(j, L_CALL(c));
+	enum { L_THREW, L_LIM, L_OUT, L_BUDGET, L_NSTUB };
 	emit_alu64_imm32(j, X86_SUB, X86_RSP, 8);
-	budget_tick(c);
+	emit_alu64_imm32(j, X86_SUB, X86_R13, 1);
+	emit_jcc(j, X86_CC_S, L_BUDGET);
 	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
 	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
 	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
-	emit_jcc(j, X86_CC_AE, lim);
+	emit_jcc(j, X86_CC_AE, L_LIM);
 	emit_load(j, 2, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
 	emit_load(j, 2, X86_RDI, X86_RSI, (int32_t)offsetof(struct vn_method, max_stack));
 	emit_alu32(j, X86_ADD, X86_RDX, X86_RDI);
 	emit_lea(j, 1, X86_RDX, X86_RCX, X86_RDX, (int)sizeof(vn_slot), 0);
 	emit_alu_load(j, 1, X86_CMP, X86_RDX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
 	emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
-	emit_jcc(j, X86_CC_A, lim);
+	emit_jcc(j, X86_CC_A, L_LIM);
 	/* rdi = &vm->frames[vm->nframes++] */
 	emit_imul_imm32(j, 1, X86_RAX, X86_RAX, (int32_t)sizeof(struct vn_frame));
 	emit_load(j, 8, X86_RDI, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
@@ -1338,30 +1352,55 @@ static void call_sequence(struct cc *c)
 	emit_mov64(j, X86_RSI, X86_RDI);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, res);
-	budget_wb(c);
+	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_call_reg(j, X86_RAX);
 	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_test32(j, X86_RAX, X86_RAX);
-	emit_jcc(j, X86_CC_NE, threw);
+	emit_jcc(j, X86_CC_NE, L_THREW);
 	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
-	x86_bind(j, out);
+	x86_bind(j, L_OUT);
 	emit_alu64_imm32(j, X86_ADD, X86_RSP, 8);
 	emit_ret(j);
 	/* the callee threw: the interpreter dispatches from its frame (entry);
 	 * 0 if a handler there finished the call, the result in place */
-	x86_bind(j, threw);
+	x86_bind(j, L_THREW);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	emit_lea(j, 1, X86_RSI, X86_RSP, -1, 1, res);
 	emit_mov_imm32(j, X86_RDX, 1);
-	budget_wb(c);
+	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_call_abs(j, (const void *)vn_interp_run, X86_RAX);
 	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_jmp(j, out);
+	emit_jmp(j, L_OUT);
 	/* depth or stack limit: abort with the interpreter's message */
-	x86_bind(j, lim);
+	x86_bind(j, L_LIM);
 	emit_mov64(j, X86_RDI, X86_RBX);
-	budget_wb(c);
+	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_call_abs(j, (const void *)vn_call_limit_abort, X86_RAX);   /* rsi = the callee, rdx = kind */
+	x86_bind(j, L_BUDGET);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
+	emit_call_abs(j, (const void *)vn_budget_out, X86_RAX);
+}
+
+/* The VM's call stub (emit_call_stub), made on first use; NULL if it
+ * cannot be (the call sites then take the helper). */
+static const void *call_stub(struct vn_vm *vm)
+{
+	const void **slot = vn_jit_call_stub(vm);
+	if (!slot || *slot)
+		return slot ? *slot : NULL;
+	uint8_t buf[512];
+	uint32_t labels[4];
+	struct x86_fixup fix[16];
+	struct x86_jit j;
+	x86_init_lent(&j, buf, sizeof buf, labels, 4, fix, 16);
+	emit_call_stub(&j);
+	int r = x86_finish(&j);
+	size_t len = j.off;
+	x86_release(&j);
+	if (r == 0)
+		*slot = vn_jit_install(vm, buf, len);
+	return *slot;
 }
 
 /* A native known when compiling, called directly as the interpreter calls
@@ -1757,7 +1796,9 @@ static void compile_insn(struct cc *c, uint32_t i)
 			break;
 		}
 		uint32_t done = 0;
-		if (direct_call_ok(c, in, false))
+		if (!c->call_stub)
+			;
+		else if (direct_call_ok(c, in, false))
 			done = inline_call(c, in, po, CALL_KNOWN);
 		else if (op == Q_INVOKEVIRTUAL && !c->env.nodirect)
 			done = inline_call(c, in, po, CALL_VIRTUAL);
@@ -1816,8 +1857,6 @@ static void emit_stubs(struct cc *c)
 		emit_mov_imm32(j, X86_RCX, (uint32_t)s->kind);
 		emit_jmp(j, L_THROW(c));
 	}
-	if (c->call_seq)
-		call_sequence(c);
 	/* the faults' common tail: rdx = insn index, rcx = kind */
 	x86_bind(j, L_THROW(c));
 	c->dirty = ~0u;
@@ -1855,19 +1894,16 @@ static void emit_stubs(struct cc *c)
  * call) to the next, when the method's calls are fewer than the uses. */
 static void pick_cached_locals(struct cc *c)
 {
-	uint32_t *uses = calloc(c->ml ? c->ml : 1, sizeof(uint32_t));
-	c->vloc = calloc(c->ml ? c->ml : 1, sizeof(uint32_t));
-	c->wloc = calloc(c->ml ? c->ml : 1, sizeof(uint32_t));
-	uint8_t *wr = calloc(c->ml ? c->ml : 1, 1);
+	uint32_t *uses = SC_ARRAY(c->sc, c->ml + 1, uint32_t, true);
+	c->vloc = SC_ARRAY(c->sc, c->ml + 1, uint32_t, true);
+	c->wloc = SC_ARRAY(c->sc, c->ml + 1, uint32_t, true);
+	uint8_t *wr = SC_ARRAY(c->sc, c->ml + 1, uint8_t, true);
 	c->nvloc = c->nwloc = 0;
 	c->cmask = 0;
 	for (uint32_t l = 0; l < c->ml; l++)
 		c->creg[l] = -1;
-	if (!uses || !c->vloc || !c->wloc || !wr || c->env.noregcache) {
-		free(uses);
-		free(wr);
+	if (!uses || !c->vloc || !c->wloc || !wr || c->env.noregcache)
 		return;
-	}
 	uint32_t calls = 0;
 	for (uint32_t i = 0; i < c->n; i++) {
 		const struct vn_insn *in = &c->p->code[i];
@@ -1898,8 +1934,6 @@ static void pick_cached_locals(struct cc *c)
 		if (wr[bl])
 			c->wloc[c->nwloc++] = bl;
 	}
-	free(uses);
-	free(wr);
 }
 
 static int generate(struct cc *c, uint8_t *buf, size_t cap)
@@ -1908,11 +1942,9 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	c->ne = 0;
 	c->busy = 0;
 	c->nstubs = 0;
-	c->call_seq = false;
 	c->dirty = 0;
 	c->fail = false;
-	if (x86_init(&c->j, buf, cap, (size_t)c->n * (LBL_PER + 1) + 8))
-		return -1;
+	x86_init_lent(&c->j, buf, cap, c->labels, NLABELS(c->n), c->fix, NFIX(c->n));
 	struct x86_jit *j = &c->j;
 	emit_push(j, X86_RBP);
 	emit_push(j, X86_RBX);
@@ -2005,38 +2037,46 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	c.env.noinvert = env.noinvert;
 	c.env.nonull = env.nonull;
 	c.env.dump = env.dump;
-	c.depth = malloc(c.n * sizeof(int32_t));
-	c.target = calloc(c.n, 1);
-	c.stubs = malloc((3 * (size_t)c.n + 1) * sizeof(*c.stubs));
-	uint8_t *buf = NULL;
+	/* every array below, each rounded up to 16 bytes, then the code */
+	size_t n = c.n, ml = c.ml, code_cap = 256 + n * 64;
+	size_t need = n * (sizeof(int32_t) + 1 + 3 * sizeof(struct stub) + 2 * sizeof(uint64_t) + 2 + 3 * sizeof(uint32_t)) +
+		      (ml + 1) * (3 * sizeof(uint32_t) + 2) + (c.p->nexc + 9) * 2 * sizeof(uint32_t) + m->max_stack +
+		      sizeof(struct stub) + NLABELS(n) * sizeof(uint32_t) + NFIX(n) * sizeof(struct x86_fixup) +
+		      16 * 22 + 64 + code_cap;
+	struct scratch sc = { .p = vn_jit_scratch(vm, need), .cap = need };
+	c.sc = &sc;
+	c.depth = SC_ARRAY(&sc, n, int32_t, false);
+	c.target = SC_ARRAY(&sc, n, uint8_t, true);
+	c.stubs = SC_ARRAY(&sc, 3 * n + 1, struct stub, false);
+	c.creg = SC_ARRAY(&sc, ml + 1, int8_t, false);
+	c.labels = SC_ARRAY(&sc, NLABELS(n), uint32_t, false);
+	c.fix = SC_ARRAY(&sc, NFIX(n), struct x86_fixup, false);
+	uint8_t *buf = NULL, *big = NULL;
 	int r = -1;
 	size_t len = 0;
 	uint64_t t_inst = 0;
-	if (!c.depth || !c.target || !c.stubs)
+	if (!sc.p || !c.depth || !c.target || !c.stubs || !c.creg || !c.labels || !c.fix)
 		goto out;
-	for (uint32_t i = 0; i < c.n; i++)
-		c.depth[i] = -1;
-	c.creg = malloc(c.ml ? c.ml : 1);
-	if (!c.creg)
-		goto out;
+	memset(c.depth, 0xff, n * sizeof(int32_t));    /* -1: not reached (yet) */
 	pick_cached_locals(&c);
+	c.call_stub = call_stub(vm);
 	if (!analyze(&c)) {
 		if (c.env.debug)
 			fprintf(stderr, "jit: %s.%s: depth analysis failed\n", m->cls->name, m->name);
 		goto out;
 	}
-	c.nn = calloc(c.n, sizeof(uint64_t));
+	c.nn = SC_ARRAY(&sc, n, uint64_t, true);
 	if (!c.nn)
 		goto out;
 	nonnull_analysis(&c);
-	for (size_t cap = 256 + (size_t)c.n * 64; cap <= (64u << 20); cap *= 2) {
-		free(buf);
-		buf = malloc(cap);
-		if (!buf)
-			goto out;
+	/* the code: in the scratch block, or (bigger than its bound) on the heap */
+	buf = SC_ARRAY(&sc, code_cap, uint8_t, false);
+	for (size_t cap = code_cap; buf && cap <= (64u << 20); cap *= 2) {
 		r = generate(&c, buf, cap);
 		if (r != -2)
 			break;
+		free(big);
+		buf = big = malloc(2 * cap);
 	}
 	if (r == 0) {
 		len = c.j.off;
@@ -2064,14 +2104,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 		}
 	}
 out:
-	free(buf);
-	free(c.depth);
-	free(c.target);
-	free(c.stubs);
-	free(c.creg);
-	free(c.vloc);
-	free(c.wloc);
-	free(c.nn);
+	free(big);
 	vn_jit_record(vm, m, (uint32_t)len, vn_jit_now_ns() - t0, t_inst, r == 0);
 	return r == 0 ? 0 : -1;
 }

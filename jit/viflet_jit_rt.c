@@ -37,6 +37,8 @@ struct vn_jit {
 	struct jit_map *maps; size_t nmaps, capmaps;
 	struct vn_jit_stat *stats; size_t nstats, capstats;
 	bool no_memfd;
+	const void *call_stub;  /* the call sequence compiled code shares (viflet_jit.c) */
+	void *scratch; size_t scratch_len;   /* the compiler's working memory */
 	uint64_t region_ns;     /* spent creating a region for the method being installed */
 };
 
@@ -71,6 +73,7 @@ void vn_jit_free(struct vn_vm *vm)
 	}
 	free(jt->maps);
 	free(jt->stats);
+	free(jt->scratch);
 	free(jt);
 	vm->jit = NULL;
 }
@@ -93,14 +96,30 @@ size_t vn_vm_jit_stats(const struct vn_vm *vm, const struct vn_jit_stat **st)
 	return vm->jit ? vm->jit->nstats : 0;
 }
 
+static struct jit_map *new_map(struct vn_jit *jt);
+static int region_new(struct jit_map *m, size_t len);
+static void *scratch_get(struct vn_jit *jt, size_t n);
+
+/* The VM's JIT state, set up by its first compilation: the first code
+ * region and the compiler's scratch memory, both touched now (a page's
+ * first write faults), so the methods' compile times do not include them;
+ * the set-up time is reported apart (region_ns of the first method). */
 static struct vn_jit *jit_of(struct vn_vm *vm)
 {
-	if (!vm->jit) {
-		vm->jit = calloc(1, sizeof(*vm->jit));
-		if (vm->jit && getenv("VIFNET_JIT_NO_MEMFD"))   /* tests the fallback */
-			vm->jit->no_memfd = true;
-	}
-	return vm->jit;
+	if (vm->jit)
+		return vm->jit;
+	uint64_t t0 = vn_jit_now_ns();
+	struct vn_jit *jt = vm->jit = calloc(1, sizeof(*vm->jit));
+	if (!jt)
+		return NULL;
+	if (getenv("VIFNET_JIT_NO_MEMFD"))   /* tests the fallback */
+		jt->no_memfd = true;
+	struct jit_map *m = jt->no_memfd ? NULL : new_map(jt);
+	if (m && region_new(m, 0) == 0)
+		jt->nmaps++;
+	scratch_get(jt, 0);
+	jt->region_ns = vn_jit_now_ns() - t0;
+	return jt;
 }
 
 static struct jit_map *new_map(struct vn_jit *jt)
@@ -145,6 +164,10 @@ static int region_new(struct jit_map *m, size_t len)
 			munmap(w, sz);
 		return -1;
 	}
+	/* MAP_POPULATE maps a shared mapping's pages for reading only: the first
+	 * write to each would still fault (in installs, one in a few methods) */
+	for (size_t o = 0; o < sz; o += 4096)
+		((volatile uint8_t *)w)[o] = 0;
 	m->p = x;
 	m->w = w;
 	m->len = sz;
@@ -195,6 +218,33 @@ static void *install_anon(struct vn_jit *jt, const uint8_t *code, size_t len)
 	m->len = sz;
 	jt->nmaps++;
 	return p;
+}
+
+/* At least n bytes of scratch (16 KB at first, enough for methods of a few
+ * hundred instructions), touched when allocated. */
+static void *scratch_get(struct vn_jit *jt, size_t n)
+{
+	if (jt->scratch_len < n || !jt->scratch) {
+		size_t len = n < (16u << 10) ? 16u << 10 : n + n / 2;
+		free(jt->scratch);
+		jt->scratch = malloc(len);
+		jt->scratch_len = jt->scratch ? len : 0;
+		if (jt->scratch)
+			memset(jt->scratch, 0, len);
+	}
+	return jt->scratch;
+}
+
+void *vn_jit_scratch(struct vn_vm *vm, size_t n)
+{
+	struct vn_jit *jt = jit_of(vm);
+	return jt ? scratch_get(jt, n) : NULL;
+}
+
+const void **vn_jit_call_stub(struct vn_vm *vm)
+{
+	struct vn_jit *jt = jit_of(vm);
+	return jt ? &jt->call_stub : NULL;
 }
 
 /* Places code where it can run: never writable and executable at once. */
