@@ -104,7 +104,7 @@ struct cc {
 	bool skip;              /* the next instruction was compiled with this one */
 	const void *call_stub;  /* the VM's shared call sequence (emit_call_stub), or NULL */
 	uint32_t dirty;         /* bit k: wloc[k]'s slot is stale */
-	struct { bool nodirect, noregcache, noinvert, nonull, debug; const char *dump; } env;   /* experiments */
+	struct { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; } env;   /* experiments */
 	struct stub *stubs; uint32_t nstubs;
 	uint32_t cur;           /* insn being compiled */
 	int nlbl;               /* scratch labels used by the current insn */
@@ -1428,6 +1428,94 @@ static void native_call(struct cc *c, const struct vn_insn *in, int nargs)
 	}
 }
 
+/* Intrinsics: Packet accessors answered inline from the object's caches of
+ * the host's answers (vm/natives.c: pkt_bytes, pkt_l4, pk_length), when the
+ * packet is still held and the cache is filled; otherwise — first use,
+ * null, a packet that left, an offset out of range — the native itself,
+ * which fills the cache or throws exactly as it does interpreted. */
+enum { PI_NONE, PI_PROTO, PI_SRC, PI_DST, PI_LEN, PI_BYTE, PI_SHORT, PI_INT };
+
+static int packet_intrinsic_kind(const struct cc *c, const struct vn_method *cm)
+{
+	static const struct { const char *name, *desc; int kind; } t[] = {
+		{ "protocol", "()I", PI_PROTO }, { "srcPort", "()I", PI_SRC }, { "dstPort", "()I", PI_DST },
+		{ "length", "()I", PI_LEN }, { "getByte", "(I)I", PI_BYTE }, { "getShort", "(I)I", PI_SHORT },
+		{ "getInt", "(I)I", PI_INT },
+	};
+	if (c->env.nointrinsic || cm->cls != c->vm->c_packet || !cm->native)
+		return PI_NONE;
+	for (size_t k = 0; k < sizeof t / sizeof t[0]; k++)
+		if (!strcmp(cm->name, t[k].name) && !strcmp(cm->desc, t[k].desc))
+			return t[k].kind;
+	return PI_NONE;
+}
+
+static void native_call(struct cc *c, const struct vn_insn *in, int nargs);
+
+static bool packet_intrinsic(struct cc *c, const struct vn_insn *in, int nargs)
+{
+	int kind = packet_intrinsic_kind(c, in->u.m);
+	if (kind == PI_NONE)
+		return false;
+	struct x86_jit *j = &c->j;
+	const struct vn_vm *vm = c->vm;
+	int32_t args = slot_off(c, c->d - nargs);
+	uint32_t slow = newlabel(c), done = newlabel(c);
+	emit_load(j, 8, X86_RAX, X86_R12, args);
+	emit_test64(j, X86_RAX, X86_RAX);
+	emit_jcc(j, X86_CC_E, slow);
+	emit_alu_mem_imm32(j, 1, X86_CMP, X86_RAX, (int32_t)vm->off_pkt_handle, 0);
+	emit_jcc(j, X86_CC_E, slow);
+	if (kind == PI_LEN || kind == PI_PROTO || kind == PI_SRC || kind == PI_DST) {
+		emit_load(j, 4, X86_RCX, X86_RAX, (int32_t)(kind == PI_LEN ? vm->off_pkt_wlen : vm->off_pkt_proto));
+		emit_test32(j, X86_RCX, X86_RCX);
+		emit_jcc(j, X86_CC_S, slow);         /* -1: not known yet */
+		if (kind == PI_SRC) {
+			emit_load(j, 4, X86_RCX, X86_RAX, (int32_t)vm->off_pkt_ports);
+			emit_shift_imm(j, 0, X86_SHR, X86_RCX, 16);
+		} else if (kind == PI_DST) {
+			emit_load(j, 2, X86_RCX, X86_RAX, (int32_t)vm->off_pkt_ports);
+		}
+	} else {
+		int w = kind == PI_BYTE ? 1 : kind == PI_SHORT ? 2 : 4;
+		emit_load(j, 4, X86_RCX, X86_RAX, (int32_t)vm->off_pkt_dlen);
+		emit_test32(j, X86_RCX, X86_RCX);
+		emit_jcc(j, X86_CC_S, slow);
+		emit_load(j, 8, X86_RDX, X86_R12, args + (int32_t)sizeof(vn_slot));   /* the offset */
+		emit_test64(j, X86_RDX, X86_RDX);
+		emit_jcc(j, X86_CC_S, slow);
+		emit_lea(j, 1, X86_RSI, X86_RDX, -1, 1, w);
+		emit_alu64(j, X86_CMP, X86_RSI, X86_RCX);
+		emit_jcc(j, X86_CC_A, slow);
+		emit_load(j, 8, X86_RSI, X86_RAX, (int32_t)vm->off_pkt_data);
+		emit_load_idx(j, w == 4 ? 4 : w, X86_RCX, X86_RSI, X86_RDX, 1, 0);
+		if (w == 2) {
+			emit_rol16_8(j, X86_RCX);
+		} else if (w == 4) {                 /* big-endian, then a Java int */
+			emit_bswap(j, 0, X86_RCX);
+			emit_movsx_reg(j, 1, 4, X86_RCX, X86_RCX);
+		}
+	}
+	emit_store(j, 8, X86_RCX, X86_R12, args);
+	emit_jmp(j, done);
+	x86_bind(j, slow);
+	native_call(c, in, nargs);
+	x86_bind(j, done);
+	return true;
+}
+
+/* System.nanoTime() inline: a call of the clock, no native frame. */
+static bool nanotime_intrinsic(struct cc *c, const struct vn_insn *in)
+{
+	const struct vn_method *cm = in->u.m;
+	if (c->env.nointrinsic || in->op != Q_INVOKESTATIC || strcmp(cm->name, "nanoTime") ||
+	    strcmp(cm->cls->name, "java/lang/System") || strcmp(cm->desc, "()J"))
+		return false;
+	call_helper(c, (const void *)vn_jit_nanotime);
+	emit_store(&c->j, 8, X86_RAX, X86_R12, slot_off(c, c->d));
+	return true;
+}
+
 static void compile_insn(struct cc *c, uint32_t i)
 {
 	const struct vn_insn *in = &c->p->code[i];
@@ -1791,7 +1879,8 @@ static void compile_insn(struct cc *c, uint32_t i)
 		effect(in, &po, &pu);
 		sync(c);
 		if (direct_call_ok(c, in, true)) {
-			native_call(c, in, po);
+			if (!nanotime_intrinsic(c, in) && !packet_intrinsic(c, in, po))
+				native_call(c, in, po);
 			c->d += pu - po;
 			break;
 		}
@@ -2020,7 +2109,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	struct cc c = { .vm = vm, .m = m, .p = m->prep, .ml = m->max_locals, .n = m->prep->n };
 	/* the experiment switches, read once per process (every thread reads
 	 * the same values, so a race only repeats the work) */
-	static struct { bool nodirect, noregcache, noinvert, nonull, debug; const char *dump; } env;
+	static struct { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; } env;
 	static bool env_read;
 	if (!__atomic_load_n(&env_read, __ATOMIC_ACQUIRE)) {
 		env.nodirect = getenv("VIFNET_JIT_NODIRECT") != NULL;
@@ -2028,6 +2117,8 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 		env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
 		env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
 		env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
+		env.nointrinsic = getenv("VIFNET_JIT_NOINTRINSIC") != NULL;
+		env.noinline = getenv("VIFNET_JIT_NOINLINE") != NULL;
 		env.dump = getenv("VIFNET_JIT_DUMP");
 		__atomic_store_n(&env_read, true, __ATOMIC_RELEASE);
 	}
@@ -2036,6 +2127,8 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	c.env.debug = env.debug;
 	c.env.noinvert = env.noinvert;
 	c.env.nonull = env.nonull;
+	c.env.nointrinsic = env.nointrinsic;
+	c.env.noinline = env.noinline;
 	c.env.dump = env.dump;
 	/* every array below, each rounded up to 16 bytes, then the code */
 	size_t n = c.n, ml = c.ml, code_cap = 256 + n * 64;

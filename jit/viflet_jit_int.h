@@ -29,5 +29,6 @@ int vn_jit_clinit(struct vn_vm *vm, struct vn_class *c);
 void vn_jit_pkt_store(struct vn_vm *vm, struct vn_obj **slot, struct vn_obj *v);
 int vn_jit_op(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in);
 void vn_jit_fop(vn_slot *sp, uint32_t op);
+int64_t vn_jit_nanotime(void);   /* System.nanoTime(), as its native */
 
 #endif

@@ -520,6 +520,13 @@ int vn_jit_op(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in)
 	}
 }
 
+int64_t vn_jit_nanotime(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /* ---- floating point, exactly as the interpreter ---- */
 
 #define TOPI(k)  (sp[-(k)].i)

@@ -392,7 +392,7 @@ static struct vn_obj *packet_for(struct vn_vm *vm, void *pkt)
 	}
 	struct vn_obj *p = vm->npkt_free ? vm->pkt_free[--vm->npkt_free]
 					 : vn_new_object(vm, vm->c_packet);
-	VN_FIELD(p, vm->off_pkt_handle, void *) = pkt;
+	vn_pkt_reset(vm, p, pkt);
 	VN_FIELD(p, vm->off_pkt_slot, uint32_t) = vm->npkts;
 	vm->pkts[vm->npkts++] = p;
 	return p;
