@@ -1230,6 +1230,61 @@ static void ref_store(struct cc *c, int slot_reg, int v_reg)
 	x86_bind(&c->j, done);
 }
 
+/* aastore inline, on synced memory ([array, index, value] on the stack):
+ * the null and bounds checks, the store check when the value's class is
+ * exactly the element class, and the packet rule (vn_pkt_store: the old
+ * element's count of places down, the new one's up, two places abort).
+ * Anything else (null array, bad index, another class) goes to the helper,
+ * which throws or stores exactly as the interpreter. Uses only registers
+ * that cache no locals. */
+static void aastore_inline(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
+	const int32_t len = (int32_t)offsetof(struct vn_obj, len), cls = (int32_t)offsetof(struct vn_obj, cls);
+	uint32_t slow = newlabel(c), old = newlabel(c), nw = newlabel(c), store = newlabel(c), done = newlabel(c),
+		 twice = newlabel(c);
+	emit_load(j, 8, X86_RAX, X86_R12, slot_off(c, c->d - 3));
+	emit_test64(j, X86_RAX, X86_RAX);
+	emit_jcc(j, X86_CC_E, slow);
+	emit_load(j, 8, X86_RCX, X86_R12, slot_off(c, c->d - 2));
+	emit_alu_load(j, 0, X86_CMP, X86_RCX, X86_RAX, len);
+	emit_jcc(j, X86_CC_AE, slow);
+	emit_load(j, 8, X86_RDX, X86_R12, slot_off(c, c->d - 1));
+	emit_mov_imm64(j, X86_RDI, (uint64_t)(uintptr_t)c->vm->c_packet);
+	emit_test64(j, X86_RDX, X86_RDX);
+	emit_jcc(j, X86_CC_E, old);
+	emit_load(j, 8, X86_RSI, X86_RAX, cls);
+	emit_load(j, 8, X86_RSI, X86_RSI, (int32_t)offsetof(struct vn_class, comp));
+	emit_alu_load(j, 1, X86_CMP, X86_RSI, X86_RDX, cls);
+	emit_jcc(j, X86_CC_NE, slow);
+	x86_bind(j, old);
+	emit_load_idx(j, 8, X86_RSI, X86_RAX, X86_RCX, 8, (int32_t)VN_OBJ_HDR);
+	emit_test64(j, X86_RSI, X86_RSI);
+	emit_jcc(j, X86_CC_E, nw);
+	emit_alu_load(j, 1, X86_CMP, X86_RDI, X86_RSI, cls);
+	emit_jcc(j, X86_CC_NE, nw);
+	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RSI, len, 1);
+	x86_bind(j, nw);
+	emit_test64(j, X86_RDX, X86_RDX);
+	emit_jcc(j, X86_CC_E, store);
+	emit_alu_load(j, 1, X86_CMP, X86_RDI, X86_RDX, cls);
+	emit_jcc(j, X86_CC_NE, store);
+	emit_alu_mem_imm32(j, 0, X86_ADD, X86_RDX, len, 1);
+	emit_alu_mem_imm32(j, 0, X86_CMP, X86_RDX, len, 1);
+	emit_jcc(j, X86_CC_G, twice);
+	x86_bind(j, store);
+	emit_store_idx(j, 8, X86_RDX, X86_RAX, X86_RCX, 8, (int32_t)VN_OBJ_HDR);
+	emit_jmp(j, done);
+	x86_bind(j, twice);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	call_helper(c, (const void *)vn_pkt_twice);
+	x86_bind(j, slow);
+	args_vm_fr_in(c);
+	call_helper(c, (const void *)vn_jit_op);
+	check_exc(c);
+	x86_bind(j, done);
+}
+
 /* getstatic/putstatic: a class not yet initialized when the method was
  * compiled is checked (and initialized) at run time, on synced memory. */
 static void ensure_init(struct cc *c, struct vn_class *k)
@@ -1901,8 +1956,13 @@ static void compile_insn(struct cc *c, uint32_t i)
 		c->d += pu - po;
 		break;
 	}
+	case J_AASTORE:
+		sync(c);
+		aastore_inline(c);
+		c->d -= 3;
+		break;
 	case Q_NEW: case Q_NEWARRAY: case Q_ANEWARRAY: case Q_MULTIANEWARRAY: case Q_CHECKCAST:
-	case Q_INSTANCEOF: case Q_CONCAT: case J_AASTORE: case J_ATHROW: {
+	case Q_INSTANCEOF: case Q_CONCAT: case J_ATHROW: {
 		int po, pu;
 		effect(in, &po, &pu);
 		sync(c);

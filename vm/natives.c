@@ -235,7 +235,12 @@ void vn_pkt_store(struct vn_vm *vm, struct vn_obj *old, struct vn_obj *nw)
 	if (old && old->cls == vm->c_packet)
 		old->len--;
 	if (nw && nw->cls == vm->c_packet && ++nw->len > 1)
-		vn_abort(vm, "packet rule violated: one packet referenced from two places (seed VI.1.3.4)");
+		vn_pkt_twice(vm);
+}
+
+_Noreturn void vn_pkt_twice(struct vn_vm *vm)
+{
+	vn_abort(vm, "packet rule violated: one packet referenced from two places (seed VI.1.3.4)");
 }
 
 /* ---- string concatenation ---- */

@@ -371,6 +371,7 @@ void vn_throw(struct vn_vm *vm, const char *cname, const char *fmt, ...)
 struct vn_obj *vn_concat(struct vn_vm *vm, struct vn_concat *c, vn_slot *args);
 void vn_out(struct vn_vm *vm, const char *s, size_t n);
 void vn_pkt_store(struct vn_vm *vm, struct vn_obj *old, struct vn_obj *nw);
+_Noreturn void vn_pkt_twice(struct vn_vm *vm);   /* aborts: a packet stored in a second place */
 void vn_pkt_forget(struct vn_vm *vm, struct vn_obj *p);
 void vn_pkt_unlist(struct vn_vm *vm, uint32_t i);   /* drop entry i of vm->pkts */
 void vn_pkt_reset(struct vn_vm *vm, struct vn_obj *p, void *handle);  /* carries handle now */
