@@ -85,6 +85,14 @@ struct cc {
 	struct vn_vm *vm;
 	struct vn_method *m;
 	struct vn_prep *p;
+	int32_t base;           /* byte offset of local 0 from r12 (an inlined body's: its arguments) */
+	uint32_t lbase, l_exits;   /* first label of the instructions; the exits' (L_EXC...) */
+	uint32_t *lnext;        /* the next free label for an inlined body (the method's counter) */
+	bool inlined;           /* an inlined body (inline_site) */
+	bool this_nn;           /* an inlined body: local 0 is the receiver, checked, never written */
+	bool inline_failed;     /* an inlined body could not be compiled: compile again without */
+	uint32_t nlabels, lnext_val;
+	uint32_t l_ret;         /* an inlined body: where its returns go */
 	struct scratch *sc;
 	uint32_t *labels;       /* the emitter's tables */
 	struct x86_fixup *fix;
@@ -118,7 +126,11 @@ static const int8_t scratch[] = { X86_RAX, X86_RCX, X86_RDX, X86_RSI, X86_RDI,
 static const int8_t cache_regs[] = { X86_RBP, X86_R14, X86_R15, X86_R11, X86_R10, X86_R9, X86_R8 };
 #define NCACHE_NV 3
 
-#define L_EXC(c)  ((c)->n * (LBL_PER + 1))
+/* Labels: this body's instructions (lbase + i), then LBL_PER scratch labels
+ * per instruction, then the method's exits (shared by inlined bodies, whose
+ * label ranges follow: inline_body). */
+#define LBL(c, i) ((c)->lbase + (uint32_t)(i))
+#define L_EXC(c)  ((c)->l_exits)
 #define NLABELS(n) ((size_t)(n) * (LBL_PER + 1) + 8)
 #define NFIX(n) ((size_t)(n) * 4 + 64)       /* jumps: usually fewer (more: the emitter allocates) */
 #define L_EPI(c)  (L_EXC(c) + 1)
@@ -133,13 +145,13 @@ static uint32_t newlabel(struct cc *c)
 		c->fail = true;
 		return L_EXC(c);
 	}
-	return c->n + c->cur * LBL_PER + (uint32_t)c->nlbl++;
+	return c->lbase + c->n + c->cur * LBL_PER + (uint32_t)c->nlbl++;
 }
 
 /* ---- slots ---- */
 
-static int32_t local_off(uint32_t n) { return (int32_t)(n * sizeof(vn_slot)); }
-static int32_t slot_off(struct cc *c, int32_t pos) { return (int32_t)((c->ml + (uint32_t)pos) * sizeof(vn_slot)); }
+static int32_t local_off(const struct cc *c, uint32_t n) { return c->base + (int32_t)(n * sizeof(vn_slot)); }
+static int32_t slot_off(const struct cc *c, int32_t pos) { return c->base + (int32_t)((c->ml + (uint32_t)pos) * sizeof(vn_slot)); }
 
 static int alloc_reg(struct cc *c);
 
@@ -160,7 +172,7 @@ static void materialize(struct cc *c, int i)
 			break;
 		}
 		int r = alloc_reg(c);
-		emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v));
+		emit_load(&c->j, 8, r, X86_R12, local_off(c, (uint32_t)v->v));
 		emit_store(&c->j, 8, r, X86_R12, off);
 		free_reg(c, r);
 		break;
@@ -264,7 +276,7 @@ static int to_reg(struct cc *c, const struct ventry *v)
 		if (v->reg >= 0)
 			emit_mov64(&c->j, r, v->reg);
 		else
-			emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v));
+			emit_load(&c->j, 8, r, X86_R12, local_off(c, (uint32_t)v->v));
 		break;
 	default: emit_load(&c->j, 8, r, X86_R12, slot_off(c, v->pos)); break;
 	}
@@ -299,7 +311,7 @@ static void alu_with(struct cc *c, int w, enum x86_alu op, int dst, const struct
 		else if (v->reg >= 0)
 			emit_alu32(&c->j, op, dst, v->reg);
 		else
-			emit_alu_load(&c->j, w, op, dst, X86_R12, local_off((uint32_t)v->v));
+			emit_alu_load(&c->j, w, op, dst, X86_R12, local_off(c, (uint32_t)v->v));
 		break;
 	case K_MEM: emit_alu_load(&c->j, w, op, dst, X86_R12, slot_off(c, v->pos)); break;
 	default:
@@ -327,7 +339,7 @@ static void writeback(struct cc *c)
 {
 	for (uint32_t k = 0; k < c->nwloc; k++)
 		if (c->dirty & (1u << k))
-			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, local_off(c->wloc[k]));
+			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, local_off(c, c->wloc[k]));
 	c->dirty = 0;
 }
 
@@ -365,7 +377,7 @@ static void budget_wb(struct cc *c)
 static void reload_volatile(struct cc *c)
 {
 	for (uint32_t k = 0; k < c->nvloc; k++)
-		emit_load(&c->j, 8, c->creg[c->vloc[k]], X86_R12, local_off(c->vloc[k]));
+		emit_load(&c->j, 8, c->creg[c->vloc[k]], X86_R12, local_off(c, c->vloc[k]));
 }
 
 static void call_helper(struct cc *c, const void *fn)
@@ -392,6 +404,10 @@ static void check_exc(struct cc *c)
 
 static uint32_t add_stub(struct cc *c, int kind, int arr, int idx, int32_t imm)
 {
+	if (!c->stubs) {        /* an inlined body may not fault: inline_target is wrong */
+		c->fail = true;
+		return L_EXC(c);
+	}
 	struct stub *s = &c->stubs[c->nstubs++];
 	s->label = newlabel(c);
 	s->insn = c->cur;
@@ -718,7 +734,11 @@ out:
 /* Is v a local known non-null here? */
 static bool known_nonnull(const struct cc *c, const struct ventry *v)
 {
-	return v->kind == K_LOCAL && (c->nn[c->cur] & lbit(v->v));
+	if (v->kind != K_LOCAL)
+		return false;
+	if (c->this_nn)         /* an inlined body: only its receiver is known */
+		return v->v == 0;
+	return c->nn[c->cur] & lbit(v->v);
 }
 
 /* ---- templates ---- */
@@ -756,9 +776,9 @@ static void branch(struct cc *c, enum x86_cc cc, bool always, int32_t t)
 	bool back = (uint32_t)t <= c->cur;
 	if (!back) {
 		if (always)
-			emit_jmp(&c->j, (uint32_t)t);
+			emit_jmp(&c->j, LBL(c, t));
 		else
-			emit_jcc(&c->j, cc, (uint32_t)t);
+			emit_jcc(&c->j, cc, LBL(c, t));
 		return;
 	}
 	uint32_t skip = 0;
@@ -767,7 +787,7 @@ static void branch(struct cc *c, enum x86_cc cc, bool always, int32_t t)
 		emit_jcc(&c->j, x86_cc_not(cc), skip);
 	}
 	budget_tick(c);
-	emit_jmp(&c->j, (uint32_t)t);
+	emit_jmp(&c->j, LBL(c, t));
 	if (!always)
 		x86_bind(&c->j, skip);
 }
@@ -801,7 +821,7 @@ static enum x86_cc cmp_emit(struct cc *c, int w, int k, struct ventry a, struct 
 	int ra = vreg(&a);
 	bool own_a = a.kind == K_REG;
 	if (ra < 0 && b.kind == K_CONST) {
-		int32_t off = a.kind == K_LOCAL ? local_off((uint32_t)a.v) : slot_off(c, a.pos);
+		int32_t off = a.kind == K_LOCAL ? local_off(c, (uint32_t)a.v) : slot_off(c, a.pos);
 		flush(c);
 		emit_alu_mem_imm32(&c->j, w, X86_CMP, X86_R12, off, b.v);
 		return cc;
@@ -827,7 +847,7 @@ static enum x86_cc cmp_emit(struct cc *c, int w, int k, struct ventry a, struct 
 	} else if (b.kind == K_CONST) {
 		emit_alu_imm32_w(&c->j, w, X86_CMP, ra, b.v);
 	} else {
-		int32_t off = b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos);
+		int32_t off = b.kind == K_LOCAL ? local_off(c, (uint32_t)b.v) : slot_off(c, b.pos);
 		emit_alu_load(&c->j, w, X86_CMP, ra, X86_R12, off);
 	}
 	if (b.kind == K_REG)
@@ -904,8 +924,8 @@ static bool invert_loop(struct cc *c, int32_t t)
 		return false;
 	budget_tick(c);
 	enum x86_cc cc = cmp_emit(c, 0, k, a, b);
-	emit_jcc(&c->j, x86_cc_not(cc), (uint32_t)(t + len));
-	emit_jmp(&c->j, (uint32_t)exit);
+	emit_jcc(&c->j, x86_cc_not(cc), LBL(c, t + len));
+	emit_jmp(&c->j, LBL(c, exit));
 	return true;
 }
 
@@ -918,7 +938,7 @@ static void load_into(struct cc *c, int r, const struct ventry *v)
 		if (v->reg >= 0)
 			emit_mov64(&c->j, r, v->reg);
 		else
-			emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v));
+			emit_load(&c->j, 8, r, X86_R12, local_off(c, (uint32_t)v->v));
 		break;
 	case K_REG:
 		emit_mov64(&c->j, r, v->reg);
@@ -1013,7 +1033,7 @@ static void mul_op(struct cc *c, int w)
 			if (b.kind == K_LOCAL && b.reg >= 0)
 				emit_imul(&c->j, w, ra, b.reg);
 			else
-				emit_imul_load(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos));
+				emit_imul_load(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? local_off(c, (uint32_t)b.v) : slot_off(c, b.pos));
 		}
 	}
 	if (!w)
@@ -1571,6 +1591,224 @@ static bool nanotime_intrinsic(struct cc *c, const struct vn_insn *in)
 	return true;
 }
 
+/* ---- inlining ----
+ *
+ * A call whose target is known — static, private, final, constructors, and
+ * virtual ones behind a check of the receiver's class — to a small method
+ * whose body can neither throw, call, allocate nor switch (loads and stores
+ * of its locals, constants, int/long arithmetic without division, compares
+ * and branches, fields of its receiver, initialized statics, returns) is
+ * compiled in place. The site does everything of the interpreter's call
+ * that could show: the receiver's null check, the budget tick, the depth
+ * and slot-stack limits (same order, same messages); the body runs on the
+ * slots a frame of the callee would have (its locals where the arguments
+ * are), and backward branches in it count the budget as the interpreter
+ * does. No frame is pushed: nothing inside can look for one (no exception,
+ * no GC, no call). */
+#define INLINE_MAX_INSNS 40
+
+static void body(struct cc *c);
+
+/* A first look at the raw bytecode: only opcodes an inlined body may have
+ * (constants without ldc, loads, stores, int/long arithmetic without
+ * division, compares, branches, getfield/getstatic, returns). Preparing a
+ * method that passes allocates nothing (no String literal) and loads
+ * classes at most, as its first call would. */
+static bool bytecode_inlinable(const struct vn_method *cm)
+{
+	static const uint8_t ok[256] = {
+		[0 ... 17] = 1, [20 ... 22] = 1, [25 ... 33] = 1, [42 ... 45] = 1, [54] = 1, [55] = 1,
+		[58 ... 66] = 1, [75 ... 78] = 1, [87 ... 89] = 1, [96] = 1, [97] = 1, [100] = 1, [101] = 1,
+		[104] = 1, [105] = 1, [116] = 1, [117] = 1, [120 ... 133] = 1, [136] = 1, [145 ... 148] = 1,
+		[153 ... 167] = 1, [172] = 1, [173] = 1, [176] = 1, [177] = 1, [178] = 1, [180] = 1,
+		[198] = 1, [199] = 1,
+	};
+	if (cm->code_len > 4 * INLINE_MAX_INSNS)
+		return false;
+	for (uint32_t pc = 0, len; pc < cm->code_len; pc += len) {
+		len = vn_insn_len(cm->code, cm->code_len, pc);
+		if (!len || !ok[cm->code[pc]])
+			return false;
+	}
+	return true;
+}
+
+static bool inline_body_ok(const struct vn_method *cm)
+{
+	const struct vn_prep *p = cm->prep;
+	if (!p || p->nexc || p->n > INLINE_MAX_INSNS || cm->max_locals + cm->max_stack > 64)
+		return false;
+	bool is_static = cm->access & ACC_STATIC;
+	for (uint32_t i = 0; i < p->n; i++) {
+		const struct vn_insn *in = &p->code[i];
+		int op = is_fused(in->op) ? J_ILOAD : in->op;
+		switch (op) {
+		case J_NOP: case Q_ICONST: case Q_LCONST: case Q_ACONST: case J_ILOAD: case J_LLOAD: case J_POP: case J_POP2:
+		case J_DUP: case J_IADD: case J_LADD: case J_ISUB: case J_LSUB: case J_IMUL: case J_LMUL:
+		case J_INEG: case J_LNEG: case J_ISHL ... J_LXOR: case J_I2L: case J_L2I: case J_I2B: case J_I2C:
+		case J_I2S: case J_LCMP: case J_IFEQ ... J_IF_ICMPLE: case J_GOTO: case J_IFNULL: case J_IFNONNULL:
+		case J_IRETURN: case J_LRETURN: case J_RETURN:
+			break;
+		case J_ISTORE: case J_LSTORE: case J_IINC:
+			if (!is_static && in->a == 0)
+				return false;
+			break;
+		case Q_GETF_B ... Q_GETF_A: {   /* on the receiver, loaded just before */
+			const struct vn_insn *prev = i ? &p->code[i - 1] : NULL;
+			if (is_static || !prev || !(prev->op == J_ILOAD || is_fused(prev->op)) || prev->a != 0)
+				return false;
+			break;
+		}
+		case Q_GETS_B ... Q_GETS_A:
+			if (in->u.c->state != CS_INITIALIZED)
+				return false;
+			break;
+		default:
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The method a call site may inline, or NULL; *guard: the class the
+ * receiver must have (a virtual call), or NULL. */
+static struct vn_method *inline_target(struct cc *c, const struct vn_insn *in, struct vn_class **guard)
+{
+	*guard = NULL;
+	if (c->env.noinline || c->env.nodirect || c->inlined)
+		return NULL;
+	struct vn_method *cm;
+	switch (in->op) {
+	case Q_INVOKESTATIC:
+		cm = in->u.m;
+		if (cm->cls->state != CS_INITIALIZED)
+			return NULL;
+		break;
+	case Q_INVOKESPECIAL: case Q_INVOKEFINAL:
+		cm = in->u.m;
+		break;
+	case Q_INVOKEVIRTUAL:
+		cm = in->u.m;
+		if (in->a < 0 || (uint32_t)in->a >= cm->cls->vtable_len || cm->cls->vtable[in->a] != cm)
+			return NULL;
+		*guard = cm->cls;
+		break;
+	default:
+		return NULL;
+	}
+	if (cm->native || !cm->code || (cm->access & (ACC_SYNCHRONIZED | ACC_ABSTRACT)))
+		return NULL;
+	/* the class library's methods are prepared on their first call; a small
+	 * one is prepared now (loading classes at most, as its call would) */
+	if (!bytecode_inlinable(cm))
+		return NULL;
+	if (!cm->prep && cm->cls->rom && vn_prepare(c->vm, cm)) {
+		c->vm->err[0] = 0;
+		return NULL;
+	}
+	return inline_body_ok(cm) ? cm : NULL;
+}
+
+/* Labels an inlined body of cm takes (its instructions, their scratch, its return). */
+static uint32_t inline_labels(const struct vn_method *cm) { return cm->prep->n * (LBL_PER + 1) + 1; }
+
+/* Scratch bytes an inlined body of cm takes (inline_site's arrays). */
+static size_t inline_scratch(const struct vn_method *cm)
+{
+	size_t n = cm->prep->n;
+	return n * (sizeof(int32_t) + 1 + 2 * sizeof(uint32_t)) + cm->max_locals + 8 * 16;
+}
+
+/* Compiles the call at the current insn in place if it can be (see above):
+ * 0: not inlined; 1: inlined, done; 2: inlined behind a class check, whose
+ * failure falls through here: the caller emits the ordinary call next and
+ * binds *done after it. The stack is synced. */
+static int inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t *done)
+{
+	struct vn_class *guard;
+	struct vn_method *cm = inline_target(c, in, &guard);
+	if (!cm)
+		return 0;
+	struct x86_jit *j = &c->j;
+	int32_t args = slot_off(c, c->d - nargs);
+	uint32_t lim = newlabel(c), slow = guard ? newlabel(c) : 0;
+	*done = newlabel(c);
+	if (in->op != Q_INVOKESTATIC) {
+		emit_load(j, 8, X86_RAX, X86_R12, args);
+		null_check(c, X86_RAX);
+		if (guard) {
+			emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)guard);
+			emit_alu_load(j, 1, X86_CMP, X86_RDX, X86_RAX, (int32_t)offsetof(struct vn_obj, cls));
+			emit_jcc(j, X86_CC_NE, slow);
+		}
+	}
+	/* the interpreter's call: budget, depth, slot stack (call_stub's order) */
+	budget_tick(c);
+	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
+	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
+	emit_jcc(j, X86_CC_AE, lim);
+	emit_lea(j, 1, X86_RAX, X86_R12, -1, 1, args + (int32_t)((cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
+	emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
+	emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
+	emit_jcc(j, X86_CC_A, lim);
+	/* the body, as a method of its own on the callee's slots */
+	struct cc k = *c;
+	k.m = cm;
+	k.p = cm->prep;
+	k.ml = cm->max_locals;
+	k.n = cm->prep->n;
+	k.base = args;
+	k.lbase = *c->lnext;
+	k.l_ret = k.lbase + inline_labels(cm) - 1;
+	*c->lnext += inline_labels(cm);
+	k.inlined = true;
+	k.this_nn = !(cm->access & ACC_STATIC);
+	k.depth = SC_ARRAY(c->sc, k.n, int32_t, false);
+	k.target = SC_ARRAY(c->sc, k.n, uint8_t, true);
+	k.creg = SC_ARRAY(c->sc, k.ml + 1, int8_t, false);
+	k.nvloc = k.nwloc = 0;
+	k.dirty = 0;
+	k.stubs = NULL;
+	k.nn = NULL;
+	k.d = 0;
+	k.ne = 0;
+	k.busy = 0;
+	k.skip = false;
+	if (!k.depth || !k.target || !k.creg || *c->lnext > c->nlabels) {
+		c->fail = c->inline_failed = true;
+		if (c->env.debug)
+			fprintf(stderr, "jit: %s.%s: no room to inline %s.%s\n", c->m->cls->name, c->m->name,
+				cm->cls->name, cm->name);
+		return 1;
+	}
+	memset(k.depth, 0xff, k.n * sizeof(int32_t));
+	memset(k.creg, 0xff, k.ml + 1);
+	if (!analyze(&k))
+		k.fail = true;
+	else
+		body(&k);
+	x86_bind(&k.j, k.l_ret);
+	c->j = k.j;             /* the emitter's state, advanced by the body */
+	if (k.fail) {
+		c->fail = c->inline_failed = true;
+		if (c->env.debug)
+			fprintf(stderr, "jit: %s.%s: inlining %s.%s failed (compiled again without inlining)\n",
+				c->m->cls->name, c->m->name, cm->cls->name, cm->name);
+	}
+	emit_jmp(j, *done);
+	x86_bind(j, lim);
+	emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)cm);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	call_helper(c, (const void *)vn_call_limit_abort);   /* rdx = kind */
+	if (!guard) {
+		x86_bind(j, *done);
+		return 1;
+	}
+	x86_bind(j, slow);
+	return 2;
+}
+
 static void compile_insn(struct cc *c, uint32_t i)
 {
 	const struct vn_insn *in = &c->p->code[i];
@@ -1603,10 +1841,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 				free_reg(c, r);
 			}
 		} else if (v.kind == K_CONST) {
-			emit_store_imm32(j, 8, X86_R12, local_off((uint32_t)in->a), v.v);
+			emit_store_imm32(j, 8, X86_R12, local_off(c, (uint32_t)in->a), v.v);
 		} else {
 			int r = to_reg(c, &v);
-			emit_store(j, 8, r, X86_R12, local_off((uint32_t)in->a));
+			emit_store(j, 8, r, X86_R12, local_off(c, (uint32_t)in->a));
 			free_reg(c, r);
 		}
 		break;
@@ -1621,10 +1859,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 			break;
 		}
 		int r = alloc_reg(c);
-		emit_load(j, 4, r, X86_R12, local_off((uint32_t)in->a));
+		emit_load(j, 4, r, X86_R12, local_off(c, (uint32_t)in->a));
 		emit_alu32_imm32(j, X86_ADD, r, (uint32_t)(int32_t)(int16_t)in->b);
 		emit_movsx_reg(j, 1, 4, r, r);
-		emit_store(j, 8, r, X86_R12, local_off((uint32_t)in->a));
+		emit_store(j, 8, r, X86_R12, local_off(c, (uint32_t)in->a));
 		free_reg(c, r);
 		break;
 	}
@@ -1836,14 +2074,23 @@ static void compile_insn(struct cc *c, uint32_t i)
 		for (int32_t q = 0; q < s->n; q++) {
 			int32_t key = s->keys ? s->keys[q] : (int32_t)((uint32_t)s->low + (uint32_t)q);
 			emit_alu32_imm32(j, X86_CMP, X86_RCX, (uint32_t)key);
-			emit_jcc(j, X86_CC_E, (uint32_t)s->targets[q]);
+			emit_jcc(j, X86_CC_E, LBL(c, s->targets[q]));
 		}
-		emit_jmp(j, (uint32_t)s->def);
+		emit_jmp(j, LBL(c, s->def));
 		free_reg(c, r);
 		break;
 	}
 	case J_IRETURN: case J_LRETURN: {
 		struct ventry v = pop(c, op == J_IRETURN ? 1 : 2);
+		if (c->inlined) {      /* an inlined body: the result where its arguments were */
+			int r = to_reg(c, &v);
+			emit_store(j, 8, r, X86_R12, local_off(c, 0));
+			free_reg(c, r);
+			c->ne = 0;
+			c->busy = 0;
+			emit_jmp(j, c->l_ret);
+			break;
+		}
 		int rp = alloc_reg(c);
 		emit_load(j, 8, rp, X86_RSP, 0);     /* the result pointer */
 		if (v.kind == K_CONST) {
@@ -1862,6 +2109,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_RETURN:
 		c->ne = 0;
 		c->busy = 0;
+		if (c->inlined) {
+			emit_jmp(j, c->l_ret);
+			break;
+		}
 		emit_load(j, 8, X86_RAX, X86_RSP, 0);
 		emit_store_imm32(j, 8, X86_RAX, 0, 0);
 		emit_zero32(j, X86_RAX);
@@ -1939,7 +2190,14 @@ static void compile_insn(struct cc *c, uint32_t i)
 			c->d += pu - po;
 			break;
 		}
-		uint32_t done = 0;
+		/* inlined (1), or inlined behind a class check whose failure
+		 * takes the ordinary call below (2) */
+		uint32_t done = 0, inl_done = 0;
+		int inl = inline_site(c, in, po, &inl_done);
+		if (inl == 1) {
+			c->d += pu - po;
+			break;
+		}
 		if (!c->call_stub)
 			;
 		else if (direct_call_ok(c, in, false))
@@ -1953,6 +2211,8 @@ static void compile_insn(struct cc *c, uint32_t i)
 		check_exc(c);
 		if (done)
 			x86_bind(j, done);
+		if (inl == 2)
+			x86_bind(j, inl_done);
 		c->d += pu - po;
 		break;
 	}
@@ -2085,6 +2345,8 @@ static void pick_cached_locals(struct cc *c)
 	}
 }
 
+static void body(struct cc *c);
+
 static int generate(struct cc *c, uint8_t *buf, size_t cap)
 {
 	c->d = 0;
@@ -2093,7 +2355,11 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	c->nstubs = 0;
 	c->dirty = 0;
 	c->fail = false;
-	x86_init_lent(&c->j, buf, cap, c->labels, NLABELS(c->n), c->fix, NFIX(c->n));
+	c->inline_failed = false;
+	c->lnext_val = (uint32_t)NLABELS(c->n);
+	c->lnext = &c->lnext_val;
+	c->l_exits = c->n * (LBL_PER + 1);
+	x86_init_lent(&c->j, buf, cap, c->labels, c->nlabels, c->fix, NFIX(c->n));
 	struct x86_jit *j = &c->j;
 	emit_push(j, X86_RBP);
 	emit_push(j, X86_RBX);
@@ -2109,13 +2375,27 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	for (uint32_t l = 0; l < c->ml; l++)
 		if (c->creg[l] >= 0)
-			emit_load(j, 8, c->creg[l], X86_R12, local_off(l));
+			emit_load(j, 8, c->creg[l], X86_R12, local_off(c, l));
+	body(c);
+	if (!c->fail)
+		emit_stubs(c);
+	int r = c->fail ? -1 : x86_finish(j);
+	if (c->j.overflow)
+		r = -2;
+	x86_release(j);
+	return r;
+}
+
+/* The instructions, one template each (the method's, or an inlined body's). */
+static void body(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
 	bool live = true;       /* the previous instruction falls through */
 	for (uint32_t i = 0; i < c->n && !c->fail; i++) {
 		c->cur = i;
 		c->nlbl = 0;
 		if (c->depth[i] < 0) {   /* unreachable */
-			x86_bind(j, i);
+			x86_bind(j, LBL(c, i));
 			live = false;
 			continue;
 		}
@@ -2132,12 +2412,12 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 			c->fail = true;
 			break;
 		}
-		x86_bind(j, i);
+		x86_bind(j, LBL(c, i));
 		compile_insn(c, i);
 		int op = is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
 		if (c->skip) {      /* the next instruction is done too (its label: nothing jumps there) */
 			c->skip = false;
-			x86_bind(j, ++i);
+			x86_bind(j, LBL(c, ++i));
 		}
 		live = !(op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN ||
 			 op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH);
@@ -2149,13 +2429,6 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	if (c->fail && c->env.debug)
 		fprintf(stderr, "jit: %s.%s: cannot compile insn %u (op %u)\n", c->m->cls->name, c->m->name,
 			c->cur, c->cur < c->n ? c->p->code[c->cur].op : 0);
-	if (!c->fail)
-		emit_stubs(c);
-	int r = c->fail ? -1 : x86_finish(j);
-	if (c->j.overflow)
-		r = -2;
-	x86_release(j);
-	return r;
 }
 
 int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
@@ -2191,18 +2464,30 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	c.env.noinline = env.noinline;
 	c.env.dump = env.dump;
 	/* every array below, each rounded up to 16 bytes, then the code */
-	size_t n = c.n, ml = c.ml, code_cap = 256 + n * 64;
+	/* the call sites that will be inlined: their labels, scratch and code */
+	size_t n = c.n, ml = c.ml, inl_scratch = 0, inl_insns = 0;
+	c.nlabels = (uint32_t)NLABELS(n);
+	for (uint32_t i = 0; i < c.n; i++) {
+		struct vn_class *guard;
+		const struct vn_method *cm = inline_target(&c, &c.p->code[i], &guard);
+		if (cm) {
+			c.nlabels += inline_labels(cm);
+			inl_scratch += inline_scratch(cm);
+			inl_insns += cm->prep->n;
+		}
+	}
+	size_t code_cap = 256 + (n + inl_insns) * 64;
 	size_t need = n * (sizeof(int32_t) + 1 + 3 * sizeof(struct stub) + 2 * sizeof(uint64_t) + 2 + 3 * sizeof(uint32_t)) +
 		      (ml + 1) * (3 * sizeof(uint32_t) + 2) + (c.p->nexc + 9) * 2 * sizeof(uint32_t) + m->max_stack +
-		      sizeof(struct stub) + NLABELS(n) * sizeof(uint32_t) + NFIX(n) * sizeof(struct x86_fixup) +
-		      16 * 22 + 64 + code_cap;
+		      sizeof(struct stub) + c.nlabels * sizeof(uint32_t) + NFIX(n) * sizeof(struct x86_fixup) +
+		      16 * 22 + 64 + code_cap + inl_scratch;
 	struct scratch sc = { .p = vn_jit_scratch(vm, need), .cap = need };
 	c.sc = &sc;
 	c.depth = SC_ARRAY(&sc, n, int32_t, false);
 	c.target = SC_ARRAY(&sc, n, uint8_t, true);
 	c.stubs = SC_ARRAY(&sc, 3 * n + 1, struct stub, false);
 	c.creg = SC_ARRAY(&sc, ml + 1, int8_t, false);
-	c.labels = SC_ARRAY(&sc, NLABELS(n), uint32_t, false);
+	c.labels = SC_ARRAY(&sc, c.nlabels, uint32_t, false);
 	c.fix = SC_ARRAY(&sc, NFIX(n), struct x86_fixup, false);
 	uint8_t *buf = NULL, *big = NULL;
 	int r = -1;
@@ -2224,8 +2509,15 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	nonnull_analysis(&c);
 	/* the code: in the scratch block, or (bigger than its bound) on the heap */
 	buf = SC_ARRAY(&sc, code_cap, uint8_t, false);
+	size_t mark = sc.used;  /* each attempt allocates its inlined bodies' arrays afresh */
 	for (size_t cap = code_cap; buf && cap <= (64u << 20); cap *= 2) {
+		sc.used = mark;
 		r = generate(&c, buf, cap);
+		if (r == -1 && c.inline_failed && !c.env.noinline) {
+			c.env.noinline = true;      /* a body inline_target let through did not compile */
+			cap /= 2;
+			continue;
+		}
 		if (r != -2)
 			break;
 		free(big);

@@ -220,12 +220,12 @@ static void *install_anon(struct vn_jit *jt, const uint8_t *code, size_t len)
 	return p;
 }
 
-/* At least n bytes of scratch (16 KB at first, enough for methods of a few
+/* At least n bytes of scratch (48 KB at first, enough for methods of a few
  * hundred instructions), touched when allocated. */
 static void *scratch_get(struct vn_jit *jt, size_t n)
 {
 	if (jt->scratch_len < n || !jt->scratch) {
-		size_t len = n < (16u << 10) ? 16u << 10 : n + n / 2;
+		size_t len = n < (48u << 10) ? 48u << 10 : n + n / 2;
 		free(jt->scratch);
 		jt->scratch = malloc(len);
 		jt->scratch_len = jt->scratch ? len : 0;
