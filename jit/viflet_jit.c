@@ -354,10 +354,23 @@ static void mark_dirty(struct cc *c, int32_t l)
 
 /* Slot memory exact: deferred entries flushed, cached locals written back,
  * fr->sp and fr->ip set. */
+static void sync_frame(struct cc *c);
+
 static void sync(struct cc *c)
 {
 	flush(c);
-	writeback(c);
+	sync_frame(c);
+	c->dirty = 0;
+}
+
+/* sync's code after a flush, on one path only: the cached locals written
+ * back (their dirty marks kept: other paths did not write them), fr->sp
+ * and fr->ip set. */
+static void sync_frame(struct cc *c)
+{
+	for (uint32_t k = 0; k < c->nwloc; k++)
+		if (c->dirty & (1u << k))
+			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, local_off(c, c->wloc[k]));
 	emit_lea(&c->j, 1, X86_RAX, X86_R12, -1, 1, slot_off(c, c->d));
 	emit_load(&c->j, 8, X86_RCX, X86_RSP, FR_AT);
 	emit_store(&c->j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, sp));
@@ -1055,9 +1068,35 @@ static void to_mem(struct cc *c, struct ventry *v)
 
 /* idiv/irem/ldiv/lrem: b == 0 throws, b == -1 gives -a / 0 (no #DE on
  * MIN / -1). Rare enough to go through memory: rax = a, r11 = b. */
+/* int x / 2^k and x % 2^k (k = 1..30) without a division, rounding toward
+ * zero as Java does: a negative x is biased by 2^k - 1 first. */
+static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
+{
+	struct x86_jit *j = &c->j;
+	int rx = to_reg(c, &a), rt = alloc_reg(c);
+	emit_mov32(j, rt, rx);
+	emit_shift_imm(j, 0, X86_SAR, rt, 31);
+	emit_shift_imm(j, 0, X86_SHR, rt, (uint8_t)(32 - k));     /* 2^k - 1 if x < 0, else 0 */
+	if (rem) {              /* ((x + t) & (2^k - 1)) - t */
+		emit_alu32(j, X86_ADD, rx, rt);
+		emit_alu32_imm32(j, X86_AND, rx, (1u << k) - 1);
+		emit_alu32(j, X86_SUB, rx, rt);
+	} else {                /* (x + t) >> k */
+		emit_alu32(j, X86_ADD, rx, rt);
+		emit_shift_imm(j, 0, X86_SAR, rx, (uint8_t)k);
+	}
+	emit_movsx_reg(j, 1, 4, rx, rx);
+	free_reg(c, rt);
+	push_reg(c, rx, 1);
+}
+
 static void div_op(struct cc *c, int w, bool rem)
 {
 	struct ventry b = pop(c, w ? 2 : 1), a = pop(c, w ? 2 : 1);
+	if (!w && b.kind == K_CONST && b.v >= 2 && b.v <= (1 << 30) && !(b.v & (b.v - 1))) {
+		div_pow2(c, a, __builtin_ctz((unsigned)b.v), rem);
+		return;
+	}
 	to_mem(c, &b);
 	to_mem(c, &a);
 	flush(c);
@@ -1574,6 +1613,7 @@ static bool packet_intrinsic(struct cc *c, const struct vn_insn *in, int nargs)
 	emit_store(j, 8, X86_RCX, X86_R12, args);
 	emit_jmp(j, done);
 	x86_bind(j, slow);
+	sync_frame(c);
 	native_call(c, in, nargs);
 	x86_bind(j, done);
 	return true;
@@ -1586,6 +1626,7 @@ static bool nanotime_intrinsic(struct cc *c, const struct vn_insn *in)
 	if (c->env.nointrinsic || in->op != Q_INVOKESTATIC || strcmp(cm->name, "nanoTime") ||
 	    strcmp(cm->cls->name, "java/lang/System") || strcmp(cm->desc, "()J"))
 		return false;
+	writeback(c);           /* the helper clobbers the caller-saved cached locals' registers */
 	call_helper(c, (const void *)vn_jit_nanotime);
 	emit_store(&c->j, 8, X86_RAX, X86_R12, slot_off(c, c->d));
 	return true;
@@ -1748,10 +1789,14 @@ static int inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32
 	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
 	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
 	emit_jcc(j, X86_CC_AE, lim);
-	emit_lea(j, 1, X86_RAX, X86_R12, -1, 1, args + (int32_t)((cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
-	emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
-	emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
-	emit_jcc(j, X86_CC_A, lim);
+	/* the slots the callee needs: no check when they lie within this
+	 * method's own frame (checked when it was called) */
+	if (c->d - nargs + cm->max_locals + cm->max_stack > c->m->max_stack) {
+		emit_lea(j, 1, X86_RAX, X86_R12, -1, 1, args + (int32_t)((cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
+		emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
+		emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
+		emit_jcc(j, X86_CC_A, lim);
+	}
 	/* the body, as a method of its own on the callee's slots */
 	struct cc k = *c;
 	k.m = cm;
@@ -2183,10 +2228,14 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case Q_INVOKEIFACE: {
 		int po, pu;
 		effect(in, &po, &pu);
-		sync(c);
+		/* intrinsics and inlined calls need the arguments in their slots
+		 * only; their slow paths, and the rest, a synced frame */
+		flush(c);
 		if (direct_call_ok(c, in, true)) {
-			if (!nanotime_intrinsic(c, in) && !packet_intrinsic(c, in, po))
+			if (!nanotime_intrinsic(c, in) && !packet_intrinsic(c, in, po)) {
+				sync(c);
 				native_call(c, in, po);
+			}
 			c->d += pu - po;
 			break;
 		}
@@ -2198,6 +2247,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 			c->d += pu - po;
 			break;
 		}
+		if (inl == 2)
+			sync_frame(c);
+		else
+			sync(c);
 		if (!c->call_stub)
 			;
 		else if (direct_call_ok(c, in, false))
@@ -2249,6 +2302,30 @@ static void compile_insn(struct cc *c, uint32_t i)
 	}
 }
 
+/* Callee-saved registers the code uses: rbx, r12, r13 always; rbp, r14 and
+ * r15 when they cache locals. */
+static const int8_t saved_regs[] = { X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15 };
+
+static bool saves(const struct cc *c, int r)
+{
+	if (r == X86_RBX || r == X86_R12 || r == X86_R13)
+		return true;
+	for (uint32_t l = 0; l < c->ml; l++)
+		if (c->creg[l] == r)
+			return true;
+	return false;
+}
+
+/* FRAME_BYTES, or 8 more so that rsp stays 16-byte aligned below an odd
+ * number of saved registers (the return address makes it even). */
+static int32_t frame_bytes(const struct cc *c)
+{
+	int n = 0;
+	for (size_t k = 0; k < sizeof saved_regs; k++)
+		n += saves(c, saved_regs[k]);
+	return FRAME_BYTES + (n % 2 ? 8 : 0);
+}
+
 static void emit_stubs(struct cc *c)
 {
 	struct x86_jit *j = &c->j;
@@ -2286,13 +2363,10 @@ static void emit_stubs(struct cc *c)
 	emit_mov_imm32(j, X86_RAX, 1);
 	x86_bind(j, L_EPI(c));
 	budget_wb(c);
-	emit_alu64_imm32(j, X86_ADD, X86_RSP, FRAME_BYTES);
-	emit_pop(j, X86_R15);
-	emit_pop(j, X86_R14);
-	emit_pop(j, X86_R13);
-	emit_pop(j, X86_R12);
-	emit_pop(j, X86_RBX);
-	emit_pop(j, X86_RBP);
+	emit_alu64_imm32(j, X86_ADD, X86_RSP, frame_bytes(c));
+	for (int k = (int)sizeof saved_regs - 1; k >= 0; k--)
+		if (saves(c, saved_regs[k]))
+			emit_pop(j, saved_regs[k]);
 	emit_ret(j);
 }
 
@@ -2361,13 +2435,10 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	c->l_exits = c->n * (LBL_PER + 1);
 	x86_init_lent(&c->j, buf, cap, c->labels, c->nlabels, c->fix, NFIX(c->n));
 	struct x86_jit *j = &c->j;
-	emit_push(j, X86_RBP);
-	emit_push(j, X86_RBX);
-	emit_push(j, X86_R12);
-	emit_push(j, X86_R13);
-	emit_push(j, X86_R14);
-	emit_push(j, X86_R15);
-	emit_alu64_imm32(j, X86_SUB, X86_RSP, FRAME_BYTES);
+	for (size_t k = 0; k < sizeof saved_regs; k++)
+		if (saves(c, saved_regs[k]))
+			emit_push(j, saved_regs[k]);
+	emit_alu64_imm32(j, X86_SUB, X86_RSP, frame_bytes(c));
 	emit_mov64(j, X86_RBX, X86_RDI);
 	emit_store(j, 8, X86_RDX, X86_RSP, 0);
 	emit_store(j, 8, X86_RSI, X86_RSP, FR_AT);
