@@ -1573,49 +1573,67 @@ static bool packet_intrinsic(struct cc *c, const struct vn_insn *in, int nargs)
 		return false;
 	struct x86_jit *j = &c->j;
 	const struct vn_vm *vm = c->vm;
-	int32_t args = slot_off(c, c->d - nargs);
+	/* the arguments stay where they are (a cached local, a register); what
+	 * is below them goes to memory, the same on both paths */
+	struct ventry off = { .kind = K_MEM }, recv;
+	if (nargs == 2)
+		off = pop(c, 1);
+	recv = pop(c, 1);
+	flush(c);
+	int32_t args = slot_off(c, c->d);
+	int rr = to_reg_ro(c, &recv), ro = nargs == 2 ? to_reg_ro(c, &off) : -1;
+	int rv = alloc_reg(c), t = alloc_reg(c);
 	uint32_t slow = newlabel(c), done = newlabel(c);
-	emit_load(j, 8, X86_RAX, X86_R12, args);
-	emit_test64(j, X86_RAX, X86_RAX);
+	emit_test64(j, rr, rr);
 	emit_jcc(j, X86_CC_E, slow);
-	emit_alu_mem_imm32(j, 1, X86_CMP, X86_RAX, (int32_t)vm->off_pkt_handle, 0);
+	emit_alu_mem_imm32(j, 1, X86_CMP, rr, (int32_t)vm->off_pkt_handle, 0);
 	emit_jcc(j, X86_CC_E, slow);
 	if (kind == PI_LEN || kind == PI_PROTO || kind == PI_SRC || kind == PI_DST) {
-		emit_load(j, 4, X86_RCX, X86_RAX, (int32_t)(kind == PI_LEN ? vm->off_pkt_wlen : vm->off_pkt_proto));
-		emit_test32(j, X86_RCX, X86_RCX);
+		emit_load(j, 4, rv, rr, (int32_t)(kind == PI_LEN ? vm->off_pkt_wlen : vm->off_pkt_proto));
+		emit_test32(j, rv, rv);
 		emit_jcc(j, X86_CC_S, slow);         /* -1: not known yet */
 		if (kind == PI_SRC) {
-			emit_load(j, 4, X86_RCX, X86_RAX, (int32_t)vm->off_pkt_ports);
-			emit_shift_imm(j, 0, X86_SHR, X86_RCX, 16);
+			emit_load(j, 4, rv, rr, (int32_t)vm->off_pkt_ports);
+			emit_shift_imm(j, 0, X86_SHR, rv, 16);
 		} else if (kind == PI_DST) {
-			emit_load(j, 2, X86_RCX, X86_RAX, (int32_t)vm->off_pkt_ports);
+			emit_load(j, 2, rv, rr, (int32_t)vm->off_pkt_ports);
 		}
 	} else {
 		int w = kind == PI_BYTE ? 1 : kind == PI_SHORT ? 2 : 4;
-		emit_load(j, 4, X86_RCX, X86_RAX, (int32_t)vm->off_pkt_dlen);
-		emit_test32(j, X86_RCX, X86_RCX);
+		emit_load(j, 4, t, rr, (int32_t)vm->off_pkt_dlen);
+		emit_test32(j, t, t);
 		emit_jcc(j, X86_CC_S, slow);
-		emit_load(j, 8, X86_RDX, X86_R12, args + (int32_t)sizeof(vn_slot));   /* the offset */
-		emit_test64(j, X86_RDX, X86_RDX);
+		emit_test64(j, ro, ro);              /* the offset: 0 <= off, off + w <= dlen */
 		emit_jcc(j, X86_CC_S, slow);
-		emit_lea(j, 1, X86_RSI, X86_RDX, -1, 1, w);
-		emit_alu64(j, X86_CMP, X86_RSI, X86_RCX);
+		emit_lea(j, 1, rv, ro, -1, 1, w);
+		emit_alu64(j, X86_CMP, rv, t);
 		emit_jcc(j, X86_CC_A, slow);
-		emit_load(j, 8, X86_RSI, X86_RAX, (int32_t)vm->off_pkt_data);
-		emit_load_idx(j, w == 4 ? 4 : w, X86_RCX, X86_RSI, X86_RDX, 1, 0);
+		emit_load(j, 8, t, rr, (int32_t)vm->off_pkt_data);
+		emit_load_idx(j, w, rv, t, ro, 1, 0);
 		if (w == 2) {
-			emit_rol16_8(j, X86_RCX);
+			emit_rol16_8(j, rv);
 		} else if (w == 4) {                 /* big-endian, then a Java int */
-			emit_bswap(j, 0, X86_RCX);
-			emit_movsx_reg(j, 1, 4, X86_RCX, X86_RCX);
+			emit_bswap(j, 0, rv);
+			emit_movsx_reg(j, 1, 4, rv, rv);
 		}
 	}
-	emit_store(j, 8, X86_RCX, X86_R12, args);
 	emit_jmp(j, done);
+	/* the native, on a synced frame with the arguments in their slots */
 	x86_bind(j, slow);
+	emit_store(j, 8, rr, X86_R12, args);
+	if (ro >= 0)
+		emit_store(j, 8, ro, X86_R12, args + (int32_t)sizeof(vn_slot));
+	c->d += nargs;
 	sync_frame(c);
 	native_call(c, in, nargs);
+	c->d -= nargs;
+	emit_load(j, 8, rv, X86_R12, args);
 	x86_bind(j, done);
+	free_reg(c, rr);
+	if (ro >= 0)
+		free_reg(c, ro);
+	free_reg(c, t);
+	push_reg(c, rv, 1);
 	return true;
 }
 
@@ -2228,11 +2246,13 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case Q_INVOKEIFACE: {
 		int po, pu;
 		effect(in, &po, &pu);
-		/* intrinsics and inlined calls need the arguments in their slots
+		if (direct_call_ok(c, in, true) && packet_intrinsic(c, in, po))
+			break;          /* the result pushed */
+		/* nanoTime and inlined calls need the arguments in their slots
 		 * only; their slow paths, and the rest, a synced frame */
 		flush(c);
 		if (direct_call_ok(c, in, true)) {
-			if (!nanotime_intrinsic(c, in) && !packet_intrinsic(c, in, po)) {
+			if (!nanotime_intrinsic(c, in)) {
 				sync(c);
 				native_call(c, in, po);
 			}

@@ -662,8 +662,12 @@ int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot 
 			 vm->lim.max_depth, m->cls->name, m->name);
 	if (base + m->max_locals + m->max_stack > vm->stack_end)
 		vn_abort(vm, "stack size limit exceeded (%u slots)", vm->lim.stack_slots);
-	if (m->nargs)
-		memcpy(base, args, m->nargs * sizeof(vn_slot));
+	switch (m->nargs) {     /* the host's calls pass one or two: no memcpy call for those */
+	case 2: base[1] = args[1]; /* fall through */
+	case 1: base[0] = args[0]; /* fall through */
+	case 0: break;
+	default: memcpy(base, args, m->nargs * sizeof(vn_slot)); break;
+	}
 	struct vn_frame *fr = &vm->frames[vm->nframes++];
 	fr->m = m;
 	fr->lv = base;
