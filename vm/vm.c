@@ -408,7 +408,7 @@ int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
 	vn_slot a[2], r;
 	a[0].a = vm->viflet;
 	a[1].a = packet_for(vm, pkt);
-	if (vn_call(vm, vm->m_enqueue, a, &r)) {
+	if (vn_call_entry(vm, vm->m_enqueue, a, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}
@@ -425,7 +425,7 @@ int vn_vm_dequeue(struct vn_vm *vm, void **pkt)
 	}
 	vn_slot a, r;
 	a.a = vm->viflet;
-	if (vn_call(vm, vm->m_dequeue, &a, &r)) {
+	if (vn_call_entry(vm, vm->m_dequeue, &a, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}
