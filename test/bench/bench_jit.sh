@@ -127,7 +127,7 @@ cost1() { # label run args... -> per-method lines into $W/cost.<label>.<run>; to
   "$VM" --jit --jit-stats "${@:3}" 2>&1 >/dev/null | grep '^jit: ' | grep -v 'total' > "$W/cost.$1.$2" || true
   awk -v l="$1" -v r="$2" '{for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     n++; bc += v["bytecode"]; ns += v["ns"]; ins += v["install_ns"]; rg += v["region_ns"]; cb += v["code"]}
-    END {printf "%s %d %d %.1f %.1f %d %.1f %s\n", l, n, bc, (ns - rg) / 1000, (ns - ins) / 1000, cb, rg / 1000, r}' "$W/cost.$1.$2"
+    END {printf "%s %d %d %.1f %.1f %d %.1f %s\n", l, n, bc, (ns - rg) / 1000, (ns - ins - rg) / 1000, cb, rg / 1000, r}' "$W/cost.$1.$2"
 }
 cost() { # label args...: 5 runs, the one with the median total (without the region) is
   # reported, and the fastest total (the run least disturbed by the machine's other load)
