@@ -2619,7 +2619,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 		const char *dump = c.env.dump;   /* a directory, for objdump -b binary */
 		if (dump) {
 			char path[512];
-			snprintf(path, sizeof path, "%s/%s.%s.bin", dump, m->name, m->desc);
+			snprintf(path, sizeof path, "%s/%s.%s.%s.bin", dump, m->cls->name, m->name, m->desc);
 			for (char *q = path + strlen(dump) + 1; *q; q++)
 				if (*q == '/')
 					*q = '_';
