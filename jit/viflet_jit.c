@@ -3,8 +3,8 @@
  * (x86_emit.h).
  *
  * Registers: rbx = vm, r12 = locals (fr->lv), r13 = the instruction budget
- * (written back around calls out and at exit), rbp/r14/r15 = the three most
- * used locals (a write-through cache), [rsp] = where the result goes,
+ * (written back around calls out and at exit), rbp/r14/r15 and then
+ * r11..r8 = the most used locals (pick_cached_locals), [rsp] = where the result goes,
  * [rsp+8] = fr. Locals always live in the frame's slot memory; so does the operand
  * stack at every label, call, allocation and throw, which keeps the GC's
  * root scan and the interpreter's view (exception dispatch) exact. Between
@@ -1381,7 +1381,7 @@ enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };
  * callee: known (CALL_KNOWN), through the receiver's vtable (CALL_VIRTUAL),
  * or through the interface call site's cache (CALL_IFACE: a hit only when the
  * receiver's class is the cached one); checks it is compiled, and calls the
- * method's call sequence (call_sequence, emitted once per method) with rsi =
+ * VM's call stub (emit_call_stub, emitted once per VM) with rsi =
  * the callee, rcx = its arguments. Otherwise (not compiled, cache miss) it
  * falls through to the helper call; returns the label after that. */
 static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, int kind)

@@ -39,7 +39,8 @@ struct vn_jit {
 	bool no_memfd;
 	const void *call_stub;  /* the call sequence compiled code shares (viflet_jit.c) */
 	void *scratch; size_t scratch_len;   /* the compiler's working memory */
-	uint64_t region_ns;     /* spent creating a region for the method being installed */
+	uint64_t region_ns;     /* spent setting up code memory for the method being compiled */
+	uint64_t region_in_install_ns;   /* of which: a new region made while installing it */
 };
 
 #define REGION_MIN (64u << 10)
@@ -189,7 +190,8 @@ static void *install_memfd(struct vn_jit *jt, const uint8_t *code, size_t len)
 		if (!m || region_new(m, len))
 			return NULL;
 		jt->nmaps++;
-		jt->region_ns = vn_jit_now_ns() - t0;
+		jt->region_in_install_ns = vn_jit_now_ns() - t0;
+		jt->region_ns += jt->region_in_install_ns;
 	}
 	size_t at = m->used;
 	memcpy(m->w + at, code, len);
@@ -284,9 +286,9 @@ void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_by
 	s->insns = m->prep ? m->prep->n : 0;
 	s->code_bytes = code_bytes;
 	s->ns = ns;
-	s->install_ns = install_ns;
 	s->region_ns = jt->region_ns;
-	jt->region_ns = 0;
+	s->install_ns = install_ns >= jt->region_in_install_ns ? install_ns - jt->region_in_install_ns : 0;
+	jt->region_ns = jt->region_in_install_ns = 0;
 	s->compiled = ok;
 }
 
