@@ -28,96 +28,9 @@
 #include "viflet_jit_int.h"
 
 #if defined(__x86_64__)
-#include "x86_emit.h"
 
-/* JVM opcodes the prepared code keeps (vm/interp.c has the same list) */
-enum {
-	J_NOP = 0, J_ILOAD = 21, J_LLOAD = 22, J_IALOAD = 46, J_LALOAD = 47, J_AALOAD = 50, J_BALOAD = 51,
-	J_CALOAD = 52, J_SALOAD = 53, J_ISTORE = 54, J_LSTORE = 55, J_IASTORE = 79, J_LASTORE = 80,
-	J_AASTORE = 83, J_BASTORE = 84, J_CASTORE = 85, J_SASTORE = 86, J_POP = 87, J_POP2 = 88,
-	J_DUP = 89, J_DUP_X1 = 90, J_DUP_X2 = 91, J_DUP2 = 92, J_DUP2_X1 = 93, J_DUP2_X2 = 94,
-	J_SWAP = 95, J_IADD = 96, J_LADD = 97, J_ISUB = 100, J_LSUB = 101, J_IMUL = 104, J_LMUL = 105,
-	J_IDIV = 108, J_LDIV = 109, J_IREM = 112, J_LREM = 113, J_INEG = 116, J_LNEG = 117,
-	J_ISHL = 120, J_LSHL = 121, J_ISHR = 122, J_LSHR = 123, J_IUSHR = 124, J_LUSHR = 125,
-	J_IAND = 126, J_LAND = 127, J_IOR = 128, J_LOR = 129, J_IXOR = 130, J_LXOR = 131,
-	J_IINC = 132, J_I2L = 133, J_L2I = 136, J_I2B = 145, J_I2C = 146, J_I2S = 147, J_LCMP = 148,
-	J_IFEQ = 153, J_IFLE = 158, J_IF_ICMPEQ = 159, J_IF_ICMPLE = 164, J_IF_ACMPEQ = 165,
-	J_IF_ACMPNE = 166, J_GOTO = 167, J_TABLESWITCH = 170, J_LOOKUPSWITCH = 171, J_IRETURN = 172,
-	J_LRETURN = 173, J_RETURN = 177, J_ARRAYLENGTH = 190, J_ATHROW = 191, J_IFNULL = 198,
-	J_IFNONNULL = 199,
-};
+#include "viflet_jit_cc.h"
 
-enum { K_MEM, K_CONST, K_LOCAL, K_REG };
-
-struct ventry {
-	uint8_t kind, w;        /* w: slots (1, or 2 for long/double) */
-	int8_t reg;
-	int32_t v;              /* K_CONST: the int; K_LOCAL: local index */
-	/* reg: K_REG: the scratch register owned; K_LOCAL: the register caching the local, or -1 */
-	int32_t pos;            /* operand slot index */
-};
-
-struct stub { uint32_t label, insn; int kind; int8_t arr, idx; int32_t imm; };
-
-/* Scratch memory of one compilation: a block the VM keeps for all its
- * compilations, bump-allocated (nothing is freed one by one); sized for the
- * method before compiling (scratch_need), so an allocation cannot fail. */
-struct scratch { uint8_t *p; size_t cap, used; };
-
-static void *sc_alloc(struct scratch *s, size_t n, bool zero)
-{
-	size_t at = (s->used + 15) & ~(size_t)15;
-	if (at > s->cap || s->cap - at < n + 1)
-		return NULL;
-	s->used = at + n;
-	if (zero)
-		memset(s->p + at, 0, n);
-	return s->p + at;
-}
-#define SC_ARRAY(s, n, T, zero) ((T *)sc_alloc((s), (size_t)(n) * sizeof(T), (zero)))
-
-#define MAXDEF 12
-#define FR_AT 8             /* [rsp + FR_AT]: the frame */
-#define LBL_PER 10          /* scratch labels per instruction */
-
-struct cc {
-	struct x86_jit j;
-	struct vn_vm *vm;
-	struct vn_method *m;
-	struct vn_prep *p;
-	int32_t base;           /* byte offset of local 0 from r12 (an inlined body's: its arguments) */
-	uint32_t lbase, l_exits;   /* first label of the instructions; the exits' (L_EXC...) */
-	uint32_t *lnext;        /* the next free label for an inlined body (the method's counter) */
-	bool inlined;           /* an inlined body (inline_site) */
-	bool this_nn;           /* an inlined body: local 0 is the receiver, checked, never written */
-	bool inline_failed;     /* an inlined body could not be compiled: compile again without */
-	uint32_t nlabels, lnext_val;
-	uint32_t l_ret;         /* an inlined body: where its returns go */
-	struct scratch *sc;
-	uint32_t *labels;       /* the emitter's tables */
-	struct x86_fixup *fix;
-	int32_t *depth;         /* operand depth at each insn, -1: unreachable */
-	uint8_t *target;        /* insn is a branch target */
-	uint32_t ml, n;
-	int32_t d;              /* current depth */
-	struct ventry e[MAXDEF];
-	int ne;
-	uint16_t busy;          /* scratch registers holding deferred values or temporaries */
-	int8_t *creg;           /* local -> register caching it, or -1 */
-	uint16_t cmask;         /* registers caching locals (not scratch) */
-	uint32_t *vloc; uint32_t nvloc;  /* locals cached in caller-saved registers */
-	uint32_t *wloc; uint32_t nwloc;  /* cached locals the method writes */
-	uint64_t *nn;           /* per insn: locals known non-null (nonnull_analysis) */
-	uint64_t nn_out;
-	bool skip;              /* the next instruction was compiled with this one */
-	const void *call_stub;  /* the VM's shared call sequence (emit_call_stub), or NULL */
-	uint32_t dirty;         /* bit k: wloc[k]'s slot is stale */
-	struct { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; } env;   /* experiments */
-	struct stub *stubs; uint32_t nstubs;
-	uint32_t cur;           /* insn being compiled */
-	int nlbl;               /* scratch labels used by the current insn */
-	bool fail;
-};
 
 static const int8_t scratch[] = { X86_RAX, X86_RCX, X86_RDX, X86_RSI, X86_RDI,
 	X86_R8, X86_R9, X86_R10, X86_R11 };
@@ -126,20 +39,8 @@ static const int8_t scratch[] = { X86_RAX, X86_RCX, X86_RDX, X86_RSI, X86_RDI,
 static const int8_t cache_regs[] = { X86_RBP, X86_R14, X86_R15, X86_R11, X86_R10, X86_R9, X86_R8 };
 #define NCACHE_NV 3
 
-/* Labels: this body's instructions (lbase + i), then LBL_PER scratch labels
- * per instruction, then the method's exits (shared by inlined bodies, whose
- * label ranges follow: inline_body). */
-#define LBL(c, i) ((c)->lbase + (uint32_t)(i))
-#define L_EXC(c)  ((c)->l_exits)
-#define NLABELS(n) ((size_t)(n) * (LBL_PER + 1) + 8)
-#define NFIX(n) ((size_t)(n) * 4 + 64)       /* jumps: usually fewer (more: the emitter allocates) */
-#define L_EPI(c)  (L_EXC(c) + 1)
-#define L_BUDG(c) (L_EXC(c) + 2)
-#define L_THROW(c) (L_EXC(c) + 3)
-#define FRAME_BYTES 40      /* [rsp] result pointer, [rsp+8] fr, [rsp+16] a callee's result,
-			       [rsp+24]/[rsp+32] index/array of a bounds fault; 16-byte aligned */
 
-static uint32_t newlabel(struct cc *c)
+uint32_t jit_newlabel(struct cc *c)
 {
 	if (c->nlbl >= LBL_PER) {
 		c->fail = true;
@@ -150,18 +51,13 @@ static uint32_t newlabel(struct cc *c)
 
 /* ---- slots ---- */
 
-static int32_t local_off(const struct cc *c, uint32_t n) { return c->base + (int32_t)(n * sizeof(vn_slot)); }
-static int32_t slot_off(const struct cc *c, int32_t pos) { return c->base + (int32_t)((c->ml + (uint32_t)pos) * sizeof(vn_slot)); }
 
-static int alloc_reg(struct cc *c);
-
-static void free_reg(struct cc *c, int r) { c->busy &= (uint16_t)~(1u << r); }
 
 /* Write deferred entry i to its slot. */
 static void materialize(struct cc *c, int i)
 {
 	struct ventry *v = &c->e[i];
-	int32_t off = slot_off(c, v->pos);
+	int32_t off = jit_slot_off(c, v->pos);
 	switch (v->kind) {
 	case K_CONST:
 		emit_store_imm32(&c->j, 8, X86_R12, off, v->v);
@@ -171,15 +67,15 @@ static void materialize(struct cc *c, int i)
 			emit_store(&c->j, 8, v->reg, X86_R12, off);
 			break;
 		}
-		int r = alloc_reg(c);
-		emit_load(&c->j, 8, r, X86_R12, local_off(c, (uint32_t)v->v));
+		int r = jit_alloc_reg(c);
+		emit_load(&c->j, 8, r, X86_R12, jit_local_off(c, (uint32_t)v->v));
 		emit_store(&c->j, 8, r, X86_R12, off);
-		free_reg(c, r);
+		jit_free_reg(c, r);
 		break;
 	}
 	case K_REG:
 		emit_store(&c->j, 8, v->reg, X86_R12, off);
-		free_reg(c, v->reg);
+		jit_free_reg(c, v->reg);
 		break;
 	default:
 		break;
@@ -187,7 +83,7 @@ static void materialize(struct cc *c, int i)
 	v->kind = K_MEM;
 }
 
-static int alloc_reg(struct cc *c)
+int jit_alloc_reg(struct cc *c)
 {
 	for (;;) {
 		for (size_t k = 0; k < sizeof scratch; k++)
@@ -220,7 +116,7 @@ static void claim(struct cc *c, int r)
 	c->fail = true;   /* held by a temporary: a compiler bug */
 }
 
-static void flush(struct cc *c)
+void jit_flush(struct cc *c)
 {
 	for (int i = 0; i < c->ne; i++)
 		materialize(c, i);
@@ -242,13 +138,13 @@ static void push(struct cc *c, int kind, int w, int reg, int32_t v)
 	e->pos = c->d;
 	c->d += w;
 }
-static void push_reg(struct cc *c, int r, int w) { push(c, K_REG, w, r, 0); }
+void jit_push_reg(struct cc *c, int r, int w) { push(c, K_REG, w, r, 0); }
 
-static struct ventry pop(struct cc *c, int w)
+struct ventry jit_pop(struct cc *c, int w)
 {
 	struct ventry v;
 	if (c->ne && c->e[c->ne - 1].w != w)
-		flush(c);
+		jit_flush(c);
 	if (c->ne) {
 		v = c->e[--c->ne];
 	} else {
@@ -269,23 +165,23 @@ static int to_reg(struct cc *c, const struct ventry *v)
 {
 	if (v->kind == K_REG)
 		return v->reg;
-	int r = alloc_reg(c);
+	int r = jit_alloc_reg(c);
 	switch (v->kind) {
 	case K_CONST: emit_mov_imm64(&c->j, r, (uint64_t)(int64_t)v->v); break;
 	case K_LOCAL:
 		if (v->reg >= 0)
 			emit_mov64(&c->j, r, v->reg);
 		else
-			emit_load(&c->j, 8, r, X86_R12, local_off(c, (uint32_t)v->v));
+			emit_load(&c->j, 8, r, X86_R12, jit_local_off(c, (uint32_t)v->v));
 		break;
-	default: emit_load(&c->j, 8, r, X86_R12, slot_off(c, v->pos)); break;
+	default: emit_load(&c->j, 8, r, X86_R12, jit_slot_off(c, v->pos)); break;
 	}
 	return r;
 }
 
 /* Like to_reg, but a cached local's own register when the caller only
  * reads it (free_reg of a cached register is a no-op). */
-static int to_reg_ro(struct cc *c, const struct ventry *v)
+int jit_to_reg_ro(struct cc *c, const struct ventry *v)
 {
 	if (v->kind == K_LOCAL && v->reg >= 0)
 		return v->reg;
@@ -297,7 +193,7 @@ static bool is_scratch(const struct cc *c, int r) { return r != X86_RBP && r != 
 static void release(struct cc *c, const struct ventry *v)
 {
 	if (v->kind == K_REG)
-		free_reg(c, v->reg);
+		jit_free_reg(c, v->reg);
 }
 
 /* dst op= v (w: 0 32-bit, 1 64-bit) */
@@ -311,15 +207,15 @@ static void alu_with(struct cc *c, int w, enum x86_alu op, int dst, const struct
 		else if (v->reg >= 0)
 			emit_alu32(&c->j, op, dst, v->reg);
 		else
-			emit_alu_load(&c->j, w, op, dst, X86_R12, local_off(c, (uint32_t)v->v));
+			emit_alu_load(&c->j, w, op, dst, X86_R12, jit_local_off(c, (uint32_t)v->v));
 		break;
-	case K_MEM: emit_alu_load(&c->j, w, op, dst, X86_R12, slot_off(c, v->pos)); break;
+	case K_MEM: emit_alu_load(&c->j, w, op, dst, X86_R12, jit_slot_off(c, v->pos)); break;
 	default:
 		if (w)
 			emit_alu64(&c->j, op, dst, v->reg);
 		else
 			emit_alu32(&c->j, op, dst, v->reg);
-		free_reg(c, v->reg);
+		jit_free_reg(c, v->reg);
 		break;
 	}
 }
@@ -335,11 +231,11 @@ static void local_written(struct cc *c, int32_t n)
 /* Cached locals the method writes, into their slots (the registers hold
  * the current values; the slots are brought up to date before anything that
  * reads them: calls, allocation, throws). */
-static void writeback(struct cc *c)
+void jit_writeback(struct cc *c)
 {
 	for (uint32_t k = 0; k < c->nwloc; k++)
 		if (c->dirty & (1u << k))
-			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, local_off(c, c->wloc[k]));
+			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, jit_local_off(c, c->wloc[k]));
 	c->dirty = 0;
 }
 
@@ -354,24 +250,22 @@ static void mark_dirty(struct cc *c, int32_t l)
 
 /* Slot memory exact: deferred entries flushed, cached locals written back,
  * fr->sp and fr->ip set. */
-static void sync_frame(struct cc *c);
-
 static void sync(struct cc *c)
 {
-	flush(c);
-	sync_frame(c);
+	jit_flush(c);
+	jit_sync_frame(c);
 	c->dirty = 0;
 }
 
 /* sync's code after a flush, on one path only: the cached locals written
  * back (their dirty marks kept: other paths did not write them), fr->sp
  * and fr->ip set. */
-static void sync_frame(struct cc *c)
+void jit_sync_frame(struct cc *c)
 {
 	for (uint32_t k = 0; k < c->nwloc; k++)
 		if (c->dirty & (1u << k))
-			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, local_off(c, c->wloc[k]));
-	emit_lea(&c->j, 1, X86_RAX, X86_R12, -1, 1, slot_off(c, c->d));
+			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, jit_local_off(c, c->wloc[k]));
+	emit_lea(&c->j, 1, X86_RAX, X86_R12, -1, 1, jit_slot_off(c, c->d));
 	emit_load(&c->j, 8, X86_RCX, X86_RSP, FR_AT);
 	emit_store(&c->j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, sp));
 	emit_mov_imm64(&c->j, X86_RAX, (uint64_t)(uintptr_t)(c->p->code + c->cur + 1));
@@ -390,10 +284,10 @@ static void budget_wb(struct cc *c)
 static void reload_volatile(struct cc *c)
 {
 	for (uint32_t k = 0; k < c->nvloc; k++)
-		emit_load(&c->j, 8, c->creg[c->vloc[k]], X86_R12, local_off(c, c->vloc[k]));
+		emit_load(&c->j, 8, c->creg[c->vloc[k]], X86_R12, jit_local_off(c, c->vloc[k]));
 }
 
-static void call_helper(struct cc *c, const void *fn)
+void jit_call_helper(struct cc *c, const void *fn)
 {
 	budget_wb(c);
 	emit_call_abs(&c->j, fn, X86_RAX);
@@ -417,12 +311,12 @@ static void check_exc(struct cc *c)
 
 static uint32_t add_stub(struct cc *c, int kind, int arr, int idx, int32_t imm)
 {
-	if (!c->stubs) {        /* an inlined body may not fault: inline_target is wrong */
+	if (!c->stubs) {        /* an inlined body may not fault: jit_inline_target is wrong */
 		c->fail = true;
 		return L_EXC(c);
 	}
 	struct stub *s = &c->stubs[c->nstubs++];
-	s->label = newlabel(c);
+	s->label = jit_newlabel(c);
 	s->insn = c->cur;
 	s->kind = kind;
 	s->arr = (int8_t)arr;
@@ -431,13 +325,13 @@ static uint32_t add_stub(struct cc *c, int kind, int arr, int idx, int32_t imm)
 	return s->label;
 }
 
-static void null_check(struct cc *c, int r)
+void jit_null_check(struct cc *c, int r)
 {
 	emit_test64(&c->j, r, r);
 	emit_jcc(&c->j, X86_CC_E, add_stub(c, VN_JIT_NPE, -1, -1, 0));
 }
 
-static void budget_tick(struct cc *c)
+void jit_budget_tick(struct cc *c)
 {
 	emit_alu64_imm32(&c->j, X86_SUB, X86_R13, 1);
 	emit_jcc(&c->j, X86_CC_S, L_BUDG(c));
@@ -447,15 +341,10 @@ static void budget_tick(struct cc *c)
 
 static int ret_slots(char r) { return r == 'V' ? 0 : (r == 'J' || r == 'D') ? 2 : 1; }
 
-/* prep.c fuses sequences starting with a load into superinstructions but
- * leaves the sequence in place with the load's operand; the JIT compiles the
- * sequence itself, so a fused op is just that load. */
-static bool is_fused(uint16_t op) { return op >= Q_LOAD2 && op < Q_LAST; }
-
 /* pops/pushes in slots; false for an instruction the JIT does not know */
 static bool effect(const struct vn_insn *in, int *po, int *pu)
 {
-	int op = is_fused(in->op) ? J_ILOAD : in->op;
+	int op = jit_is_fused(in->op) ? J_ILOAD : in->op;
 	*po = *pu = 0;
 	switch (op) {
 	case J_NOP: case J_IINC: case J_GOTO: case J_RETURN: return true;
@@ -551,7 +440,7 @@ static bool set_depth(struct cc *c, int32_t t, int32_t d, uint32_t *work, uint32
 static int loop_test(const struct cc *c, int32_t t, struct ventry *a, struct ventry *b, int *k, int32_t *exit);
 
 /* Operand depth at every instruction (the verifier guarantees it is unique). */
-static bool analyze(struct cc *c)
+bool jit_analyze(struct cc *c)
 {
 	uint32_t *work = SC_ARRAY(c->sc, (c->n + c->p->nexc + 1) * 2, uint32_t, false);
 	if (!work)
@@ -576,7 +465,7 @@ static bool analyze(struct cc *c)
 			break;
 		}
 		d += pu;
-		int op = is_fused(in->op) ? J_ILOAD : in->op;
+		int op = jit_is_fused(in->op) ? J_ILOAD : in->op;
 		bool falls = true;
 		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL) {
 			ok = set_depth(c, in->a, d, work, &nw);
@@ -650,7 +539,7 @@ static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src, con
 	uint32_t i = s;
 	for (;; i++) {
 		const struct vn_insn *x = &c->p->code[i];
-		int op = is_fused(x->op) ? J_ILOAD : x->op;
+		int op = jit_is_fused(x->op) ? J_ILOAD : x->op;
 		c->nn[i] = cur;
 		int cp = checked_pos(x), po, pu;
 		if (cp > 0 && cp <= d && src[d - cp] >= 0)
@@ -706,7 +595,7 @@ static void nonnull_analysis(struct cc *c)
 	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
 		goto out;
 	for (uint32_t i = 0; i < c->n; i++) {
-		int op = is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
+		int op = jit_is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
 		if (c->target[i] || i == 0)
 			bstart[i] = 1;
 		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL || op == J_IRETURN ||
@@ -722,7 +611,7 @@ static void nonnull_analysis(struct cc *c)
 		uint32_t e = nn_block(c, s, bin[s], src, bstart);
 		uint64_t out = c->nn_out;
 		const struct vn_insn *x = &c->p->code[e];
-		int op = is_fused(x->op) ? J_ILOAD : x->op;
+		int op = jit_is_fused(x->op) ? J_ILOAD : x->op;
 		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL) {
 			nn_merge(c, bin, seen, work, &nw, x->a, out);
 			if (op != J_GOTO)
@@ -796,10 +685,10 @@ static void branch(struct cc *c, enum x86_cc cc, bool always, int32_t t)
 	}
 	uint32_t skip = 0;
 	if (!always) {
-		skip = newlabel(c);
+		skip = jit_newlabel(c);
 		emit_jcc(&c->j, x86_cc_not(cc), skip);
 	}
-	budget_tick(c);
+	jit_budget_tick(c);
 	emit_jmp(&c->j, LBL(c, t));
 	if (!always)
 		x86_bind(&c->j, skip);
@@ -834,8 +723,8 @@ static enum x86_cc cmp_emit(struct cc *c, int w, int k, struct ventry a, struct 
 	int ra = vreg(&a);
 	bool own_a = a.kind == K_REG;
 	if (ra < 0 && b.kind == K_CONST) {
-		int32_t off = a.kind == K_LOCAL ? local_off(c, (uint32_t)a.v) : slot_off(c, a.pos);
-		flush(c);
+		int32_t off = a.kind == K_LOCAL ? jit_local_off(c, (uint32_t)a.v) : jit_slot_off(c, a.pos);
+		jit_flush(c);
 		emit_alu_mem_imm32(&c->j, w, X86_CMP, X86_R12, off, b.v);
 		return cc;
 	}
@@ -844,7 +733,7 @@ static enum x86_cc cmp_emit(struct cc *c, int w, int k, struct ventry a, struct 
 		own_a = true;
 	}
 	int rb = vreg(&b);
-	flush(c);
+	jit_flush(c);
 	if (rb >= 0) {
 		if (w)
 			emit_alu64(&c->j, X86_CMP, ra, rb);
@@ -860,13 +749,13 @@ static enum x86_cc cmp_emit(struct cc *c, int w, int k, struct ventry a, struct 
 	} else if (b.kind == K_CONST) {
 		emit_alu_imm32_w(&c->j, w, X86_CMP, ra, b.v);
 	} else {
-		int32_t off = b.kind == K_LOCAL ? local_off(c, (uint32_t)b.v) : slot_off(c, b.pos);
+		int32_t off = b.kind == K_LOCAL ? jit_local_off(c, (uint32_t)b.v) : jit_slot_off(c, b.pos);
 		emit_alu_load(&c->j, w, X86_CMP, ra, X86_R12, off);
 	}
 	if (b.kind == K_REG)
-		free_reg(c, b.reg);
+		jit_free_reg(c, b.reg);
 	if (own_a)
-		free_reg(c, ra);
+		jit_free_reg(c, ra);
 	return cc;
 }
 
@@ -875,7 +764,7 @@ static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventr
 {
 	if (a.kind == K_CONST && b.kind == K_CONST) {
 		bool taken = eval_cc(k, a.v, b.v);
-		flush(c);
+		jit_flush(c);
 		if (taken)
 			branch(c, jcc_of(k), true, t);
 		return;
@@ -896,11 +785,11 @@ static int loop_test(const struct cc *c, int32_t t, struct ventry *a, struct ven
 	if (t < 0 || (uint32_t)t + 3 > c->n)
 		return 0;
 	const struct vn_insn *x = &code[t], *y = &code[t + 1];
-	if (!(x->op == J_ILOAD || is_fused(x->op)) || x->a < 0 || (uint32_t)x->a >= c->ml)
+	if (!(x->op == J_ILOAD || jit_is_fused(x->op)) || x->a < 0 || (uint32_t)x->a >= c->ml)
 		return 0;
 	*a = (struct ventry){ .kind = K_LOCAL, .w = 1, .reg = c->creg[x->a], .v = x->a };
 	*b = (struct ventry){ .kind = K_CONST, .w = 1, .reg = -1, .v = 0 };
-	int yop = is_fused(y->op) ? J_ILOAD : y->op, len;
+	int yop = jit_is_fused(y->op) ? J_ILOAD : y->op, len;
 	if (yop >= J_IFEQ && yop <= J_IFLE) {
 		len = 2;
 		*k = yop - J_IFEQ;
@@ -935,7 +824,7 @@ static bool invert_loop(struct cc *c, int32_t t)
 	int len = loop_test(c, t, &a, &b, &k, &exit);
 	if (!len || !c->target[t + len])
 		return false;
-	budget_tick(c);
+	jit_budget_tick(c);
 	enum x86_cc cc = cmp_emit(c, 0, k, a, b);
 	emit_jcc(&c->j, x86_cc_not(cc), LBL(c, t + len));
 	emit_jmp(&c->j, LBL(c, exit));
@@ -951,13 +840,13 @@ static void load_into(struct cc *c, int r, const struct ventry *v)
 		if (v->reg >= 0)
 			emit_mov64(&c->j, r, v->reg);
 		else
-			emit_load(&c->j, 8, r, X86_R12, local_off(c, (uint32_t)v->v));
+			emit_load(&c->j, 8, r, X86_R12, jit_local_off(c, (uint32_t)v->v));
 		break;
 	case K_REG:
 		emit_mov64(&c->j, r, v->reg);
-		free_reg(c, v->reg);
+		jit_free_reg(c, v->reg);
 		break;
-	default: emit_load(&c->j, 8, r, X86_R12, slot_off(c, v->pos)); break;
+	default: emit_load(&c->j, 8, r, X86_R12, jit_slot_off(c, v->pos)); break;
 	}
 }
 
@@ -976,7 +865,7 @@ static int32_t store_next(struct cc *c, int w)
 
 static void int_binop(struct cc *c, int w, enum x86_alu op)
 {
-	struct ventry b = pop(c, w ? 2 : 1), a = pop(c, w ? 2 : 1);
+	struct ventry b = jit_pop(c, w ? 2 : 1), a = jit_pop(c, w ? 2 : 1);
 	if (!w && a.kind == K_CONST && b.kind == K_CONST) {   /* fold */
 		uint32_t x = (uint32_t)a.v, y = (uint32_t)b.v, r;
 		switch (op) {
@@ -1021,12 +910,12 @@ static void int_binop(struct cc *c, int w, enum x86_alu op)
 	alu_with(c, w, op, ra, &b);
 	if (!w)
 		emit_movsx_reg(&c->j, 1, 4, ra, ra);
-	push_reg(c, ra, w ? 2 : 1);
+	jit_push_reg(c, ra, w ? 2 : 1);
 }
 
 static void mul_op(struct cc *c, int w)
 {
-	struct ventry b = pop(c, w ? 2 : 1), a = pop(c, w ? 2 : 1);
+	struct ventry b = jit_pop(c, w ? 2 : 1), a = jit_pop(c, w ? 2 : 1);
 	if (a.kind != K_REG && b.kind == K_REG) {
 		struct ventry x = a;
 		a = b;
@@ -1041,17 +930,17 @@ static void mul_op(struct cc *c, int w)
 		ra = to_reg(c, &a);
 		if (b.kind == K_REG) {
 			emit_imul(&c->j, w, ra, b.reg);
-			free_reg(c, b.reg);
+			jit_free_reg(c, b.reg);
 		} else {
 			if (b.kind == K_LOCAL && b.reg >= 0)
 				emit_imul(&c->j, w, ra, b.reg);
 			else
-				emit_imul_load(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? local_off(c, (uint32_t)b.v) : slot_off(c, b.pos));
+				emit_imul_load(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? jit_local_off(c, (uint32_t)b.v) : jit_slot_off(c, b.pos));
 		}
 	}
 	if (!w)
 		emit_movsx_reg(&c->j, 1, 4, ra, ra);
-	push_reg(c, ra, w ? 2 : 1);
+	jit_push_reg(c, ra, w ? 2 : 1);
 }
 
 /* A popped operand written to its own slot (freeing its register). */
@@ -1061,8 +950,8 @@ static void to_mem(struct cc *c, struct ventry *v)
 		return;
 	struct ventry t = *v;
 	int r = to_reg(c, &t);
-	emit_store(&c->j, 8, r, X86_R12, slot_off(c, v->pos));
-	free_reg(c, r);
+	emit_store(&c->j, 8, r, X86_R12, jit_slot_off(c, v->pos));
+	jit_free_reg(c, r);
 	v->kind = K_MEM;
 }
 
@@ -1073,7 +962,7 @@ static void to_mem(struct cc *c, struct ventry *v)
 static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
 {
 	struct x86_jit *j = &c->j;
-	int rx = to_reg(c, &a), rt = alloc_reg(c);
+	int rx = to_reg(c, &a), rt = jit_alloc_reg(c);
 	emit_mov32(j, rt, rx);
 	emit_shift_imm(j, 0, X86_SAR, rt, 31);
 	emit_shift_imm(j, 0, X86_SHR, rt, (uint8_t)(32 - k));     /* 2^k - 1 if x < 0, else 0 */
@@ -1086,27 +975,27 @@ static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
 		emit_shift_imm(j, 0, X86_SAR, rx, (uint8_t)k);
 	}
 	emit_movsx_reg(j, 1, 4, rx, rx);
-	free_reg(c, rt);
-	push_reg(c, rx, 1);
+	jit_free_reg(c, rt);
+	jit_push_reg(c, rx, 1);
 }
 
 static void div_op(struct cc *c, int w, bool rem)
 {
-	struct ventry b = pop(c, w ? 2 : 1), a = pop(c, w ? 2 : 1);
+	struct ventry b = jit_pop(c, w ? 2 : 1), a = jit_pop(c, w ? 2 : 1);
 	if (!w && b.kind == K_CONST && b.v >= 2 && b.v <= (1 << 30) && !(b.v & (b.v - 1))) {
 		div_pow2(c, a, __builtin_ctz((unsigned)b.v), rem);
 		return;
 	}
 	to_mem(c, &b);
 	to_mem(c, &a);
-	flush(c);
+	jit_flush(c);
 	if (c->busy)
 		c->fail = true;
-	emit_load(&c->j, 8, X86_RAX, X86_R12, slot_off(c, a.pos));
-	emit_load(&c->j, 8, X86_RCX, X86_R12, slot_off(c, b.pos));
+	emit_load(&c->j, 8, X86_RAX, X86_R12, jit_slot_off(c, a.pos));
+	emit_load(&c->j, 8, X86_RCX, X86_R12, jit_slot_off(c, b.pos));
 	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_RCX, 0);
 	emit_jcc(&c->j, X86_CC_E, add_stub(c, VN_JIT_DIV0, -1, -1, 0));
-	uint32_t minus1 = newlabel(c), done = newlabel(c);
+	uint32_t minus1 = jit_newlabel(c), done = jit_newlabel(c);
 	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_RCX, -1);
 	emit_jcc(&c->j, X86_CC_E, minus1);
 	emit_cdq(&c->j, w);
@@ -1123,12 +1012,12 @@ static void div_op(struct cc *c, int w, bool rem)
 	if (!w)
 		emit_movsx_reg(&c->j, 1, 4, X86_RAX, X86_RAX);
 	c->busy |= 1u << X86_RAX;
-	push_reg(c, X86_RAX, w ? 2 : 1);
+	jit_push_reg(c, X86_RAX, w ? 2 : 1);
 }
 
 static void shift_op(struct cc *c, int w, enum x86_shift sh)
 {
-	struct ventry b = pop(c, 1), a = pop(c, w ? 2 : 1);
+	struct ventry b = jit_pop(c, 1), a = jit_pop(c, w ? 2 : 1);
 	if (b.kind == K_CONST) {
 		int ra = to_reg(c, &a);
 		uint8_t n = (uint8_t)(b.v & (w ? 63 : 31));
@@ -1136,30 +1025,30 @@ static void shift_op(struct cc *c, int w, enum x86_shift sh)
 			emit_shift_imm(&c->j, w, sh, ra, n);
 		if (!w)
 			emit_movsx_reg(&c->j, 1, 4, ra, ra);
-		push_reg(c, ra, w ? 2 : 1);
+		jit_push_reg(c, ra, w ? 2 : 1);
 		return;
 	}
 	to_mem(c, &b);
 	to_mem(c, &a);
 	claim(c, X86_RCX);
 	c->busy |= 1u << X86_RCX;
-	emit_load(&c->j, 8, X86_RCX, X86_R12, slot_off(c, b.pos));
+	emit_load(&c->j, 8, X86_RCX, X86_R12, jit_slot_off(c, b.pos));
 	int ra = to_reg(c, &a);
 	emit_shift_cl(&c->j, w, sh, ra);    /* the hardware masks the count like Java */
 	if (!w)
 		emit_movsx_reg(&c->j, 1, 4, ra, ra);
-	free_reg(c, X86_RCX);
-	push_reg(c, ra, w ? 2 : 1);
+	jit_free_reg(c, X86_RCX);
+	jit_push_reg(c, ra, w ? 2 : 1);
 }
 
 /* Array reference and index into registers (index may stay a constant),
  * with the null and bounds checks. */
 static void array_addr(struct cc *c, int *ra, int *ri, int32_t *ci, bool *cidx)
 {
-	struct ventry i = pop(c, 1), a = pop(c, 1);
-	*ra = to_reg_ro(c, &a);
+	struct ventry i = jit_pop(c, 1), a = jit_pop(c, 1);
+	*ra = jit_to_reg_ro(c, &a);
 	if (!known_nonnull(c, &a))
-		null_check(c, *ra);
+		jit_null_check(c, *ra);
 	int32_t len_off = (int32_t)offsetof(struct vn_obj, len);
 	if (i.kind == K_CONST && i.v >= 0 && i.v < (1 << 24)) {
 		*cidx = true;
@@ -1169,7 +1058,7 @@ static void array_addr(struct cc *c, int *ra, int *ri, int32_t *ci, bool *cidx)
 		emit_jcc(&c->j, X86_CC_BE, add_stub(c, VN_JIT_AIOOBE, *ra, -1, i.v));
 	} else {
 		*cidx = false;
-		*ri = to_reg_ro(c, &i);
+		*ri = jit_to_reg_ro(c, &i);
 		emit_alu_load(&c->j, 0, X86_CMP, *ri, *ra, len_off);
 		emit_jcc(&c->j, X86_CC_AE, add_stub(c, VN_JIT_AIOOBE, *ra, *ri, 0));
 	}
@@ -1183,23 +1072,23 @@ static void array_load(struct cc *c, int size, bool sx, int w)
 	array_addr(c, &ra, &ri, &ci, &cidx);
 	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * size : 0);
 	int idx = cidx ? -1 : ri;
-	int dst = is_scratch(c, ra) ? ra : alloc_reg(c);
+	int dst = is_scratch(c, ra) ? ra : jit_alloc_reg(c);
 	if (sx)
 		emit_load_sx_idx(&c->j, size, dst, ra, idx, size, disp);
 	else
 		emit_load_idx(&c->j, size, dst, ra, idx, size, disp);
 	if (!cidx)
-		free_reg(c, ri);
-	push_reg(c, dst, w);
+		jit_free_reg(c, ri);
+	jit_push_reg(c, dst, w);
 }
 
 static void array_store(struct cc *c, int size, bool is_bool_capable, int w)
 {
-	struct ventry v = pop(c, w);
+	struct ventry v = jit_pop(c, w);
 	if (is_bool_capable && v.kind == K_CONST && (v.v & 1) == v.v)
 		is_bool_capable = false;     /* 0 or 1: the same in a byte[] and a boolean[] */
 	bool cval = !is_bool_capable && v.kind == K_CONST && size <= 4;
-	int rv = cval ? -1 : is_bool_capable ? to_reg(c, &v) : to_reg_ro(c, &v);
+	int rv = cval ? -1 : is_bool_capable ? to_reg(c, &v) : jit_to_reg_ro(c, &v);
 	int ra, ri;
 	int32_t ci;
 	bool cidx;
@@ -1207,66 +1096,66 @@ static void array_store(struct cc *c, int size, bool is_bool_capable, int w)
 	if (cval) {
 		emit_store_imm_idx(&c->j, size, ra, cidx ? -1 : ri, size,
 				   (int32_t)VN_OBJ_HDR + (cidx ? ci * size : 0), v.v);
-		free_reg(c, ra);
+		jit_free_reg(c, ra);
 		if (!cidx)
-			free_reg(c, ri);
+			jit_free_reg(c, ri);
 		return;
 	}
 	if (is_bool_capable) {   /* bastore on a boolean[] stores v & 1 */
-		uint32_t skip = newlabel(c);
-		int t = alloc_reg(c);
+		uint32_t skip = jit_newlabel(c);
+		int t = jit_alloc_reg(c);
 		emit_load(&c->j, 8, t, ra, (int32_t)offsetof(struct vn_obj, cls));
 		emit_cmp8_mem_imm(&c->j, t, (int32_t)offsetof(struct vn_class, ek), EK_Z);
-		free_reg(c, t);
+		jit_free_reg(c, t);
 		emit_jcc(&c->j, X86_CC_NE, skip);
 		emit_alu32_imm32(&c->j, X86_AND, rv, 1);
 		x86_bind(&c->j, skip);
 	}
 	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * size : 0);
 	emit_store_idx(&c->j, size, rv, ra, cidx ? -1 : ri, size, disp);
-	free_reg(c, rv);
-	free_reg(c, ra);
+	jit_free_reg(c, rv);
+	jit_free_reg(c, ra);
 	if (!cidx)
-		free_reg(c, ri);
+		jit_free_reg(c, ri);
 }
 
 static void field_load(struct cc *c, int size, bool sx, int32_t off, int w)
 {
-	struct ventry o = pop(c, 1);
-	int r = to_reg_ro(c, &o);
+	struct ventry o = jit_pop(c, 1);
+	int r = jit_to_reg_ro(c, &o);
 	if (!known_nonnull(c, &o))
-		null_check(c, r);
-	int dst = is_scratch(c, r) ? r : alloc_reg(c);
+		jit_null_check(c, r);
+	int dst = is_scratch(c, r) ? r : jit_alloc_reg(c);
 	if (sx)
 		emit_load_sx_idx(&c->j, size, dst, r, -1, 1, off);
 	else
 		emit_load(&c->j, size, dst, r, off);
-	push_reg(c, dst, w);
+	jit_push_reg(c, dst, w);
 }
 
 static void field_store(struct cc *c, int size, bool boolean, int32_t off)
 {
-	struct ventry v = pop(c, size == 8 ? 2 : 1), o = pop(c, 1);
-	int ro = to_reg_ro(c, &o);
+	struct ventry v = jit_pop(c, size == 8 ? 2 : 1), o = jit_pop(c, 1);
+	int ro = jit_to_reg_ro(c, &o);
 	if (!known_nonnull(c, &o))
-		null_check(c, ro);
+		jit_null_check(c, ro);
 	if (v.kind == K_CONST && size <= 4) {
 		emit_store_imm32(&c->j, size, ro, off, boolean ? v.v & 1 : v.v);
 	} else {
-		int rv = boolean ? to_reg(c, &v) : to_reg_ro(c, &v);
+		int rv = boolean ? to_reg(c, &v) : jit_to_reg_ro(c, &v);
 		if (boolean)
 			emit_alu32_imm32(&c->j, X86_AND, rv, 1);
 		emit_store(&c->j, size, rv, ro, off);
-		free_reg(c, rv);
+		jit_free_reg(c, rv);
 	}
-	free_reg(c, ro);
+	jit_free_reg(c, ro);
 }
 
 /* putfield/putstatic of a reference: the packet rule needs the helper when
  * either the old or the new value is a Packet. Operands are in memory. */
 static void ref_store(struct cc *c, int slot_reg, int v_reg)
 {
-	uint32_t slow = newlabel(c), store = newlabel(c), done = newlabel(c), chk_old = newlabel(c);
+	uint32_t slow = jit_newlabel(c), store = jit_newlabel(c), done = jit_newlabel(c), chk_old = jit_newlabel(c);
 	emit_mov_imm64(&c->j, X86_RDX, (uint64_t)(uintptr_t)c->vm->c_packet);
 	emit_test64(&c->j, v_reg, v_reg);
 	emit_jcc(&c->j, X86_CC_E, chk_old);
@@ -1285,7 +1174,7 @@ static void ref_store(struct cc *c, int slot_reg, int v_reg)
 	emit_mov64(&c->j, X86_RSI, slot_reg);
 	emit_mov64(&c->j, X86_RDX, v_reg);
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_jit_pkt_store);
+	jit_call_helper(c, (const void *)vn_jit_pkt_store);
 	x86_bind(&c->j, done);
 }
 
@@ -1300,15 +1189,15 @@ static void aastore_inline(struct cc *c)
 {
 	struct x86_jit *j = &c->j;
 	const int32_t len = (int32_t)offsetof(struct vn_obj, len), cls = (int32_t)offsetof(struct vn_obj, cls);
-	uint32_t slow = newlabel(c), old = newlabel(c), nw = newlabel(c), store = newlabel(c), done = newlabel(c),
-		 twice = newlabel(c);
-	emit_load(j, 8, X86_RAX, X86_R12, slot_off(c, c->d - 3));
+	uint32_t slow = jit_newlabel(c), old = jit_newlabel(c), nw = jit_newlabel(c), store = jit_newlabel(c), done = jit_newlabel(c),
+		 twice = jit_newlabel(c);
+	emit_load(j, 8, X86_RAX, X86_R12, jit_slot_off(c, c->d - 3));
 	emit_test64(j, X86_RAX, X86_RAX);
 	emit_jcc(j, X86_CC_E, slow);
-	emit_load(j, 8, X86_RCX, X86_R12, slot_off(c, c->d - 2));
+	emit_load(j, 8, X86_RCX, X86_R12, jit_slot_off(c, c->d - 2));
 	emit_alu_load(j, 0, X86_CMP, X86_RCX, X86_RAX, len);
 	emit_jcc(j, X86_CC_AE, slow);
-	emit_load(j, 8, X86_RDX, X86_R12, slot_off(c, c->d - 1));
+	emit_load(j, 8, X86_RDX, X86_R12, jit_slot_off(c, c->d - 1));
 	emit_mov_imm64(j, X86_RDI, (uint64_t)(uintptr_t)c->vm->c_packet);
 	emit_test64(j, X86_RDX, X86_RDX);
 	emit_jcc(j, X86_CC_E, old);
@@ -1336,10 +1225,10 @@ static void aastore_inline(struct cc *c)
 	emit_jmp(j, done);
 	x86_bind(j, twice);
 	emit_mov64(j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_pkt_twice);
+	jit_call_helper(c, (const void *)vn_pkt_twice);
 	x86_bind(j, slow);
 	args_vm_fr_in(c);
-	call_helper(c, (const void *)vn_jit_op);
+	jit_call_helper(c, (const void *)vn_jit_op);
 	check_exc(c);
 	x86_bind(j, done);
 }
@@ -1351,12 +1240,12 @@ static void ensure_init(struct cc *c, struct vn_class *k)
 	if (k->state == CS_INITIALIZED)
 		return;
 	sync(c);
-	uint32_t ok = newlabel(c);
+	uint32_t ok = jit_newlabel(c);
 	emit_mov_imm64(&c->j, X86_RSI, (uint64_t)(uintptr_t)k);
 	emit_alu_mem_imm32(&c->j, 0, X86_CMP, X86_RSI, (int32_t)offsetof(struct vn_class, state), CS_INITIALIZED);
 	emit_jcc(&c->j, X86_CC_E, ok);
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_jit_clinit);
+	jit_call_helper(c, (const void *)vn_jit_clinit);
 	check_exc(c);
 	x86_bind(&c->j, ok);
 }
@@ -1388,11 +1277,11 @@ static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, i
 {
 	struct x86_jit *j = &c->j;
 	char ret = kind == CALL_IFACE ? ((const struct vn_icache *)in->u.p)->im->ret : in->u.m->ret;
-	int32_t args = slot_off(c, c->d - nargs);
-	uint32_t slow = newlabel(c), done = newlabel(c);
+	int32_t args = jit_slot_off(c, c->d - nargs);
+	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c);
 	if (in->op != Q_INVOKESTATIC) {
 		emit_load(j, 8, X86_RAX, X86_R12, args);
-		null_check(c, X86_RAX);
+		jit_null_check(c, X86_RAX);
 	}
 	if (kind == CALL_KNOWN) {
 		emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)in->u.m);
@@ -1520,20 +1409,20 @@ static const void *call_stub(struct vn_vm *vm)
 /* A native known when compiling, called directly as the interpreter calls
  * it (null check of the receiver; no budget, no frame): native(vm, args,
  * &result); a pending exception leaves through the exception exit. */
-static void native_call(struct cc *c, const struct vn_insn *in, int nargs)
+void jit_native_call(struct cc *c, const struct vn_insn *in, int nargs)
 {
 	struct x86_jit *j = &c->j;
 	const struct vn_method *cm = in->u.m;
-	int32_t args = slot_off(c, c->d - nargs);
+	int32_t args = jit_slot_off(c, c->d - nargs);
 	if (in->op != Q_INVOKESTATIC) {
 		emit_load(j, 8, X86_RAX, X86_R12, args);
-		null_check(c, X86_RAX);
+		jit_null_check(c, X86_RAX);
 	}
 	emit_store_imm32(j, 8, X86_RSP, 16, 0);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	emit_lea(j, 1, X86_RSI, X86_R12, -1, 1, args);
 	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, 16);
-	call_helper(c, (const void *)cm->native);
+	jit_call_helper(c, (const void *)cm->native);
 	emit_alu_mem_imm32(j, 1, X86_CMP, X86_RBX, (int32_t)offsetof(struct vn_vm, exc), 0);
 	emit_jcc(j, X86_CC_NE, L_EXC(c));
 	if (cm->ret != 'V') {
@@ -1542,354 +1431,24 @@ static void native_call(struct cc *c, const struct vn_insn *in, int nargs)
 	}
 }
 
-/* Intrinsics: Packet accessors answered inline from the object's caches of
- * the host's answers (vm/natives.c: pkt_bytes, pkt_l4, pk_length), when the
- * packet is still held and the cache is filled; otherwise — first use,
- * null, a packet that left, an offset out of range — the native itself,
- * which fills the cache or throws exactly as it does interpreted. */
-enum { PI_NONE, PI_PROTO, PI_SRC, PI_DST, PI_LEN, PI_BYTE, PI_SHORT, PI_INT };
-
-static int packet_intrinsic_kind(const struct cc *c, const struct vn_method *cm)
-{
-	static const struct { const char *name, *desc; int kind; } t[] = {
-		{ "protocol", "()I", PI_PROTO }, { "srcPort", "()I", PI_SRC }, { "dstPort", "()I", PI_DST },
-		{ "length", "()I", PI_LEN }, { "getByte", "(I)I", PI_BYTE }, { "getShort", "(I)I", PI_SHORT },
-		{ "getInt", "(I)I", PI_INT },
-	};
-	if (c->env.nointrinsic || cm->cls != c->vm->c_packet || !cm->native)
-		return PI_NONE;
-	for (size_t k = 0; k < sizeof t / sizeof t[0]; k++)
-		if (!strcmp(cm->name, t[k].name) && !strcmp(cm->desc, t[k].desc))
-			return t[k].kind;
-	return PI_NONE;
-}
-
-static void native_call(struct cc *c, const struct vn_insn *in, int nargs);
-
-static bool packet_intrinsic(struct cc *c, const struct vn_insn *in, int nargs)
-{
-	int kind = packet_intrinsic_kind(c, in->u.m);
-	if (kind == PI_NONE)
-		return false;
-	struct x86_jit *j = &c->j;
-	const struct vn_vm *vm = c->vm;
-	/* the arguments stay where they are (a cached local, a register); what
-	 * is below them goes to memory, the same on both paths */
-	struct ventry off = { .kind = K_MEM }, recv;
-	if (nargs == 2)
-		off = pop(c, 1);
-	recv = pop(c, 1);
-	flush(c);
-	int32_t args = slot_off(c, c->d);
-	int rr = to_reg_ro(c, &recv), ro = nargs == 2 ? to_reg_ro(c, &off) : -1;
-	int rv = alloc_reg(c), t = alloc_reg(c);
-	uint32_t slow = newlabel(c), done = newlabel(c);
-	emit_test64(j, rr, rr);
-	emit_jcc(j, X86_CC_E, slow);
-	emit_alu_mem_imm32(j, 1, X86_CMP, rr, (int32_t)vm->off_pkt_handle, 0);
-	emit_jcc(j, X86_CC_E, slow);
-	if (kind == PI_LEN || kind == PI_PROTO || kind == PI_SRC || kind == PI_DST) {
-		emit_load(j, 4, rv, rr, (int32_t)(kind == PI_LEN ? vm->off_pkt_wlen : vm->off_pkt_proto));
-		emit_test32(j, rv, rv);
-		emit_jcc(j, X86_CC_S, slow);         /* -1: not known yet */
-		if (kind == PI_SRC) {
-			emit_load(j, 4, rv, rr, (int32_t)vm->off_pkt_ports);
-			emit_shift_imm(j, 0, X86_SHR, rv, 16);
-		} else if (kind == PI_DST) {
-			emit_load(j, 2, rv, rr, (int32_t)vm->off_pkt_ports);
-		}
-	} else {
-		int w = kind == PI_BYTE ? 1 : kind == PI_SHORT ? 2 : 4;
-		emit_load(j, 4, t, rr, (int32_t)vm->off_pkt_dlen);
-		emit_test32(j, t, t);
-		emit_jcc(j, X86_CC_S, slow);
-		emit_test64(j, ro, ro);              /* the offset: 0 <= off, off + w <= dlen */
-		emit_jcc(j, X86_CC_S, slow);
-		emit_lea(j, 1, rv, ro, -1, 1, w);
-		emit_alu64(j, X86_CMP, rv, t);
-		emit_jcc(j, X86_CC_A, slow);
-		emit_load(j, 8, t, rr, (int32_t)vm->off_pkt_data);
-		emit_load_idx(j, w, rv, t, ro, 1, 0);
-		if (w == 2) {
-			emit_rol16_8(j, rv);
-		} else if (w == 4) {                 /* big-endian, then a Java int */
-			emit_bswap(j, 0, rv);
-			emit_movsx_reg(j, 1, 4, rv, rv);
-		}
-	}
-	emit_jmp(j, done);
-	/* the native, on a synced frame with the arguments in their slots */
-	x86_bind(j, slow);
-	emit_store(j, 8, rr, X86_R12, args);
-	if (ro >= 0)
-		emit_store(j, 8, ro, X86_R12, args + (int32_t)sizeof(vn_slot));
-	c->d += nargs;
-	sync_frame(c);
-	native_call(c, in, nargs);
-	c->d -= nargs;
-	emit_load(j, 8, rv, X86_R12, args);
-	x86_bind(j, done);
-	free_reg(c, rr);
-	if (ro >= 0)
-		free_reg(c, ro);
-	free_reg(c, t);
-	push_reg(c, rv, 1);
-	return true;
-}
-
-/* System.nanoTime() inline: a call of the clock, no native frame. */
-static bool nanotime_intrinsic(struct cc *c, const struct vn_insn *in)
-{
-	const struct vn_method *cm = in->u.m;
-	if (c->env.nointrinsic || in->op != Q_INVOKESTATIC || strcmp(cm->name, "nanoTime") ||
-	    strcmp(cm->cls->name, "java/lang/System") || strcmp(cm->desc, "()J"))
-		return false;
-	writeback(c);           /* the helper clobbers the caller-saved cached locals' registers */
-	call_helper(c, (const void *)vn_jit_nanotime);
-	emit_store(&c->j, 8, X86_RAX, X86_R12, slot_off(c, c->d));
-	return true;
-}
-
-/* ---- inlining ----
- *
- * A call whose target is known — static, private, final, constructors, and
- * virtual ones behind a check of the receiver's class — to a small method
- * whose body can neither throw, call, allocate nor switch (loads and stores
- * of its locals, constants, int/long arithmetic without division, compares
- * and branches, fields of its receiver, initialized statics, returns) is
- * compiled in place. The site does everything of the interpreter's call
- * that could show: the receiver's null check, the budget tick, the depth
- * and slot-stack limits (same order, same messages); the body runs on the
- * slots a frame of the callee would have (its locals where the arguments
- * are), and backward branches in it count the budget as the interpreter
- * does. No frame is pushed: nothing inside can look for one (no exception,
- * no GC, no call). */
-#define INLINE_MAX_INSNS 40
-
-static void body(struct cc *c);
-
-/* A first look at the raw bytecode: only opcodes an inlined body may have
- * (constants without ldc, loads, stores, int/long arithmetic without
- * division, compares, branches, getfield/getstatic, returns). Preparing a
- * method that passes allocates nothing (no String literal) and loads
- * classes at most, as its first call would. */
-static bool bytecode_inlinable(const struct vn_method *cm)
-{
-	static const uint8_t ok[256] = {
-		[0 ... 17] = 1, [20 ... 22] = 1, [25 ... 33] = 1, [42 ... 45] = 1, [54] = 1, [55] = 1,
-		[58 ... 66] = 1, [75 ... 78] = 1, [87 ... 89] = 1, [96] = 1, [97] = 1, [100] = 1, [101] = 1,
-		[104] = 1, [105] = 1, [116] = 1, [117] = 1, [120 ... 133] = 1, [136] = 1, [145 ... 148] = 1,
-		[153 ... 167] = 1, [172] = 1, [173] = 1, [176] = 1, [177] = 1, [178] = 1, [180] = 1,
-		[198] = 1, [199] = 1,
-	};
-	if (cm->code_len > 4 * INLINE_MAX_INSNS)
-		return false;
-	for (uint32_t pc = 0, len; pc < cm->code_len; pc += len) {
-		len = vn_insn_len(cm->code, cm->code_len, pc);
-		if (!len || !ok[cm->code[pc]])
-			return false;
-	}
-	return true;
-}
-
-static bool inline_body_ok(const struct vn_method *cm)
-{
-	const struct vn_prep *p = cm->prep;
-	if (!p || p->nexc || p->n > INLINE_MAX_INSNS || cm->max_locals + cm->max_stack > 64)
-		return false;
-	bool is_static = cm->access & ACC_STATIC;
-	for (uint32_t i = 0; i < p->n; i++) {
-		const struct vn_insn *in = &p->code[i];
-		int op = is_fused(in->op) ? J_ILOAD : in->op;
-		switch (op) {
-		case J_NOP: case Q_ICONST: case Q_LCONST: case Q_ACONST: case J_ILOAD: case J_LLOAD: case J_POP: case J_POP2:
-		case J_DUP: case J_IADD: case J_LADD: case J_ISUB: case J_LSUB: case J_IMUL: case J_LMUL:
-		case J_INEG: case J_LNEG: case J_ISHL ... J_LXOR: case J_I2L: case J_L2I: case J_I2B: case J_I2C:
-		case J_I2S: case J_LCMP: case J_IFEQ ... J_IF_ICMPLE: case J_GOTO: case J_IFNULL: case J_IFNONNULL:
-		case J_IRETURN: case J_LRETURN: case J_RETURN:
-			break;
-		case J_ISTORE: case J_LSTORE: case J_IINC:
-			if (!is_static && in->a == 0)
-				return false;
-			break;
-		case Q_GETF_B ... Q_GETF_A: {   /* on the receiver, loaded just before */
-			const struct vn_insn *prev = i ? &p->code[i - 1] : NULL;
-			if (is_static || !prev || !(prev->op == J_ILOAD || is_fused(prev->op)) || prev->a != 0)
-				return false;
-			break;
-		}
-		case Q_GETS_B ... Q_GETS_A:
-			if (in->u.c->state != CS_INITIALIZED)
-				return false;
-			break;
-		default:
-			return false;
-		}
-	}
-	return true;
-}
-
-/* The method a call site may inline, or NULL; *guard: the class the
- * receiver must have (a virtual call), or NULL. */
-static struct vn_method *inline_target(struct cc *c, const struct vn_insn *in, struct vn_class **guard)
-{
-	*guard = NULL;
-	if (c->env.noinline || c->env.nodirect || c->inlined)
-		return NULL;
-	struct vn_method *cm;
-	switch (in->op) {
-	case Q_INVOKESTATIC:
-		cm = in->u.m;
-		if (cm->cls->state != CS_INITIALIZED)
-			return NULL;
-		break;
-	case Q_INVOKESPECIAL: case Q_INVOKEFINAL:
-		cm = in->u.m;
-		break;
-	case Q_INVOKEVIRTUAL:
-		cm = in->u.m;
-		if (in->a < 0 || (uint32_t)in->a >= cm->cls->vtable_len || cm->cls->vtable[in->a] != cm)
-			return NULL;
-		*guard = cm->cls;
-		break;
-	default:
-		return NULL;
-	}
-	if (cm->native || !cm->code || (cm->access & (ACC_SYNCHRONIZED | ACC_ABSTRACT)))
-		return NULL;
-	/* the class library's methods are prepared on their first call; a small
-	 * one is prepared now (loading classes at most, as its call would) */
-	if (!bytecode_inlinable(cm))
-		return NULL;
-	if (!cm->prep && cm->cls->rom && vn_prepare(c->vm, cm)) {
-		c->vm->err[0] = 0;
-		return NULL;
-	}
-	return inline_body_ok(cm) ? cm : NULL;
-}
-
-/* Labels an inlined body of cm takes (its instructions, their scratch, its return). */
-static uint32_t inline_labels(const struct vn_method *cm) { return cm->prep->n * (LBL_PER + 1) + 1; }
-
-/* Scratch bytes an inlined body of cm takes (inline_site's arrays). */
-static size_t inline_scratch(const struct vn_method *cm)
-{
-	size_t n = cm->prep->n;
-	return n * (sizeof(int32_t) + 1 + 2 * sizeof(uint32_t)) + cm->max_locals + 8 * 16;
-}
-
-/* Compiles the call at the current insn in place if it can be (see above):
- * 0: not inlined; 1: inlined, done; 2: inlined behind a class check, whose
- * failure falls through here: the caller emits the ordinary call next and
- * binds *done after it. The stack is synced. */
-static int inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t *done)
-{
-	struct vn_class *guard;
-	struct vn_method *cm = inline_target(c, in, &guard);
-	if (!cm)
-		return 0;
-	struct x86_jit *j = &c->j;
-	int32_t args = slot_off(c, c->d - nargs);
-	uint32_t lim = newlabel(c), slow = guard ? newlabel(c) : 0;
-	*done = newlabel(c);
-	if (in->op != Q_INVOKESTATIC) {
-		emit_load(j, 8, X86_RAX, X86_R12, args);
-		null_check(c, X86_RAX);
-		if (guard) {
-			emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)guard);
-			emit_alu_load(j, 1, X86_CMP, X86_RDX, X86_RAX, (int32_t)offsetof(struct vn_obj, cls));
-			emit_jcc(j, X86_CC_NE, slow);
-		}
-	}
-	/* the interpreter's call: budget, depth, slot stack (call_stub's order) */
-	budget_tick(c);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
-	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
-	emit_jcc(j, X86_CC_AE, lim);
-	/* the slots the callee needs: no check when they lie within this
-	 * method's own frame (checked when it was called) */
-	if (c->d - nargs + cm->max_locals + cm->max_stack > c->m->max_stack) {
-		emit_lea(j, 1, X86_RAX, X86_R12, -1, 1, args + (int32_t)((cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
-		emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
-		emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
-		emit_jcc(j, X86_CC_A, lim);
-	}
-	/* the body, as a method of its own on the callee's slots */
-	struct cc k = *c;
-	k.m = cm;
-	k.p = cm->prep;
-	k.ml = cm->max_locals;
-	k.n = cm->prep->n;
-	k.base = args;
-	k.lbase = *c->lnext;
-	k.l_ret = k.lbase + inline_labels(cm) - 1;
-	*c->lnext += inline_labels(cm);
-	k.inlined = true;
-	k.this_nn = !(cm->access & ACC_STATIC);
-	k.depth = SC_ARRAY(c->sc, k.n, int32_t, false);
-	k.target = SC_ARRAY(c->sc, k.n, uint8_t, true);
-	k.creg = SC_ARRAY(c->sc, k.ml + 1, int8_t, false);
-	k.nvloc = k.nwloc = 0;
-	k.dirty = 0;
-	k.stubs = NULL;
-	k.nn = NULL;
-	k.d = 0;
-	k.ne = 0;
-	k.busy = 0;
-	k.skip = false;
-	if (!k.depth || !k.target || !k.creg || *c->lnext > c->nlabels) {
-		c->fail = c->inline_failed = true;
-		if (c->env.debug)
-			fprintf(stderr, "jit: %s.%s: no room to inline %s.%s\n", c->m->cls->name, c->m->name,
-				cm->cls->name, cm->name);
-		return 1;
-	}
-	memset(k.depth, 0xff, k.n * sizeof(int32_t));
-	memset(k.creg, 0xff, k.ml + 1);
-	if (!analyze(&k))
-		k.fail = true;
-	else
-		body(&k);
-	x86_bind(&k.j, k.l_ret);
-	c->j = k.j;             /* the emitter's state, advanced by the body */
-	if (k.fail) {
-		c->fail = c->inline_failed = true;
-		if (c->env.debug)
-			fprintf(stderr, "jit: %s.%s: inlining %s.%s failed (compiled again without inlining)\n",
-				c->m->cls->name, c->m->name, cm->cls->name, cm->name);
-	}
-	emit_jmp(j, *done);
-	x86_bind(j, lim);
-	emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)cm);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_call_limit_abort);   /* rdx = kind */
-	if (!guard) {
-		x86_bind(j, *done);
-		return 1;
-	}
-	x86_bind(j, slow);
-	return 2;
-}
-
 static void compile_insn(struct cc *c, uint32_t i)
 {
 	const struct vn_insn *in = &c->p->code[i];
 	struct x86_jit *j = &c->j;
-	int op = is_fused(in->op) ? J_ILOAD : in->op;
+	int op = jit_is_fused(in->op) ? J_ILOAD : in->op;
 	switch (op) {
 	case J_NOP: break;
 	case Q_ICONST: push(c, K_CONST, 1, -1, in->a); break;
 	case Q_LCONST: case Q_ACONST: {
-		int r = alloc_reg(c);
+		int r = jit_alloc_reg(c);
 		emit_mov_imm64(j, r, op == Q_LCONST ? (uint64_t)in->u.j : (uint64_t)(uintptr_t)in->u.p);
-		push_reg(c, r, op == Q_LCONST ? 2 : 1);
+		jit_push_reg(c, r, op == Q_LCONST ? 2 : 1);
 		break;
 	}
 	case J_ILOAD: push(c, K_LOCAL, 1, c->creg[in->a], in->a); break;
 	case J_LLOAD: push(c, K_LOCAL, 2, c->creg[in->a], in->a); break;
 	case J_ISTORE: case J_LSTORE: {
-		struct ventry v = pop(c, op == J_ISTORE ? 1 : 2);
+		struct ventry v = jit_pop(c, op == J_ISTORE ? 1 : 2);
 		local_written(c, in->a);
 		if (v.kind == K_LOCAL && v.v == in->a)
 			break;
@@ -1901,14 +1460,14 @@ static void compile_insn(struct cc *c, uint32_t i)
 			} else {
 				int r = to_reg(c, &v);
 				emit_mov64(j, cr, r);
-				free_reg(c, r);
+				jit_free_reg(c, r);
 			}
 		} else if (v.kind == K_CONST) {
-			emit_store_imm32(j, 8, X86_R12, local_off(c, (uint32_t)in->a), v.v);
+			emit_store_imm32(j, 8, X86_R12, jit_local_off(c, (uint32_t)in->a), v.v);
 		} else {
 			int r = to_reg(c, &v);
-			emit_store(j, 8, r, X86_R12, local_off(c, (uint32_t)in->a));
-			free_reg(c, r);
+			emit_store(j, 8, r, X86_R12, jit_local_off(c, (uint32_t)in->a));
+			jit_free_reg(c, r);
 		}
 		break;
 	}
@@ -1921,12 +1480,12 @@ static void compile_insn(struct cc *c, uint32_t i)
 			emit_movsx_reg(j, 1, 4, cr, cr);
 			break;
 		}
-		int r = alloc_reg(c);
-		emit_load(j, 4, r, X86_R12, local_off(c, (uint32_t)in->a));
+		int r = jit_alloc_reg(c);
+		emit_load(j, 4, r, X86_R12, jit_local_off(c, (uint32_t)in->a));
 		emit_alu32_imm32(j, X86_ADD, r, (uint32_t)(int32_t)(int16_t)in->b);
 		emit_movsx_reg(j, 1, 4, r, r);
-		emit_store(j, 8, r, X86_R12, local_off(c, (uint32_t)in->a));
-		free_reg(c, r);
+		emit_store(j, 8, r, X86_R12, jit_local_off(c, (uint32_t)in->a));
+		jit_free_reg(c, r);
 		break;
 	}
 	case J_IALOAD: array_load(c, 4, true, 1); break;
@@ -1940,13 +1499,13 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_BASTORE: array_store(c, 1, true, 1); break;
 	case J_CASTORE: case J_SASTORE: array_store(c, 2, false, 1); break;
 	case J_ARRAYLENGTH: {
-		struct ventry o = pop(c, 1);
+		struct ventry o = jit_pop(c, 1);
 		bool nn = known_nonnull(c, &o);
 		int r = to_reg(c, &o);
 		if (!nn)
-			null_check(c, r);
+			jit_null_check(c, r);
 		emit_load_sx_idx(j, 4, r, r, -1, 1, (int32_t)offsetof(struct vn_obj, len));
-		push_reg(c, r, 1);
+		jit_push_reg(c, r, 1);
 		break;
 	}
 	case J_POP: case J_POP2: {
@@ -1958,7 +1517,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 				need -= v.w;
 				c->d -= v.w;
 			} else {
-				flush(c);
+				jit_flush(c);
 				c->d -= need;
 				need = 0;
 			}
@@ -1969,20 +1528,20 @@ static void compile_insn(struct cc *c, uint32_t i)
 		if (c->ne && c->e[c->ne - 1].w == 1) {
 			struct ventry t = c->e[c->ne - 1];
 			if (t.kind == K_REG) {
-				int r = alloc_reg(c);
+				int r = jit_alloc_reg(c);
 				emit_mov64(j, r, c->e[c->ne - 1].reg);
-				push_reg(c, r, 1);
+				jit_push_reg(c, r, 1);
 			} else if (t.kind == K_MEM) {
 				int r = to_reg(c, &t);
-				push_reg(c, r, 1);
+				jit_push_reg(c, r, 1);
 			} else {
 				push(c, t.kind, 1, t.reg, t.v);
 			}
 		} else {
-			flush(c);
+			jit_flush(c);
 			struct ventry t = { .kind = K_MEM, .w = 1, .pos = c->d - 1 };
 			int r = to_reg(c, &t);
-			push_reg(c, r, 1);
+			jit_push_reg(c, r, 1);
 		}
 		break;
 	}
@@ -1998,14 +1557,14 @@ static void compile_insn(struct cc *c, uint32_t i)
 		};
 		static const int8_t regs[] = { X86_RAX, X86_RCX, X86_RDX, X86_RSI };
 		const int s = op - J_DUP_X1;
-		flush(c);
+		jit_flush(c);
 		if (c->busy)
 			c->fail = true;
 		int32_t base = c->d - sh[s].k;
 		for (int k = 0; k < sh[s].k; k++)
-			emit_load(j, 8, regs[k], X86_R12, slot_off(c, base + k));
+			emit_load(j, 8, regs[k], X86_R12, jit_slot_off(c, base + k));
 		for (int k = 0; k < sh[s].n; k++)
-			emit_store(j, 8, regs[sh[s].out[k]], X86_R12, slot_off(c, base + k));
+			emit_store(j, 8, regs[sh[s].out[k]], X86_R12, jit_slot_off(c, base + k));
 		c->d = base + sh[s].n;
 		break;
 	}
@@ -2027,12 +1586,12 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_LREM: div_op(c, 1, true); break;
 	case J_INEG: case J_LNEG: {
 		int w = op == J_LNEG;
-		struct ventry a = pop(c, w ? 2 : 1);
+		struct ventry a = jit_pop(c, w ? 2 : 1);
 		int r = to_reg(c, &a);
 		emit_unary(j, w, X86_NEG, r);
 		if (!w)
 			emit_movsx_reg(j, 1, 4, r, r);
-		push_reg(c, r, w ? 2 : 1);
+		jit_push_reg(c, r, w ? 2 : 1);
 		break;
 	}
 	case J_ISHL: shift_op(c, 0, X86_SHL); break;
@@ -2043,28 +1602,28 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_LUSHR: shift_op(c, 1, X86_SHR); break;
 	case J_I2L: {
 		/* the int is already sign-extended in its slot: only the width changes */
-		struct ventry a = pop(c, 1);
+		struct ventry a = jit_pop(c, 1);
 		if (a.kind == K_MEM) {
 			push(c, K_MEM, 2, -1, 0);   /* in place; the upper slot stays as the interpreter leaves it */
 		} else if (a.kind == K_CONST) {
-			int r = alloc_reg(c);
+			int r = jit_alloc_reg(c);
 			emit_mov_imm64(j, r, (uint64_t)(int64_t)a.v);
-			push_reg(c, r, 2);
+			jit_push_reg(c, r, 2);
 		} else {
 			int r = to_reg(c, &a);
-			push_reg(c, r, 2);
+			jit_push_reg(c, r, 2);
 		}
 		break;
 	}
 	case J_L2I: {
-		struct ventry a = pop(c, 2);
+		struct ventry a = jit_pop(c, 2);
 		int r = to_reg(c, &a);
 		emit_movsx_reg(j, 1, 4, r, r);
-		push_reg(c, r, 1);
+		jit_push_reg(c, r, 1);
 		break;
 	}
 	case J_I2B: case J_I2C: case J_I2S: {
-		struct ventry a = pop(c, 1);
+		struct ventry a = jit_pop(c, 1);
 		int r = to_reg(c, &a);
 		if (op == J_I2B)
 			emit_movsx_reg(j, 1, 1, r, r);
@@ -2072,14 +1631,14 @@ static void compile_insn(struct cc *c, uint32_t i)
 			emit_movzx_reg(j, 2, r, r);
 		else
 			emit_movsx_reg(j, 1, 2, r, r);
-		push_reg(c, r, 1);
+		jit_push_reg(c, r, 1);
 		break;
 	}
 	case J_LCMP: {
-		struct ventry b = pop(c, 2), a = pop(c, 2);
+		struct ventry b = jit_pop(c, 2), a = jit_pop(c, 2);
 		int ra = to_reg(c, &a);
 		int rb = to_reg(c, &b);
-		int r1 = alloc_reg(c), r2 = alloc_reg(c);
+		int r1 = jit_alloc_reg(c), r2 = jit_alloc_reg(c);
 		emit_mov_imm32(j, r1, 0);
 		emit_mov_imm32(j, r2, 0);
 		emit_alu64(j, X86_CMP, ra, rb);
@@ -2087,81 +1646,81 @@ static void compile_insn(struct cc *c, uint32_t i)
 		emit_setcc(j, X86_CC_L, r2);
 		emit_alu32(j, X86_SUB, r1, r2);
 		emit_movsx_reg(j, 1, 4, r1, r1);
-		free_reg(c, ra);
-		free_reg(c, rb);
-		free_reg(c, r2);
-		push_reg(c, r1, 1);
+		jit_free_reg(c, ra);
+		jit_free_reg(c, rb);
+		jit_free_reg(c, r2);
+		jit_push_reg(c, r1, 1);
 		break;
 	}
 	case J_IFEQ ... J_IFLE: {
-		struct ventry a = pop(c, 1);
+		struct ventry a = jit_pop(c, 1);
 		struct ventry z = { .kind = K_CONST, .w = 1, .v = 0 };
 		cmp_branch(c, 0, op - J_IFEQ, a, z, in->a);
 		break;
 	}
 	case J_IF_ICMPEQ ... J_IF_ICMPLE: {
-		struct ventry b = pop(c, 1), a = pop(c, 1);
+		struct ventry b = jit_pop(c, 1), a = jit_pop(c, 1);
 		cmp_branch(c, 0, op - J_IF_ICMPEQ, a, b, in->a);
 		break;
 	}
 	case J_IF_ACMPEQ: case J_IF_ACMPNE: {
-		struct ventry b = pop(c, 1), a = pop(c, 1);
+		struct ventry b = jit_pop(c, 1), a = jit_pop(c, 1);
 		if (a.kind == K_CONST || b.kind == K_CONST)
 			c->fail = true;
 		cmp_branch(c, 1, op - J_IF_ACMPEQ, a, b, in->a);
 		break;
 	}
 	case J_IFNULL: case J_IFNONNULL: {
-		struct ventry a = pop(c, 1);
+		struct ventry a = jit_pop(c, 1);
 		int r = to_reg(c, &a);
-		flush(c);
+		jit_flush(c);
 		emit_test64(j, r, r);
-		free_reg(c, r);
+		jit_free_reg(c, r);
 		branch(c, op == J_IFNULL ? X86_CC_E : X86_CC_NE, false, in->a);
 		break;
 	}
 	case J_GOTO:
-		flush(c);
+		jit_flush(c);
 		if ((uint32_t)in->a <= c->cur && invert_loop(c, in->a))
 			break;
 		branch(c, X86_CC_E, true, in->a);
 		break;
 	case J_TABLESWITCH: case J_LOOKUPSWITCH: {
 		const struct vn_switch *s = in->u.p;
-		struct ventry k = pop(c, 1);
+		struct ventry k = jit_pop(c, 1);
 		int r = to_reg(c, &k);
-		flush(c);
+		jit_flush(c);
 		if (r != X86_RCX)
 			emit_mov64(j, X86_RCX, r);
-		budget_tick(c);         /* a switch always counts, as in the interpreter */
+		jit_budget_tick(c);         /* a switch always counts, as in the interpreter */
 		for (int32_t q = 0; q < s->n; q++) {
 			int32_t key = s->keys ? s->keys[q] : (int32_t)((uint32_t)s->low + (uint32_t)q);
 			emit_alu32_imm32(j, X86_CMP, X86_RCX, (uint32_t)key);
 			emit_jcc(j, X86_CC_E, LBL(c, s->targets[q]));
 		}
 		emit_jmp(j, LBL(c, s->def));
-		free_reg(c, r);
+		jit_free_reg(c, r);
 		break;
 	}
 	case J_IRETURN: case J_LRETURN: {
-		struct ventry v = pop(c, op == J_IRETURN ? 1 : 2);
+		struct ventry v = jit_pop(c, op == J_IRETURN ? 1 : 2);
 		if (c->inlined) {      /* an inlined body: the result where its arguments were */
 			int r = to_reg(c, &v);
-			emit_store(j, 8, r, X86_R12, local_off(c, 0));
-			free_reg(c, r);
+			emit_store(j, 8, r, X86_R12, jit_local_off(c, 0));
+			jit_free_reg(c, r);
 			c->ne = 0;
 			c->busy = 0;
 			emit_jmp(j, c->l_ret);
 			break;
 		}
-		int rp = alloc_reg(c);
+		int rp = jit_alloc_reg(c);
 		emit_load(j, 8, rp, X86_RSP, 0);     /* the result pointer */
 		if (v.kind == K_CONST) {
 			emit_store_imm32(j, 8, rp, 0, v.v);
 		} else {
 			int r = to_reg(c, &v);
 			emit_store(j, 8, r, rp, 0);
-			free_reg(c, r);
+			jit_free_reg(c, r);
 		}
 		c->ne = 0;          /* the operand stack dies here */
 		c->busy = 0;
@@ -2195,11 +1754,11 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case Q_PUTF_A: {
 		sync(c);
 		/* [obj, v] on the stack */
-		emit_load(j, 8, X86_RCX, X86_R12, slot_off(c, c->d - 2));
+		emit_load(j, 8, X86_RCX, X86_R12, jit_slot_off(c, c->d - 2));
 		emit_test64(j, X86_RCX, X86_RCX);
 		emit_jcc(j, X86_CC_E, add_stub(c, VN_JIT_NPE, -1, -1, 0));
 		emit_lea(j, 1, X86_RCX, X86_RCX, -1, 1, in->a);
-		emit_load(j, 8, X86_RAX, X86_R12, slot_off(c, c->d - 1));
+		emit_load(j, 8, X86_RAX, X86_R12, jit_slot_off(c, c->d - 1));
 		ref_store(c, X86_RCX, X86_RAX);
 		c->d -= 2;
 		break;
@@ -2209,35 +1768,35 @@ static void compile_insn(struct cc *c, uint32_t i)
 			{ 4, true }, { 8, false }, { 8, false } };
 		const int q = op - Q_GETS_B;
 		ensure_init(c, in->u.c);
-		int r = alloc_reg(c);
+		int r = jit_alloc_reg(c);
 		emit_mov_imm64(j, r, (uint64_t)(uintptr_t)in->u.c->statics);
 		if (t[q].sx)
 			emit_load_sx_idx(j, t[q].size, r, r, -1, 1, in->a);
 		else
 			emit_load(j, t[q].size, r, r, in->a);
-		push_reg(c, r, op == Q_GETS_J ? 2 : 1);
+		jit_push_reg(c, r, op == Q_GETS_J ? 2 : 1);
 		break;
 	}
 	case Q_PUTS_B: case Q_PUTS_Z: case Q_PUTS_S: case Q_PUTS_I: case Q_PUTS_J: {
 		static const int size[] = { 1, 1, 2, 4, 8 };
 		const int q = op - Q_PUTS_B;
 		ensure_init(c, in->u.c);
-		struct ventry v = pop(c, op == Q_PUTS_J ? 2 : 1);
+		struct ventry v = jit_pop(c, op == Q_PUTS_J ? 2 : 1);
 		int rv = to_reg(c, &v);
-		int rb = alloc_reg(c);
+		int rb = jit_alloc_reg(c);
 		emit_mov_imm64(j, rb, (uint64_t)(uintptr_t)in->u.c->statics);
 		if (op == Q_PUTS_Z)
 			emit_alu32_imm32(j, X86_AND, rv, 1);
 		emit_store(j, size[q], rv, rb, in->a);
-		free_reg(c, rv);
-		free_reg(c, rb);
+		jit_free_reg(c, rv);
+		jit_free_reg(c, rb);
 		break;
 	}
 	case Q_PUTS_A: {
 		sync(c);
 		ensure_init(c, in->u.c);
 		emit_mov_imm64(j, X86_RCX, (uint64_t)(uintptr_t)(in->u.c->statics + in->a));
-		emit_load(j, 8, X86_RAX, X86_R12, slot_off(c, c->d - 1));
+		emit_load(j, 8, X86_RAX, X86_R12, jit_slot_off(c, c->d - 1));
 		ref_store(c, X86_RCX, X86_RAX);
 		c->d -= 1;
 		break;
@@ -2246,15 +1805,15 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case Q_INVOKEIFACE: {
 		int po, pu;
 		effect(in, &po, &pu);
-		if (direct_call_ok(c, in, true) && packet_intrinsic(c, in, po))
+		if (direct_call_ok(c, in, true) && jit_packet_intrinsic(c, in, po))
 			break;          /* the result pushed */
 		/* nanoTime and inlined calls need the arguments in their slots
 		 * only; their slow paths, and the rest, a synced frame */
-		flush(c);
+		jit_flush(c);
 		if (direct_call_ok(c, in, true)) {
-			if (!nanotime_intrinsic(c, in)) {
+			if (!jit_nanotime_intrinsic(c, in)) {
 				sync(c);
-				native_call(c, in, po);
+				jit_native_call(c, in, po);
 			}
 			c->d += pu - po;
 			break;
@@ -2262,13 +1821,13 @@ static void compile_insn(struct cc *c, uint32_t i)
 		/* inlined (1), or inlined behind a class check whose failure
 		 * takes the ordinary call below (2) */
 		uint32_t done = 0, inl_done = 0;
-		int inl = inline_site(c, in, po, &inl_done);
+		int inl = jit_inline_site(c, in, po, &inl_done);
 		if (inl == 1) {
 			c->d += pu - po;
 			break;
 		}
 		if (inl == 2)
-			sync_frame(c);
+			jit_sync_frame(c);
 		else
 			sync(c);
 		if (!c->call_stub)
@@ -2280,7 +1839,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 		else if (op == Q_INVOKEIFACE && !c->env.nodirect)
 			done = inline_call(c, in, po, CALL_IFACE);
 		args_vm_fr_in(c);
-		call_helper(c, (const void *)vn_jit_invoke);
+		jit_call_helper(c, (const void *)vn_jit_invoke);
 		check_exc(c);
 		if (done)
 			x86_bind(j, done);
@@ -2300,7 +1859,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 		effect(in, &po, &pu);
 		sync(c);
 		args_vm_fr_in(c);
-		call_helper(c, (const void *)vn_jit_op);
+		jit_call_helper(c, (const void *)vn_jit_op);
 		check_exc(c);
 		c->d += pu - po;
 		break;
@@ -2309,11 +1868,11 @@ static void compile_insn(struct cc *c, uint32_t i)
 		if (is_fop(op)) {
 			int po, pu;
 			effect(in, &po, &pu);
-			flush(c);
-			writeback(c);     /* the volatile cached locals are reloaded after the call */
-			emit_lea(j, 1, X86_RDI, X86_R12, -1, 1, slot_off(c, c->d));
+			jit_flush(c);
+			jit_writeback(c);     /* the volatile cached locals are reloaded after the call */
+			emit_lea(j, 1, X86_RDI, X86_R12, -1, 1, jit_slot_off(c, c->d));
 			emit_mov_imm32(j, X86_RSI, (uint32_t)op);
-			call_helper(c, (const void *)vn_jit_fop);
+			jit_call_helper(c, (const void *)vn_jit_fop);
 			c->d += pu - po;
 			break;
 		}
@@ -2366,7 +1925,7 @@ static void emit_stubs(struct cc *c)
 	/* the faults' common tail: rdx = insn index, rcx = kind */
 	x86_bind(j, L_THROW(c));
 	c->dirty = ~0u;
-	writeback(c);       /* a handler in this method runs interpreted, on the slots */
+	jit_writeback(c);       /* a handler in this method runs interpreted, on the slots */
 	emit_load(j, 8, X86_R8, X86_RSP, 24);
 	emit_load(j, 8, X86_R9, X86_RSP, 32);
 	emit_imul_imm32(j, 1, X86_RDX, X86_RDX, (int32_t)sizeof(struct vn_insn));
@@ -2374,11 +1933,11 @@ static void emit_stubs(struct cc *c)
 	emit_alu64(j, X86_ADD, X86_RDX, X86_RAX);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	emit_load(j, 8, X86_RSI, X86_RSP, FR_AT);
-	call_helper(c, (const void *)vn_jit_throw);
+	jit_call_helper(c, (const void *)vn_jit_throw);
 	emit_jmp(j, L_EXC(c));
 	x86_bind(j, L_BUDG(c));
 	emit_mov64(j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_budget_out);
+	jit_call_helper(c, (const void *)vn_budget_out);
 	x86_bind(j, L_EXC(c));
 	emit_mov_imm32(j, X86_RAX, 1);
 	x86_bind(j, L_EPI(c));
@@ -2410,7 +1969,7 @@ static void pick_cached_locals(struct cc *c)
 	uint32_t calls = 0;
 	for (uint32_t i = 0; i < c->n; i++) {
 		const struct vn_insn *in = &c->p->code[i];
-		int op = is_fused(in->op) ? J_ILOAD : in->op;
+		int op = jit_is_fused(in->op) ? J_ILOAD : in->op;
 		if ((op == J_ILOAD || op == J_LLOAD || op == J_ISTORE || op == J_LSTORE || op == J_IINC) &&
 		    in->a >= 0 && (uint32_t)in->a < c->ml) {
 			uses[in->a]++;
@@ -2439,8 +1998,6 @@ static void pick_cached_locals(struct cc *c)
 	}
 }
 
-static void body(struct cc *c);
-
 static int generate(struct cc *c, uint8_t *buf, size_t cap)
 {
 	c->d = 0;
@@ -2466,8 +2023,8 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	for (uint32_t l = 0; l < c->ml; l++)
 		if (c->creg[l] >= 0)
-			emit_load(j, 8, c->creg[l], X86_R12, local_off(c, l));
-	body(c);
+			emit_load(j, 8, c->creg[l], X86_R12, jit_local_off(c, l));
+	jit_body(c);
 	if (!c->fail)
 		emit_stubs(c);
 	int r = c->fail ? -1 : x86_finish(j);
@@ -2478,7 +2035,7 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 }
 
 /* The instructions, one template each (the method's, or an inlined body's). */
-static void body(struct cc *c)
+void jit_body(struct cc *c)
 {
 	struct x86_jit *j = &c->j;
 	bool live = true;       /* the previous instruction falls through */
@@ -2492,7 +2049,7 @@ static void body(struct cc *c)
 		}
 		if (c->target[i] || !live) {
 			if (live)
-				flush(c);
+				jit_flush(c);
 			if (live && c->d != c->depth[i])
 				c->fail = true;
 			c->ne = 0;
@@ -2505,7 +2062,7 @@ static void body(struct cc *c)
 		}
 		x86_bind(j, LBL(c, i));
 		compile_insn(c, i);
-		int op = is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
+		int op = jit_is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
 		if (c->skip) {      /* the next instruction is done too (its label: nothing jumps there) */
 			c->skip = false;
 			x86_bind(j, LBL(c, ++i));
@@ -2560,10 +2117,10 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	c.nlabels = (uint32_t)NLABELS(n);
 	for (uint32_t i = 0; i < c.n; i++) {
 		struct vn_class *guard;
-		const struct vn_method *cm = inline_target(&c, &c.p->code[i], &guard);
+		const struct vn_method *cm = jit_inline_target(&c, &c.p->code[i], &guard);
 		if (cm) {
-			c.nlabels += inline_labels(cm);
-			inl_scratch += inline_scratch(cm);
+			c.nlabels += jit_inline_labels(cm);
+			inl_scratch += jit_inline_scratch(cm);
 			inl_insns += cm->prep->n;
 		}
 	}
@@ -2589,7 +2146,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	memset(c.depth, 0xff, n * sizeof(int32_t));    /* -1: not reached (yet) */
 	pick_cached_locals(&c);
 	c.call_stub = call_stub(vm);
-	if (!analyze(&c)) {
+	if (!jit_analyze(&c)) {
 		if (c.env.debug)
 			fprintf(stderr, "jit: %s.%s: depth analysis failed\n", m->cls->name, m->name);
 		goto out;
@@ -2605,7 +2162,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 		sc.used = mark;
 		r = generate(&c, buf, cap);
 		if (r == -1 && c.inline_failed && !c.env.noinline) {
-			c.env.noinline = true;      /* a body inline_target let through did not compile */
+			c.env.noinline = true;      /* a body jit_inline_target let through did not compile */
 			cap /= 2;
 			continue;
 		}
