@@ -641,6 +641,19 @@ static _Noreturn void stack_limit_abort(struct vn_vm *vm)
 	vn_abort(vm, "stack size limit exceeded (%u slots)", vm->lim.stack_slots);
 }
 
+/* Push the frame of a call from the host (its arguments already at base). */
+static struct vn_frame *push_entry_frame(struct vn_vm *vm, struct vn_method *m, vn_slot *base)
+{
+	struct vn_frame *fr = &vm->frames[vm->nframes++];
+	fr->m = m;
+	fr->lv = base;
+	fr->sp = base + m->max_locals;
+	fr->ip = m->prep->code;
+	fr->entry = true;
+	vm->c_depth++;
+	return fr;
+}
+
 int vn_call_entry(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret)
 {
 	/* compiled, and called with an empty VM stack (no frame, no native's
@@ -655,13 +668,7 @@ int vn_call_entry(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn
 	base[0] = args[0];
 	if (m->nargs == 2)
 		base[1] = args[1];
-	struct vn_frame *fr = &vm->frames[vm->nframes++];
-	fr->m = m;
-	fr->lv = base;
-	fr->sp = base + m->max_locals;
-	fr->ip = m->prep->code;
-	fr->entry = true;
-	vm->c_depth++;
+	struct vn_frame *fr = push_entry_frame(vm, m, base);
 	int r = vn_jit_run_entry(vm, fr, ret);
 	vm->c_depth--;
 	return r;
@@ -699,13 +706,7 @@ int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot 
 	case 0: break;
 	default: memcpy(base, args, m->nargs * sizeof(vn_slot)); break;
 	}
-	struct vn_frame *fr = &vm->frames[vm->nframes++];
-	fr->m = m;
-	fr->lv = base;
-	fr->sp = base + m->max_locals;
-	fr->ip = m->prep->code;
-	fr->entry = true;
-	vm->c_depth++;
+	struct vn_frame *fr = push_entry_frame(vm, m, base);
 	int r = vn_jit_hot(vm, m) ? vn_jit_run_entry(vm, fr, ret) : run(vm, ret, false);
 	vm->c_depth--;
 	return r;
