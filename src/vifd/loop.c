@@ -23,6 +23,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "cpuhint.h"
 #include "log.h"
 #include "parse.h"
 #include "sockdiag.h"
@@ -34,6 +35,8 @@
 #define BUFSIZE 2048           /* MTU 1500 + Ethernet + VLAN, rounded */
 #define GSO_BUFSIZE 65600      /* --offload: a 64 KB super-packet, Ethernet, the virtio-net header */
 #define READ_BATCH 64          /* plain back end: reads per wakeup */
+#define FOLLOW_MAX_PKTS 4      /* a wake-up that read at most this many packets is "sparse" */
+#define FOLLOW_GAP_NS (VN_NSEC_PER_SEC / 100)   /* at most one move per 10 ms */
 
 struct vd_call {
 	struct vd_call *next;
@@ -135,7 +138,7 @@ static void write_dev(struct vn_loop *l, size_t i, struct vn_pkt *p)
 	ifc->to_host++;
 	ifc->to_host_bytes += p->wire_len;
 	if (l->ur) {
-		if (vd_uring_write(l->ur, ifc->fd, p, h)) {
+		if (vd_uring_write(l->ur, i, p, h)) {
 			ifc->drop_write++;
 			vn_pool_put(l->pool, p);
 		}
@@ -194,6 +197,7 @@ void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p)
 	}
 	ifc->from_host++;
 	ifc->from_host_bytes += p->wire_len;
+	l->pkts_in++;
 	p->dir = VN_EGRESS;
 	p->ifindex = (uint32_t)i;
 	if (l->cfg->bypass) {
@@ -280,6 +284,51 @@ static void pace_cb(struct ev_loop *ev, ev_io *w, int revents)
 	}
 	l->armed = VN_TIME_NEVER;
 	vd_loop_kick(l);
+}
+
+/* ---- where the loop runs ----
+ *
+ * Each wake-up of the loop thread by a sender on the other CPU costs ~40 µs
+ * on this VM (an IPI, often to a halted vCPU), one on the sender's own CPU
+ * ~8 µs, and a SCHED_FIFO thread is always woken where it last ran. Whether
+ * a ping's request crossed CPUs was decided by where the thread happened to
+ * be at start: the bimodal RTT of the benchmark (cpuhint.h). So after a
+ * sparse wake-up (a few packets: latency-bound traffic; floods are better
+ * served from the other CPU) the thread moves to the CPU the waking packet
+ * was sent from, as softirq work would run there. */
+
+static void woke_cb(struct ev_loop *ev, ev_check *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct vn_loop *l = w->data;
+	l->woke_pkts = l->pkts_in;
+	l->woke_cpu = vd_cpuhint_get(l->hint);
+}
+
+static void follow_cb(struct ev_loop *ev, ev_prepare *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct vn_loop *l = w->data;
+	uint64_t n = l->pkts_in - l->woke_pkts;
+	uint32_t to = l->woke_cpu;
+	if (n == 0 || n > FOLLOW_MAX_PKTS || to >= CPU_SETSIZE || !CPU_ISSET(to, &l->cpus))
+		return;
+	int here = sched_getcpu();
+	vn_time_t now = now_ns();
+	if (here < 0 || (uint32_t)here == to || now - l->moved_at < FOLLOW_GAP_NS)
+		return;
+	l->moved_at = now;
+	/* Pinning to one CPU migrates the running thread at once; the old mask
+	 * back leaves it there, free to be moved again. */
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(to, &one);
+	if (sched_setaffinity(0, sizeof one, &one) == 0) {
+		sched_setaffinity(0, sizeof l->cpus, &l->cpus);
+		l->moves++;
+	}
 }
 
 /* ---- plain back end ---- */
@@ -642,6 +691,25 @@ struct vn_loop *vd_loop_new(struct vd_config *cfg)
 	ev_timer_init(&l->expire, expire_cb, 1.0, 1.0);
 	l->expire.data = l;
 	ev_timer_start(l->ev, &l->expire);
+	if (!cfg->no_follow && l->nif && (l->hint = vd_cpuhint_new())) {
+		for (size_t i = 0; i < l->nif; i++) {
+			int rc = vd_cpuhint_attach(l->hint, l->ifs[i].fd);
+			if (rc) {
+				vd_debug("%s: no sender CPU hint: %s", l->ifs[i].name, strerror(-rc));
+				vd_cpuhint_free(l->hint);
+				l->hint = NULL;
+				break;
+			}
+		}
+	}
+	if (l->hint) {
+		ev_check_init(&l->woke, woke_cb);
+		l->woke.data = l;
+		ev_check_start(l->ev, &l->woke);
+		ev_prepare_init(&l->follow, follow_cb);
+		l->follow.data = l;
+		ev_prepare_start(l->ev, &l->follow);
+	}
 
 	if (!cfg->no_uring)
 		l->ur = vd_uring_new(l, 1024, (uint64_t)cfg->spin_us * 1000);
@@ -676,6 +744,8 @@ static void *loop_main(void *arg)
 		else
 			vd_info("data path thread: SCHED_FIFO priority %d", l->cfg->rt_prio);
 	}
+	if (sched_getaffinity(0, sizeof l->cpus, &l->cpus))
+		CPU_ZERO(&l->cpus);              /* never move */
 	/* io_uring requests are submitted by this thread only: their task work
 	 * (completions) then runs here, not on the main thread. */
 	if (l->ur && vd_uring_start(l->ur))
@@ -757,6 +827,7 @@ void vd_loop_free(struct vn_loop *l)
 		vn_pool_free(l->pool);
 	if (l->tfd >= 0)
 		close(l->tfd);
+	vd_cpuhint_free(l->hint);
 	if (l->ev)
 		ev_loop_destroy(l->ev);
 	pthread_mutex_destroy(&l->mu);
@@ -767,10 +838,10 @@ void vd_loop_free(struct vn_loop *l)
 int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 {
 	size_t off = 0;
-	int w = snprintf(buf, n, "ifaces %zu procs %zu flows %zu pool_in_use %u batches %llu io %s\n",
+	int w = snprintf(buf, n, "ifaces %zu procs %zu flows %zu pool_in_use %u batches %llu io %s moves %llu\n",
 			 l->nif, vn_registry_nproc(l->reg), vn_registry_nflows(l->reg),
 			 vn_pool_in_use(l->pool), (unsigned long long)l->batches,
-			 l->ur ? "io_uring" : "readwrite");
+			 l->ur ? "io_uring" : "readwrite", (unsigned long long)l->moves);
 	if (w > 0)
 		off = (size_t)w < n ? (size_t)w : n;
 	for (size_t i = 0; i < l->nif; i++) {
