@@ -26,6 +26,7 @@
 #include "cpuhint.h"
 #include "log.h"
 #include "parse.h"
+#include "segment.h"
 #include "sockdiag.h"
 #include "vifd.h"
 #include "vn_sched.h"
@@ -110,7 +111,7 @@ static void classify(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t no
 	p->vif = v ? v : vn_tree_root(ifc->tree);
 }
 
-static void enqueue(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
+static void enqueue_one(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
 {
 	p->arrival = now;
 	if (vn_sched_enqueue(l->ifs[i].tree, p, now)) {
@@ -119,16 +120,34 @@ static void enqueue(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now
 	}
 }
 
+/* Queue p in interface i's tree. With --offload, a super-packet (or a partial
+ * checksum) bound for a VIF path that looks at packets (a filter, a port
+ * reader, a VIFlet) is cut into wire-sized packets first; other paths carry
+ * it whole. One that cannot be cut (not TCP/UDP) goes on whole. */
+static void enqueue(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
+{
+	if (l->headroom && vd_seg_needed(p->data - l->headroom) && vn_vif_path_inspects(p->vif)) {
+		struct vn_pktq q;
+		vn_pktq_init(&q);
+		int n = vd_seg_segment(p, l->headroom, l->pool, &q);
+		if (n == -ENOBUFS) {
+			l->ifs[i].drop_nobuf++;
+			vn_pool_put(l->pool, p);
+			return;
+		}
+		if (n > 0) {
+			l->ifs[i].gso_cut++;
+			while ((p = vn_pktq_pop(&q)))
+				enqueue_one(l, i, p, now);
+			return;
+		}
+	}
+	enqueue_one(l, i, p, now);
+}
+
 struct vn_pkt *vd_pkt_get(struct vn_loop *l)
 {
-	struct vn_pkt *p = vn_pool_get(l->pool);
-	/* The pool keeps data and cap across put/get: move them past the
-	 * headroom on a packet's first use. */
-	if (p && l->headroom && p->cap == l->bufsize) {
-		p->data += l->headroom;
-		p->cap -= l->headroom;
-	}
-	return p;
+	return vd_seg_pool_get(l->pool, l->headroom);
 }
 
 static void write_dev(struct vn_loop *l, size_t i, struct vn_pkt *p)
@@ -848,7 +867,7 @@ int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 		struct vd_iface *f = &l->ifs[i];
 		w = snprintf(buf + off, n - off,
 			     "iface %s from_host %llu %llu to_host %llu %llu wire_out %llu %llu wire_in %llu %llu "
-			     "drop_sched %llu drop_nobuf %llu drop_nowire %llu drop_write %llu classified %llu unparsed %llu backlog %llu read_again %llu gso_in %llu\n",
+			     "drop_sched %llu drop_nobuf %llu drop_nowire %llu drop_write %llu classified %llu unparsed %llu backlog %llu read_again %llu gso_in %llu gso_cut %llu\n",
 			     f->name, (unsigned long long)f->from_host, (unsigned long long)f->from_host_bytes,
 			     (unsigned long long)f->to_host, (unsigned long long)f->to_host_bytes,
 			     (unsigned long long)f->wire_out, (unsigned long long)f->wire_out_bytes,
@@ -857,7 +876,7 @@ int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 			     (unsigned long long)f->drop_nowire, (unsigned long long)f->drop_write,
 			     (unsigned long long)f->classified, (unsigned long long)f->unparsed,
 			     (unsigned long long)vn_sched_backlog(f->tree), (unsigned long long)f->read_again,
-			     (unsigned long long)f->gso_in);
+			     (unsigned long long)f->gso_in, (unsigned long long)f->gso_cut);
 		if (w > 0)
 			off += (size_t)w < n - off ? (size_t)w : n - off;
 	}

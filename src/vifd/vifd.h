@@ -48,6 +48,7 @@ struct vd_iface {
 	uint64_t drop_sched, drop_nobuf, drop_nowire, drop_write, classified, unparsed;
 	uint64_t read_again;                   /* io_uring reads that found the device empty */
 	uint64_t gso_in;                       /* --offload: super-packets read from the device */
+	uint64_t gso_cut;                      /* --offload: packets finished in software (segment.c) */
 };
 
 struct vd_config {
