@@ -36,8 +36,10 @@
 #define BUFSIZE 2048           /* MTU 1500 + Ethernet + VLAN, rounded */
 #define GSO_BUFSIZE 65600      /* --offload: a 64 KB super-packet, Ethernet, the virtio-net header */
 #define READ_BATCH 64          /* plain back end: reads per wakeup */
-#define FOLLOW_MAX_PKTS 4      /* a wake-up that read at most this many packets is "sparse" */
-#define FOLLOW_GAP_NS (VN_NSEC_PER_SEC / 100)   /* at most one move per 10 ms */
+#define FOLLOW_MAX_PKTS 4      /* a wake-up that read at most this many packets, */
+#define FOLLOW_IDLE_NS (VN_NSEC_PER_SEC / 1000)   /* after sleeping this long, is "sparse" */
+#define FOLLOW_GAP_NS (VN_NSEC_PER_SEC / 100)   /* at most one move per 10 ms, */
+#define AWAY_GAP_NS (VN_NSEC_PER_SEC / 10)      /* one away from a sender per 100 ms */
 
 struct vd_call {
 	struct vd_call *next;
@@ -311,10 +313,15 @@ static void pace_cb(struct ev_loop *ev, ev_io *w, int revents)
  * on this VM (an IPI, often to a halted vCPU), one on the sender's own CPU
  * ~8 µs, and a SCHED_FIFO thread is always woken where it last ran. Whether
  * a ping's request crossed CPUs was decided by where the thread happened to
- * be at start: the bimodal RTT of the benchmark (cpuhint.h). So after a
- * sparse wake-up (a few packets: latency-bound traffic; floods are better
- * served from the other CPU) the thread moves to the CPU the waking packet
- * was sent from, as softirq work would run there. */
+ * be at start: the bimodal RTT of the benchmark (cpuhint.h). So the thread
+ * moves by the traffic that woke it:
+ *   sparse (it had slept >= 1 ms, and read at most 4 packets): latency-bound,
+ *     run where the sender runs, as softirq work would;
+ *   dense (it had slept less, or read more) while on the sender's CPU: it
+ *     would preempt the sender for every few packets, so move beside it
+ *     (at most every 100 ms: a TCP sender woken by the ACKs vifd writes
+ *     tends to follow the thread back).
+ * At most one move per 10 ms. */
 
 static void woke_cb(struct ev_loop *ev, ev_check *w, int revents)
 {
@@ -323,6 +330,20 @@ static void woke_cb(struct ev_loop *ev, ev_check *w, int revents)
 	struct vn_loop *l = w->data;
 	l->woke_pkts = l->pkts_in;
 	l->woke_cpu = vd_cpuhint_get(l->hint);
+	l->slept = now_ns() - l->sleep_from;
+}
+
+static void move_to(struct vn_loop *l, int cpu)
+{
+	/* Pinning to one CPU migrates the running thread at once; the old mask
+	 * back leaves it there, free to be moved again. */
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof one, &one) == 0) {
+		sched_setaffinity(0, sizeof l->cpus, &l->cpus);
+		l->moves++;
+	}
 }
 
 static void follow_cb(struct ev_loop *ev, ev_prepare *w, int revents)
@@ -331,23 +352,26 @@ static void follow_cb(struct ev_loop *ev, ev_prepare *w, int revents)
 	(void)revents;
 	struct vn_loop *l = w->data;
 	uint64_t n = l->pkts_in - l->woke_pkts;
-	uint32_t to = l->woke_cpu;
-	if (n == 0 || n > FOLLOW_MAX_PKTS || to >= CPU_SETSIZE || !CPU_ISSET(to, &l->cpus))
-		return;
-	int here = sched_getcpu();
+	uint32_t from = l->woke_cpu;
 	vn_time_t now = now_ns();
-	if (here < 0 || (uint32_t)here == to || now - l->moved_at < FOLLOW_GAP_NS)
-		return;
-	l->moved_at = now;
-	/* Pinning to one CPU migrates the running thread at once; the old mask
-	 * back leaves it there, free to be moved again. */
-	cpu_set_t one;
-	CPU_ZERO(&one);
-	CPU_SET(to, &one);
-	if (sched_setaffinity(0, sizeof one, &one) == 0) {
-		sched_setaffinity(0, sizeof l->cpus, &l->cpus);
-		l->moves++;
+	int here = sched_getcpu();
+	if (n > 0 && here >= 0 && from < CPU_SETSIZE && CPU_ISSET(from, &l->cpus)) {
+		bool sparse = l->slept >= FOLLOW_IDLE_NS && n <= FOLLOW_MAX_PKTS;
+		if (sparse && (uint32_t)here != from && now - l->moved_at >= FOLLOW_GAP_NS) {
+			l->moved_at = now;
+			move_to(l, (int)from);
+		} else if (!sparse && (uint32_t)here == from && now - l->moved_at >= AWAY_GAP_NS) {
+			for (int k = 1; k < CPU_SETSIZE; k++) {
+				int c = (here + k) % CPU_SETSIZE;
+				if (CPU_ISSET(c, &l->cpus)) {
+					l->moved_at = now;
+					move_to(l, c);
+					break;
+				}
+			}
+		}
 	}
+	l->sleep_from = now_ns();
 }
 
 /* ---- plain back end ---- */

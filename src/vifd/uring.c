@@ -11,7 +11,7 @@
  * Reads after writes. A packet written into a device is taken in by the
  * host's stack inside that write, and what the stack answers at once (an
  * echo reply, a TCP ACK) is in the device when the write returns. So every
- * round that writes into a device also posts two reads on it, after the
+ * round that writes into a device also posts a read on it, after the
  * writes in the same submit: they pick up the answer without waiting for
  * readiness, a wake-up and another round.
  *
@@ -45,9 +45,9 @@
 #define RWF_NOWAIT 0x00000008
 #endif
 
-#define READ_BATCH_MIN 4
+#define READ_BATCH_MIN 2
 #define READ_BATCH_MAX 64
-#define READ_AFTER_WRITE 2      /* reads posted behind the writes into a device */
+#define READ_AFTER_WRITE 1      /* reads posted behind the writes into a device */
 #define DRAIN_ROUNDS 32         /* rounds per wake-up before other watchers get a turn */
 
 /* user_data: a packet pointer (8-aligned), tagged in the low two bits. */

@@ -92,6 +92,7 @@ struct vn_loop {
 	uint64_t pkts_in;            /* packets read from every device */
 	uint64_t woke_pkts;          /* pkts_in when the loop last woke */
 	uint32_t woke_cpu;           /* the hint then */
+	vn_time_t sleep_from, slept; /* the last wait: its start, its length */
 	vn_time_t moved_at;
 	uint64_t moves;
 	cpu_set_t cpus;              /* the loop thread's affinity as started */
