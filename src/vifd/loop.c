@@ -321,7 +321,7 @@ static void pace_cb(struct ev_loop *ev, ev_io *w, int revents)
  *     would preempt the sender for every few packets, so move beside it
  *     (at most every 100 ms: a TCP sender woken by the ACKs vifd writes
  *     tends to follow the thread back).
- * At most one move per 10 ms. */
+ * At most one move per 10 ms, and none while packets wait for a cap. */
 
 static void woke_cb(struct ev_loop *ev, ev_check *w, int revents)
 {
@@ -355,7 +355,9 @@ static void follow_cb(struct ev_loop *ev, ev_prepare *w, int revents)
 	uint32_t from = l->woke_cpu;
 	vn_time_t now = now_ns();
 	int here = sched_getcpu();
-	if (n > 0 && here >= 0 && from < CPU_SETSIZE && CPU_ISSET(from, &l->cpus)) {
+	/* A loop that paces (its timer armed: packets wait for a cap) serves
+	 * the caps, whose timing a migration would disturb: it stays. */
+	if (n > 0 && here >= 0 && from < CPU_SETSIZE && CPU_ISSET(from, &l->cpus) && l->armed == VN_TIME_NEVER) {
 		bool sparse = l->slept >= FOLLOW_IDLE_NS && n <= FOLLOW_MAX_PKTS;
 		if (sparse && (uint32_t)here != from && now - l->moved_at >= FOLLOW_GAP_NS) {
 			l->moved_at = now;
