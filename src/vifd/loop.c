@@ -368,6 +368,7 @@ static void follow_cb(struct ev_loop *ev, ev_prepare *w, int revents)
 				if (CPU_ISSET(c, &l->cpus)) {
 					l->moved_at = now;
 					move_to(l, c);
+					l->moves_away++;
 					break;
 				}
 			}
@@ -883,10 +884,11 @@ void vd_loop_free(struct vn_loop *l)
 int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 {
 	size_t off = 0;
-	int w = snprintf(buf, n, "ifaces %zu procs %zu flows %zu pool_in_use %u batches %llu io %s moves %llu\n",
+	int w = snprintf(buf, n, "ifaces %zu procs %zu flows %zu pool_in_use %u batches %llu io %s moves %llu away %llu\n",
 			 l->nif, vn_registry_nproc(l->reg), vn_registry_nflows(l->reg),
 			 vn_pool_in_use(l->pool), (unsigned long long)l->batches,
-			 l->ur ? "io_uring" : "readwrite", (unsigned long long)l->moves);
+			 l->ur ? "io_uring" : "readwrite", (unsigned long long)l->moves,
+			 (unsigned long long)l->moves_away);
 	if (w > 0)
 		off = (size_t)w < n ? (size_t)w : n;
 	for (size_t i = 0; i < l->nif; i++) {

@@ -94,7 +94,7 @@ struct vn_loop {
 	uint32_t woke_cpu;           /* the hint then */
 	vn_time_t sleep_from, slept; /* the last wait: its start, its length */
 	vn_time_t moved_at;
-	uint64_t moves;
+	uint64_t moves, moves_away;  /* all moves; those off a busy sender's CPU */
 	cpu_set_t cpus;              /* the loop thread's affinity as started */
 	int tfd;                     /* timerfd: the pacing timer */
 	ev_io pace;

@@ -31,7 +31,7 @@ stop_mode() {
   if [ -n "$CATPID" ]; then kill "$CATPID" 2>/dev/null || true; wait "$CATPID" 2>/dev/null || true; CATPID=; fi
   if [ -n "$VPID" ]; then kill -TERM "$VPID" 2>/dev/null || true; wait "$VPID" 2>/dev/null || true; VPID=; fi
   for ns in "$NSA" "$NSB"; do
-    ip netns pids "$ns" 2>/dev/null | while read -r p; do kill -KILL "$p" 2>/dev/null || true; done
+    { ip netns pids "$ns" 2>/dev/null || true; } | while read -r p; do kill -KILL "$p" 2>/dev/null || true; done
     ip netns del "$ns" 2>/dev/null || true
   done
 }
