@@ -96,6 +96,12 @@ int vd_cpuhint_attach(struct vd_cpuhint *h, int tunfd)
 	return ioctl(tunfd, TUNSETFILTEREBPF, &fd) < 0 ? -errno : 0;
 }
 
+void vd_cpuhint_detach(int tunfd)
+{
+	int fd = -1;
+	ioctl(tunfd, TUNSETFILTEREBPF, &fd);
+}
+
 uint32_t vd_cpuhint_get(const struct vd_cpuhint *h)
 {
 	return *h->cpu;

@@ -16,6 +16,8 @@ struct vd_cpuhint;
 struct vd_cpuhint *vd_cpuhint_new(void);
 /* Install the filter on a TUN/TAP fd. 0 or -errno. */
 int vd_cpuhint_attach(struct vd_cpuhint *h, int tunfd);
+/* Take the filter off a TUN/TAP fd (a device that outlives vifd). */
+void vd_cpuhint_detach(int tunfd);
 /* The CPU of the last sender into any attached device (0 before any). */
 uint32_t vd_cpuhint_get(const struct vd_cpuhint *h);
 void vd_cpuhint_free(struct vd_cpuhint *h);

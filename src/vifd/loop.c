@@ -873,7 +873,13 @@ void vd_loop_free(struct vn_loop *l)
 		vn_pool_free(l->pool);
 	if (l->tfd >= 0)
 		close(l->tfd);
-	vd_cpuhint_free(l->hint);
+	if (l->hint) {
+		/* a device we did not create outlives us: take the filter off */
+		for (size_t i = 0; i < l->nif; i++)
+			if (!l->ifs[i].created && l->ifs[i].fd >= 0)
+				vd_cpuhint_detach(l->ifs[i].fd);
+		vd_cpuhint_free(l->hint);
+	}
 	if (l->ev)
 		ev_loop_destroy(l->ev);
 	pthread_mutex_destroy(&l->mu);

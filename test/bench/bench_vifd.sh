@@ -219,13 +219,25 @@ once measured 66 µs added and (c) 28 µs. Since then the thread follows sparse
 traffic: an eBPF filter on each TUN device notes the sending CPU in an mmap'ed map;
 after a wake-up from at least 1 ms of sleep that read at most 4 packets the thread
 moves to that CPU, and after a busier one it moves off the sender's CPU (floods are
-better served from the other CPU; at most one move per 10 ms); the \`stay\` row (\`--no-follow\`) is the old behaviour in the same run. The
+better served from the other CPU); at most one move per 10 ms (per 100 ms off a
+sender), none while packets wait for a cap. The \`stay\` row (\`--no-follow\`) is the old
+behaviour in the same run: when the other CPU is busy anyway a cross-CPU wake-up
+costs less and the two RTTs come close; what following buys at any load is the
+64-byte UDP rate, as the thread leaves the flooding sender's CPU. The
 exchange also costs 4 system calls instead of 9: device readiness comes from
 epoll (an io_uring poll completes as task work, which interrupted the sleeping
 thread: an EINTR, an eventfd write, a second epoll_wait, an eventfd read), and
 reads are posted behind each round's writes into a device in the same submit, so
 the echo reply the host's stack produces inside the write is read without
 another wake-up or round.
+
+\`--offload\`: super-packets of up to 64 KB cross the trees whole and are charged per
+segment. In the \`offcap\` row every packet of A goes through a VIF whose port is
+read, so each super-packet is cut in software first (src/vifd/segment.c: lengths,
+IP ids, sequence numbers, flags, checksums), each segment crosses the trees and is
+written on its own, and the port copies each into its reader's ring: TCP falls to
+about the rate without offloads. Trees without a filter, port reader or VIFlet on
+the path keep the fast path (the \`offload\` row).
 <!-- end vifd -->
 MD
 )
