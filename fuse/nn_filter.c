@@ -10,15 +10,17 @@
 #include "vn_bpf.h"
 #include "vn_vif.h"
 
-static struct vn_bpf *current(const struct vn_vif *v)
-{
-	void *ctx;
-	return vn_vif_filter(v, &ctx) == vn_bpf_vif_hook ? ctx : NULL;
-}
-
 static void free_filter(void *ctx)
 {
 	vn_bpf_free(ctx);
+}
+
+/* The filter this file installed: its free function marks it (the hook is
+ * each filter's own entry point, see nn_filter_write). */
+static struct vn_bpf *current(const struct vn_vif *v)
+{
+	void *ctx;
+	return vn_vif_filter(v, &ctx) && vn_vif_filter_free(v) == free_filter ? ctx : NULL;
 }
 
 int nn_filter_read(const struct nn_row *row, const struct vn_vif *v, char *buf, size_t n)
@@ -47,7 +49,8 @@ int nn_filter_write(const struct nn_row *row, struct vn_vif *v, const char *buf,
 		vn_vif_log(v, line, (size_t)k < sizeof(line) ? (size_t)k : sizeof(line) - 1);
 		return rc == -ENOMEM ? -ENOMEM : -EINVAL;
 	}
-	vn_vif_set_filter(v, vn_bpf_vif_hook, f);
+	/* the filter's own entry: a JIT-compiled one is called with no jump in between */
+	vn_vif_set_filter(v, vn_bpf_hook(f), f);
 	vn_vif_set_filter_free(v, free_filter);
 	vn_bpf_free(old);
 	return 0;

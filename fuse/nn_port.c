@@ -8,8 +8,9 @@
  *  - FUSE threads run the handlers; a read with no data parks its request in
  *    the open (po->req) and returns at once;
  *  - the service thread answers parked reads and notifies poll handles;
- *  - written packets are queued and injected on the tree's thread by one
- *    posted call per batch (the writer never waits for the data path).
+ *  - written packets are queued (vn_port_inq) and injected on the tree's
+ *    thread by one posted call per batch (the writer never waits for the
+ *    data path); one write may carry many packets (a sequence of EPBs).
  * Lock order: svc->mu, then po->mu, then libfuse's own locks (a reply). The
  * interrupt callback (a reader killed or signalled while parked) runs under
  * libfuse's request lock and takes po->mu: no handler holds po->mu while it
@@ -32,20 +33,10 @@
 #include "vn_port.h"
 #include "vn_vif.h"
 
-#define READ_BUF (128u * 1024)
-#define INJECT_MAX 4096              /* packets written and not yet injected */
+#define READ_BUF (512u * 1024)
+#define INJECT_BYTES (4u << 20)      /* packets written and not yet injected */
 #define GATHER_NS 1000000            /* a woken reader waits this long for more... */
 #define GATHER_BYTES (64u * 1024)    /* ...unless this much is waiting already */
-
-/* A packet written to a port, on its way to the data path. */
-struct inj {
-	struct inj *next;
-	struct nn_node node;
-	unsigned dir;
-	int ipver;
-	uint32_t len, dst_off;
-	uint8_t data[];
-};
 
 struct nn_port_svc {
 	pthread_t thread;
@@ -56,9 +47,7 @@ struct nn_port_svc {
 	/* Writes are answered at once and injected in batches on the tree's
 	 * thread, one posted call per batch (a write costs the writer one FUSE
 	 * round trip, not a wait for the data path). */
-	pthread_mutex_t imu;
-	struct inj *ihead, **itail;
-	unsigned ninj;
+	struct vn_port_inq *inq;
 };
 
 struct nn_port_open {
@@ -67,6 +56,7 @@ struct nn_port_open {
 	struct nn_node node;
 	int dlt;
 	struct vn_port_reader *r;    /* NULL: opened write-only */
+	bool diverts;                /* opened for reading and writing */
 	pthread_mutex_t mu;
 	fuse_req_t req;              /* a parked read */
 	size_t size;
@@ -129,14 +119,20 @@ static void *svc_main(void *arg)
 		/* Wake-up moderation: a reader that keeps up would otherwise be
 		 * woken for every packet (a wake-up, a reply and a new read
 		 * request each: microseconds per packet). With little waiting,
-		 * let a short while's packets gather first. */
-		bool little = false;
-		for (struct nn_port_open *po = svc->list; po && !little; po = po->next) {
+		 * let a short while's packets gather first — unless a diverting
+		 * open (read and write) has packets waiting: the traffic itself
+		 * waits for those. */
+		bool little = false, urgent = false;
+		for (struct nn_port_open *po = svc->list; po && !urgent; po = po->next) {
 			pthread_mutex_lock(&po->mu);
-			little = (po->req || po->ph) && !vn_port_at_end(po->r) &&
-				 vn_port_pending(po->r) < GATHER_BYTES;
+			bool waits = (po->req || po->ph) && !vn_port_at_end(po->r);
+			if (waits && po->diverts)
+				urgent = vn_port_pending(po->r) > 0;
+			else
+				little |= waits && vn_port_pending(po->r) < GATHER_BYTES;
 			pthread_mutex_unlock(&po->mu);
 		}
+		little &= !urgent;
 		if (little) {
 			pthread_mutex_unlock(&svc->mu);
 			struct timespec ts = {0, GATHER_NS};
@@ -166,15 +162,18 @@ int nn_port_svc_start(struct vn_nnfs *fs)
 		free(svc);
 		return -errno;
 	}
+	if (!(svc->inq = vn_port_inq_new(INJECT_BYTES))) {
+		close(svc->efd);
+		free(svc);
+		return -ENOMEM;
+	}
 	pthread_mutex_init(&svc->mu, NULL);
-	pthread_mutex_init(&svc->imu, NULL);
-	svc->itail = &svc->ihead;
 	fs->port = svc;
 	int r = pthread_create(&svc->thread, NULL, svc_main, fs);
 	if (r) {
 		close(svc->efd);
 		pthread_mutex_destroy(&svc->mu);
-		pthread_mutex_destroy(&svc->imu);
+		vn_port_inq_free(svc->inq);
 		free(svc);
 		fs->port = NULL;
 		return -r;
@@ -230,56 +229,44 @@ static void do_detach(void *arg)
 	vn_port_detach(vif_of(c->po), c->po->r);
 }
 
-static struct inj *take_list(struct nn_port_svc *svc)
-{
-	pthread_mutex_lock(&svc->imu);
-	struct inj *list = svc->ihead;
-	svc->ihead = NULL;
-	svc->itail = &svc->ihead;
-	svc->ninj = 0;
-	pthread_mutex_unlock(&svc->imu);
-	return list;
-}
+/* The VIF of the packets being injected: looked up once per run of packets
+ * to the same port. */
+struct inj_ctx {
+	struct vn_nnfs *fs;
+	struct vn_vif *v;
+	uint64_t vid;
+	uint32_t tree;
+};
 
-static void free_list(struct inj *list)
+static void inject_one(void *arg, const struct vn_port_inj *j)
 {
-	while (list) {
-		struct inj *n = list->next;
-		free(list);
-		list = n;
+	struct inj_ctx *c = arg;
+	const struct nn_backend *be = &c->fs->be;
+	if (!c->vid || j->vif != c->vid || j->tree != c->tree) {
+		struct vn_tree *t = j->tree < be->ntrees(be->ctx) ? be->tree(be->ctx, j->tree) : NULL;
+		c->v = t ? vn_tree_find_id(t, j->vif) : NULL;
+		c->vid = j->vif;
+		c->tree = j->tree;
 	}
+	if (!c->v)
+		return;              /* the VIF went away meanwhile */
+	enum vn_dir d = VN_EGRESS;
+	if (j->dir == VN_PCAPNG_DIR_IN ||
+	    (j->dir == VN_PCAPNG_DIR_NONE && j->ipver && be->is_local &&
+	     be->is_local(be->ctx, j->tree, j->ipver, j->data + j->dst_off)))
+		d = VN_INGRESS;
+	/* Refused further on the path (queue full, blocked, filtered): sent
+	 * and dropped there like any other packet, counted there. */
+	be->inject(be->ctx, c->v, d, j->data, j->len);
 }
 
-/* Posted to the tree's thread by the write that found the list empty: every
- * packet written since goes on along its path, one batch. */
+/* Posted to the tree's thread by the write that found nothing scheduled:
+ * every packet written since goes on along its path, one batch. */
 static void do_inject(void *arg)
 {
 	struct vn_nnfs *fs = arg;
-	const struct nn_backend *be = &fs->be;
-	struct inj *list = take_list(fs->port);
-	struct vn_vif *v = NULL;
-	uint64_t vid = 0;
-	unsigned tree = 0;
-	for (struct inj *j = list; j; j = j->next) {
-		if (!v || j->node.vif != vid || j->node.tree != tree) {
-			struct vn_tree *t = j->node.tree < be->ntrees(be->ctx) ?
-					    be->tree(be->ctx, j->node.tree) : NULL;
-			v = t ? vn_tree_find_id(t, j->node.vif) : NULL;
-			vid = j->node.vif;
-			tree = j->node.tree;
-		}
-		if (!v)
-			continue;            /* the VIF went away meanwhile */
-		enum vn_dir d = VN_EGRESS;
-		if (j->dir == VN_PCAPNG_DIR_IN ||
-		    (j->dir == VN_PCAPNG_DIR_NONE && j->ipver && be->is_local &&
-		     be->is_local(be->ctx, tree, j->ipver, j->data + j->dst_off)))
-			d = VN_INGRESS;
-		/* Refused further on the path (queue full, blocked, filtered):
-		 * sent and dropped there like any other packet, counted there. */
-		be->inject(be->ctx, v, d, j->data, j->len);
-	}
-	free_list(list);
+	struct inj_ctx c = {.fs = fs};
+	vn_port_inq_drain(fs->port->inq, inject_one, &c);
 }
 
 static void nop(void *arg)
@@ -307,6 +294,7 @@ int nn_port_open(fuse_req_t req, struct vn_nnfs *fs, struct nn_fh *fh, int flags
 	pthread_mutex_init(&po->mu, NULL);
 	po->fs = fs;
 	po->node = fh->node;
+	po->diverts = (flags & O_ACCMODE) == O_RDWR;
 	struct port_call c = {.po = po};
 	int r = be->call(be->ctx, do_info, &c);
 	if (r == 0)
@@ -411,55 +399,26 @@ void nn_port_write(fuse_req_t req, struct nn_fh *fh, const char *buf, size_t siz
 {
 	struct nn_port_open *po = fh->port;
 	struct nn_port_svc *svc = po->fs->port;
-	const uint8_t *pkt, *dst;
-	uint32_t len;
-	unsigned dir;
-	int ipver;
-	int r = vn_port_parse_write(&po->ws, po->dlt, (const uint8_t *)buf, size, &pkt, &len, &dir);
 	const struct nn_backend *be = &po->fs->be;
-	if (r < 0 || (r == 1 && be->max_frame && len > be->max_frame(be->ctx))) {
-		fuse_reply_err(req, EINVAL);   /* malformed or oversized: nothing sent */
-		return;
-	}
-	if (r == 0) {                    /* a header block: nothing to send */
-		fuse_reply_write(req, size);
-		return;
-	}
 	if (!be->inject || !be->post || !svc) {
 		fuse_reply_err(req, EOPNOTSUPP);
 		return;
 	}
-	vn_port_check_frame(po->dlt, pkt, len, &ipver, &dst);
-	struct inj *j = malloc(sizeof *j + len);
-	if (!j) {
-		fuse_reply_err(req, ENOMEM);
+	bool kick;
+	uint32_t max = be->max_frame ? be->max_frame(be->ctx) : UINT32_MAX;
+	int r = vn_port_inq_write(svc->inq, &po->ws, po->dlt, max, po->node.tree, po->node.vif,
+				  (const uint8_t *)buf, size, &kick);
+	if (r < 0) {                     /* malformed, oversized, full: nothing sent */
+		fuse_reply_err(req, -r);
 		return;
 	}
-	j->next = NULL;
-	j->node = po->node;
-	j->dir = dir;
-	j->ipver = ipver;
-	j->len = len;
-	j->dst_off = dst ? (uint32_t)(dst - pkt) : 0;
-	memcpy(j->data, pkt, len);
-	pthread_mutex_lock(&svc->imu);
-	unsigned before = svc->ninj;
-	if (before < INJECT_MAX) {
-		*svc->itail = j;
-		svc->itail = &j->next;
-		svc->ninj++;
-	}
-	pthread_mutex_unlock(&svc->imu);
-	if (before >= INJECT_MAX) {
-		free(j);
-		fuse_reply_err(req, ENOBUFS);
-		return;
-	}
-	/* The posted call takes the whole list: only a write to an empty list
-	 * posts one (a burst of writes is one call on the tree's thread). */
-	if (before == 0 && be->post(be->ctx, do_inject, po->fs) < 0) {
-		free_list(take_list(svc));
-		fuse_reply_err(req, EIO);
+	/* The posted call drains the whole queue: only a write that finds none
+	 * scheduled posts one (a burst of writes is one call on the tree's
+	 * thread). If it cannot be posted, the packets wait for the next write's
+	 * try (or for the end of the session). */
+	if (kick && (r = be->post(be->ctx, do_inject, po->fs)) < 0) {
+		vn_port_inq_unkick(svc->inq);
+		fuse_reply_err(req, -r);
 		return;
 	}
 	fuse_reply_write(req, size);
@@ -524,10 +483,9 @@ void nn_port_svc_stop(struct vn_nnfs *fs)
 	}
 	/* calls run in order: once this one returns, every posted batch ran */
 	fs->be.call(fs->be.ctx, nop, NULL);
-	free_list(take_list(svc));
+	vn_port_inq_free(svc->inq);
 	close(svc->efd);
 	pthread_mutex_destroy(&svc->mu);
-	pthread_mutex_destroy(&svc->imu);
 	free(svc);
 	fs->port = NULL;
 }

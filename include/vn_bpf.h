@@ -92,8 +92,15 @@ static inline uint32_t vn_bpf_run(struct vn_bpf *f, const uint8_t *pkt, uint32_t
 	return ((const struct vn_bpf_head *)(const void *)f)->run(f, pkt, caplen, wirelen);
 }
 
-/* A vn_filter_fn (vn_vif.h) running filter ctx over p->data, p->len with
- * wirelen p->wire_len: vn_vif_set_filter(v, vn_bpf_vif_hook, f). */
+/* The filter's own entry for a VIF's filter hook (a vn_filter_fn of
+ * vn_vif.h): called as hook(f, p), it runs f over p->data, p->len with
+ * wirelen p->wire_len, counts, and returns result != 0. For a JIT-compiled
+ * filter it is the native code itself, so the data path's call
+ * u->filter(u->filter_ctx, p) lands in it directly:
+ *     vn_vif_set_filter(v, vn_bpf_hook(f), f);
+ * vn_bpf_vif_hook does the same for any filter through one more jump. */
+typedef bool (*vn_bpf_hook_fn)(void *ctx, const struct vn_pkt *p);
+vn_bpf_hook_fn vn_bpf_hook(const struct vn_bpf *f);
 bool vn_bpf_vif_hook(void *ctx, const struct vn_pkt *p);
 
 /* What reading the `filter` file shows, as "key value\n" lines:

@@ -24,9 +24,10 @@ struct vn_jit_stat {
 	uint32_t insns;             /* instructions (prepared code) */
 	uint32_t code_bytes;        /* machine code emitted */
 	uint64_t ns;                /* compile time, all included */
-	uint64_t install_ns;        /* of which: placing the code (write to the code region) */
-	uint64_t region_ns;         /* of install_ns: creating a code region (memfd + mmap; the
-	                               first method of a VM, then once per 64 KB or more) */
+	uint64_t install_ns;        /* of ns: placing the code (a copy into the code region) */
+	uint64_t region_ns;         /* of ns, apart from install_ns: setting up code memory (the
+	                               VM's first region and the compiler's scratch at its first
+	                               compilation, then a region per 64 KB or more of code) */
 	bool compiled;
 };
 /* The compilations so far, in order; valid until the next call into the VM. */

@@ -106,4 +106,48 @@ int vn_port_parse_write(struct vn_port_wstate *ws, int dlt, const uint8_t *buf, 
  * -EINVAL. */
 int vn_port_check_frame(int dlt, const uint8_t *f, uint32_t len, int *ipver, const uint8_t **dst);
 
+/* --- the injection queue: written packets on their way to the data path ---
+ *
+ * A byte ring of records (packet, direction, destination, the VIF it was
+ * written to), filled by the writers of ports (any threads: they take the
+ * queue's producer lock, which the data path never takes) and drained by one
+ * consumer, the tree's thread, without a lock. A write is queued whole or not
+ * at all: its records become visible together when it is committed. The
+ * queue asks for the consumer to be scheduled once per batch: a commit returns
+ * true when nobody has scheduled it since its last drain. */
+struct vn_port_inq;
+
+struct vn_port_inj {
+	uint64_t vif;          /* VIF id (vn_vif_id) */
+	uint32_t tree;         /* the interface's index */
+	uint32_t len;
+	uint8_t dir;           /* VN_PCAPNG_DIR_... of the block, or NONE */
+	uint8_t ipver;         /* 4, 6 or 0 (non-IP frame) */
+	uint16_t dst_off;      /* destination address in data (ipver != 0) */
+	const uint8_t *data;   /* in the queue: valid during the consumer's call */
+};
+
+/* A queue of bytes (rounded up to a power of two, at least 64 KiB). */
+struct vn_port_inq *vn_port_inq_new(size_t bytes);
+void vn_port_inq_free(struct vn_port_inq *q);
+
+/* One write(2) to the port of VIF `vif` of tree `tree`, device link type
+ * dlt, frames of at most max_frame bytes: a raw frame, or a sequence of whole
+ * pcapng blocks (SHB, IDB, EPB, ISB; each checked as by vn_port_parse_write,
+ * the header blocks updating *ws). Everything is checked before anything is
+ * queued: the number of packets queued (0: header blocks only), -EINVAL for
+ * anything malformed (nothing queued, *ws unchanged) or -ENOBUFS when the
+ * queue has no room for the whole write. *kick: the caller must schedule
+ * vn_port_inq_drain on the consumer's thread. */
+int vn_port_inq_write(struct vn_port_inq *q, struct vn_port_wstate *ws, int dlt, uint32_t max_frame,
+		      uint32_t tree, uint64_t vif, const uint8_t *buf, size_t len, bool *kick);
+/* The consumer: fn(ctx, j) for every committed packet, in order, then the
+ * queue is open for the next batch. Returns the number of packets. */
+size_t vn_port_inq_drain(struct vn_port_inq *q, void (*fn)(void *ctx, const struct vn_port_inj *j),
+			 void *ctx);
+/* Scheduling the drain a commit asked for failed: the next commit asks again. */
+void vn_port_inq_unkick(struct vn_port_inq *q);
+/* Bytes committed and not yet drained. */
+size_t vn_port_inq_pending(struct vn_port_inq *q);
+
 #endif

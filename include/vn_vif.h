@@ -123,6 +123,10 @@ void vn_vif_set_filter(struct vn_vif *v, vn_filter_fn fn, void *ctx);
 vn_filter_fn vn_vif_filter(const struct vn_vif *v, void **ctx);
 /* Called with the filter's ctx when v is freed with a filter still on it. */
 void vn_vif_set_filter_free(struct vn_vif *v, void (*fn)(void *ctx));
+/* That function (NULL if none): it tells which module installed the filter,
+ * whose entry point may differ from filter to filter. */
+typedef void (*vn_filter_free_fn)(void *ctx);
+vn_filter_free_fn vn_vif_filter_free(const struct vn_vif *v);
 void vn_vif_set_tap(struct vn_vif *v, vn_tap_fn fn, void *ctx);
 /* The tap installed on v (NULL if none) and its ctx, which stays stored when
  * the tap is set to NULL with a ctx (a port with no reader keeps its counters). */

@@ -70,9 +70,9 @@ struct vn_pkt;
  * wirelen): it reads the scratch words and updates the counters through f
  * itself, at the offsets below (kept small so they encode as disp8). The
  * data path calls it as hook(f, p) instead (a vn_filter_fn: the packet
- * record, a bool back): vn_bpf_vif_hook, installed on the VIF, is one
- * `jmp *hook(%rdi)` on x86-64, so the VIF reaches the native code with one
- * call.
+ * record, a bool back): the VIF holds hook itself (vn_bpf_hook), so it
+ * reaches the native code with its one call; vn_bpf_vif_hook, for callers
+ * that want one function for every filter, is one `jmp *hook(%rdi)`.
  * Counters and scratch words are written by the filter's thread only, with
  * single untorn stores (relaxed atomics in C, one mov/inc in native code),
  * so another thread may read them (vn_bpf_format) without a lock. */
@@ -80,7 +80,7 @@ struct vn_bpf {
 	struct vn_bpf_head head;         /* first: vn_bpf_run calls head.run */
 	uint64_t counts[2];              /* [0] accepted, [1] dropped */
 	uint32_t mem[VN_BPF_MEMWORDS];   /* scratch words, persistent */
-	bool (*hook)(void *f, const struct vn_pkt *p);   /* the data path's entry */
+	vn_bpf_hook_fn hook;             /* the data path's entry (vn_bpf_hook) */
 	void *code;                      /* mapping holding the native code, or NULL */
 	size_t code_map;                 /* its length */
 	size_t code_len;                 /* bytes of code in it */

@@ -198,6 +198,60 @@ static void plan_swaps(const struct vn_bpf_insn *prog, size_t n, uint8_t *need, 
 			rep[i] = REP_REAL, need[i] = true;
 }
 
+/* A and X start at 0, but most programs set them before reading them: only
+ * a register that some path reads first is zeroed at the entry.
+ * set[pc]: registers set on every path reaching pc (jumps only go forward,
+ * so one pass in order). Returns R_A | R_X for those to zero. */
+enum { R_A = 1, R_X = 2 };
+
+static unsigned reg_reads(const struct vn_bpf_insn *in)
+{
+	uint16_t c = in->code;
+	switch (BC_CLASS(c)) {
+	case BC_LD: return BC_MODE(c) == BC_IND ? R_X : 0;
+	case BC_ST: return R_A;
+	case BC_STX: return R_X;
+	case BC_ALU: return BC_OP(c) != BC_NEG && BC_SRC(c) == BC_X ? R_A | R_X : R_A;
+	case BC_JMP: return BC_OP(c) == BC_JA ? 0 : BC_SRC(c) == BC_X ? R_A | R_X : R_A;
+	case BC_RET: return c == (BC_RET | BC_A) ? R_A : 0;
+	case BC_MISC: return c == (BC_MISC | BC_TAX) ? R_A : R_X;
+	default: return 0;                                  /* BC_LDX */
+	}
+}
+
+static unsigned reg_writes(uint16_t c)
+{
+	switch (BC_CLASS(c)) {
+	case BC_LD: case BC_ALU: return R_A;
+	case BC_LDX: return R_X;
+	case BC_MISC: return c == (BC_MISC | BC_TAX) ? R_X : R_A;
+	default: return 0;
+	}
+}
+
+static unsigned plan_zeroing(const struct vn_bpf_insn *prog, size_t n, uint8_t *set)
+{
+	memset(set, R_A | R_X, n);       /* unreachable code never asks */
+	set[0] = 0;
+	unsigned zero = 0;
+	for (size_t pc = 0; pc < n; pc++) {
+		const struct vn_bpf_insn *in = &prog[pc];
+		unsigned s = set[pc];
+		zero |= reg_reads(in) & ~s;
+		s |= reg_writes(in->code);
+		if (BC_CLASS(in->code) == BC_RET)
+			continue;
+		size_t t = pc + 1, f = pc + 1;
+		if (BC_CLASS(in->code) == BC_JMP) {
+			t = pc + 1 + (BC_OP(in->code) == BC_JA ? in->k : in->jt);
+			f = pc + 1 + (BC_OP(in->code) == BC_JA ? in->k : in->jf);
+		}
+		set[t] &= (uint8_t)s;
+		set[f] &= (uint8_t)s;
+	}
+	return zero;
+}
+
 /* ret #k: count the packet and return (k is the program's result; the hook
  * entry returns a bool) */
 static void emit_ret_k(struct x86_jit *j, uint32_t k, bool hook)
@@ -262,7 +316,8 @@ static bool pow2(uint32_t k) { return k && !(k & (k - 1)); }
 static uint8_t log2u(uint32_t k) { return (uint8_t)__builtin_ctz(k); }
 
 static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t n,
-		      const uint64_t *chk, const uint8_t *need, const uint8_t *rep, bool hook)
+		      const uint64_t *chk, const uint8_t *need, const uint8_t *rep, unsigned zero,
+		      bool hook)
 {
 	const uint32_t ret0 = (uint32_t)n;
 	bool uses_len = false;
@@ -280,8 +335,12 @@ static void translate(struct x86_jit *j, const struct vn_bpf_insn *prog, size_t 
 		if (uses_len)
 			emit_mov32(j, REG_WIRE, X86_RCX);
 	}
-	emit_zero32(j, REG_A);
-	emit_zero32(j, REG_X);
+	/* X is only ever written by 32-bit operations, which clear rcx's upper
+	 * half: rcx is a clean X once set, zeroed or not here */
+	if (zero & R_A)
+		emit_zero32(j, REG_A);
+	if (zero & R_X)
+		emit_zero32(j, REG_X);
 
 	for (size_t pc = 0; pc < n; pc++) {
 		const struct vn_bpf_insn *in = &prog[pc];
@@ -542,12 +601,13 @@ static uint8_t *map_code(const uint8_t *buf, size_t used, size_t len, unsigned f
 
 /* One translation into buf[0..cap): its length, or 0 if it did not fit. */
 static size_t translate_into(uint8_t *buf, size_t cap, const struct vn_bpf_insn *prog, size_t n,
-			     const uint64_t *chk, const uint8_t *need, const uint8_t *rep, bool hook)
+			     const uint64_t *chk, const uint8_t *need, const uint8_t *rep, unsigned zero,
+			     bool hook)
 {
 	struct x86_jit j;
 	if (x86_init(&j, buf, cap, n + 1))
 		return 0;
-	translate(&j, prog, n, chk, need, rep, hook);
+	translate(&j, prog, n, chk, need, rep, zero, hook);
 	size_t used = x86_finish(&j) == 0 ? j.off : 0;
 	x86_release(&j);
 	return used;
@@ -563,12 +623,13 @@ int vn_bpf_jit(const struct vn_bpf_insn *prog, size_t n, unsigned flags, void **
 	uint8_t *need = (uint8_t *)(tab + 2 * n), *rep = need + n, *buf = rep + n;
 	plan_checks(prog, n, tab, tab + n);
 	plan_swaps(prog, n, need, rep);
+	unsigned zero = plan_zeroing(prog, n, buf);        /* buf: scratch until translated */
 
 	int rc = -EFAULT;    /* a translation outgrew its bound: cannot happen */
-	size_t run_len = translate_into(buf, bound, prog, n, tab + n, need, rep, false);
+	size_t run_len = translate_into(buf, bound, prog, n, tab + n, need, rep, zero, false);
 	size_t hoff = (run_len + 15) & ~(size_t)15;         /* the hook entry, aligned */
 	memset(buf + run_len, 0xcc, hoff - run_len);         /* int3 between the two */
-	size_t hook_len = run_len ? translate_into(buf + hoff, bound, prog, n, tab + n, need, rep, true) : 0;
+	size_t hook_len = run_len ? translate_into(buf + hoff, bound, prog, n, tab + n, need, rep, zero, true) : 0;
 	if (!hook_len)
 		goto out;
 	size_t used = hoff + hook_len;

@@ -3,8 +3,8 @@
  * (x86_emit.h).
  *
  * Registers: rbx = vm, r12 = locals (fr->lv), r13 = the instruction budget
- * (written back around calls out and at exit), rbp/r14/r15 = the three most
- * used locals (a write-through cache), [rsp] = where the result goes,
+ * (written back around calls out and at exit), rbp/r14/r15 and then
+ * r11..r8 = the most used locals (pick_cached_locals), [rsp] = where the result goes,
  * [rsp+8] = fr. Locals always live in the frame's slot memory; so does the operand
  * stack at every label, call, allocation and throw, which keeps the GC's
  * root scan and the interpreter's view (exception dispatch) exact. Between
@@ -28,68 +28,9 @@
 #include "viflet_jit_int.h"
 
 #if defined(__x86_64__)
-#include "x86_emit.h"
 
-/* JVM opcodes the prepared code keeps (vm/interp.c has the same list) */
-enum {
-	J_NOP = 0, J_ILOAD = 21, J_LLOAD = 22, J_IALOAD = 46, J_LALOAD = 47, J_AALOAD = 50, J_BALOAD = 51,
-	J_CALOAD = 52, J_SALOAD = 53, J_ISTORE = 54, J_LSTORE = 55, J_IASTORE = 79, J_LASTORE = 80,
-	J_AASTORE = 83, J_BASTORE = 84, J_CASTORE = 85, J_SASTORE = 86, J_POP = 87, J_POP2 = 88,
-	J_DUP = 89, J_DUP_X1 = 90, J_DUP_X2 = 91, J_DUP2 = 92, J_DUP2_X1 = 93, J_DUP2_X2 = 94,
-	J_SWAP = 95, J_IADD = 96, J_LADD = 97, J_ISUB = 100, J_LSUB = 101, J_IMUL = 104, J_LMUL = 105,
-	J_IDIV = 108, J_LDIV = 109, J_IREM = 112, J_LREM = 113, J_INEG = 116, J_LNEG = 117,
-	J_ISHL = 120, J_LSHL = 121, J_ISHR = 122, J_LSHR = 123, J_IUSHR = 124, J_LUSHR = 125,
-	J_IAND = 126, J_LAND = 127, J_IOR = 128, J_LOR = 129, J_IXOR = 130, J_LXOR = 131,
-	J_IINC = 132, J_I2L = 133, J_L2I = 136, J_I2B = 145, J_I2C = 146, J_I2S = 147, J_LCMP = 148,
-	J_IFEQ = 153, J_IFLE = 158, J_IF_ICMPEQ = 159, J_IF_ICMPLE = 164, J_IF_ACMPEQ = 165,
-	J_IF_ACMPNE = 166, J_GOTO = 167, J_TABLESWITCH = 170, J_LOOKUPSWITCH = 171, J_IRETURN = 172,
-	J_LRETURN = 173, J_RETURN = 177, J_ARRAYLENGTH = 190, J_ATHROW = 191, J_IFNULL = 198,
-	J_IFNONNULL = 199,
-};
+#include "viflet_jit_cc.h"
 
-enum { K_MEM, K_CONST, K_LOCAL, K_REG };
-
-struct ventry {
-	uint8_t kind, w;        /* w: slots (1, or 2 for long/double) */
-	int8_t reg;
-	int32_t v;              /* K_CONST: the int; K_LOCAL: local index */
-	/* reg: K_REG: the scratch register owned; K_LOCAL: the register caching the local, or -1 */
-	int32_t pos;            /* operand slot index */
-};
-
-struct stub { uint32_t label, insn; int kind; int8_t arr, idx; int32_t imm; };
-
-#define MAXDEF 12
-#define FR_AT 8             /* [rsp + FR_AT]: the frame */
-#define LBL_PER 10          /* scratch labels per instruction */
-
-struct cc {
-	struct x86_jit j;
-	struct vn_vm *vm;
-	struct vn_method *m;
-	struct vn_prep *p;
-	int32_t *depth;         /* operand depth at each insn, -1: unreachable */
-	uint8_t *target;        /* insn is a branch target */
-	uint32_t ml, n;
-	int32_t d;              /* current depth */
-	struct ventry e[MAXDEF];
-	int ne;
-	uint16_t busy;          /* scratch registers holding deferred values or temporaries */
-	int8_t *creg;           /* local -> register caching it, or -1 */
-	uint16_t cmask;         /* registers caching locals (not scratch) */
-	uint32_t *vloc; uint32_t nvloc;  /* locals cached in caller-saved registers */
-	uint32_t *wloc; uint32_t nwloc;  /* cached locals the method writes */
-	uint64_t *nn;           /* per insn: locals known non-null (nonnull_analysis) */
-	uint64_t nn_out;
-	bool skip;              /* the next instruction was compiled with this one */
-	bool call_seq;          /* call_sequence is used */
-	uint32_t dirty;         /* bit k: wloc[k]'s slot is stale */
-	struct { bool nodirect, noregcache, noinvert, nonull, debug; const char *dump; } env;   /* experiments */
-	struct stub *stubs; uint32_t nstubs;
-	uint32_t cur;           /* insn being compiled */
-	int nlbl;               /* scratch labels used by the current insn */
-	bool fail;
-};
 
 static const int8_t scratch[] = { X86_RAX, X86_RCX, X86_RDX, X86_RSI, X86_RDI,
 	X86_R8, X86_R9, X86_R10, X86_R11 };
@@ -98,37 +39,25 @@ static const int8_t scratch[] = { X86_RAX, X86_RCX, X86_RDX, X86_RSI, X86_RDI,
 static const int8_t cache_regs[] = { X86_RBP, X86_R14, X86_R15, X86_R11, X86_R10, X86_R9, X86_R8 };
 #define NCACHE_NV 3
 
-#define L_EXC(c)  ((c)->n * (LBL_PER + 1))
-#define L_EPI(c)  (L_EXC(c) + 1)
-#define L_BUDG(c) (L_EXC(c) + 2)
-#define L_THROW(c) (L_EXC(c) + 3)
-#define L_CALL(c) (L_EXC(c) + 4)   /* and the next 3: call_sequence */
-#define FRAME_BYTES 40      /* [rsp] result pointer, [rsp+8] fr, [rsp+16] a callee's result,
-			       [rsp+24]/[rsp+32] index/array of a bounds fault; 16-byte aligned */
 
-static uint32_t newlabel(struct cc *c)
+uint32_t jit_newlabel(struct cc *c)
 {
 	if (c->nlbl >= LBL_PER) {
 		c->fail = true;
 		return L_EXC(c);
 	}
-	return c->n + c->cur * LBL_PER + (uint32_t)c->nlbl++;
+	return c->lbase + c->n + c->cur * LBL_PER + (uint32_t)c->nlbl++;
 }
 
 /* ---- slots ---- */
 
-static int32_t local_off(uint32_t n) { return (int32_t)(n * sizeof(vn_slot)); }
-static int32_t slot_off(struct cc *c, int32_t pos) { return (int32_t)((c->ml + (uint32_t)pos) * sizeof(vn_slot)); }
 
-static int alloc_reg(struct cc *c);
-
-static void free_reg(struct cc *c, int r) { c->busy &= (uint16_t)~(1u << r); }
 
 /* Write deferred entry i to its slot. */
 static void materialize(struct cc *c, int i)
 {
 	struct ventry *v = &c->e[i];
-	int32_t off = slot_off(c, v->pos);
+	int32_t off = jit_slot_off(c, v->pos);
 	switch (v->kind) {
 	case K_CONST:
 		emit_store_imm32(&c->j, 8, X86_R12, off, v->v);
@@ -138,15 +67,15 @@ static void materialize(struct cc *c, int i)
 			emit_store(&c->j, 8, v->reg, X86_R12, off);
 			break;
 		}
-		int r = alloc_reg(c);
-		emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v));
+		int r = jit_alloc_reg(c);
+		emit_load(&c->j, 8, r, X86_R12, jit_local_off(c, (uint32_t)v->v));
 		emit_store(&c->j, 8, r, X86_R12, off);
-		free_reg(c, r);
+		jit_free_reg(c, r);
 		break;
 	}
 	case K_REG:
 		emit_store(&c->j, 8, v->reg, X86_R12, off);
-		free_reg(c, v->reg);
+		jit_free_reg(c, v->reg);
 		break;
 	default:
 		break;
@@ -154,7 +83,7 @@ static void materialize(struct cc *c, int i)
 	v->kind = K_MEM;
 }
 
-static int alloc_reg(struct cc *c)
+int jit_alloc_reg(struct cc *c)
 {
 	for (;;) {
 		for (size_t k = 0; k < sizeof scratch; k++)
@@ -187,7 +116,7 @@ static void claim(struct cc *c, int r)
 	c->fail = true;   /* held by a temporary: a compiler bug */
 }
 
-static void flush(struct cc *c)
+void jit_flush(struct cc *c)
 {
 	for (int i = 0; i < c->ne; i++)
 		materialize(c, i);
@@ -209,13 +138,13 @@ static void push(struct cc *c, int kind, int w, int reg, int32_t v)
 	e->pos = c->d;
 	c->d += w;
 }
-static void push_reg(struct cc *c, int r, int w) { push(c, K_REG, w, r, 0); }
+void jit_push_reg(struct cc *c, int r, int w) { push(c, K_REG, w, r, 0); }
 
-static struct ventry pop(struct cc *c, int w)
+struct ventry jit_pop(struct cc *c, int w)
 {
 	struct ventry v;
 	if (c->ne && c->e[c->ne - 1].w != w)
-		flush(c);
+		jit_flush(c);
 	if (c->ne) {
 		v = c->e[--c->ne];
 	} else {
@@ -236,23 +165,23 @@ static int to_reg(struct cc *c, const struct ventry *v)
 {
 	if (v->kind == K_REG)
 		return v->reg;
-	int r = alloc_reg(c);
+	int r = jit_alloc_reg(c);
 	switch (v->kind) {
 	case K_CONST: emit_mov_imm64(&c->j, r, (uint64_t)(int64_t)v->v); break;
 	case K_LOCAL:
 		if (v->reg >= 0)
 			emit_mov64(&c->j, r, v->reg);
 		else
-			emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v));
+			emit_load(&c->j, 8, r, X86_R12, jit_local_off(c, (uint32_t)v->v));
 		break;
-	default: emit_load(&c->j, 8, r, X86_R12, slot_off(c, v->pos)); break;
+	default: emit_load(&c->j, 8, r, X86_R12, jit_slot_off(c, v->pos)); break;
 	}
 	return r;
 }
 
 /* Like to_reg, but a cached local's own register when the caller only
  * reads it (free_reg of a cached register is a no-op). */
-static int to_reg_ro(struct cc *c, const struct ventry *v)
+int jit_to_reg_ro(struct cc *c, const struct ventry *v)
 {
 	if (v->kind == K_LOCAL && v->reg >= 0)
 		return v->reg;
@@ -264,7 +193,7 @@ static bool is_scratch(const struct cc *c, int r) { return r != X86_RBP && r != 
 static void release(struct cc *c, const struct ventry *v)
 {
 	if (v->kind == K_REG)
-		free_reg(c, v->reg);
+		jit_free_reg(c, v->reg);
 }
 
 /* dst op= v (w: 0 32-bit, 1 64-bit) */
@@ -278,15 +207,15 @@ static void alu_with(struct cc *c, int w, enum x86_alu op, int dst, const struct
 		else if (v->reg >= 0)
 			emit_alu32(&c->j, op, dst, v->reg);
 		else
-			emit_alu_load(&c->j, w, op, dst, X86_R12, local_off((uint32_t)v->v));
+			emit_alu_load(&c->j, w, op, dst, X86_R12, jit_local_off(c, (uint32_t)v->v));
 		break;
-	case K_MEM: emit_alu_load(&c->j, w, op, dst, X86_R12, slot_off(c, v->pos)); break;
+	case K_MEM: emit_alu_load(&c->j, w, op, dst, X86_R12, jit_slot_off(c, v->pos)); break;
 	default:
 		if (w)
 			emit_alu64(&c->j, op, dst, v->reg);
 		else
 			emit_alu32(&c->j, op, dst, v->reg);
-		free_reg(c, v->reg);
+		jit_free_reg(c, v->reg);
 		break;
 	}
 }
@@ -302,11 +231,11 @@ static void local_written(struct cc *c, int32_t n)
 /* Cached locals the method writes, into their slots (the registers hold
  * the current values; the slots are brought up to date before anything that
  * reads them: calls, allocation, throws). */
-static void writeback(struct cc *c)
+void jit_writeback(struct cc *c)
 {
 	for (uint32_t k = 0; k < c->nwloc; k++)
 		if (c->dirty & (1u << k))
-			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, local_off(c->wloc[k]));
+			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, jit_local_off(c, c->wloc[k]));
 	c->dirty = 0;
 }
 
@@ -323,9 +252,20 @@ static void mark_dirty(struct cc *c, int32_t l)
  * fr->sp and fr->ip set. */
 static void sync(struct cc *c)
 {
-	flush(c);
-	writeback(c);
-	emit_lea(&c->j, 1, X86_RAX, X86_R12, -1, 1, slot_off(c, c->d));
+	jit_flush(c);
+	jit_sync_frame(c);
+	c->dirty = 0;
+}
+
+/* sync's code after a flush, on one path only: the cached locals written
+ * back (their dirty marks kept: other paths did not write them), fr->sp
+ * and fr->ip set. */
+void jit_sync_frame(struct cc *c)
+{
+	for (uint32_t k = 0; k < c->nwloc; k++)
+		if (c->dirty & (1u << k))
+			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, jit_local_off(c, c->wloc[k]));
+	emit_lea(&c->j, 1, X86_RAX, X86_R12, -1, 1, jit_slot_off(c, c->d));
 	emit_load(&c->j, 8, X86_RCX, X86_RSP, FR_AT);
 	emit_store(&c->j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, sp));
 	emit_mov_imm64(&c->j, X86_RAX, (uint64_t)(uintptr_t)(c->p->code + c->cur + 1));
@@ -344,10 +284,10 @@ static void budget_wb(struct cc *c)
 static void reload_volatile(struct cc *c)
 {
 	for (uint32_t k = 0; k < c->nvloc; k++)
-		emit_load(&c->j, 8, c->creg[c->vloc[k]], X86_R12, local_off(c->vloc[k]));
+		emit_load(&c->j, 8, c->creg[c->vloc[k]], X86_R12, jit_local_off(c, c->vloc[k]));
 }
 
-static void call_helper(struct cc *c, const void *fn)
+void jit_call_helper(struct cc *c, const void *fn)
 {
 	budget_wb(c);
 	emit_call_abs(&c->j, fn, X86_RAX);
@@ -371,8 +311,12 @@ static void check_exc(struct cc *c)
 
 static uint32_t add_stub(struct cc *c, int kind, int arr, int idx, int32_t imm)
 {
+	if (!c->stubs) {        /* an inlined body may not fault: jit_inline_target is wrong */
+		c->fail = true;
+		return L_EXC(c);
+	}
 	struct stub *s = &c->stubs[c->nstubs++];
-	s->label = newlabel(c);
+	s->label = jit_newlabel(c);
 	s->insn = c->cur;
 	s->kind = kind;
 	s->arr = (int8_t)arr;
@@ -381,13 +325,13 @@ static uint32_t add_stub(struct cc *c, int kind, int arr, int idx, int32_t imm)
 	return s->label;
 }
 
-static void null_check(struct cc *c, int r)
+void jit_null_check(struct cc *c, int r)
 {
 	emit_test64(&c->j, r, r);
 	emit_jcc(&c->j, X86_CC_E, add_stub(c, VN_JIT_NPE, -1, -1, 0));
 }
 
-static void budget_tick(struct cc *c)
+void jit_budget_tick(struct cc *c)
 {
 	emit_alu64_imm32(&c->j, X86_SUB, X86_R13, 1);
 	emit_jcc(&c->j, X86_CC_S, L_BUDG(c));
@@ -397,15 +341,10 @@ static void budget_tick(struct cc *c)
 
 static int ret_slots(char r) { return r == 'V' ? 0 : (r == 'J' || r == 'D') ? 2 : 1; }
 
-/* prep.c fuses sequences starting with a load into superinstructions but
- * leaves the sequence in place with the load's operand; the JIT compiles the
- * sequence itself, so a fused op is just that load. */
-static bool is_fused(uint16_t op) { return op >= Q_LOAD2 && op < Q_LAST; }
-
 /* pops/pushes in slots; false for an instruction the JIT does not know */
 static bool effect(const struct vn_insn *in, int *po, int *pu)
 {
-	int op = is_fused(in->op) ? J_ILOAD : in->op;
+	int op = jit_is_fused(in->op) ? J_ILOAD : in->op;
 	*po = *pu = 0;
 	switch (op) {
 	case J_NOP: case J_IINC: case J_GOTO: case J_RETURN: return true;
@@ -501,9 +440,9 @@ static bool set_depth(struct cc *c, int32_t t, int32_t d, uint32_t *work, uint32
 static int loop_test(const struct cc *c, int32_t t, struct ventry *a, struct ventry *b, int *k, int32_t *exit);
 
 /* Operand depth at every instruction (the verifier guarantees it is unique). */
-static bool analyze(struct cc *c)
+bool jit_analyze(struct cc *c)
 {
-	uint32_t *work = malloc((c->n + c->p->nexc + 1) * sizeof(uint32_t) * 2);
+	uint32_t *work = SC_ARRAY(c->sc, (c->n + c->p->nexc + 1) * 2, uint32_t, false);
 	if (!work)
 		return false;
 	uint32_t nw = 0;
@@ -526,7 +465,7 @@ static bool analyze(struct cc *c)
 			break;
 		}
 		d += pu;
-		int op = is_fused(in->op) ? J_ILOAD : in->op;
+		int op = jit_is_fused(in->op) ? J_ILOAD : in->op;
 		bool falls = true;
 		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL) {
 			ok = set_depth(c, in->a, d, work, &nw);
@@ -547,7 +486,6 @@ static bool analyze(struct cc *c)
 		if (falls && ok)
 			ok = set_depth(c, (int32_t)i + 1, d, work, &nw);
 	}
-	free(work);
 	/* the bodies of loops invert_loop may invert are entered from their goto too */
 	for (uint32_t i = 0; ok && !c->env.noinvert && i < c->n; i++) {
 		const struct vn_insn *in = &c->p->code[i];
@@ -601,7 +539,7 @@ static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src, con
 	uint32_t i = s;
 	for (;; i++) {
 		const struct vn_insn *x = &c->p->code[i];
-		int op = is_fused(x->op) ? J_ILOAD : x->op;
+		int op = jit_is_fused(x->op) ? J_ILOAD : x->op;
 		c->nn[i] = cur;
 		int cp = checked_pos(x), po, pu;
 		if (cp > 0 && cp <= d && src[d - cp] >= 0)
@@ -649,15 +587,15 @@ static void nn_merge(struct cc *c, uint64_t *bin, uint8_t *seen, uint32_t *work,
 
 static void nonnull_analysis(struct cc *c)
 {
-	uint64_t *bin = calloc(c->n, sizeof(uint64_t));
-	uint8_t *seen = calloc(c->n, 1), *bstart = calloc(c->n + 1, 1);
-	uint32_t *work = malloc((size_t)(c->n + 8) * sizeof(uint32_t));
-	int8_t *src = malloc((size_t)c->m->max_stack + 8);
+	uint64_t *bin = SC_ARRAY(c->sc, c->n, uint64_t, true);
+	uint8_t *seen = SC_ARRAY(c->sc, c->n, uint8_t, true), *bstart = SC_ARRAY(c->sc, c->n + 1, uint8_t, true);
+	uint32_t *work = SC_ARRAY(c->sc, c->n + 8, uint32_t, false);
+	int8_t *src = SC_ARRAY(c->sc, c->m->max_stack + 8, int8_t, false);
 	uint32_t nw = 0, steps = 0;
 	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
 		goto out;
 	for (uint32_t i = 0; i < c->n; i++) {
-		int op = is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
+		int op = jit_is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
 		if (c->target[i] || i == 0)
 			bstart[i] = 1;
 		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL || op == J_IRETURN ||
@@ -673,7 +611,7 @@ static void nonnull_analysis(struct cc *c)
 		uint32_t e = nn_block(c, s, bin[s], src, bstart);
 		uint64_t out = c->nn_out;
 		const struct vn_insn *x = &c->p->code[e];
-		int op = is_fused(x->op) ? J_ILOAD : x->op;
+		int op = jit_is_fused(x->op) ? J_ILOAD : x->op;
 		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL) {
 			nn_merge(c, bin, seen, work, &nw, x->a, out);
 			if (op != J_GOTO)
@@ -693,17 +631,16 @@ static void nonnull_analysis(struct cc *c)
 out:
 	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
 		memset(c->nn, 0, c->n * sizeof(uint64_t));
-	free(bin);
-	free(seen);
-	free(bstart);
-	free(work);
-	free(src);
 }
 
 /* Is v a local known non-null here? */
 static bool known_nonnull(const struct cc *c, const struct ventry *v)
 {
-	return v->kind == K_LOCAL && (c->nn[c->cur] & lbit(v->v));
+	if (v->kind != K_LOCAL)
+		return false;
+	if (c->this_nn)         /* an inlined body: only its receiver is known */
+		return v->v == 0;
+	return c->nn[c->cur] & lbit(v->v);
 }
 
 /* ---- templates ---- */
@@ -741,18 +678,18 @@ static void branch(struct cc *c, enum x86_cc cc, bool always, int32_t t)
 	bool back = (uint32_t)t <= c->cur;
 	if (!back) {
 		if (always)
-			emit_jmp(&c->j, (uint32_t)t);
+			emit_jmp(&c->j, LBL(c, t));
 		else
-			emit_jcc(&c->j, cc, (uint32_t)t);
+			emit_jcc(&c->j, cc, LBL(c, t));
 		return;
 	}
 	uint32_t skip = 0;
 	if (!always) {
-		skip = newlabel(c);
+		skip = jit_newlabel(c);
 		emit_jcc(&c->j, x86_cc_not(cc), skip);
 	}
-	budget_tick(c);
-	emit_jmp(&c->j, (uint32_t)t);
+	jit_budget_tick(c);
+	emit_jmp(&c->j, LBL(c, t));
 	if (!always)
 		x86_bind(&c->j, skip);
 }
@@ -786,8 +723,8 @@ static enum x86_cc cmp_emit(struct cc *c, int w, int k, struct ventry a, struct 
 	int ra = vreg(&a);
 	bool own_a = a.kind == K_REG;
 	if (ra < 0 && b.kind == K_CONST) {
-		int32_t off = a.kind == K_LOCAL ? local_off((uint32_t)a.v) : slot_off(c, a.pos);
-		flush(c);
+		int32_t off = a.kind == K_LOCAL ? jit_local_off(c, (uint32_t)a.v) : jit_slot_off(c, a.pos);
+		jit_flush(c);
 		emit_alu_mem_imm32(&c->j, w, X86_CMP, X86_R12, off, b.v);
 		return cc;
 	}
@@ -796,7 +733,7 @@ static enum x86_cc cmp_emit(struct cc *c, int w, int k, struct ventry a, struct 
 		own_a = true;
 	}
 	int rb = vreg(&b);
-	flush(c);
+	jit_flush(c);
 	if (rb >= 0) {
 		if (w)
 			emit_alu64(&c->j, X86_CMP, ra, rb);
@@ -812,13 +749,13 @@ static enum x86_cc cmp_emit(struct cc *c, int w, int k, struct ventry a, struct 
 	} else if (b.kind == K_CONST) {
 		emit_alu_imm32_w(&c->j, w, X86_CMP, ra, b.v);
 	} else {
-		int32_t off = b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos);
+		int32_t off = b.kind == K_LOCAL ? jit_local_off(c, (uint32_t)b.v) : jit_slot_off(c, b.pos);
 		emit_alu_load(&c->j, w, X86_CMP, ra, X86_R12, off);
 	}
 	if (b.kind == K_REG)
-		free_reg(c, b.reg);
+		jit_free_reg(c, b.reg);
 	if (own_a)
-		free_reg(c, ra);
+		jit_free_reg(c, ra);
 	return cc;
 }
 
@@ -827,7 +764,7 @@ static void cmp_branch(struct cc *c, int w, int k, struct ventry a, struct ventr
 {
 	if (a.kind == K_CONST && b.kind == K_CONST) {
 		bool taken = eval_cc(k, a.v, b.v);
-		flush(c);
+		jit_flush(c);
 		if (taken)
 			branch(c, jcc_of(k), true, t);
 		return;
@@ -848,11 +785,11 @@ static int loop_test(const struct cc *c, int32_t t, struct ventry *a, struct ven
 	if (t < 0 || (uint32_t)t + 3 > c->n)
 		return 0;
 	const struct vn_insn *x = &code[t], *y = &code[t + 1];
-	if (!(x->op == J_ILOAD || is_fused(x->op)) || x->a < 0 || (uint32_t)x->a >= c->ml)
+	if (!(x->op == J_ILOAD || jit_is_fused(x->op)) || x->a < 0 || (uint32_t)x->a >= c->ml)
 		return 0;
 	*a = (struct ventry){ .kind = K_LOCAL, .w = 1, .reg = c->creg[x->a], .v = x->a };
 	*b = (struct ventry){ .kind = K_CONST, .w = 1, .reg = -1, .v = 0 };
-	int yop = is_fused(y->op) ? J_ILOAD : y->op, len;
+	int yop = jit_is_fused(y->op) ? J_ILOAD : y->op, len;
 	if (yop >= J_IFEQ && yop <= J_IFLE) {
 		len = 2;
 		*k = yop - J_IFEQ;
@@ -887,10 +824,10 @@ static bool invert_loop(struct cc *c, int32_t t)
 	int len = loop_test(c, t, &a, &b, &k, &exit);
 	if (!len || !c->target[t + len])
 		return false;
-	budget_tick(c);
+	jit_budget_tick(c);
 	enum x86_cc cc = cmp_emit(c, 0, k, a, b);
-	emit_jcc(&c->j, x86_cc_not(cc), (uint32_t)(t + len));
-	emit_jmp(&c->j, (uint32_t)exit);
+	emit_jcc(&c->j, x86_cc_not(cc), LBL(c, t + len));
+	emit_jmp(&c->j, LBL(c, exit));
 	return true;
 }
 
@@ -903,13 +840,13 @@ static void load_into(struct cc *c, int r, const struct ventry *v)
 		if (v->reg >= 0)
 			emit_mov64(&c->j, r, v->reg);
 		else
-			emit_load(&c->j, 8, r, X86_R12, local_off((uint32_t)v->v));
+			emit_load(&c->j, 8, r, X86_R12, jit_local_off(c, (uint32_t)v->v));
 		break;
 	case K_REG:
 		emit_mov64(&c->j, r, v->reg);
-		free_reg(c, v->reg);
+		jit_free_reg(c, v->reg);
 		break;
-	default: emit_load(&c->j, 8, r, X86_R12, slot_off(c, v->pos)); break;
+	default: emit_load(&c->j, 8, r, X86_R12, jit_slot_off(c, v->pos)); break;
 	}
 }
 
@@ -928,7 +865,7 @@ static int32_t store_next(struct cc *c, int w)
 
 static void int_binop(struct cc *c, int w, enum x86_alu op)
 {
-	struct ventry b = pop(c, w ? 2 : 1), a = pop(c, w ? 2 : 1);
+	struct ventry b = jit_pop(c, w ? 2 : 1), a = jit_pop(c, w ? 2 : 1);
 	if (!w && a.kind == K_CONST && b.kind == K_CONST) {   /* fold */
 		uint32_t x = (uint32_t)a.v, y = (uint32_t)b.v, r;
 		switch (op) {
@@ -973,12 +910,12 @@ static void int_binop(struct cc *c, int w, enum x86_alu op)
 	alu_with(c, w, op, ra, &b);
 	if (!w)
 		emit_movsx_reg(&c->j, 1, 4, ra, ra);
-	push_reg(c, ra, w ? 2 : 1);
+	jit_push_reg(c, ra, w ? 2 : 1);
 }
 
 static void mul_op(struct cc *c, int w)
 {
-	struct ventry b = pop(c, w ? 2 : 1), a = pop(c, w ? 2 : 1);
+	struct ventry b = jit_pop(c, w ? 2 : 1), a = jit_pop(c, w ? 2 : 1);
 	if (a.kind != K_REG && b.kind == K_REG) {
 		struct ventry x = a;
 		a = b;
@@ -993,17 +930,17 @@ static void mul_op(struct cc *c, int w)
 		ra = to_reg(c, &a);
 		if (b.kind == K_REG) {
 			emit_imul(&c->j, w, ra, b.reg);
-			free_reg(c, b.reg);
+			jit_free_reg(c, b.reg);
 		} else {
 			if (b.kind == K_LOCAL && b.reg >= 0)
 				emit_imul(&c->j, w, ra, b.reg);
 			else
-				emit_imul_load(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? local_off((uint32_t)b.v) : slot_off(c, b.pos));
+				emit_imul_load(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? jit_local_off(c, (uint32_t)b.v) : jit_slot_off(c, b.pos));
 		}
 	}
 	if (!w)
 		emit_movsx_reg(&c->j, 1, 4, ra, ra);
-	push_reg(c, ra, w ? 2 : 1);
+	jit_push_reg(c, ra, w ? 2 : 1);
 }
 
 /* A popped operand written to its own slot (freeing its register). */
@@ -1013,26 +950,52 @@ static void to_mem(struct cc *c, struct ventry *v)
 		return;
 	struct ventry t = *v;
 	int r = to_reg(c, &t);
-	emit_store(&c->j, 8, r, X86_R12, slot_off(c, v->pos));
-	free_reg(c, r);
+	emit_store(&c->j, 8, r, X86_R12, jit_slot_off(c, v->pos));
+	jit_free_reg(c, r);
 	v->kind = K_MEM;
 }
 
 /* idiv/irem/ldiv/lrem: b == 0 throws, b == -1 gives -a / 0 (no #DE on
  * MIN / -1). Rare enough to go through memory: rax = a, r11 = b. */
+/* int x / 2^k and x % 2^k (k = 1..30) without a division, rounding toward
+ * zero as Java does: a negative x is biased by 2^k - 1 first. */
+static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
+{
+	struct x86_jit *j = &c->j;
+	int rx = to_reg(c, &a), rt = jit_alloc_reg(c);
+	emit_mov32(j, rt, rx);
+	emit_shift_imm(j, 0, X86_SAR, rt, 31);
+	emit_shift_imm(j, 0, X86_SHR, rt, (uint8_t)(32 - k));     /* 2^k - 1 if x < 0, else 0 */
+	if (rem) {              /* ((x + t) & (2^k - 1)) - t */
+		emit_alu32(j, X86_ADD, rx, rt);
+		emit_alu32_imm32(j, X86_AND, rx, (1u << k) - 1);
+		emit_alu32(j, X86_SUB, rx, rt);
+	} else {                /* (x + t) >> k */
+		emit_alu32(j, X86_ADD, rx, rt);
+		emit_shift_imm(j, 0, X86_SAR, rx, (uint8_t)k);
+	}
+	emit_movsx_reg(j, 1, 4, rx, rx);
+	jit_free_reg(c, rt);
+	jit_push_reg(c, rx, 1);
+}
+
 static void div_op(struct cc *c, int w, bool rem)
 {
-	struct ventry b = pop(c, w ? 2 : 1), a = pop(c, w ? 2 : 1);
+	struct ventry b = jit_pop(c, w ? 2 : 1), a = jit_pop(c, w ? 2 : 1);
+	if (!w && b.kind == K_CONST && b.v >= 2 && b.v <= (1 << 30) && !(b.v & (b.v - 1))) {
+		div_pow2(c, a, __builtin_ctz((unsigned)b.v), rem);
+		return;
+	}
 	to_mem(c, &b);
 	to_mem(c, &a);
-	flush(c);
+	jit_flush(c);
 	if (c->busy)
 		c->fail = true;
-	emit_load(&c->j, 8, X86_RAX, X86_R12, slot_off(c, a.pos));
-	emit_load(&c->j, 8, X86_RCX, X86_R12, slot_off(c, b.pos));
+	emit_load(&c->j, 8, X86_RAX, X86_R12, jit_slot_off(c, a.pos));
+	emit_load(&c->j, 8, X86_RCX, X86_R12, jit_slot_off(c, b.pos));
 	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_RCX, 0);
 	emit_jcc(&c->j, X86_CC_E, add_stub(c, VN_JIT_DIV0, -1, -1, 0));
-	uint32_t minus1 = newlabel(c), done = newlabel(c);
+	uint32_t minus1 = jit_newlabel(c), done = jit_newlabel(c);
 	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_RCX, -1);
 	emit_jcc(&c->j, X86_CC_E, minus1);
 	emit_cdq(&c->j, w);
@@ -1049,12 +1012,12 @@ static void div_op(struct cc *c, int w, bool rem)
 	if (!w)
 		emit_movsx_reg(&c->j, 1, 4, X86_RAX, X86_RAX);
 	c->busy |= 1u << X86_RAX;
-	push_reg(c, X86_RAX, w ? 2 : 1);
+	jit_push_reg(c, X86_RAX, w ? 2 : 1);
 }
 
 static void shift_op(struct cc *c, int w, enum x86_shift sh)
 {
-	struct ventry b = pop(c, 1), a = pop(c, w ? 2 : 1);
+	struct ventry b = jit_pop(c, 1), a = jit_pop(c, w ? 2 : 1);
 	if (b.kind == K_CONST) {
 		int ra = to_reg(c, &a);
 		uint8_t n = (uint8_t)(b.v & (w ? 63 : 31));
@@ -1062,30 +1025,30 @@ static void shift_op(struct cc *c, int w, enum x86_shift sh)
 			emit_shift_imm(&c->j, w, sh, ra, n);
 		if (!w)
 			emit_movsx_reg(&c->j, 1, 4, ra, ra);
-		push_reg(c, ra, w ? 2 : 1);
+		jit_push_reg(c, ra, w ? 2 : 1);
 		return;
 	}
 	to_mem(c, &b);
 	to_mem(c, &a);
 	claim(c, X86_RCX);
 	c->busy |= 1u << X86_RCX;
-	emit_load(&c->j, 8, X86_RCX, X86_R12, slot_off(c, b.pos));
+	emit_load(&c->j, 8, X86_RCX, X86_R12, jit_slot_off(c, b.pos));
 	int ra = to_reg(c, &a);
 	emit_shift_cl(&c->j, w, sh, ra);    /* the hardware masks the count like Java */
 	if (!w)
 		emit_movsx_reg(&c->j, 1, 4, ra, ra);
-	free_reg(c, X86_RCX);
-	push_reg(c, ra, w ? 2 : 1);
+	jit_free_reg(c, X86_RCX);
+	jit_push_reg(c, ra, w ? 2 : 1);
 }
 
 /* Array reference and index into registers (index may stay a constant),
  * with the null and bounds checks. */
 static void array_addr(struct cc *c, int *ra, int *ri, int32_t *ci, bool *cidx)
 {
-	struct ventry i = pop(c, 1), a = pop(c, 1);
-	*ra = to_reg_ro(c, &a);
+	struct ventry i = jit_pop(c, 1), a = jit_pop(c, 1);
+	*ra = jit_to_reg_ro(c, &a);
 	if (!known_nonnull(c, &a))
-		null_check(c, *ra);
+		jit_null_check(c, *ra);
 	int32_t len_off = (int32_t)offsetof(struct vn_obj, len);
 	if (i.kind == K_CONST && i.v >= 0 && i.v < (1 << 24)) {
 		*cidx = true;
@@ -1095,7 +1058,7 @@ static void array_addr(struct cc *c, int *ra, int *ri, int32_t *ci, bool *cidx)
 		emit_jcc(&c->j, X86_CC_BE, add_stub(c, VN_JIT_AIOOBE, *ra, -1, i.v));
 	} else {
 		*cidx = false;
-		*ri = to_reg_ro(c, &i);
+		*ri = jit_to_reg_ro(c, &i);
 		emit_alu_load(&c->j, 0, X86_CMP, *ri, *ra, len_off);
 		emit_jcc(&c->j, X86_CC_AE, add_stub(c, VN_JIT_AIOOBE, *ra, *ri, 0));
 	}
@@ -1109,23 +1072,23 @@ static void array_load(struct cc *c, int size, bool sx, int w)
 	array_addr(c, &ra, &ri, &ci, &cidx);
 	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * size : 0);
 	int idx = cidx ? -1 : ri;
-	int dst = is_scratch(c, ra) ? ra : alloc_reg(c);
+	int dst = is_scratch(c, ra) ? ra : jit_alloc_reg(c);
 	if (sx)
 		emit_load_sx_idx(&c->j, size, dst, ra, idx, size, disp);
 	else
 		emit_load_idx(&c->j, size, dst, ra, idx, size, disp);
 	if (!cidx)
-		free_reg(c, ri);
-	push_reg(c, dst, w);
+		jit_free_reg(c, ri);
+	jit_push_reg(c, dst, w);
 }
 
 static void array_store(struct cc *c, int size, bool is_bool_capable, int w)
 {
-	struct ventry v = pop(c, w);
+	struct ventry v = jit_pop(c, w);
 	if (is_bool_capable && v.kind == K_CONST && (v.v & 1) == v.v)
 		is_bool_capable = false;     /* 0 or 1: the same in a byte[] and a boolean[] */
 	bool cval = !is_bool_capable && v.kind == K_CONST && size <= 4;
-	int rv = cval ? -1 : is_bool_capable ? to_reg(c, &v) : to_reg_ro(c, &v);
+	int rv = cval ? -1 : is_bool_capable ? to_reg(c, &v) : jit_to_reg_ro(c, &v);
 	int ra, ri;
 	int32_t ci;
 	bool cidx;
@@ -1133,66 +1096,66 @@ static void array_store(struct cc *c, int size, bool is_bool_capable, int w)
 	if (cval) {
 		emit_store_imm_idx(&c->j, size, ra, cidx ? -1 : ri, size,
 				   (int32_t)VN_OBJ_HDR + (cidx ? ci * size : 0), v.v);
-		free_reg(c, ra);
+		jit_free_reg(c, ra);
 		if (!cidx)
-			free_reg(c, ri);
+			jit_free_reg(c, ri);
 		return;
 	}
 	if (is_bool_capable) {   /* bastore on a boolean[] stores v & 1 */
-		uint32_t skip = newlabel(c);
-		int t = alloc_reg(c);
+		uint32_t skip = jit_newlabel(c);
+		int t = jit_alloc_reg(c);
 		emit_load(&c->j, 8, t, ra, (int32_t)offsetof(struct vn_obj, cls));
 		emit_cmp8_mem_imm(&c->j, t, (int32_t)offsetof(struct vn_class, ek), EK_Z);
-		free_reg(c, t);
+		jit_free_reg(c, t);
 		emit_jcc(&c->j, X86_CC_NE, skip);
 		emit_alu32_imm32(&c->j, X86_AND, rv, 1);
 		x86_bind(&c->j, skip);
 	}
 	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * size : 0);
 	emit_store_idx(&c->j, size, rv, ra, cidx ? -1 : ri, size, disp);
-	free_reg(c, rv);
-	free_reg(c, ra);
+	jit_free_reg(c, rv);
+	jit_free_reg(c, ra);
 	if (!cidx)
-		free_reg(c, ri);
+		jit_free_reg(c, ri);
 }
 
 static void field_load(struct cc *c, int size, bool sx, int32_t off, int w)
 {
-	struct ventry o = pop(c, 1);
-	int r = to_reg_ro(c, &o);
+	struct ventry o = jit_pop(c, 1);
+	int r = jit_to_reg_ro(c, &o);
 	if (!known_nonnull(c, &o))
-		null_check(c, r);
-	int dst = is_scratch(c, r) ? r : alloc_reg(c);
+		jit_null_check(c, r);
+	int dst = is_scratch(c, r) ? r : jit_alloc_reg(c);
 	if (sx)
 		emit_load_sx_idx(&c->j, size, dst, r, -1, 1, off);
 	else
 		emit_load(&c->j, size, dst, r, off);
-	push_reg(c, dst, w);
+	jit_push_reg(c, dst, w);
 }
 
 static void field_store(struct cc *c, int size, bool boolean, int32_t off)
 {
-	struct ventry v = pop(c, size == 8 ? 2 : 1), o = pop(c, 1);
-	int ro = to_reg_ro(c, &o);
+	struct ventry v = jit_pop(c, size == 8 ? 2 : 1), o = jit_pop(c, 1);
+	int ro = jit_to_reg_ro(c, &o);
 	if (!known_nonnull(c, &o))
-		null_check(c, ro);
+		jit_null_check(c, ro);
 	if (v.kind == K_CONST && size <= 4) {
 		emit_store_imm32(&c->j, size, ro, off, boolean ? v.v & 1 : v.v);
 	} else {
-		int rv = boolean ? to_reg(c, &v) : to_reg_ro(c, &v);
+		int rv = boolean ? to_reg(c, &v) : jit_to_reg_ro(c, &v);
 		if (boolean)
 			emit_alu32_imm32(&c->j, X86_AND, rv, 1);
 		emit_store(&c->j, size, rv, ro, off);
-		free_reg(c, rv);
+		jit_free_reg(c, rv);
 	}
-	free_reg(c, ro);
+	jit_free_reg(c, ro);
 }
 
 /* putfield/putstatic of a reference: the packet rule needs the helper when
  * either the old or the new value is a Packet. Operands are in memory. */
 static void ref_store(struct cc *c, int slot_reg, int v_reg)
 {
-	uint32_t slow = newlabel(c), store = newlabel(c), done = newlabel(c), chk_old = newlabel(c);
+	uint32_t slow = jit_newlabel(c), store = jit_newlabel(c), done = jit_newlabel(c), chk_old = jit_newlabel(c);
 	emit_mov_imm64(&c->j, X86_RDX, (uint64_t)(uintptr_t)c->vm->c_packet);
 	emit_test64(&c->j, v_reg, v_reg);
 	emit_jcc(&c->j, X86_CC_E, chk_old);
@@ -1211,8 +1174,63 @@ static void ref_store(struct cc *c, int slot_reg, int v_reg)
 	emit_mov64(&c->j, X86_RSI, slot_reg);
 	emit_mov64(&c->j, X86_RDX, v_reg);
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_jit_pkt_store);
+	jit_call_helper(c, (const void *)vn_jit_pkt_store);
 	x86_bind(&c->j, done);
+}
+
+/* aastore inline, on synced memory ([array, index, value] on the stack):
+ * the null and bounds checks, the store check when the value's class is
+ * exactly the element class, and the packet rule (vn_pkt_store: the old
+ * element's count of places down, the new one's up, two places abort).
+ * Anything else (null array, bad index, another class) goes to the helper,
+ * which throws or stores exactly as the interpreter. Uses only registers
+ * that cache no locals. */
+static void aastore_inline(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
+	const int32_t len = (int32_t)offsetof(struct vn_obj, len), cls = (int32_t)offsetof(struct vn_obj, cls);
+	uint32_t slow = jit_newlabel(c), old = jit_newlabel(c), nw = jit_newlabel(c), store = jit_newlabel(c), done = jit_newlabel(c),
+		 twice = jit_newlabel(c);
+	emit_load(j, 8, X86_RAX, X86_R12, jit_slot_off(c, c->d - 3));
+	emit_test64(j, X86_RAX, X86_RAX);
+	emit_jcc(j, X86_CC_E, slow);
+	emit_load(j, 8, X86_RCX, X86_R12, jit_slot_off(c, c->d - 2));
+	emit_alu_load(j, 0, X86_CMP, X86_RCX, X86_RAX, len);
+	emit_jcc(j, X86_CC_AE, slow);
+	emit_load(j, 8, X86_RDX, X86_R12, jit_slot_off(c, c->d - 1));
+	emit_mov_imm64(j, X86_RDI, (uint64_t)(uintptr_t)c->vm->c_packet);
+	emit_test64(j, X86_RDX, X86_RDX);
+	emit_jcc(j, X86_CC_E, old);
+	emit_load(j, 8, X86_RSI, X86_RAX, cls);
+	emit_load(j, 8, X86_RSI, X86_RSI, (int32_t)offsetof(struct vn_class, comp));
+	emit_alu_load(j, 1, X86_CMP, X86_RSI, X86_RDX, cls);
+	emit_jcc(j, X86_CC_NE, slow);
+	x86_bind(j, old);
+	emit_load_idx(j, 8, X86_RSI, X86_RAX, X86_RCX, 8, (int32_t)VN_OBJ_HDR);
+	emit_test64(j, X86_RSI, X86_RSI);
+	emit_jcc(j, X86_CC_E, nw);
+	emit_alu_load(j, 1, X86_CMP, X86_RDI, X86_RSI, cls);
+	emit_jcc(j, X86_CC_NE, nw);
+	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RSI, len, 1);
+	x86_bind(j, nw);
+	emit_test64(j, X86_RDX, X86_RDX);
+	emit_jcc(j, X86_CC_E, store);
+	emit_alu_load(j, 1, X86_CMP, X86_RDI, X86_RDX, cls);
+	emit_jcc(j, X86_CC_NE, store);
+	emit_alu_mem_imm32(j, 0, X86_ADD, X86_RDX, len, 1);
+	emit_alu_mem_imm32(j, 0, X86_CMP, X86_RDX, len, 1);
+	emit_jcc(j, X86_CC_G, twice);
+	x86_bind(j, store);
+	emit_store_idx(j, 8, X86_RDX, X86_RAX, X86_RCX, 8, (int32_t)VN_OBJ_HDR);
+	emit_jmp(j, done);
+	x86_bind(j, twice);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	jit_call_helper(c, (const void *)vn_pkt_twice);
+	x86_bind(j, slow);
+	args_vm_fr_in(c);
+	jit_call_helper(c, (const void *)vn_jit_op);
+	check_exc(c);
+	x86_bind(j, done);
 }
 
 /* getstatic/putstatic: a class not yet initialized when the method was
@@ -1222,12 +1240,12 @@ static void ensure_init(struct cc *c, struct vn_class *k)
 	if (k->state == CS_INITIALIZED)
 		return;
 	sync(c);
-	uint32_t ok = newlabel(c);
+	uint32_t ok = jit_newlabel(c);
 	emit_mov_imm64(&c->j, X86_RSI, (uint64_t)(uintptr_t)k);
 	emit_alu_mem_imm32(&c->j, 0, X86_CMP, X86_RSI, (int32_t)offsetof(struct vn_class, state), CS_INITIALIZED);
 	emit_jcc(&c->j, X86_CC_E, ok);
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_jit_clinit);
+	jit_call_helper(c, (const void *)vn_jit_clinit);
 	check_exc(c);
 	x86_bind(&c->j, ok);
 }
@@ -1252,18 +1270,18 @@ enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };
  * callee: known (CALL_KNOWN), through the receiver's vtable (CALL_VIRTUAL),
  * or through the interface call site's cache (CALL_IFACE: a hit only when the
  * receiver's class is the cached one); checks it is compiled, and calls the
- * method's call sequence (call_sequence, emitted once per method) with rsi =
+ * VM's call stub (emit_call_stub, emitted once per VM) with rsi =
  * the callee, rcx = its arguments. Otherwise (not compiled, cache miss) it
  * falls through to the helper call; returns the label after that. */
 static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, int kind)
 {
 	struct x86_jit *j = &c->j;
 	char ret = kind == CALL_IFACE ? ((const struct vn_icache *)in->u.p)->im->ret : in->u.m->ret;
-	int32_t args = slot_off(c, c->d - nargs);
-	uint32_t slow = newlabel(c), done = newlabel(c);
+	int32_t args = jit_slot_off(c, c->d - nargs);
+	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c);
 	if (in->op != Q_INVOKESTATIC) {
 		emit_load(j, 8, X86_RAX, X86_R12, args);
-		null_check(c, X86_RAX);
+		jit_null_check(c, X86_RAX);
 	}
 	if (kind == CALL_KNOWN) {
 		emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)in->u.m);
@@ -1282,8 +1300,7 @@ static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, i
 	emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
 	emit_jcc(j, X86_CC_NE, slow);
 	emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
-	emit_call_label(j, L_CALL(c));
-	c->call_seq = true;
+	emit_call_abs(j, c->call_stub, X86_RAX);
 	reload_volatile(c);
 	emit_test32(j, X86_RAX, X86_RAX);
 	emit_jcc(j, X86_CC_NE, L_EXC(c));
@@ -1296,30 +1313,30 @@ static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, i
 	return done;
 }
 
-/* The interpreter's call sequence, called by inline_call's sites with rsi =
- * the compiled callee, rcx = its arguments: budget, depth and stack limits,
- * frame push, the call, frame pop; the result goes to the caller's [rsp+16].
- * Returns eax 0, or not 0 with an exception pending in this method (the
- * callee threw and the interpreter found no handler in it). */
-static void call_sequence(struct cc *c)
+/* The interpreter's call sequence, shared by every call site of compiled
+ * code in a VM (emitted once, by call_stub): with rbx = vm, r13 = the
+ * budget, rsi = the compiled callee, rcx = its arguments: budget, depth and
+ * stack limits, frame push, the call, frame pop; the result goes to the
+ * caller's [rsp+16]. Returns eax 0, or not 0 with an exception pending in
+ * the caller (the callee threw and the interpreter found no handler in it). */
+static void emit_call_stub(struct x86_jit *j)
 {
-	struct x86_jit *j = &c->j;
 	const int32_t res = 8 + 8 + 16;     /* the caller's [rsp+16]: past the alignment and the return address */
-	uint32_t threw = L_CALL(c) + 1, lim = L_CALL(c) + 2, out = L_CALL(c) + 3;
-	x86_bind(j, L_CALL(c));
+	enum { L_THREW, L_LIM, L_OUT, L_BUDGET, L_NSTUB };
 	emit_alu64_imm32(j, X86_SUB, X86_RSP, 8);
-	budget_tick(c);
+	emit_alu64_imm32(j, X86_SUB, X86_R13, 1);
+	emit_jcc(j, X86_CC_S, L_BUDGET);
 	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
 	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
 	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
-	emit_jcc(j, X86_CC_AE, lim);
+	emit_jcc(j, X86_CC_AE, L_LIM);
 	emit_load(j, 2, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
 	emit_load(j, 2, X86_RDI, X86_RSI, (int32_t)offsetof(struct vn_method, max_stack));
 	emit_alu32(j, X86_ADD, X86_RDX, X86_RDI);
 	emit_lea(j, 1, X86_RDX, X86_RCX, X86_RDX, (int)sizeof(vn_slot), 0);
 	emit_alu_load(j, 1, X86_CMP, X86_RDX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
 	emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
-	emit_jcc(j, X86_CC_A, lim);
+	emit_jcc(j, X86_CC_A, L_LIM);
 	/* rdi = &vm->frames[vm->nframes++] */
 	emit_imul_imm32(j, 1, X86_RAX, X86_RAX, (int32_t)sizeof(struct vn_frame));
 	emit_load(j, 8, X86_RDI, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
@@ -1338,49 +1355,74 @@ static void call_sequence(struct cc *c)
 	emit_mov64(j, X86_RSI, X86_RDI);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, res);
-	budget_wb(c);
+	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_call_reg(j, X86_RAX);
 	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_test32(j, X86_RAX, X86_RAX);
-	emit_jcc(j, X86_CC_NE, threw);
+	emit_jcc(j, X86_CC_NE, L_THREW);
 	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
-	x86_bind(j, out);
+	x86_bind(j, L_OUT);
 	emit_alu64_imm32(j, X86_ADD, X86_RSP, 8);
 	emit_ret(j);
 	/* the callee threw: the interpreter dispatches from its frame (entry);
 	 * 0 if a handler there finished the call, the result in place */
-	x86_bind(j, threw);
+	x86_bind(j, L_THREW);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	emit_lea(j, 1, X86_RSI, X86_RSP, -1, 1, res);
 	emit_mov_imm32(j, X86_RDX, 1);
-	budget_wb(c);
+	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_call_abs(j, (const void *)vn_interp_run, X86_RAX);
 	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_jmp(j, out);
+	emit_jmp(j, L_OUT);
 	/* depth or stack limit: abort with the interpreter's message */
-	x86_bind(j, lim);
+	x86_bind(j, L_LIM);
 	emit_mov64(j, X86_RDI, X86_RBX);
-	budget_wb(c);
+	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_call_abs(j, (const void *)vn_call_limit_abort, X86_RAX);   /* rsi = the callee, rdx = kind */
+	x86_bind(j, L_BUDGET);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
+	emit_call_abs(j, (const void *)vn_budget_out, X86_RAX);
+}
+
+/* The VM's call stub (emit_call_stub), made on first use; NULL if it
+ * cannot be (the call sites then take the helper). */
+static const void *call_stub(struct vn_vm *vm)
+{
+	const void **slot = vn_jit_call_stub(vm);
+	if (!slot || *slot)
+		return slot ? *slot : NULL;
+	uint8_t buf[512];
+	uint32_t labels[4];
+	struct x86_fixup fix[16];
+	struct x86_jit j;
+	x86_init_lent(&j, buf, sizeof buf, labels, 4, fix, 16);
+	emit_call_stub(&j);
+	int r = x86_finish(&j);
+	size_t len = j.off;
+	x86_release(&j);
+	if (r == 0)
+		*slot = vn_jit_install(vm, buf, len);
+	return *slot;
 }
 
 /* A native known when compiling, called directly as the interpreter calls
  * it (null check of the receiver; no budget, no frame): native(vm, args,
  * &result); a pending exception leaves through the exception exit. */
-static void native_call(struct cc *c, const struct vn_insn *in, int nargs)
+void jit_native_call(struct cc *c, const struct vn_insn *in, int nargs)
 {
 	struct x86_jit *j = &c->j;
 	const struct vn_method *cm = in->u.m;
-	int32_t args = slot_off(c, c->d - nargs);
+	int32_t args = jit_slot_off(c, c->d - nargs);
 	if (in->op != Q_INVOKESTATIC) {
 		emit_load(j, 8, X86_RAX, X86_R12, args);
-		null_check(c, X86_RAX);
+		jit_null_check(c, X86_RAX);
 	}
 	emit_store_imm32(j, 8, X86_RSP, 16, 0);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	emit_lea(j, 1, X86_RSI, X86_R12, -1, 1, args);
 	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, 16);
-	call_helper(c, (const void *)cm->native);
+	jit_call_helper(c, (const void *)cm->native);
 	emit_alu_mem_imm32(j, 1, X86_CMP, X86_RBX, (int32_t)offsetof(struct vn_vm, exc), 0);
 	emit_jcc(j, X86_CC_NE, L_EXC(c));
 	if (cm->ret != 'V') {
@@ -1393,20 +1435,20 @@ static void compile_insn(struct cc *c, uint32_t i)
 {
 	const struct vn_insn *in = &c->p->code[i];
 	struct x86_jit *j = &c->j;
-	int op = is_fused(in->op) ? J_ILOAD : in->op;
+	int op = jit_is_fused(in->op) ? J_ILOAD : in->op;
 	switch (op) {
 	case J_NOP: break;
 	case Q_ICONST: push(c, K_CONST, 1, -1, in->a); break;
 	case Q_LCONST: case Q_ACONST: {
-		int r = alloc_reg(c);
+		int r = jit_alloc_reg(c);
 		emit_mov_imm64(j, r, op == Q_LCONST ? (uint64_t)in->u.j : (uint64_t)(uintptr_t)in->u.p);
-		push_reg(c, r, op == Q_LCONST ? 2 : 1);
+		jit_push_reg(c, r, op == Q_LCONST ? 2 : 1);
 		break;
 	}
 	case J_ILOAD: push(c, K_LOCAL, 1, c->creg[in->a], in->a); break;
 	case J_LLOAD: push(c, K_LOCAL, 2, c->creg[in->a], in->a); break;
 	case J_ISTORE: case J_LSTORE: {
-		struct ventry v = pop(c, op == J_ISTORE ? 1 : 2);
+		struct ventry v = jit_pop(c, op == J_ISTORE ? 1 : 2);
 		local_written(c, in->a);
 		if (v.kind == K_LOCAL && v.v == in->a)
 			break;
@@ -1418,14 +1460,14 @@ static void compile_insn(struct cc *c, uint32_t i)
 			} else {
 				int r = to_reg(c, &v);
 				emit_mov64(j, cr, r);
-				free_reg(c, r);
+				jit_free_reg(c, r);
 			}
 		} else if (v.kind == K_CONST) {
-			emit_store_imm32(j, 8, X86_R12, local_off((uint32_t)in->a), v.v);
+			emit_store_imm32(j, 8, X86_R12, jit_local_off(c, (uint32_t)in->a), v.v);
 		} else {
 			int r = to_reg(c, &v);
-			emit_store(j, 8, r, X86_R12, local_off((uint32_t)in->a));
-			free_reg(c, r);
+			emit_store(j, 8, r, X86_R12, jit_local_off(c, (uint32_t)in->a));
+			jit_free_reg(c, r);
 		}
 		break;
 	}
@@ -1438,12 +1480,12 @@ static void compile_insn(struct cc *c, uint32_t i)
 			emit_movsx_reg(j, 1, 4, cr, cr);
 			break;
 		}
-		int r = alloc_reg(c);
-		emit_load(j, 4, r, X86_R12, local_off((uint32_t)in->a));
+		int r = jit_alloc_reg(c);
+		emit_load(j, 4, r, X86_R12, jit_local_off(c, (uint32_t)in->a));
 		emit_alu32_imm32(j, X86_ADD, r, (uint32_t)(int32_t)(int16_t)in->b);
 		emit_movsx_reg(j, 1, 4, r, r);
-		emit_store(j, 8, r, X86_R12, local_off((uint32_t)in->a));
-		free_reg(c, r);
+		emit_store(j, 8, r, X86_R12, jit_local_off(c, (uint32_t)in->a));
+		jit_free_reg(c, r);
 		break;
 	}
 	case J_IALOAD: array_load(c, 4, true, 1); break;
@@ -1457,13 +1499,13 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_BASTORE: array_store(c, 1, true, 1); break;
 	case J_CASTORE: case J_SASTORE: array_store(c, 2, false, 1); break;
 	case J_ARRAYLENGTH: {
-		struct ventry o = pop(c, 1);
+		struct ventry o = jit_pop(c, 1);
 		bool nn = known_nonnull(c, &o);
 		int r = to_reg(c, &o);
 		if (!nn)
-			null_check(c, r);
+			jit_null_check(c, r);
 		emit_load_sx_idx(j, 4, r, r, -1, 1, (int32_t)offsetof(struct vn_obj, len));
-		push_reg(c, r, 1);
+		jit_push_reg(c, r, 1);
 		break;
 	}
 	case J_POP: case J_POP2: {
@@ -1475,7 +1517,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 				need -= v.w;
 				c->d -= v.w;
 			} else {
-				flush(c);
+				jit_flush(c);
 				c->d -= need;
 				need = 0;
 			}
@@ -1486,20 +1528,20 @@ static void compile_insn(struct cc *c, uint32_t i)
 		if (c->ne && c->e[c->ne - 1].w == 1) {
 			struct ventry t = c->e[c->ne - 1];
 			if (t.kind == K_REG) {
-				int r = alloc_reg(c);
+				int r = jit_alloc_reg(c);
 				emit_mov64(j, r, c->e[c->ne - 1].reg);
-				push_reg(c, r, 1);
+				jit_push_reg(c, r, 1);
 			} else if (t.kind == K_MEM) {
 				int r = to_reg(c, &t);
-				push_reg(c, r, 1);
+				jit_push_reg(c, r, 1);
 			} else {
 				push(c, t.kind, 1, t.reg, t.v);
 			}
 		} else {
-			flush(c);
+			jit_flush(c);
 			struct ventry t = { .kind = K_MEM, .w = 1, .pos = c->d - 1 };
 			int r = to_reg(c, &t);
-			push_reg(c, r, 1);
+			jit_push_reg(c, r, 1);
 		}
 		break;
 	}
@@ -1515,14 +1557,14 @@ static void compile_insn(struct cc *c, uint32_t i)
 		};
 		static const int8_t regs[] = { X86_RAX, X86_RCX, X86_RDX, X86_RSI };
 		const int s = op - J_DUP_X1;
-		flush(c);
+		jit_flush(c);
 		if (c->busy)
 			c->fail = true;
 		int32_t base = c->d - sh[s].k;
 		for (int k = 0; k < sh[s].k; k++)
-			emit_load(j, 8, regs[k], X86_R12, slot_off(c, base + k));
+			emit_load(j, 8, regs[k], X86_R12, jit_slot_off(c, base + k));
 		for (int k = 0; k < sh[s].n; k++)
-			emit_store(j, 8, regs[sh[s].out[k]], X86_R12, slot_off(c, base + k));
+			emit_store(j, 8, regs[sh[s].out[k]], X86_R12, jit_slot_off(c, base + k));
 		c->d = base + sh[s].n;
 		break;
 	}
@@ -1544,12 +1586,12 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_LREM: div_op(c, 1, true); break;
 	case J_INEG: case J_LNEG: {
 		int w = op == J_LNEG;
-		struct ventry a = pop(c, w ? 2 : 1);
+		struct ventry a = jit_pop(c, w ? 2 : 1);
 		int r = to_reg(c, &a);
 		emit_unary(j, w, X86_NEG, r);
 		if (!w)
 			emit_movsx_reg(j, 1, 4, r, r);
-		push_reg(c, r, w ? 2 : 1);
+		jit_push_reg(c, r, w ? 2 : 1);
 		break;
 	}
 	case J_ISHL: shift_op(c, 0, X86_SHL); break;
@@ -1560,28 +1602,28 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_LUSHR: shift_op(c, 1, X86_SHR); break;
 	case J_I2L: {
 		/* the int is already sign-extended in its slot: only the width changes */
-		struct ventry a = pop(c, 1);
+		struct ventry a = jit_pop(c, 1);
 		if (a.kind == K_MEM) {
 			push(c, K_MEM, 2, -1, 0);   /* in place; the upper slot stays as the interpreter leaves it */
 		} else if (a.kind == K_CONST) {
-			int r = alloc_reg(c);
+			int r = jit_alloc_reg(c);
 			emit_mov_imm64(j, r, (uint64_t)(int64_t)a.v);
-			push_reg(c, r, 2);
+			jit_push_reg(c, r, 2);
 		} else {
 			int r = to_reg(c, &a);
-			push_reg(c, r, 2);
+			jit_push_reg(c, r, 2);
 		}
 		break;
 	}
 	case J_L2I: {
-		struct ventry a = pop(c, 2);
+		struct ventry a = jit_pop(c, 2);
 		int r = to_reg(c, &a);
 		emit_movsx_reg(j, 1, 4, r, r);
-		push_reg(c, r, 1);
+		jit_push_reg(c, r, 1);
 		break;
 	}
 	case J_I2B: case J_I2C: case J_I2S: {
-		struct ventry a = pop(c, 1);
+		struct ventry a = jit_pop(c, 1);
 		int r = to_reg(c, &a);
 		if (op == J_I2B)
 			emit_movsx_reg(j, 1, 1, r, r);
@@ -1589,14 +1631,14 @@ static void compile_insn(struct cc *c, uint32_t i)
 			emit_movzx_reg(j, 2, r, r);
 		else
 			emit_movsx_reg(j, 1, 2, r, r);
-		push_reg(c, r, 1);
+		jit_push_reg(c, r, 1);
 		break;
 	}
 	case J_LCMP: {
-		struct ventry b = pop(c, 2), a = pop(c, 2);
+		struct ventry b = jit_pop(c, 2), a = jit_pop(c, 2);
 		int ra = to_reg(c, &a);
 		int rb = to_reg(c, &b);
-		int r1 = alloc_reg(c), r2 = alloc_reg(c);
+		int r1 = jit_alloc_reg(c), r2 = jit_alloc_reg(c);
 		emit_mov_imm32(j, r1, 0);
 		emit_mov_imm32(j, r2, 0);
 		emit_alu64(j, X86_CMP, ra, rb);
@@ -1604,72 +1646,81 @@ static void compile_insn(struct cc *c, uint32_t i)
 		emit_setcc(j, X86_CC_L, r2);
 		emit_alu32(j, X86_SUB, r1, r2);
 		emit_movsx_reg(j, 1, 4, r1, r1);
-		free_reg(c, ra);
-		free_reg(c, rb);
-		free_reg(c, r2);
-		push_reg(c, r1, 1);
+		jit_free_reg(c, ra);
+		jit_free_reg(c, rb);
+		jit_free_reg(c, r2);
+		jit_push_reg(c, r1, 1);
 		break;
 	}
 	case J_IFEQ ... J_IFLE: {
-		struct ventry a = pop(c, 1);
+		struct ventry a = jit_pop(c, 1);
 		struct ventry z = { .kind = K_CONST, .w = 1, .v = 0 };
 		cmp_branch(c, 0, op - J_IFEQ, a, z, in->a);
 		break;
 	}
 	case J_IF_ICMPEQ ... J_IF_ICMPLE: {
-		struct ventry b = pop(c, 1), a = pop(c, 1);
+		struct ventry b = jit_pop(c, 1), a = jit_pop(c, 1);
 		cmp_branch(c, 0, op - J_IF_ICMPEQ, a, b, in->a);
 		break;
 	}
 	case J_IF_ACMPEQ: case J_IF_ACMPNE: {
-		struct ventry b = pop(c, 1), a = pop(c, 1);
+		struct ventry b = jit_pop(c, 1), a = jit_pop(c, 1);
 		if (a.kind == K_CONST || b.kind == K_CONST)
 			c->fail = true;
 		cmp_branch(c, 1, op - J_IF_ACMPEQ, a, b, in->a);
 		break;
 	}
 	case J_IFNULL: case J_IFNONNULL: {
-		struct ventry a = pop(c, 1);
+		struct ventry a = jit_pop(c, 1);
 		int r = to_reg(c, &a);
-		flush(c);
+		jit_flush(c);
 		emit_test64(j, r, r);
-		free_reg(c, r);
+		jit_free_reg(c, r);
 		branch(c, op == J_IFNULL ? X86_CC_E : X86_CC_NE, false, in->a);
 		break;
 	}
 	case J_GOTO:
-		flush(c);
+		jit_flush(c);
 		if ((uint32_t)in->a <= c->cur && invert_loop(c, in->a))
 			break;
 		branch(c, X86_CC_E, true, in->a);
 		break;
 	case J_TABLESWITCH: case J_LOOKUPSWITCH: {
 		const struct vn_switch *s = in->u.p;
-		struct ventry k = pop(c, 1);
+		struct ventry k = jit_pop(c, 1);
 		int r = to_reg(c, &k);
-		flush(c);
+		jit_flush(c);
 		if (r != X86_RCX)
 			emit_mov64(j, X86_RCX, r);
-		budget_tick(c);         /* a switch always counts, as in the interpreter */
+		jit_budget_tick(c);         /* a switch always counts, as in the interpreter */
 		for (int32_t q = 0; q < s->n; q++) {
 			int32_t key = s->keys ? s->keys[q] : (int32_t)((uint32_t)s->low + (uint32_t)q);
 			emit_alu32_imm32(j, X86_CMP, X86_RCX, (uint32_t)key);
-			emit_jcc(j, X86_CC_E, (uint32_t)s->targets[q]);
+			emit_jcc(j, X86_CC_E, LBL(c, s->targets[q]));
 		}
-		emit_jmp(j, (uint32_t)s->def);
-		free_reg(c, r);
+		emit_jmp(j, LBL(c, s->def));
+		jit_free_reg(c, r);
 		break;
 	}
 	case J_IRETURN: case J_LRETURN: {
-		struct ventry v = pop(c, op == J_IRETURN ? 1 : 2);
-		int rp = alloc_reg(c);
+		struct ventry v = jit_pop(c, op == J_IRETURN ? 1 : 2);
+		if (c->inlined) {      /* an inlined body: the result where its arguments were */
+			int r = to_reg(c, &v);
+			emit_store(j, 8, r, X86_R12, jit_local_off(c, 0));
+			jit_free_reg(c, r);
+			c->ne = 0;
+			c->busy = 0;
+			emit_jmp(j, c->l_ret);
+			break;
+		}
+		int rp = jit_alloc_reg(c);
 		emit_load(j, 8, rp, X86_RSP, 0);     /* the result pointer */
 		if (v.kind == K_CONST) {
 			emit_store_imm32(j, 8, rp, 0, v.v);
 		} else {
 			int r = to_reg(c, &v);
 			emit_store(j, 8, r, rp, 0);
-			free_reg(c, r);
+			jit_free_reg(c, r);
 		}
 		c->ne = 0;          /* the operand stack dies here */
 		c->busy = 0;
@@ -1680,6 +1731,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_RETURN:
 		c->ne = 0;
 		c->busy = 0;
+		if (c->inlined) {
+			emit_jmp(j, c->l_ret);
+			break;
+		}
 		emit_load(j, 8, X86_RAX, X86_RSP, 0);
 		emit_store_imm32(j, 8, X86_RAX, 0, 0);
 		emit_zero32(j, X86_RAX);
@@ -1699,11 +1754,11 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case Q_PUTF_A: {
 		sync(c);
 		/* [obj, v] on the stack */
-		emit_load(j, 8, X86_RCX, X86_R12, slot_off(c, c->d - 2));
+		emit_load(j, 8, X86_RCX, X86_R12, jit_slot_off(c, c->d - 2));
 		emit_test64(j, X86_RCX, X86_RCX);
 		emit_jcc(j, X86_CC_E, add_stub(c, VN_JIT_NPE, -1, -1, 0));
 		emit_lea(j, 1, X86_RCX, X86_RCX, -1, 1, in->a);
-		emit_load(j, 8, X86_RAX, X86_R12, slot_off(c, c->d - 1));
+		emit_load(j, 8, X86_RAX, X86_R12, jit_slot_off(c, c->d - 1));
 		ref_store(c, X86_RCX, X86_RAX);
 		c->d -= 2;
 		break;
@@ -1713,35 +1768,35 @@ static void compile_insn(struct cc *c, uint32_t i)
 			{ 4, true }, { 8, false }, { 8, false } };
 		const int q = op - Q_GETS_B;
 		ensure_init(c, in->u.c);
-		int r = alloc_reg(c);
+		int r = jit_alloc_reg(c);
 		emit_mov_imm64(j, r, (uint64_t)(uintptr_t)in->u.c->statics);
 		if (t[q].sx)
 			emit_load_sx_idx(j, t[q].size, r, r, -1, 1, in->a);
 		else
 			emit_load(j, t[q].size, r, r, in->a);
-		push_reg(c, r, op == Q_GETS_J ? 2 : 1);
+		jit_push_reg(c, r, op == Q_GETS_J ? 2 : 1);
 		break;
 	}
 	case Q_PUTS_B: case Q_PUTS_Z: case Q_PUTS_S: case Q_PUTS_I: case Q_PUTS_J: {
 		static const int size[] = { 1, 1, 2, 4, 8 };
 		const int q = op - Q_PUTS_B;
 		ensure_init(c, in->u.c);
-		struct ventry v = pop(c, op == Q_PUTS_J ? 2 : 1);
+		struct ventry v = jit_pop(c, op == Q_PUTS_J ? 2 : 1);
 		int rv = to_reg(c, &v);
-		int rb = alloc_reg(c);
+		int rb = jit_alloc_reg(c);
 		emit_mov_imm64(j, rb, (uint64_t)(uintptr_t)in->u.c->statics);
 		if (op == Q_PUTS_Z)
 			emit_alu32_imm32(j, X86_AND, rv, 1);
 		emit_store(j, size[q], rv, rb, in->a);
-		free_reg(c, rv);
-		free_reg(c, rb);
+		jit_free_reg(c, rv);
+		jit_free_reg(c, rb);
 		break;
 	}
 	case Q_PUTS_A: {
 		sync(c);
 		ensure_init(c, in->u.c);
 		emit_mov_imm64(j, X86_RCX, (uint64_t)(uintptr_t)(in->u.c->statics + in->a));
-		emit_load(j, 8, X86_RAX, X86_R12, slot_off(c, c->d - 1));
+		emit_load(j, 8, X86_RAX, X86_R12, jit_slot_off(c, c->d - 1));
 		ref_store(c, X86_RCX, X86_RAX);
 		c->d -= 1;
 		break;
@@ -1750,34 +1805,61 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case Q_INVOKEIFACE: {
 		int po, pu;
 		effect(in, &po, &pu);
-		sync(c);
+		if (direct_call_ok(c, in, true) && jit_packet_intrinsic(c, in, po))
+			break;          /* the result pushed */
+		/* nanoTime and inlined calls need the arguments in their slots
+		 * only; their slow paths, and the rest, a synced frame */
+		jit_flush(c);
 		if (direct_call_ok(c, in, true)) {
-			native_call(c, in, po);
+			if (!jit_nanotime_intrinsic(c, in)) {
+				sync(c);
+				jit_native_call(c, in, po);
+			}
 			c->d += pu - po;
 			break;
 		}
-		uint32_t done = 0;
-		if (direct_call_ok(c, in, false))
+		/* inlined (1), or inlined behind a class check whose failure
+		 * takes the ordinary call below (2) */
+		uint32_t done = 0, inl_done = 0;
+		int inl = jit_inline_site(c, in, po, &inl_done);
+		if (inl == 1) {
+			c->d += pu - po;
+			break;
+		}
+		if (inl == 2)
+			jit_sync_frame(c);
+		else
+			sync(c);
+		if (!c->call_stub)
+			;
+		else if (direct_call_ok(c, in, false))
 			done = inline_call(c, in, po, CALL_KNOWN);
 		else if (op == Q_INVOKEVIRTUAL && !c->env.nodirect)
 			done = inline_call(c, in, po, CALL_VIRTUAL);
 		else if (op == Q_INVOKEIFACE && !c->env.nodirect)
 			done = inline_call(c, in, po, CALL_IFACE);
 		args_vm_fr_in(c);
-		call_helper(c, (const void *)vn_jit_invoke);
+		jit_call_helper(c, (const void *)vn_jit_invoke);
 		check_exc(c);
 		if (done)
 			x86_bind(j, done);
+		if (inl == 2)
+			x86_bind(j, inl_done);
 		c->d += pu - po;
 		break;
 	}
+	case J_AASTORE:
+		sync(c);
+		aastore_inline(c);
+		c->d -= 3;
+		break;
 	case Q_NEW: case Q_NEWARRAY: case Q_ANEWARRAY: case Q_MULTIANEWARRAY: case Q_CHECKCAST:
-	case Q_INSTANCEOF: case Q_CONCAT: case J_AASTORE: case J_ATHROW: {
+	case Q_INSTANCEOF: case Q_CONCAT: case J_ATHROW: {
 		int po, pu;
 		effect(in, &po, &pu);
 		sync(c);
 		args_vm_fr_in(c);
-		call_helper(c, (const void *)vn_jit_op);
+		jit_call_helper(c, (const void *)vn_jit_op);
 		check_exc(c);
 		c->d += pu - po;
 		break;
@@ -1786,17 +1868,41 @@ static void compile_insn(struct cc *c, uint32_t i)
 		if (is_fop(op)) {
 			int po, pu;
 			effect(in, &po, &pu);
-			flush(c);
-			writeback(c);     /* the volatile cached locals are reloaded after the call */
-			emit_lea(j, 1, X86_RDI, X86_R12, -1, 1, slot_off(c, c->d));
+			jit_flush(c);
+			jit_writeback(c);     /* the volatile cached locals are reloaded after the call */
+			emit_lea(j, 1, X86_RDI, X86_R12, -1, 1, jit_slot_off(c, c->d));
 			emit_mov_imm32(j, X86_RSI, (uint32_t)op);
-			call_helper(c, (const void *)vn_jit_fop);
+			jit_call_helper(c, (const void *)vn_jit_fop);
 			c->d += pu - po;
 			break;
 		}
 		c->fail = true;
 		break;
 	}
+}
+
+/* Callee-saved registers the code uses: rbx, r12, r13 always; rbp, r14 and
+ * r15 when they cache locals. */
+static const int8_t saved_regs[] = { X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15 };
+
+static bool saves(const struct cc *c, int r)
+{
+	if (r == X86_RBX || r == X86_R12 || r == X86_R13)
+		return true;
+	for (uint32_t l = 0; l < c->ml; l++)
+		if (c->creg[l] == r)
+			return true;
+	return false;
+}
+
+/* FRAME_BYTES, or 8 more so that rsp stays 16-byte aligned below an odd
+ * number of saved registers (the return address makes it even). */
+static int32_t frame_bytes(const struct cc *c)
+{
+	int n = 0;
+	for (size_t k = 0; k < sizeof saved_regs; k++)
+		n += saves(c, saved_regs[k]);
+	return FRAME_BYTES + (n % 2 ? 8 : 0);
 }
 
 static void emit_stubs(struct cc *c)
@@ -1816,12 +1922,10 @@ static void emit_stubs(struct cc *c)
 		emit_mov_imm32(j, X86_RCX, (uint32_t)s->kind);
 		emit_jmp(j, L_THROW(c));
 	}
-	if (c->call_seq)
-		call_sequence(c);
 	/* the faults' common tail: rdx = insn index, rcx = kind */
 	x86_bind(j, L_THROW(c));
 	c->dirty = ~0u;
-	writeback(c);       /* a handler in this method runs interpreted, on the slots */
+	jit_writeback(c);       /* a handler in this method runs interpreted, on the slots */
 	emit_load(j, 8, X86_R8, X86_RSP, 24);
 	emit_load(j, 8, X86_R9, X86_RSP, 32);
 	emit_imul_imm32(j, 1, X86_RDX, X86_RDX, (int32_t)sizeof(struct vn_insn));
@@ -1829,22 +1933,19 @@ static void emit_stubs(struct cc *c)
 	emit_alu64(j, X86_ADD, X86_RDX, X86_RAX);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	emit_load(j, 8, X86_RSI, X86_RSP, FR_AT);
-	call_helper(c, (const void *)vn_jit_throw);
+	jit_call_helper(c, (const void *)vn_jit_throw);
 	emit_jmp(j, L_EXC(c));
 	x86_bind(j, L_BUDG(c));
 	emit_mov64(j, X86_RDI, X86_RBX);
-	call_helper(c, (const void *)vn_budget_out);
+	jit_call_helper(c, (const void *)vn_budget_out);
 	x86_bind(j, L_EXC(c));
 	emit_mov_imm32(j, X86_RAX, 1);
 	x86_bind(j, L_EPI(c));
 	budget_wb(c);
-	emit_alu64_imm32(j, X86_ADD, X86_RSP, FRAME_BYTES);
-	emit_pop(j, X86_R15);
-	emit_pop(j, X86_R14);
-	emit_pop(j, X86_R13);
-	emit_pop(j, X86_R12);
-	emit_pop(j, X86_RBX);
-	emit_pop(j, X86_RBP);
+	emit_alu64_imm32(j, X86_ADD, X86_RSP, frame_bytes(c));
+	for (int k = (int)sizeof saved_regs - 1; k >= 0; k--)
+		if (saves(c, saved_regs[k]))
+			emit_pop(j, saved_regs[k]);
 	emit_ret(j);
 }
 
@@ -1855,23 +1956,20 @@ static void emit_stubs(struct cc *c)
  * call) to the next, when the method's calls are fewer than the uses. */
 static void pick_cached_locals(struct cc *c)
 {
-	uint32_t *uses = calloc(c->ml ? c->ml : 1, sizeof(uint32_t));
-	c->vloc = calloc(c->ml ? c->ml : 1, sizeof(uint32_t));
-	c->wloc = calloc(c->ml ? c->ml : 1, sizeof(uint32_t));
-	uint8_t *wr = calloc(c->ml ? c->ml : 1, 1);
+	uint32_t *uses = SC_ARRAY(c->sc, c->ml + 1, uint32_t, true);
+	c->vloc = SC_ARRAY(c->sc, c->ml + 1, uint32_t, true);
+	c->wloc = SC_ARRAY(c->sc, c->ml + 1, uint32_t, true);
+	uint8_t *wr = SC_ARRAY(c->sc, c->ml + 1, uint8_t, true);
 	c->nvloc = c->nwloc = 0;
 	c->cmask = 0;
 	for (uint32_t l = 0; l < c->ml; l++)
 		c->creg[l] = -1;
-	if (!uses || !c->vloc || !c->wloc || !wr || c->env.noregcache) {
-		free(uses);
-		free(wr);
+	if (!uses || !c->vloc || !c->wloc || !wr || c->env.noregcache)
 		return;
-	}
 	uint32_t calls = 0;
 	for (uint32_t i = 0; i < c->n; i++) {
 		const struct vn_insn *in = &c->p->code[i];
-		int op = is_fused(in->op) ? J_ILOAD : in->op;
+		int op = jit_is_fused(in->op) ? J_ILOAD : in->op;
 		if ((op == J_ILOAD || op == J_LLOAD || op == J_ISTORE || op == J_LSTORE || op == J_IINC) &&
 		    in->a >= 0 && (uint32_t)in->a < c->ml) {
 			uses[in->a]++;
@@ -1898,8 +1996,6 @@ static void pick_cached_locals(struct cc *c)
 		if (wr[bl])
 			c->wloc[c->nwloc++] = bl;
 	}
-	free(uses);
-	free(wr);
 }
 
 static int generate(struct cc *c, uint8_t *buf, size_t cap)
@@ -1908,19 +2004,18 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	c->ne = 0;
 	c->busy = 0;
 	c->nstubs = 0;
-	c->call_seq = false;
 	c->dirty = 0;
 	c->fail = false;
-	if (x86_init(&c->j, buf, cap, (size_t)c->n * (LBL_PER + 1) + 8))
-		return -1;
+	c->inline_failed = false;
+	c->lnext_val = (uint32_t)NLABELS(c->n);
+	c->lnext = &c->lnext_val;
+	c->l_exits = c->n * (LBL_PER + 1);
+	x86_init_lent(&c->j, buf, cap, c->labels, c->nlabels, c->fix, NFIX(c->n));
 	struct x86_jit *j = &c->j;
-	emit_push(j, X86_RBP);
-	emit_push(j, X86_RBX);
-	emit_push(j, X86_R12);
-	emit_push(j, X86_R13);
-	emit_push(j, X86_R14);
-	emit_push(j, X86_R15);
-	emit_alu64_imm32(j, X86_SUB, X86_RSP, FRAME_BYTES);
+	for (size_t k = 0; k < sizeof saved_regs; k++)
+		if (saves(c, saved_regs[k]))
+			emit_push(j, saved_regs[k]);
+	emit_alu64_imm32(j, X86_SUB, X86_RSP, frame_bytes(c));
 	emit_mov64(j, X86_RBX, X86_RDI);
 	emit_store(j, 8, X86_RDX, X86_RSP, 0);
 	emit_store(j, 8, X86_RSI, X86_RSP, FR_AT);
@@ -1928,19 +2023,33 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	for (uint32_t l = 0; l < c->ml; l++)
 		if (c->creg[l] >= 0)
-			emit_load(j, 8, c->creg[l], X86_R12, local_off(l));
+			emit_load(j, 8, c->creg[l], X86_R12, jit_local_off(c, l));
+	jit_body(c);
+	if (!c->fail)
+		emit_stubs(c);
+	int r = c->fail ? -1 : x86_finish(j);
+	if (c->j.overflow)
+		r = -2;
+	x86_release(j);
+	return r;
+}
+
+/* The instructions, one template each (the method's, or an inlined body's). */
+void jit_body(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
 	bool live = true;       /* the previous instruction falls through */
 	for (uint32_t i = 0; i < c->n && !c->fail; i++) {
 		c->cur = i;
 		c->nlbl = 0;
 		if (c->depth[i] < 0) {   /* unreachable */
-			x86_bind(j, i);
+			x86_bind(j, LBL(c, i));
 			live = false;
 			continue;
 		}
 		if (c->target[i] || !live) {
 			if (live)
-				flush(c);
+				jit_flush(c);
 			if (live && c->d != c->depth[i])
 				c->fail = true;
 			c->ne = 0;
@@ -1951,12 +2060,12 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 			c->fail = true;
 			break;
 		}
-		x86_bind(j, i);
+		x86_bind(j, LBL(c, i));
 		compile_insn(c, i);
-		int op = is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
+		int op = jit_is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
 		if (c->skip) {      /* the next instruction is done too (its label: nothing jumps there) */
 			c->skip = false;
-			x86_bind(j, ++i);
+			x86_bind(j, LBL(c, ++i));
 		}
 		live = !(op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN ||
 			 op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH);
@@ -1968,13 +2077,6 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	if (c->fail && c->env.debug)
 		fprintf(stderr, "jit: %s.%s: cannot compile insn %u (op %u)\n", c->m->cls->name, c->m->name,
 			c->cur, c->cur < c->n ? c->p->code[c->cur].op : 0);
-	if (!c->fail)
-		emit_stubs(c);
-	int r = c->fail ? -1 : x86_finish(j);
-	if (c->j.overflow)
-		r = -2;
-	x86_release(j);
-	return r;
 }
 
 int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
@@ -1988,7 +2090,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	struct cc c = { .vm = vm, .m = m, .p = m->prep, .ml = m->max_locals, .n = m->prep->n };
 	/* the experiment switches, read once per process (every thread reads
 	 * the same values, so a race only repeats the work) */
-	static struct { bool nodirect, noregcache, noinvert, nonull, debug; const char *dump; } env;
+	static struct { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; } env;
 	static bool env_read;
 	if (!__atomic_load_n(&env_read, __ATOMIC_ACQUIRE)) {
 		env.nodirect = getenv("VIFNET_JIT_NODIRECT") != NULL;
@@ -1996,6 +2098,8 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 		env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
 		env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
 		env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
+		env.nointrinsic = getenv("VIFNET_JIT_NOINTRINSIC") != NULL;
+		env.noinline = getenv("VIFNET_JIT_NOINLINE") != NULL;
 		env.dump = getenv("VIFNET_JIT_DUMP");
 		__atomic_store_n(&env_read, true, __ATOMIC_RELEASE);
 	}
@@ -2004,46 +2108,75 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	c.env.debug = env.debug;
 	c.env.noinvert = env.noinvert;
 	c.env.nonull = env.nonull;
+	c.env.nointrinsic = env.nointrinsic;
+	c.env.noinline = env.noinline;
 	c.env.dump = env.dump;
-	c.depth = malloc(c.n * sizeof(int32_t));
-	c.target = calloc(c.n, 1);
-	c.stubs = malloc((3 * (size_t)c.n + 1) * sizeof(*c.stubs));
-	uint8_t *buf = NULL;
+	/* every array below, each rounded up to 16 bytes, then the code */
+	/* the call sites that will be inlined: their labels, scratch and code */
+	size_t n = c.n, ml = c.ml, inl_scratch = 0, inl_insns = 0;
+	c.nlabels = (uint32_t)NLABELS(n);
+	for (uint32_t i = 0; i < c.n; i++) {
+		struct vn_class *guard;
+		const struct vn_method *cm = jit_inline_target(&c, &c.p->code[i], &guard);
+		if (cm) {
+			c.nlabels += jit_inline_labels(cm);
+			inl_scratch += jit_inline_scratch(cm);
+			inl_insns += cm->prep->n;
+		}
+	}
+	size_t code_cap = 256 + (n + inl_insns) * 64;
+	size_t need = n * (sizeof(int32_t) + 1 + 3 * sizeof(struct stub) + 2 * sizeof(uint64_t) + 2 + 3 * sizeof(uint32_t)) +
+		      (ml + 1) * (3 * sizeof(uint32_t) + 2) + (c.p->nexc + 9) * 2 * sizeof(uint32_t) + m->max_stack +
+		      sizeof(struct stub) + c.nlabels * sizeof(uint32_t) + NFIX(n) * sizeof(struct x86_fixup) +
+		      16 * 22 + 64 + code_cap + inl_scratch;
+	struct scratch sc = { .p = vn_jit_scratch(vm, need), .cap = need };
+	c.sc = &sc;
+	c.depth = SC_ARRAY(&sc, n, int32_t, false);
+	c.target = SC_ARRAY(&sc, n, uint8_t, true);
+	c.stubs = SC_ARRAY(&sc, 3 * n + 1, struct stub, false);
+	c.creg = SC_ARRAY(&sc, ml + 1, int8_t, false);
+	c.labels = SC_ARRAY(&sc, c.nlabels, uint32_t, false);
+	c.fix = SC_ARRAY(&sc, NFIX(n), struct x86_fixup, false);
+	uint8_t *buf = NULL, *big = NULL;
 	int r = -1;
 	size_t len = 0;
 	uint64_t t_inst = 0;
-	if (!c.depth || !c.target || !c.stubs)
+	if (!sc.p || !c.depth || !c.target || !c.stubs || !c.creg || !c.labels || !c.fix)
 		goto out;
-	for (uint32_t i = 0; i < c.n; i++)
-		c.depth[i] = -1;
-	c.creg = malloc(c.ml ? c.ml : 1);
-	if (!c.creg)
-		goto out;
+	memset(c.depth, 0xff, n * sizeof(int32_t));    /* -1: not reached (yet) */
 	pick_cached_locals(&c);
-	if (!analyze(&c)) {
+	c.call_stub = call_stub(vm);
+	if (!jit_analyze(&c)) {
 		if (c.env.debug)
 			fprintf(stderr, "jit: %s.%s: depth analysis failed\n", m->cls->name, m->name);
 		goto out;
 	}
-	c.nn = calloc(c.n, sizeof(uint64_t));
+	c.nn = SC_ARRAY(&sc, n, uint64_t, true);
 	if (!c.nn)
 		goto out;
 	nonnull_analysis(&c);
-	for (size_t cap = 256 + (size_t)c.n * 64; cap <= (64u << 20); cap *= 2) {
-		free(buf);
-		buf = malloc(cap);
-		if (!buf)
-			goto out;
+	/* the code: in the scratch block, or (bigger than its bound) on the heap */
+	buf = SC_ARRAY(&sc, code_cap, uint8_t, false);
+	size_t mark = sc.used;  /* each attempt allocates its inlined bodies' arrays afresh */
+	for (size_t cap = code_cap; buf && cap <= (64u << 20); cap *= 2) {
+		sc.used = mark;
 		r = generate(&c, buf, cap);
+		if (r == -1 && c.inline_failed && !c.env.noinline) {
+			c.env.noinline = true;      /* a body jit_inline_target let through did not compile */
+			cap /= 2;
+			continue;
+		}
 		if (r != -2)
 			break;
+		free(big);
+		buf = big = malloc(2 * cap);
 	}
 	if (r == 0) {
 		len = c.j.off;
 		const char *dump = c.env.dump;   /* a directory, for objdump -b binary */
 		if (dump) {
 			char path[512];
-			snprintf(path, sizeof path, "%s/%s.%s.bin", dump, m->name, m->desc);
+			snprintf(path, sizeof path, "%s/%s.%s.%s.bin", dump, m->cls->name, m->name, m->desc);
 			for (char *q = path + strlen(dump) + 1; *q; q++)
 				if (*q == '/')
 					*q = '_';
@@ -2064,14 +2197,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 		}
 	}
 out:
-	free(buf);
-	free(c.depth);
-	free(c.target);
-	free(c.stubs);
-	free(c.creg);
-	free(c.vloc);
-	free(c.wloc);
-	free(c.nn);
+	free(big);
 	vn_jit_record(vm, m, (uint32_t)len, vn_jit_now_ns() - t0, t_inst, r == 0);
 	return r == 0 ? 0 : -1;
 }

@@ -11,6 +11,11 @@ enum { VN_JIT_NPE = 1, VN_JIT_AIOOBE = 2, VN_JIT_DIV0 = 3 };
 enum { VN_JOP_AASTORE = 83, VN_JOP_ATHROW = 191 };
 
 void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len);
+/* The VM's scratch block for compilations, at least n bytes (contents not
+ * kept from one call to the next); NULL: no memory. */
+void *vn_jit_scratch(struct vn_vm *vm, size_t n);
+/* Where the VM's shared call stub (viflet_jit.c) is kept; NULL: no memory. */
+const void **vn_jit_call_stub(struct vn_vm *vm);
 void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_bytes, uint64_t ns,
 		   uint64_t install_ns, bool ok);
 uint64_t vn_jit_now_ns(void);
@@ -24,5 +29,6 @@ int vn_jit_clinit(struct vn_vm *vm, struct vn_class *c);
 void vn_jit_pkt_store(struct vn_vm *vm, struct vn_obj **slot, struct vn_obj *v);
 int vn_jit_op(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in);
 void vn_jit_fop(vn_slot *sp, uint32_t op);
+int64_t vn_jit_nanotime(void);   /* System.nanoTime(), as its native */
 
 #endif

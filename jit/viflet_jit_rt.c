@@ -18,15 +18,18 @@
 #include "viflet_jit_int.h"
 #include "vn_jit.h"
 
-/* Code memory. Preferred: per VM, regions of one memfd each, mapped once
- * read+execute (shared) and never writable; methods are appended to the file
- * with pwrite(2), which the mapping sees at once. One system call per method,
- * no mprotect (a permission downgrade flushes the TLB). Fallback (no memfd):
- * each method in its own anonymous pages, read+write while copied, then
- * read+execute. Both are unmapped when the VM is freed. */
+/* Code memory. Preferred: per VM, regions of one memfd each, mapped twice:
+ * read+execute (the code runs there) and read+write (the compiler copies
+ * methods in there). No mapping is ever writable and executable; installing
+ * a method is a memcpy into the writable view, which the executable one
+ * sees at once (the same pages): no system call, no mprotect (a permission
+ * downgrade flushes the TLB), no page fault (both views are populated).
+ * Fallback (no memfd, or the double mapping refused): each method in its own
+ * anonymous pages, read+write while copied, then read+execute. All are
+ * unmapped when the VM is freed. */
 struct jit_map {
 	uint8_t *p; size_t len;
-	int fd;                 /* memfd region; -1: anonymous pages of one method */
+	uint8_t *w;             /* memfd region: the writable view of p; NULL: anonymous pages */
 	size_t used;            /* memfd region: bytes written */
 };
 
@@ -34,7 +37,10 @@ struct vn_jit {
 	struct jit_map *maps; size_t nmaps, capmaps;
 	struct vn_jit_stat *stats; size_t nstats, capstats;
 	bool no_memfd;
-	uint64_t region_ns;     /* spent creating a region for the method being installed */
+	const void *call_stub;  /* the call sequence compiled code shares (viflet_jit.c) */
+	void *scratch; size_t scratch_len;   /* the compiler's working memory */
+	uint64_t region_ns;     /* spent setting up code memory for the method being compiled */
+	uint64_t region_in_install_ns;   /* of which: a new region made while installing it */
 };
 
 #define REGION_MIN (64u << 10)
@@ -63,11 +69,12 @@ void vn_jit_free(struct vn_vm *vm)
 		return;
 	for (size_t i = 0; i < jt->nmaps; i++) {
 		munmap(jt->maps[i].p, jt->maps[i].len);
-		if (jt->maps[i].fd >= 0)
-			close(jt->maps[i].fd);
+		if (jt->maps[i].w)
+			munmap(jt->maps[i].w, jt->maps[i].len);
 	}
 	free(jt->maps);
 	free(jt->stats);
+	free(jt->scratch);
 	free(jt);
 	vm->jit = NULL;
 }
@@ -90,14 +97,30 @@ size_t vn_vm_jit_stats(const struct vn_vm *vm, const struct vn_jit_stat **st)
 	return vm->jit ? vm->jit->nstats : 0;
 }
 
+static struct jit_map *new_map(struct vn_jit *jt);
+static int region_new(struct jit_map *m, size_t len);
+static void *scratch_get(struct vn_jit *jt, size_t n);
+
+/* The VM's JIT state, set up by its first compilation: the first code
+ * region and the compiler's scratch memory, both touched now (a page's
+ * first write faults), so the methods' compile times do not include them;
+ * the set-up time is reported apart (region_ns of the first method). */
 static struct vn_jit *jit_of(struct vn_vm *vm)
 {
-	if (!vm->jit) {
-		vm->jit = calloc(1, sizeof(*vm->jit));
-		if (vm->jit && getenv("VIFNET_JIT_NO_MEMFD"))   /* tests the fallback */
-			vm->jit->no_memfd = true;
-	}
-	return vm->jit;
+	if (vm->jit)
+		return vm->jit;
+	uint64_t t0 = vn_jit_now_ns();
+	struct vn_jit *jt = vm->jit = calloc(1, sizeof(*vm->jit));
+	if (!jt)
+		return NULL;
+	if (getenv("VIFNET_JIT_NO_MEMFD"))   /* tests the fallback */
+		jt->no_memfd = true;
+	struct jit_map *m = jt->no_memfd ? NULL : new_map(jt);
+	if (m && region_new(m, 0) == 0)
+		jt->nmaps++;
+	scratch_get(jt, 0);
+	jt->region_ns = vn_jit_now_ns() - t0;
+	return jt;
 }
 
 static struct jit_map *new_map(struct vn_jit *jt)
@@ -112,12 +135,12 @@ static struct jit_map *new_map(struct vn_jit *jt)
 	}
 	struct jit_map *m = &jt->maps[jt->nmaps];
 	memset(m, 0, sizeof(*m));
-	m->fd = -1;
 	return m;
 }
 
-/* A memfd region of at least len bytes, mapped read+execute (pages
- * populated, so running fresh code does not fault). 0 or -1. */
+/* A memfd region of at least len bytes, mapped read+execute and (elsewhere)
+ * read+write, both populated so that neither copying nor running fresh code
+ * faults. The descriptor is not needed once mapped. 0 or -1. */
 static int region_new(struct jit_map *m, size_t len)
 {
 	size_t sz = REGION_MIN;
@@ -130,18 +153,25 @@ static int region_new(struct jit_map *m, size_t len)
 		fd = memfd_create("vn_viflet_jit", MFD_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	/* Allocate the pages now, in one call, and map them populated: filling
-	 * fresh pages one write or fault at a time costs far more per page. */
-	void *p = MAP_FAILED;
-	if (fallocate(fd, 0, 0, (off_t)sz) == 0 || ftruncate(fd, (off_t)sz) == 0)
-		p = mmap(NULL, sz, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_POPULATE, fd, 0);
-	if (p == MAP_FAILED) {
-		close(fd);
+	void *x = MAP_FAILED, *w = MAP_FAILED;
+	if (ftruncate(fd, (off_t)sz) == 0) {
+		w = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+		if (w != MAP_FAILED)
+			x = mmap(NULL, sz, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_POPULATE, fd, 0);
+	}
+	close(fd);
+	if (x == MAP_FAILED) {
+		if (w != MAP_FAILED)
+			munmap(w, sz);
 		return -1;
 	}
-	m->p = p;
+	/* MAP_POPULATE maps a shared mapping's pages for reading only: the first
+	 * write to each would still fault (in installs, one in a few methods) */
+	for (size_t o = 0; o < sz; o += 4096)
+		((volatile uint8_t *)w)[o] = 0;
+	m->p = x;
+	m->w = w;
 	m->len = sz;
-	m->fd = fd;
 	m->used = 0;
 	return 0;
 }
@@ -150,7 +180,7 @@ static void *install_memfd(struct vn_jit *jt, const uint8_t *code, size_t len)
 {
 	struct jit_map *m = NULL;
 	for (size_t i = jt->nmaps; i-- > 0;)
-		if (jt->maps[i].fd >= 0) {
+		if (jt->maps[i].w) {
 			m = &jt->maps[i];
 			break;
 		}
@@ -160,18 +190,11 @@ static void *install_memfd(struct vn_jit *jt, const uint8_t *code, size_t len)
 		if (!m || region_new(m, len))
 			return NULL;
 		jt->nmaps++;
-		jt->region_ns = vn_jit_now_ns() - t0;
+		jt->region_in_install_ns = vn_jit_now_ns() - t0;
+		jt->region_ns += jt->region_in_install_ns;
 	}
-	size_t at = m->used, done = 0;
-	while (done < len) {
-		ssize_t w = pwrite(m->fd, code + done, len - done, (off_t)(at + done));
-		if (w <= 0) {
-			if (w < 0 && errno == EINTR)
-				continue;
-			return NULL;
-		}
-		done += (size_t)w;
-	}
+	size_t at = m->used;
+	memcpy(m->w + at, code, len);
 	m->used = (at + len + CODE_ALIGN - 1) / CODE_ALIGN * CODE_ALIGN;
 	if (m->used > m->len)
 		m->used = m->len;
@@ -197,6 +220,33 @@ static void *install_anon(struct vn_jit *jt, const uint8_t *code, size_t len)
 	m->len = sz;
 	jt->nmaps++;
 	return p;
+}
+
+/* At least n bytes of scratch (48 KB at first, enough for methods of a few
+ * hundred instructions), touched when allocated. */
+static void *scratch_get(struct vn_jit *jt, size_t n)
+{
+	if (jt->scratch_len < n || !jt->scratch) {
+		size_t len = n < (48u << 10) ? 48u << 10 : n + n / 2;
+		free(jt->scratch);
+		jt->scratch = malloc(len);
+		jt->scratch_len = jt->scratch ? len : 0;
+		if (jt->scratch)
+			memset(jt->scratch, 0, len);
+	}
+	return jt->scratch;
+}
+
+void *vn_jit_scratch(struct vn_vm *vm, size_t n)
+{
+	struct vn_jit *jt = jit_of(vm);
+	return jt ? scratch_get(jt, n) : NULL;
+}
+
+const void **vn_jit_call_stub(struct vn_vm *vm)
+{
+	struct vn_jit *jt = jit_of(vm);
+	return jt ? &jt->call_stub : NULL;
 }
 
 /* Places code where it can run: never writable and executable at once. */
@@ -236,9 +286,9 @@ void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_by
 	s->insns = m->prep ? m->prep->n : 0;
 	s->code_bytes = code_bytes;
 	s->ns = ns;
-	s->install_ns = install_ns;
 	s->region_ns = jt->region_ns;
-	jt->region_ns = 0;
+	s->install_ns = install_ns >= jt->region_in_install_ns ? install_ns - jt->region_in_install_ns : 0;
+	jt->region_ns = jt->region_in_install_ns = 0;
 	s->compiled = ok;
 }
 
@@ -470,6 +520,13 @@ int vn_jit_op(struct vn_vm *vm, struct vn_frame *fr, const struct vn_insn *in)
 	default:
 		vn_abort(vm, "internal error: JIT helper for opcode %u", in->op);
 	}
+}
+
+int64_t vn_jit_nanotime(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* ---- floating point, exactly as the interpreter ---- */

@@ -64,6 +64,7 @@ struct x86_jit {
 	size_t nlabels;
 	struct x86_fixup *fix;
 	size_t nfix, capfix;
+	bool lent_labels, lent_fix;   /* the tables are the caller's (x86_init_lent) */
 };
 #define X86_UNBOUND UINT32_MAX
 
@@ -77,15 +78,32 @@ static inline int x86_init(struct x86_jit *j, uint8_t *buf, size_t cap, size_t n
 	j->labels = malloc((nlabels ? nlabels : 1) * sizeof(*j->labels));
 	if (!j->labels)
 		return -1;
-	for (size_t i = 0; i < nlabels; i++)
-		j->labels[i] = X86_UNBOUND;
+	memset(j->labels, 0xff, nlabels * sizeof(*j->labels));   /* X86_UNBOUND */
 	return 0;
+}
+
+/* Like x86_init, on tables the caller lends (labels[nlabels], fix[capfix]),
+ * so that emitting allocates nothing unless the jumps outgrow fix. */
+static inline void x86_init_lent(struct x86_jit *j, uint8_t *buf, size_t cap, uint32_t *labels,
+				 size_t nlabels, struct x86_fixup *fix, size_t capfix)
+{
+	memset(j, 0, sizeof(*j));
+	j->buf = buf;
+	j->cap = cap;
+	j->labels = labels;
+	j->nlabels = nlabels;
+	memset(labels, 0xff, nlabels * sizeof(*labels));   /* X86_UNBOUND */
+	j->fix = fix;
+	j->capfix = capfix;
+	j->lent_labels = j->lent_fix = true;
 }
 
 static inline void x86_release(struct x86_jit *j)
 {
-	free(j->labels);
-	free(j->fix);
+	if (!j->lent_labels)
+		free(j->labels);
+	if (!j->lent_fix)
+		free(j->fix);
 	j->labels = NULL;
 	j->fix = NULL;
 }
@@ -98,9 +116,22 @@ static inline void emit1(struct x86_jit *j, uint8_t b)
 		j->overflow = true;
 	j->off++;
 }
-static inline void emit2(struct x86_jit *j, uint16_t v) { emit1(j, (uint8_t)v); emit1(j, (uint8_t)(v >> 8)); }
-static inline void emit4(struct x86_jit *j, uint32_t v) { emit2(j, (uint16_t)v); emit2(j, (uint16_t)(v >> 16)); }
-static inline void emit8(struct x86_jit *j, uint64_t v) { emit4(j, (uint32_t)v); emit4(j, (uint32_t)(v >> 32)); }
+/* n bytes of v, least significant first (one copy on a little-endian host) */
+static inline void emit_le(struct x86_jit *j, uint64_t v, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (j->off <= j->cap && j->cap - j->off >= n) {
+		memcpy(j->buf + j->off, &v, n);
+		j->off += n;
+		return;
+	}
+#endif
+	for (size_t i = 0; i < n; i++)
+		emit1(j, (uint8_t)(v >> (8 * i)));
+}
+static inline void emit2(struct x86_jit *j, uint16_t v) { emit_le(j, v, 2); }
+static inline void emit4(struct x86_jit *j, uint32_t v) { emit_le(j, v, 4); }
+static inline void emit8(struct x86_jit *j, uint64_t v) { emit_le(j, v, 8); }
 
 static inline bool x86_fits_s8(int64_t v) { return v >= -128 && v <= 127; }
 static inline bool x86_fits_s32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
@@ -558,11 +589,14 @@ static inline void x86_add_fixup(struct x86_jit *j, uint32_t label)
 {
 	if (j->nfix == j->capfix) {
 		size_t nc = j->capfix ? 2 * j->capfix : 64;
-		struct x86_fixup *nf = realloc(j->fix, nc * sizeof(*nf));
+		struct x86_fixup *nf = j->lent_fix ? malloc(nc * sizeof(*nf)) : realloc(j->fix, nc * sizeof(*nf));
 		if (!nf) {
 			j->overflow = true;
 			return;
 		}
+		if (j->lent_fix && j->nfix)
+			memcpy(nf, j->fix, j->nfix * sizeof(*nf));
+		j->lent_fix = false;
 		j->fix = nf;
 		j->capfix = nc;
 	}

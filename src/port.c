@@ -1,7 +1,7 @@
 /* Per-VIF capture streams: a byte ring per reader (single producer: the
  * tree's thread; single consumer: the reader's thread), the VIF's tap that
- * formats each packet once and copies it into every reader's ring, and the
- * checks of diverted writes.
+ * formats each packet once and copies it into every reader's ring (diverted
+ * writes: port_write.c).
  *
  * Ring invariants: head (producer) and tail (consumer) only grow; head - tail
  * <= cap; bytes [tail, head) are whole blocks the producer published with a
@@ -319,117 +319,4 @@ int vn_port_stats_format(const struct vn_vif *v, char *buf, size_t n)
 	return snprintf(buf, n, "port_readers %llu\nport_captured %llu\nport_drops %llu\n",
 			(unsigned long long)st.readers, (unsigned long long)st.captured,
 			(unsigned long long)st.drops);
-}
-
-/* ------------------------------------------------------ diverted writes */
-
-static int check_ip(const uint8_t *f, uint32_t len, bool padded, int *ipver, const uint8_t **dst)
-{
-	if (len < 1)
-		return -EINVAL;
-	if (f[0] >> 4 == 4) {
-		if (len < 20 || (f[0] & 15) < 5)
-			return -EINVAL;
-		uint32_t tot = (uint32_t)f[2] << 8 | f[3];
-		if (tot < (uint32_t)(f[0] & 15) * 4 || tot > len || (tot != len && !padded))
-			return -EINVAL;
-		*ipver = 4;
-		*dst = f + 16;
-		return 0;
-	}
-	if (f[0] >> 4 == 6) {
-		if (len < 40)
-			return -EINVAL;
-		uint32_t tot = 40 + ((uint32_t)f[4] << 8 | f[5]);
-		if (tot > len || (tot != len && !padded))
-			return -EINVAL;
-		*ipver = 6;
-		*dst = f + 24;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-int vn_port_check_frame(int dlt, const uint8_t *f, uint32_t len, int *ipver, const uint8_t **dst)
-{
-	*ipver = 0;
-	*dst = NULL;
-	if (len == 0 || len > VN_PORT_SNAPLEN)
-		return -EINVAL;
-	switch (vn_pcapng_linktype(dlt)) {
-	case 101:
-		return check_ip(f, len, false, ipver, dst);
-	case 1: {
-		if (len < 14 || len > 1522)
-			return -EINVAL;
-		uint32_t off = 12;
-		uint16_t et = (uint16_t)(f[off] << 8 | f[off + 1]);
-		while ((et == 0x8100 || et == 0x88a8) && off + 6 <= len) {
-			off += 4;
-			et = (uint16_t)(f[off] << 8 | f[off + 1]);
-		}
-		if (et == 0x8100 || et == 0x88a8)
-			return -EINVAL;
-		if (et != 0x0800 && et != 0x86dd)
-			return 0;                       /* ARP and the like: no IP check */
-		int r = check_ip(f + off + 2, len - off - 2, len <= 60, ipver, dst);
-		if (r == 0 && *ipver != (et == 0x0800 ? 4 : 6))
-			return -EINVAL;
-		return r;
-	}
-	default:
-		return -EINVAL;
-	}
-}
-
-int vn_port_parse_write(struct vn_port_wstate *ws, int dlt, const uint8_t *buf, size_t len,
-			const uint8_t **pkt, uint32_t *plen, unsigned *dir)
-{
-	struct vn_pcapng_block b;
-	int lt = vn_pcapng_linktype(dlt), ipver;
-	const uint8_t *dst;
-
-	*pkt = NULL;
-	*plen = 0;
-	*dir = VN_PCAPNG_DIR_NONE;
-	if (lt < 0 || len == 0)
-		return -EINVAL;
-	/* A write is a pcapng block if it parses as exactly one known block;
-	 * else it is a raw frame (an IP header starts 0x4_/0x6_, never a
-	 * block type in host order). */
-	if (len >= 12 && vn_pcapng_parse(buf, len, &b) == 0 && b.len == len &&
-	    (b.type == VN_PCAPNG_SHB || b.type == VN_PCAPNG_IDB || b.type == VN_PCAPNG_EPB ||
-	     b.type == VN_PCAPNG_ISB)) {
-		switch (b.type) {
-		case VN_PCAPNG_SHB:
-			ws->nif = 0;
-			return 0;
-		case VN_PCAPNG_IDB:
-			if (b.linktype != lt || ws->nif == sizeof ws->linktype / sizeof ws->linktype[0])
-				return -EINVAL;
-			ws->linktype[ws->nif++] = b.linktype;
-			return 0;
-		case VN_PCAPNG_ISB:
-			return 0;
-		default:
-			break;
-		}
-		/* EPB: of an interface of the device's link type (interface 0
-		 * when no IDB was written), whole, of a direction or none */
-		if (ws->nif ? b.ifid >= ws->nif || ws->linktype[b.ifid] != lt : b.ifid != 0)
-			return -EINVAL;
-		if (b.caplen != b.origlen || (b.flags & 3) == 3)
-			return -EINVAL;
-		if (vn_port_check_frame(dlt, b.data, b.caplen, &ipver, &dst))
-			return -EINVAL;
-		*pkt = b.data;
-		*plen = b.caplen;
-		*dir = b.flags & 3;
-		return 1;
-	}
-	if (len > VN_PORT_SNAPLEN || vn_port_check_frame(dlt, buf, (uint32_t)len, &ipver, &dst))
-		return -EINVAL;
-	*pkt = buf;
-	*plen = (uint32_t)len;
-	return 1;
 }

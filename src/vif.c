@@ -482,6 +482,11 @@ void vn_vif_set_filter_free(struct vn_vif *v, void (*fn)(void *ctx))
 	v->filter_free = fn;
 }
 
+vn_filter_free_fn vn_vif_filter_free(const struct vn_vif *v)
+{
+	return v->filter_free;
+}
+
 void vn_vif_set_tap(struct vn_vif *v, vn_tap_fn fn, void *ctx)
 {
 	v->tap = fn;

@@ -43,7 +43,7 @@ static int load_filter(void *ctx, struct vn_vif *v, const char *expr, int linkty
 	if (rc < 0)
 		return rc;
 	filters[nfilters++] = f;
-	vn_vif_set_filter(v, vn_bpf_vif_hook, f);
+	vn_vif_set_filter(v, vn_bpf_hook(f), f);
 	return 0;
 }
 

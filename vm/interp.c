@@ -636,6 +636,37 @@ static int run(struct vn_vm *vm, vn_slot *ret, bool exc_pending)
 	}
 }
 
+static _Noreturn void stack_limit_abort(struct vn_vm *vm)
+{
+	vn_abort(vm, "stack size limit exceeded (%u slots)", vm->lim.stack_slots);
+}
+
+int vn_call_entry(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret)
+{
+	/* compiled, and called with an empty VM stack (no frame, no native's
+	 * arguments): vn_call without what cannot apply (natives, preparation,
+	 * nested native calls, the depth limit: max_depth >= 1) */
+	if (m->jit_state != VN_JIT_COMPILED || vm->nframes || vm->ntop || m->nargs > 2)
+		return vn_call(vm, m, args, ret);
+	ret->raw = 0;
+	vn_slot *base = vm->stack;
+	if (base + m->max_locals + m->max_stack > vm->stack_end)
+		stack_limit_abort(vm);
+	base[0] = args[0];
+	if (m->nargs == 2)
+		base[1] = args[1];
+	struct vn_frame *fr = &vm->frames[vm->nframes++];
+	fr->m = m;
+	fr->lv = base;
+	fr->sp = base + m->max_locals;
+	fr->ip = m->prep->code;
+	fr->entry = true;
+	vm->c_depth++;
+	int r = vn_jit_run_entry(vm, fr, ret);
+	vm->c_depth--;
+	return r;
+}
+
 int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret)
 {
 	ret->raw = 0;
@@ -644,7 +675,7 @@ int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot 
 		base = vm->ntop;
 	if (m->native) {
 		if (base + m->nargs > vm->stack_end)
-			vn_abort(vm, "stack size limit exceeded (%u slots)", vm->lim.stack_slots);
+			stack_limit_abort(vm);
 		if (m->nargs)
 			memcpy(base, args, m->nargs * sizeof(vn_slot));
 		vn_slot *saved = vm->ntop;
@@ -661,9 +692,13 @@ int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot 
 		vn_abort(vm, "stack depth limit exceeded (%u frames) calling %s.%s",
 			 vm->lim.max_depth, m->cls->name, m->name);
 	if (base + m->max_locals + m->max_stack > vm->stack_end)
-		vn_abort(vm, "stack size limit exceeded (%u slots)", vm->lim.stack_slots);
-	if (m->nargs)
-		memcpy(base, args, m->nargs * sizeof(vn_slot));
+		stack_limit_abort(vm);
+	switch (m->nargs) {     /* the host's calls pass one or two: no memcpy call for those */
+	case 2: base[1] = args[1]; /* fall through */
+	case 1: base[0] = args[0]; /* fall through */
+	case 0: break;
+	default: memcpy(base, args, m->nargs * sizeof(vn_slot)); break;
+	}
 	struct vn_frame *fr = &vm->frames[vm->nframes++];
 	fr->m = m;
 	fr->lv = base;

@@ -235,7 +235,12 @@ void vn_pkt_store(struct vn_vm *vm, struct vn_obj *old, struct vn_obj *nw)
 	if (old && old->cls == vm->c_packet)
 		old->len--;
 	if (nw && nw->cls == vm->c_packet && ++nw->len > 1)
-		vn_abort(vm, "packet rule violated: one packet referenced from two places (seed VI.1.3.4)");
+		vn_pkt_twice(vm);
+}
+
+_Noreturn void vn_pkt_twice(struct vn_vm *vm)
+{
+	vn_abort(vm, "packet rule violated: one packet referenced from two places (seed VI.1.3.4)");
 }
 
 /* ---- string concatenation ---- */
@@ -651,29 +656,52 @@ NATIVE(vf_drop)
 		vm->host.pkt_drop(vm->host.ctx, h);
 }
 
+/* The object carries host packet handle from now on: what was cached about
+ * the previous one is forgotten. */
+void vn_pkt_reset(struct vn_vm *vm, struct vn_obj *p, void *handle)
+{
+	VN_FIELD(p, vm->off_pkt_handle, void *) = handle;
+	VN_FIELD(p, vm->off_pkt_data, const uint8_t *) = NULL;
+	VN_FIELD(p, vm->off_pkt_dlen, int32_t) = -1;
+	VN_FIELD(p, vm->off_pkt_proto, int32_t) = -1;
+	VN_FIELD(p, vm->off_pkt_ports, int32_t) = 0;
+	VN_FIELD(p, vm->off_pkt_wlen, int32_t) = -1;
+}
+
+/* The packet's bytes from the network header on (asked of the host once). */
 static const uint8_t *pkt_bytes(struct vn_vm *vm, struct vn_obj *p, uint32_t *len)
 {
 	void *h = pkt_handle(vm, p);
 	*len = 0;
 	if (!h)
 		return NULL;
-	const uint8_t *d = vm->host.pkt_data ? vm->host.pkt_data(vm->host.ctx, h, len) : NULL;
-	if (!d)
-		*len = 0;
-	return d;
+	if (VN_FIELD(p, vm->off_pkt_dlen, int32_t) < 0) {
+		uint32_t n = 0;
+		const uint8_t *d = vm->host.pkt_data ? vm->host.pkt_data(vm->host.ctx, h, &n) : NULL;
+		if (!d || n > INT32_MAX)
+			n = 0;
+		VN_FIELD(p, vm->off_pkt_data, const uint8_t *) = d;
+		VN_FIELD(p, vm->off_pkt_dlen, int32_t) = (int32_t)n;
+	}
+	*len = (uint32_t)VN_FIELD(p, vm->off_pkt_dlen, int32_t);
+	return VN_FIELD(p, vm->off_pkt_data, const uint8_t *);
 }
 
 NATIVE(pk_length)
 {
-	void *h = pkt_handle(vm, a[0].a);
+	struct vn_obj *p = a[0].a;
+	void *h = pkt_handle(vm, p);
 	if (!h)
 		return;
-	uint32_t l = 0;
-	if (vm->host.pkt_length)
-		l = vm->host.pkt_length(vm->host.ctx, h);
-	else if (vm->host.pkt_data)
-		vm->host.pkt_data(vm->host.ctx, h, &l);
-	r->j = (int32_t)l;
+	if (VN_FIELD(p, vm->off_pkt_wlen, int32_t) < 0) {
+		uint32_t l = 0;
+		if (vm->host.pkt_length)
+			l = vm->host.pkt_length(vm->host.ctx, h);
+		else if (vm->host.pkt_data)
+			vm->host.pkt_data(vm->host.ctx, h, &l);
+		VN_FIELD(p, vm->off_pkt_wlen, int32_t) = (int32_t)(l & INT32_MAX);
+	}
+	r->j = VN_FIELD(p, vm->off_pkt_wlen, int32_t);
 }
 
 static void pk_get(struct vn_vm *vm, vn_slot *a, vn_slot *r, uint32_t w)
@@ -730,28 +758,42 @@ static int l4(const uint8_t *d, uint32_t len, uint32_t *off)
 	return 0;
 }
 
-NATIVE(pk_protocol)
-{
-	uint32_t len, off;
-	const uint8_t *d = pkt_bytes(vm, a[0].a, &len);
-	if (!vm->exc)
-		r->j = d ? l4(d, len, &off) : 0;
-}
-
-static void pk_port(struct vn_vm *vm, vn_slot *a, vn_slot *r, uint32_t which)
+/* The transport protocol and ports, worked out once per packet into the
+ * object's proto and ports. false with an exception pending. */
+static bool pkt_l4(struct vn_vm *vm, struct vn_obj *p)
 {
 	uint32_t len, off = UINT32_MAX;
-	const uint8_t *d = pkt_bytes(vm, a[0].a, &len);
-	if (vm->exc || !d)
-		return;
-	int p = l4(d, len, &off);
-	if ((p == 6 || p == 17 || p == 132) && off != UINT32_MAX && off + which + 2 <= len)
-		r->j = d[off + which] << 8 | d[off + which + 1];
-	else
-		r->j = 0;
+	const uint8_t *d = pkt_bytes(vm, p, &len);
+	if (vm->exc)
+		return false;
+	if (VN_FIELD(p, vm->off_pkt_proto, int32_t) >= 0)
+		return true;
+	int proto = d ? l4(d, len, &off) : 0;
+	uint32_t ports = 0;
+	if ((proto == 6 || proto == 17 || proto == 132) && off != UINT32_MAX && off + 4 <= len)
+		ports = (uint32_t)d[off] << 24 | (uint32_t)d[off + 1] << 16 | (uint32_t)d[off + 2] << 8 | d[off + 3];
+	else if ((proto == 6 || proto == 17 || proto == 132) && off != UINT32_MAX && off + 2 <= len)
+		ports = (uint32_t)d[off] << 24 | (uint32_t)d[off + 1] << 16;   /* a source port only */
+	VN_FIELD(p, vm->off_pkt_proto, int32_t) = proto;
+	VN_FIELD(p, vm->off_pkt_ports, uint32_t) = ports;
+	return true;
 }
-NATIVE(pk_srcPort) { pk_port(vm, a, r, 0); }
-NATIVE(pk_dstPort) { pk_port(vm, a, r, 2); }
+
+NATIVE(pk_protocol)
+{
+	if (pkt_l4(vm, a[0].a))
+		r->j = VN_FIELD(a[0].a, vm->off_pkt_proto, int32_t);
+}
+NATIVE(pk_srcPort)
+{
+	if (pkt_l4(vm, a[0].a))
+		r->j = VN_FIELD(a[0].a, vm->off_pkt_ports, uint32_t) >> 16;
+}
+NATIVE(pk_dstPort)
+{
+	if (pkt_l4(vm, a[0].a))
+		r->j = VN_FIELD(a[0].a, vm->off_pkt_ports, uint32_t) & 0xffff;
+}
 NATIVE(pk_inbound)
 {
 	void *h = pkt_handle(vm, a[0].a);
@@ -872,6 +914,18 @@ int vn_natives_init(struct vn_vm *vm)
 	if (!(f = vn_field_resolve(vm->c_packet, "slot", "I")))
 		return -1;
 	vm->off_pkt_slot = f->off;
+	static const struct { const char *name, *desc; size_t at; } caches[] = {
+		{ "data", "J", offsetof(struct vn_vm, off_pkt_data) },
+		{ "dlen", "I", offsetof(struct vn_vm, off_pkt_dlen) },
+		{ "proto", "I", offsetof(struct vn_vm, off_pkt_proto) },
+		{ "ports", "I", offsetof(struct vn_vm, off_pkt_ports) },
+		{ "wlen", "I", offsetof(struct vn_vm, off_pkt_wlen) },
+	};
+	for (size_t k = 0; k < sizeof caches / sizeof caches[0]; k++) {
+		if (!(f = vn_field_resolve(vm->c_packet, caches[k].name, caches[k].desc)))
+			return -1;
+		*(uint32_t *)((char *)vm + caches[k].at) = f->off;
+	}
 	if (!(f = vn_field_resolve(vm->c_viflet, "length", "I")))
 		return -1;
 	vm->off_viflet_length = f->off;

@@ -392,7 +392,7 @@ static struct vn_obj *packet_for(struct vn_vm *vm, void *pkt)
 	}
 	struct vn_obj *p = vm->npkt_free ? vm->pkt_free[--vm->npkt_free]
 					 : vn_new_object(vm, vm->c_packet);
-	VN_FIELD(p, vm->off_pkt_handle, void *) = pkt;
+	vn_pkt_reset(vm, p, pkt);
 	VN_FIELD(p, vm->off_pkt_slot, uint32_t) = vm->npkts;
 	vm->pkts[vm->npkts++] = p;
 	return p;
@@ -408,7 +408,7 @@ int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
 	vn_slot a[2], r;
 	a[0].a = vm->viflet;
 	a[1].a = packet_for(vm, pkt);
-	if (vn_call(vm, vm->m_enqueue, a, &r)) {
+	if (vn_call_entry(vm, vm->m_enqueue, a, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}
@@ -425,7 +425,7 @@ int vn_vm_dequeue(struct vn_vm *vm, void **pkt)
 	}
 	vn_slot a, r;
 	a.a = vm->viflet;
-	if (vn_call(vm, vm->m_dequeue, &a, &r)) {
+	if (vn_call_entry(vm, vm->m_dequeue, &a, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}

@@ -199,6 +199,9 @@ struct vn_vm {
 	struct vn_class *c_object, *c_string, *c_packet, *c_throwable, *c_viflet;
 	uint32_t off_str_value, off_thr_msg, off_thr_trace, off_pkt_handle, off_viflet_length;
 	uint32_t off_pkt_slot;                  /* Packet.slot: its index in pkts while held */
+	/* Packet's caches of the host's answers (natives.c: pkt_bytes, pkt_l4;
+	 * reset by packet_for; read inline by the JIT's intrinsics) */
+	uint32_t off_pkt_data, off_pkt_dlen, off_pkt_proto, off_pkt_ports, off_pkt_wlen;
 	/* execution */
 	vn_slot *stack, *stack_end;
 	struct vn_frame *frames; uint32_t nframes;
@@ -299,6 +302,9 @@ void vn_prep_free(struct vn_prep *p);
 /* ---- interp.c ---- */
 /* Call m with args (nargs slots); result in *ret. 0, or -1 with vm->exc set. */
 int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret);
+/* vn_call from an entry point (nothing on the VM stack) with at least one
+ * argument: a shorter way into compiled code, vn_call otherwise. */
+int vn_call_entry(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret);
 /* For the JIT: interpret from the top frame (pushed with entry = true) until
  * it returns; exc_pending: first dispatch vm->exc from that frame (its ip one
  * past the throwing instruction). vn_call's results. */
@@ -368,8 +374,10 @@ void vn_throw(struct vn_vm *vm, const char *cname, const char *fmt, ...)
 struct vn_obj *vn_concat(struct vn_vm *vm, struct vn_concat *c, vn_slot *args);
 void vn_out(struct vn_vm *vm, const char *s, size_t n);
 void vn_pkt_store(struct vn_vm *vm, struct vn_obj *old, struct vn_obj *nw);
+_Noreturn void vn_pkt_twice(struct vn_vm *vm);   /* aborts: a packet stored in a second place */
 void vn_pkt_forget(struct vn_vm *vm, struct vn_obj *p);
 void vn_pkt_unlist(struct vn_vm *vm, uint32_t i);   /* drop entry i of vm->pkts */
+void vn_pkt_reset(struct vn_vm *vm, struct vn_obj *p, void *handle);  /* carries handle now */
 int vn_natives_init(struct vn_vm *vm);
 
 /* ---- fmt.c ---- */

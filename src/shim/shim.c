@@ -12,6 +12,12 @@
  *  - a socket fd is reported closed BEFORE the real close, so that another
  *    thread cannot get the same number and be reported first;
  *  - non-socket fds cost one bit test (the `tracked` bitmap);
+ *  - ICMP sockets are flows too, keyed by the echo identifier as their local
+ *    port: a ping socket (SOCK_DGRAM, IPPROTO_ICMP/ICMPV6) gets its
+ *    identifier from the kernel when bound, like a UDP port; a raw ICMP
+ *    socket has none, so the identifier of the first echo request it sends
+ *    (and of any later one that differs) is registered before that request
+ *    goes out;
  *  - nothing here allocates or locks (shim_chan sends whole messages on a
  *    SOCK_SEQPACKET socket), so close/dup2 stay async-signal-safe. */
 
@@ -42,6 +48,13 @@
 
 #define MAXFD (1 << 20)        /* fds beyond this are not tracked (documented) */
 static _Atomic uint64_t tracked[MAXFD / 64], bound[MAXFD / 64], udp[MAXFD / 64], v6[MAXFD / 64];
+/* ICMP sockets: icmp set (with udp clear); raw ICMP sockets: raw set too */
+static _Atomic uint64_t icmp[MAXFD / 64], raw[MAXFD / 64];
+/* The echo identifier registered for a raw ICMP socket (when `bound`).
+ * Untouched pages of it cost no memory. */
+static _Atomic uint16_t rawid[MAXFD];
+
+enum kind { K_TCP, K_UDP, K_PING, K_RAW };
 
 static inline bool bit(_Atomic uint64_t *m, int fd)
 {
@@ -60,10 +73,12 @@ static inline void bit_put(_Atomic uint64_t *m, int fd, bool on)
 		atomic_fetch_and_explicit(&m[fd >> 6], ~b, memory_order_relaxed);
 }
 
-static void track(int fd, bool is_udp, bool is_v6)
+static void track(int fd, enum kind k, bool is_v6)
 {
 	bit_put(v6, fd, is_v6);
-	bit_put(udp, fd, is_udp);
+	bit_put(udp, fd, k == K_UDP);
+	bit_put(icmp, fd, k == K_PING || k == K_RAW);
+	bit_put(raw, fd, k == K_RAW);
 	bit_put(bound, fd, false);
 	bit_put(tracked, fd, true);
 }
@@ -73,7 +88,22 @@ static void untrack(int fd)
 	bit_put(tracked, fd, false);
 	bit_put(bound, fd, false);
 	bit_put(udp, fd, false);
+	bit_put(icmp, fd, false);
+	bit_put(raw, fd, false);
 	bit_put(v6, fd, false);
+}
+
+static enum kind kind_of(int fd)
+{
+	return bit(raw, fd) ? K_RAW : bit(icmp, fd) ? K_PING : bit(udp, fd) ? K_UDP : K_TCP;
+}
+
+/* The protocol of fd's flows when they are of family `family`. */
+static int proto_of(int fd, int family)
+{
+	if (bit(icmp, fd))
+		return family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	return bit(udp, fd) ? IPPROTO_UDP : IPPROTO_TCP;
 }
 
 /* ---- the real functions ---- */
@@ -153,9 +183,27 @@ static int reg_flow(int fd, const struct vs_end *peer)
 		}
 	}
 	char m[160];
-	size_t k = vs_fmt_flow(m, sizeof m, fd, bit(udp, fd), &l, &r);
+	size_t k = vs_fmt_flow(m, sizeof m, fd, proto_of(fd, l.family), &l, &r);
 	bit_put(bound, fd, true);
 	return req(m, k);
+}
+
+/* A raw ICMP socket is about to send buf: if it is an echo request with an
+ * identifier not registered for fd yet, register (any, identifier). */
+static void raw_echo(int fd, const void *buf, size_t n)
+{
+	int id = vs_echo_id(buf, n, bit(v6, fd));
+	if (id < 0 || (bit(bound, fd) && atomic_load_explicit(&rawid[fd], memory_order_relaxed) == id))
+		return;
+	struct vs_end l, r;
+	vs_end_any(bit(v6, fd) ? AF_INET6 : AF_INET, &l);
+	vs_end_any(l.family, &r);
+	l.port = (uint16_t)id;
+	char m[160];
+	size_t k = vs_fmt_flow(m, sizeof m, fd, proto_of(fd, l.family), &l, &r);
+	atomic_store_explicit(&rawid[fd], (uint16_t)id, memory_order_relaxed);
+	bit_put(bound, fd, true);
+	req(m, k);
 }
 
 /* Before a packet with destination dst leaves an unbound socket: take a
@@ -180,21 +228,25 @@ static bool ensure_bound(int fd, const struct vs_end *dst)
 	return rc == 0;
 }
 
-/* Is (domain, type, protocol) a TCP or UDP socket of the Internet families? */
-static bool inet_kind(int domain, int type, int protocol, bool *is_udp)
+/* Is (domain, type, protocol) a TCP, UDP or ICMP (ping or raw) socket of
+ * the Internet families? */
+static bool inet_kind(int domain, int type, int protocol, enum kind *k)
 {
 	if (domain != AF_INET && domain != AF_INET6)
 		return false;
+	int echo = domain == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 	type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (type == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP)) {
-		*is_udp = false;
-		return true;
-	}
-	if (type == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP)) {
-		*is_udp = true;
-		return true;
-	}
-	return false;
+	if (type == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP))
+		*k = K_TCP;
+	else if (type == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
+		*k = K_UDP;
+	else if (type == SOCK_DGRAM && protocol == echo)
+		*k = K_PING;
+	else if (type == SOCK_RAW && protocol == echo)
+		*k = K_RAW;
+	else
+		return false;
+	return true;
 }
 
 /* ---- interposed calls ---- */
@@ -203,7 +255,7 @@ EXPORT int socket(int domain, int type, int protocol)
 {
 	NEED(socket);
 	int fd = r_socket(domain, type, protocol);
-	bool u;
+	enum kind u;
 	/* Tracked only: vifd hears of the socket with its first flow (bind,
 	 * listen, connect, first sendto, accept), which is before its first
 	 * packet and saves a message for sockets that never carry one. */
@@ -216,7 +268,7 @@ EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	NEED(bind);
 	int rc = r_bind(fd, sa, len);
-	if (rc == 0 && bit(tracked, fd) && on()) {
+	if (rc == 0 && bit(tracked, fd) && !bit(raw, fd) && on()) {
 		int e = errno;
 		reg_flow(fd, NULL);
 		errno = e;
@@ -228,7 +280,7 @@ EXPORT int listen(int fd, int backlog)
 {
 	NEED(listen);
 	int rc = r_listen(fd, backlog);
-	if (rc == 0 && bit(tracked, fd) && !bit(bound, fd) && on()) {
+	if (rc == 0 && bit(tracked, fd) && !bit(bound, fd) && !bit(raw, fd) && on()) {
 		int e = errno;
 		reg_flow(fd, NULL);    /* listen() on an unbound socket picked a port */
 		errno = e;
@@ -241,7 +293,7 @@ EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	NEED(connect);
 	NEED(bind);
 	struct vs_end dst;
-	if (!bit(tracked, fd) || !on() || vs_end_from_sa(sa, len, &dst))
+	if (!bit(tracked, fd) || bit(raw, fd) || !on() || vs_end_from_sa(sa, len, &dst))
 		return r_connect(fd, sa, len);
 	int e = errno;
 	bool ours = !bit(bound, fd) && ensure_bound(fd, &dst);
@@ -260,7 +312,7 @@ static void on_accept(int lfd, int nfd)
 	if (nfd < 0 || !bit(tracked, lfd) || !on())
 		return;
 	int e = errno;
-	track(nfd, bit(udp, lfd), bit(v6, lfd));
+	track(nfd, kind_of(lfd), bit(v6, lfd));
 	reg_flow(nfd, NULL);
 	errno = e;
 }
@@ -281,10 +333,19 @@ EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 	return nfd;
 }
 
-/* The first datagram of an unbound socket (or a TCP fast open). */
-static void before_send(int fd, const void *name, socklen_t len)
+/* The first datagram of an unbound socket (or a TCP fast open); any echo
+ * request of a raw ICMP socket (buf, n: its first n bytes). */
+static void before_send(int fd, const void *name, socklen_t len, const void *buf, size_t n)
 {
 	struct vs_end dst;
+	if (bit(raw, fd)) {
+		if (bit(tracked, fd) && on()) {
+			int e = errno;
+			raw_echo(fd, buf, n);
+			errno = e;
+		}
+		return;
+	}
 	if (!name || bit(bound, fd) || !bit(tracked, fd) || !on() ||
 	    vs_end_from_sa(name, len, &dst))
 		return;
@@ -298,7 +359,7 @@ EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct
 		      socklen_t len)
 {
 	NEED(sendto);
-	before_send(fd, sa, len);
+	before_send(fd, sa, len, buf, n);
 	ssize_t rc = r_sendto(fd, buf, n, flags, sa, len);
 	if ((flags & MSG_FASTOPEN) && rc >= 0 && bit(tracked, fd) && !bit(udp, fd) && on()) {
 		int e = errno;
@@ -312,15 +373,20 @@ EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	NEED(sendmsg);
 	if (msg)
-		before_send(fd, msg->msg_name, msg->msg_namelen);
+		before_send(fd, msg->msg_name, msg->msg_namelen,
+			    msg->msg_iovlen ? msg->msg_iov[0].iov_base : NULL,
+			    msg->msg_iovlen ? msg->msg_iov[0].iov_len : 0);
 	return r_sendmsg(fd, msg, flags);
 }
 
 EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
 {
 	NEED(sendmmsg);
-	if (v && n)
-		before_send(fd, v[0].msg_hdr.msg_name, v[0].msg_hdr.msg_namelen);
+	if (v && n) {
+		const struct msghdr *h = &v[0].msg_hdr;
+		before_send(fd, h->msg_name, h->msg_namelen, h->msg_iovlen ? h->msg_iov[0].iov_base : NULL,
+			    h->msg_iovlen ? h->msg_iov[0].iov_len : 0);
+	}
 	return r_sendmmsg(fd, v, n, flags);
 }
 
@@ -359,8 +425,12 @@ static void on_dup(int oldfd, int newfd)
 		bool known = bit(bound, oldfd);
 		if (bit(tracked, newfd) && !known)
 			note_close(newfd);         /* dup2 over a registered socket */
-		track(newfd, bit(udp, oldfd), bit(v6, oldfd));
+		track(newfd, kind_of(oldfd), bit(v6, oldfd));
 		bit_put(bound, newfd, known);
+		if (newfd < MAXFD)
+			atomic_store_explicit(&rawid[newfd],
+					      atomic_load_explicit(&rawid[oldfd], memory_order_relaxed),
+					      memory_order_relaxed);
 		if (known && on()) {
 			char m[48];
 			req(m, vs_fmt_dup(m, sizeof m, oldfd, newfd));
@@ -502,7 +572,7 @@ static void adopt_open_sockets(void)
 			continue;
 		int dom, type, proto;
 		socklen_t l = sizeof dom;
-		bool u;
+		enum kind u;
 		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &l))
 			continue;
 		l = sizeof type;
@@ -512,6 +582,8 @@ static void adopt_open_sockets(void)
 		if (!inet_kind(dom, type, proto, &u))
 			continue;
 		track(fd, u, dom == AF_INET6);
+		if (u == K_RAW)
+			continue;          /* registered again by its next echo request */
 		struct sockaddr_storage ss;
 		struct vs_end end;
 		socklen_t sl = sizeof ss;

@@ -148,15 +148,20 @@ size_t vs_fmt_sock(char *buf, size_t n, int fd)
 	return done(&w);
 }
 
-size_t vs_fmt_flow(char *buf, size_t n, int fd, bool udp, const struct vs_end *l,
+size_t vs_fmt_flow(char *buf, size_t n, int fd, int proto, const struct vs_end *l,
 		   const struct vs_end *r)
 {
 	struct w w = {buf, n, 0, n == 0};
 	if (l->family != r->family || (l->family != AF_INET && l->family != AF_INET6))
 		w.over = true;
+	const char *p = proto == IPPROTO_TCP ? " tcp " : proto == IPPROTO_UDP ? " udp "
+		      : proto == IPPROTO_ICMP && l->family == AF_INET ? " icmp "
+		      : proto == IPPROTO_ICMPV6 && l->family == AF_INET6 ? " icmp6 " : NULL;
+	if (!p)
+		w.over = true;
 	puts_(&w, "sock ");
 	putu(&w, (unsigned long)fd);
-	puts_(&w, udp ? " udp " : " tcp ");
+	puts_(&w, p ? p : " ");
 	putaddr(&w, l);
 	put(&w, " ", 1);
 	putu(&w, l->port);
@@ -165,6 +170,14 @@ size_t vs_fmt_flow(char *buf, size_t n, int fd, bool udp, const struct vs_end *l
 	put(&w, " ", 1);
 	putu(&w, r->port);
 	return done(&w);
+}
+
+int vs_echo_id(const void *buf, size_t n, bool v6)
+{
+	const uint8_t *h = buf;
+	if (!h || n < 8 || h[0] != (v6 ? 128 : 8) || h[1] != 0)
+		return -1;
+	return h[4] << 8 | h[5];
 }
 
 size_t vs_fmt_dup(char *buf, size_t n, int oldfd, int newfd)

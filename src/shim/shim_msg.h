@@ -31,10 +31,14 @@ void vs_end_any(int family, struct vs_end *e);
  * Return the length, or 0 if it did not fit. */
 size_t vs_fmt_register(char *buf, size_t n, pid_t ppid, const char *comm);
 size_t vs_fmt_sock(char *buf, size_t n, int fd);
-/* "sock FD tcp|udp LADDR LPORT RADDR RPORT"; families of l and r must match
- * (r may be all-zero of l's family). */
-size_t vs_fmt_flow(char *buf, size_t n, int fd, bool udp, const struct vs_end *l,
+/* "sock FD tcp|udp|icmp|icmp6 LADDR LPORT RADDR RPORT" for proto IPPROTO_TCP,
+ * _UDP, _ICMP, _ICMPV6 (the port of an ICMP socket is its echo identifier);
+ * families of l and r must match (r may be all-zero of l's family). */
+size_t vs_fmt_flow(char *buf, size_t n, int fd, int proto, const struct vs_end *l,
 		   const struct vs_end *r);
+/* The identifier of the ICMP (v6: ICMPv6) echo request at buf, as a raw
+ * ICMP socket sends it (no IP header), or -1 if buf is not one. */
+int vs_echo_id(const void *buf, size_t n, bool v6);
 size_t vs_fmt_dup(char *buf, size_t n, int oldfd, int newfd);
 size_t vs_fmt_close(char *buf, size_t n, int fd);
 

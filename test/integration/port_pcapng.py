@@ -123,6 +123,9 @@ def badwrites(path):
         'wrong link type (Ethernet IDB)': idb_eth,
         'garbage': os.urandom(200).replace(b'\x45', b'\x00').replace(b'\x60', b'\x00'),
         'empty-ish': b'\x45',
+        # a batch (several blocks in one write) is refused whole
+        'batch with one bad EPB': epb(good, 2) + epb(good, 2, caplen=len(good) - 8) + epb(good, 2),
+        'batch with trailing garbage': epb(good, 2) + epb(good, 2) + b'\x45\x00\x00\x00',
     }
     fd = os.open(path, os.O_WRONLY)
     refused = 0
@@ -138,6 +141,7 @@ def badwrites(path):
     print('refused', refused, 'of', len(bad))
     os.write(fd, good)                      # raw: direction from the address
     os.write(fd, epb(good, 2))              # EPB: outbound by its flags
+    os.write(fd, epb(good, 2) + epb(good, 2))   # a batch: two packets
     print('good writes ok')
     os.close(fd)
 

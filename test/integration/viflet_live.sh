@@ -22,18 +22,21 @@ match flt       tcp port 5305
 TREE
 lab_up --tree "$WORK/a.tree" -- -- --mount "$M"
 V=$M/network/$IFA
-# snap VIF FIELD: "TIME VALUE" of a stat counter, timed at the middle of the
-# read (which goes through vifd's loop). Shell and awk, not python: python
-# can take seconds to start on this shared machine.
-snap() {
-  local a b v
-  a=$(date +%s.%N); v=$(awk -v f="$2" '$1==f {print $2}' "$V/$1/stat"); b=$(date +%s.%N)
-  echo "$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.6f", (a + b) / 2}') $v"
+# VIF rates are measured with vifrate (vifd_common.sh): both counter reads
+# are timed inside one process over the control socket. Starting a reader
+# per snapshot put tens of ms of noise into the window on a loaded host.
+# drained VIF...: wait (up to 5 s) until the VIFs hold no packet. A new test
+# must not start while an earlier one's backlog still drains: iperf3's UDP
+# server takes the first datagram it sees as its new client, and a stale one
+# from the last test then sends the new client's handshake to a closed port.
+drained() {
+  local v
+  for v in "$@"; do
+    for _ in $(seq 50); do
+      [ "$(awk '$1=="queued"{print $2}' "$V/$v/stat")" = 0 ] && break; sleep 0.1
+    done
+  done
 }
-# rate0 SNAP0 SNAP1: bit/s between two snaps.
-rate0() { awk -v x="$1" -v y="$2" 'BEGIN {split(x, p, " "); split(y, q, " "); printf "%.0f", (q[2] - p[2]) * 8 / (q[1] - p[1])}'; }
-# statrate SECS VIF FIELD: bit/s of a stat counter over SECS.
-statrate() { local s0; s0=$(snap "$2" "$3"); sleep "$1"; rate0 "$s0" "$(snap "$2" "$3")"; }
 within() { awk -v r="$1" -v want="$2" -v tol="$3" 'BEGIN {exit !(r >= want * (1 - tol) && r <= want * (1 + tol))}'; }
 for p in 5301 5302 5303 5305; do ip netns exec "$NSB" iperf3 -s -p $p >/dev/null 2>&1 & BG_PIDS+=($!); done
 sleep 0.5
@@ -43,24 +46,27 @@ sleep 0.5
 #    which paces itself on the shaper's drops and queueing delay. Each VIF's
 #    outgoing rate holds 5 Mbit/s: within 2% for UDP, 3% for TCP. The queue
 #    (limit) holds 2.3 s at that rate, so that a sender starved of CPU for a
-#    moment on this shared machine does not leave the shaper idle.
+#    moment on this shared machine does not leave the shaper idle. The bucket
+#    (burst, 24 ms at the rate) outlasts a late timer on a loaded host: with
+#    2 packets' worth (3000 bytes) a wake-up 2.5 ms late lost tokens, and a
+#    loaded run measured 1.2% under the rate.
 for t in tb tbt; do
-  printf 'rate=5000000\nburst=3000\nlimit=1000\n' > "$V/$t/conf"
+  printf 'rate=5000000\nburst=15000\nlimit=1000\n' > "$V/$t/conf"
   cp "$CLS/TokenBucketVIFlet.class" "$V/$t/viflet"
   [ "$(cat "$V/$t/type")" = viflet ] || fail "type is $(cat "$V/$t/type") after loading"
   grep -q '^class TokenBucketVIFlet' "$V/$t/viflet" || fail "viflet file: $(cat "$V/$t/viflet")"
 done
 tb_round() {
+  drained tb tbt
   ip netns exec "$NSA" iperf3 -u -b 8M -l 1400 -c 198.18.0.2 -p 5301 -t 10 >/dev/null 2>&1 & local u=$!
   ip netns exec "$NSA" iperf3 "${CC[@]}" -c 198.18.0.2 -p 5302 -t 10 >/dev/null 2>&1 & local c=$!
   # Measure once both are in their steady state (the UDP offer above the
   # rate makes the VIFlet drop; TCP has left slow start), well before they end.
-  sleep 2.5
-  local u0 c0
-  u0=$(snap tb out_bytes); c0=$(snap tbt out_bytes)
-  sleep 5
-  r_udp=$(rate0 "$u0" "$(snap tb out_bytes)"); r_tcp=$(rate0 "$c0" "$(snap tbt out_bytes)")
-  kill $u $c 2>/dev/null; wait $u $c 2>/dev/null || true
+  sleep 2
+  read -r r_udp r_tcp < <(vifrate 5 "$IFA" tb:out_bytes tbt:out_bytes)
+  # Both end by themselves (-t 10): a client killed mid-test can leave its
+  # server busy, and a retry would then measure nothing.
+  wait $u $c 2>/dev/null || true
   note "token-bucket VIFlet at 5 Mbit/s: UDP $r_udp bit/s, TCP $r_tcp bit/s"
   within "$r_udp" 5000000 0.02 && within "$r_tcp" 5000000 0.03
 }
@@ -75,7 +81,10 @@ note "JIT-compiled methods of the token bucket: $(awk '$1=="jit_methods"{print $
 #    at 16 Mbit/s) and a target flow asking 12 Mbit/s (UDP to port 53:
 #    SimplePacketClassifier's class 0; the bulk is class 1), both on VIF pq,
 #    which they overfill. Under fifo the target gets its share of the
-#    offered load (12/28 of 20 Mbit/s: it loses 29%); PriQVIFlet, copied in
+#    offered load (12/28 of 20 Mbit/s: it loses 29%) on average, but two
+#    periodic UDP senders at one tail-drop queue phase-lock: runs here gave
+#    the target anywhere from 4.2 to 10.9 Mbit/s (7% to 65% loss), so only
+#    "it loses some" (>3%) is asserted of fifo; PriQVIFlet, copied in
 #    while both run, gives it all it asks with the VIF still at 20 Mbit/s;
 #    after `none` sharing returns. One target stream runs throughout (it
 #    starts before the bulk, so that its set-up is not lost in a full
@@ -83,6 +92,7 @@ note "JIT-compiled methods of the token bucket: $(awk '$1=="jit_methods"{print $
 #    each phase are compared.
 fig68() {
   local srv tgt bulk T0 tl tu td q ql
+  drained pq
   ip netns exec "$NSB" iperf3 -s -p 53 -1 -J > "$WORK/t.json" 2>&1 & srv=$!
   sleep 0.3
   T0=$(date +%s.%N)
@@ -93,7 +103,7 @@ fig68() {
   sleep 4                                     # fifo until now
   tl=$(since); cp "$CLS/PriQVIFlet.class" "$V/pq/viflet"
   sleep 1
-  statrate 2 pq out_bytes > "$WORK/rate_priq"
+  vifrate 2 "$IFA" pq:out_bytes > "$WORK/rate_priq"
   tu=$(since); echo none > "$V/pq/viflet"
   # PriQVIFlet keeps all it is given: at `none` its backlog (seconds at the
   # cap) goes back to the plain queue, which sends it first; sharing is
@@ -131,10 +141,10 @@ PY
   ) || { echo "no receiver report: $(tail -3 "$WORK/t.json")"; return 1; }
   note "Figure 6.8 live: target (asks 12 Mbit/s) receives $got_fifo Mbit/s (loss $loss_fifo%) under fifo, $got_priq Mbit/s (loss $loss_priq%) under PriQVIFlet with the VIF at $rate_priq bit/s, $got_after Mbit/s (loss $loss_after%) after unloading"
   awk -v fl="$loss_fifo" -v p="$got_priq" -v l="$loss_priq" -v a="$got_after" -v al="$loss_after" -v r="$rate_priq" \
-    'BEGIN {exit !(fl > 10 && p > 11.4 && l >= 0 && l < 3 && a > 2 && al > 10 && r > 19000000 && r < 21000000)}'
+    'BEGIN {exit !(fl > 3 && p > 11.4 && l >= 0 && l < 3 && a > 2 && al > 3 && r > 19000000 && r < 21000000)}'
 }
 fig68 || { note "once more"; sleep 1; fig68; } ||
-  fail "Figure 6.8 live: target loss $loss_fifo% / $loss_priq% / $loss_after%, received $got_priq Mbit/s under PriQ, VIF $rate_priq bit/s (want loss >10%, <3% with >11.4 Mbit/s, >10%; VIF 19-21 Mbit/s)"
+  fail "Figure 6.8 live: target loss $loss_fifo% / $loss_priq% / $loss_after%, received $got_priq Mbit/s under PriQ, VIF $rate_priq bit/s (want loss >3%, <3% with >11.4 Mbit/s, >3%; VIF 19-21 Mbit/s)"
 grep -q 'viflet unloaded' "$V/pq/log" || fail "unload not logged"
 
 # 3. Bad input changes nothing.

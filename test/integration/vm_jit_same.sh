@@ -40,6 +40,17 @@ same "JitCalls --depth 100" --depth 100 -cp "$CL/run" JitCalls
 for b in 40 400 1500 2500 12000; do
   same "JitCalls --budget $b" --budget "$b" -cp "$CL/run" JitCalls
 done
+# calls compiled in place (inlined): the same budget, depth and slot-stack
+# aborts as the interpreter's calls, also when the limit hits an inlined call
+for b in 5 37 100 333 1000 4321 20000 77777 300000; do
+  same "JitInline --budget $b" --budget "$b" -cp "$CL/run" JitInline
+done
+for d in 3 30 52 53 54 62 63 64; do
+  same "JitInline --depth $d" --depth "$d" -cp "$CL/run" JitInline
+done
+for st in 300 2000 4200; do
+  same "JitInline --stack $st" --stack "$st" -cp "$CL/run" JitInline
+done
 trace=$C/ssh.pcap,$C/dns_udp.pcap,$C/ntp.pcap
 for src in "$T"/test/java/viflet/*.java; do
   name=$(basename "$src" .java)

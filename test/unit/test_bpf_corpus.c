@@ -130,7 +130,8 @@ static void run_trace(const char *path, struct corpus_stats *st)
 			/* the data path's entry: the VIF hook with the packet record */
 			struct vn_pkt pk = {.data = pkt, .len = h->caplen, .wire_len = h->len};
 			if (vn_bpf_vif_hook(c->interp, &pk) != (ref != 0) ||
-			    vn_bpf_vif_hook(c->jit, &pk) != (ref != 0))
+			    vn_bpf_vif_hook(c->jit, &pk) != (ref != 0) ||
+			    vn_bpf_hook(c->jit)(c->jit, &pk) != (ref != 0))
 				fail_msg("%s packet %zu \"%s\": the VIF hook disagrees with libpcap %u",
 					 path, st->packets, EXPRS[e], ref);
 			st->runs++;

@@ -222,7 +222,8 @@ static void compare_on_packets(const struct bpf_insn *p, size_t n, uint64_t seed
 		/* the data path's entry (the VIF hook: the packet record in, a
 		 * bool out) on the same packet, from the same scratch words */
 		struct vn_pkt pk = {.data = pkt, .len = caplen, .wire_len = wirelen};
-		bool hi = vn_bpf_vif_hook(fi, &pk), hj = vn_bpf_vif_hook(fj, &pk);
+		bool hi = t % 2 ? vn_bpf_vif_hook(fi, &pk) : vn_bpf_hook(fi)(fi, &pk);
+		bool hj = t % 2 ? vn_bpf_vif_hook(fj, &pk) : vn_bpf_hook(fj)(fj, &pk);
 		rs = vn_bpf_interp_switch(prog, pkt, caplen, wirelen, mem_sw);
 		if (hi != (rs != 0) || hj != hi || memcmp(vn_bpf_mem(fj), mem_sw, sizeof(mem)))
 			fail_msg("seed %llu packet %d: hook interp %d jit %d, value %u", (unsigned long long)seed,
@@ -315,6 +316,78 @@ static void hoisted_bounds_checks_keep_stores_exact(void **state)
 	}
 }
 
+/* Bounds checks on branching paths: one that returns 0 without reading
+ * further, one with a store between loads, one ending in `ret A`. Every
+ * first byte and every length, against the interpreter: value, scratch
+ * words, counters (a check placed or merged wrongly shows here). */
+static void bounds_checks_are_exact_on_every_branch(void **state)
+{
+	(void)state;
+	struct bpf_insn p[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 3),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 30),    /* 31 bytes, then a store */
+		BPF_STMT(BPF_ST, 0),
+		BPF_STMT(BPF_RET | BPF_K, 5),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),              /* 1 byte read, returns 0 */
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 20),    /* 21 bytes: the entry check */
+		BPF_STMT(BPF_ST, 1),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 34),    /* 36 bytes, after a store */
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	const size_t n = sizeof(p) / sizeof(p[0]);
+	uint8_t pkt[40];
+	for (int i = 0; i < 40; i++)
+		pkt[i] = (uint8_t)(i + 1);
+	struct vn_bpf *fi, *fj;
+	assert_int_equal(vn_bpf_new((const struct vn_bpf_insn *)p, n, VN_BPF_F_INTERP, &fi, NULL, 0), 0);
+	assert_int_equal(vn_bpf_new((const struct vn_bpf_insn *)p, n, 0, &fj, NULL, 0), 0);
+	for (uint8_t first = 1; first <= 3; first++) {
+		pkt[0] = first;
+		for (uint32_t caplen = 0; caplen <= sizeof(pkt); caplen++) {
+			uint32_t ri = vn_bpf_run(fi, pkt, caplen, 60), rj = vn_bpf_run(fj, pkt, caplen, 60);
+			if (ri != rj || memcmp(vn_bpf_mem(fi), vn_bpf_mem(fj), VN_BPF_MEMWORDS * 4))
+				fail_msg("first byte %u caplen %u: interp %u jit %u", first, caplen, ri, rj);
+		}
+	}
+	assert_int_equal(vn_bpf_accepts(fi), vn_bpf_accepts(fj));
+	assert_int_equal(vn_bpf_drops(fi), vn_bpf_drops(fj));
+	assert_int_equal(vn_bpf_mem(fj)[0], 31);      /* the stores did happen */
+	assert_int_equal(vn_bpf_mem(fj)[1], 21);
+	vn_bpf_free(fi);
+	vn_bpf_free(fj);
+}
+
+/* A and X start at 0 although the entry zeroes only those some path reads
+ * before setting: whatever the caller left in the registers (the run entry
+ * gets wirelen where X lives) never shows. */
+static void registers_read_before_set_start_at_zero(void **state)
+{
+	(void)state;
+	struct bpf_insn p[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 2),
+		BPF_STMT(BPF_LDX | BPF_IMM, 40),
+		BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 2),        /* X set on this path only */
+		BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	uint8_t pkt[4] = { 1 };
+	for (unsigned flags = 0; flags <= VN_BPF_F_INTERP; flags++) {
+		struct vn_bpf *f;
+		assert_int_equal(vn_bpf_new((const struct vn_bpf_insn *)p, 6, flags, &f, NULL, 0), 0);
+		assert_int_equal(vn_bpf_run(f, pkt, 4, 0xdead), 43);
+		pkt[0] = 5;
+		assert_int_equal(vn_bpf_run(f, pkt, 4, 0xdead), 5);   /* X read unset: 0 */
+		struct vn_pkt pk = {.data = pkt, .len = 4, .wire_len = 0xbeef};
+		pkt[0] = 0;
+		assert_false(vn_bpf_hook(f)(f, &pk));                  /* 0 + X (0) */
+		pkt[0] = 1;
+		vn_bpf_free(f);
+	}
+}
+
 /* The code buffer is sized from a per-instruction bound: 4096 of the longest
  * instructions (far-offset loads with their checks, indirect loads, RET A)
  * must still compile, and run like the interpreter. */
@@ -382,6 +455,8 @@ int main(void)
 		cmocka_unit_test(jit_matches_interpreter_on_random_programs),
 		cmocka_unit_test(far_offsets_load_from_the_right_place),
 		cmocka_unit_test(hoisted_bounds_checks_keep_stores_exact),
+		cmocka_unit_test(bounds_checks_are_exact_on_every_branch),
+		cmocka_unit_test(registers_read_before_set_start_at_zero),
 		cmocka_unit_test(largest_programs_compile),
 		cmocka_unit_test(code_is_not_writable),
 	};

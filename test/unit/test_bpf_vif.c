@@ -1,5 +1,5 @@
 /* A filter on a real VIF tree: vn_bpf_load + vn_vif_set_filter(v,
- * vn_bpf_vif_hook, f) is all it takes. Packets of both directions through a
+ * vn_bpf_hook(f), f) is all it takes (or vn_bpf_vif_hook, one jump more). Packets of both directions through a
  * VIF with `not tcp port 5201` are dropped when they are iperf3 traffic
  * (counted in the VIF's drops and the filter's counters), the rest pass; a
  * filter on the root sees everything; a counting program keeps statistics in
@@ -58,7 +58,8 @@ static void filter_on_a_vif_drops_iperf3_both_ways(void **state)
 	assert_int_equal(vn_vif_create(root, "a", 0, 0, 0755, &a), 0);
 	assert_int_equal(vn_vif_create(root, "b", 0, 0, 0755, &b), 0);
 	struct vn_bpf *f = load("not tcp port 5201");
-	vn_vif_set_filter(a, vn_bpf_vif_hook, f);
+	assert_true(vn_bpf_jitted(f));
+	vn_vif_set_filter(a, vn_bpf_hook(f), f);         /* the native code itself */
 
 	const struct { struct vn_vif *v; uint16_t sport, dport; enum vn_dir dir; int ok; } cases[] = {
 		{ a, 40000, 5201, VN_EGRESS, 0 },    /* iperf3 client -> server */

@@ -1,7 +1,8 @@
 /* port (issue 8): the pcapng writer and parser (with libpcap reading back
  * exactly what was written), the per-reader rings fed by a VIF's tap (counts,
  * directions, drops when full, the end block, a reader on another thread),
- * and the checks of diverted writes. */
+ * the checks of diverted writes, and batched writes through the injection
+ * queue (whole or not at all, in order, round the ring, from two threads). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -539,6 +541,229 @@ static void test_port_writes_checked(void **state)
 	assert_int_equal(vn_port_parse_write(&ws, DLT_RAW, v6, 59, &out, &olen, &dir), -EINVAL);
 }
 
+/* ------------------------------------------ batched writes, the queue */
+
+struct drained {
+	unsigned n;
+	uint32_t seq[4096];
+	unsigned dir[4096];
+	uint64_t vif;
+	uint32_t tree;
+	bool bad;
+};
+
+static void collect(void *ctx, const struct vn_port_inj *j)
+{
+	struct drained *d = ctx;
+	uint32_t seq = 0;
+	if (j->len >= 32)
+		memcpy(&seq, j->data + 28, 4);
+	/* the record is the packet as written: IP length, destination */
+	if (j->ipver != 4 || (uint32_t)(j->data[2] << 8 | j->data[3]) != j->len ||
+	    memcmp(j->data + j->dst_off, DST, 4) != 0 || d->n == 4096)
+		d->bad = true;
+	d->vif = j->vif;
+	d->tree = j->tree;
+	if (d->n < 4096) {
+		d->seq[d->n] = seq;
+		d->dir[d->n] = j->dir;
+	}
+	d->n++;
+}
+
+/* k EPBs of len-byte packets seq0, seq0+1, ..., directions alternating,
+ * after an SHB and an IDB if hdr: the write's length. */
+static size_t mk_batch(uint8_t *b, size_t cap, bool hdr, unsigned k, uint32_t len, uint32_t seq0)
+{
+	uint8_t pkt[2048];
+	size_t n = 0;
+	if (hdr) {
+		n += vn_pcapng_shb(b + n, cap - n, NULL);
+		n += vn_pcapng_idb(b + n, cap - n, 101, 65535, NULL);
+	}
+	for (unsigned i = 0; i < k; i++) {
+		mk_ipv4(pkt, len, seq0 + i, DST);
+		n += vn_pcapng_epb(b + n, cap - n, 0, 1, pkt, len, len,
+				   i % 2 ? VN_PCAPNG_DIR_IN : VN_PCAPNG_DIR_OUT, "pid=1", 5);
+	}
+	return n;
+}
+
+static void test_port_batched_writes(void **state)
+{
+	(void)state;
+	static uint8_t b[1 << 18];
+	struct vn_port_inq *q = vn_port_inq_new(0);
+	struct vn_port_wstate ws = {0};
+	static struct drained d;
+	bool kick;
+	assert_non_null(q);
+	/* headers and three packets in one write: all queued, one drain asked for */
+	size_t n = mk_batch(b, sizeof b, true, 3, 100, 7);
+	assert_int_equal(vn_port_inq_write(q, &ws, DLT_RAW, 1500, 2, 42, b, n, &kick), 3);
+	assert_true(kick);
+	assert_int_equal(ws.nif, 1);
+	n = mk_batch(b, sizeof b, false, 2, 60, 10);
+	assert_int_equal(vn_port_inq_write(q, &ws, DLT_RAW, 1500, 2, 42, b, n, &kick), 2);
+	assert_false(kick);              /* the first write's drain takes these too */
+	memset(&d, 0, sizeof d);
+	assert_int_equal(vn_port_inq_drain(q, collect, &d), 5);
+	assert_false(d.bad);
+	assert_int_equal(d.n, 5);
+	for (unsigned i = 0; i < 5; i++)
+		assert_int_equal(d.seq[i], i < 3 ? 7 + i : 10 + i - 3);
+	assert_int_equal(d.dir[0], VN_PCAPNG_DIR_OUT);
+	assert_int_equal(d.dir[1], VN_PCAPNG_DIR_IN);
+	assert_int_equal(d.vif, 42);
+	assert_int_equal(d.tree, 2);
+	assert_int_equal(vn_port_inq_pending(q), 0);
+	/* a raw frame is one packet; header blocks alone queue nothing */
+	uint8_t pkt[200];
+	mk_ipv4(pkt, 200, 99, DST);
+	assert_int_equal(vn_port_inq_write(q, &ws, DLT_RAW, 1500, 0, 1, pkt, 200, &kick), 1);
+	assert_true(kick);
+	n = vn_pcapng_shb(b, sizeof b, NULL);
+	assert_int_equal(vn_port_inq_write(q, &ws, DLT_RAW, 1500, 0, 1, b, n, &kick), 0);
+	assert_int_equal(ws.nif, 0);
+	memset(&d, 0, sizeof d);
+	assert_int_equal(vn_port_inq_drain(q, collect, &d), 1);
+	assert_int_equal(d.seq[0], 99);
+
+	/* one bad block refuses the whole write: nothing queued, *ws unchanged */
+	struct vn_port_wstate before = ws;
+	n = mk_batch(b, sizeof b, true, 4, 100, 1);
+	size_t third = n - 2 * (n - vn_pcapng_shb(b, 1024, NULL) - vn_pcapng_idb(b, 1024, 101, 65535, NULL)) / 4;
+	b[third + 28] = 0x99;            /* the third EPB's packet is not IP */
+	assert_int_equal(vn_port_inq_write(q, &ws, DLT_RAW, 1500, 0, 1, b, n, &kick), -EINVAL);
+	assert_memory_equal(&ws, &before, sizeof ws);
+	assert_int_equal(vn_port_inq_pending(q), 0);
+	/* a block cut short at the end, trailing garbage, a packet over max_frame */
+	n = mk_batch(b, sizeof b, false, 4, 100, 1);
+	assert_int_equal(vn_port_inq_write(q, &ws, DLT_RAW, 1500, 0, 1, b, n - 4, &kick), -EINVAL);
+	memset(b + n, 0x45, 16);
+	assert_int_equal(vn_port_inq_write(q, &ws, DLT_RAW, 1500, 0, 1, b, n + 16, &kick), -EINVAL);
+	assert_int_equal(vn_port_inq_write(q, &ws, DLT_RAW, 99, 0, 1, b, n, &kick), -EINVAL);
+	assert_int_equal(vn_port_inq_write(q, &ws, DLT_RAW, 1500, 0, 1, b, 0, &kick), -EINVAL);
+	assert_int_equal(vn_port_inq_pending(q), 0);
+	assert_int_equal(vn_port_inq_drain(q, collect, &d), 0);
+
+	/* full: a write that does not fit whole is refused whole */
+	unsigned total = 0, k = 0;
+	for (;;) {
+		n = mk_batch(b, sizeof b, false, 10, 1400, total);
+		int r = vn_port_inq_write(q, &ws, DLT_RAW, 1500, 0, 1, b, n, &kick);
+		if (r == -ENOBUFS)
+			break;
+		assert_int_equal(r, 10);
+		total += 10;
+		assert_true(++k < 100);
+	}
+	memset(&d, 0, sizeof d);
+	assert_int_equal(vn_port_inq_drain(q, collect, &d), total);
+	assert_false(d.bad);
+	for (unsigned i = 0; i < total; i++)
+		assert_int_equal(d.seq[i], i);
+
+	/* round and round the ring (records wrap at its end, sizes vary) */
+	uint32_t seq = 0, got = 0;
+	for (unsigned round = 0; round < 400; round++) {
+		uint32_t len = 28 + (round * 37) % 1400;
+		unsigned cnt = 1 + round % 17;
+		n = mk_batch(b, sizeof b, false, cnt, len, seq);
+		assert_int_equal(vn_port_inq_write(q, &ws, DLT_RAW, 1500, 0, 1, b, n, &kick), (int)cnt);
+		seq += cnt;
+		if (round % 2 == 1) {
+			memset(&d, 0, sizeof d);
+			size_t m = vn_port_inq_drain(q, collect, &d);
+			assert_false(d.bad);
+			for (unsigned i = 0; i < m; i++)
+				assert_int_equal(d.seq[i], got + i);
+			got += (uint32_t)m;
+		}
+	}
+	memset(&d, 0, sizeof d);
+	got += (uint32_t)vn_port_inq_drain(q, collect, &d);
+	assert_int_equal(got, seq);
+	vn_port_inq_free(q);
+}
+
+/* Writers on two threads, the drain on a third: every packet arrives once,
+ * each writer's in its order, and every committed write gets drained. */
+struct qwriter {
+	struct vn_port_inq *q;
+	uint64_t vif;
+	unsigned writes;
+	unsigned kicks;
+	_Atomic unsigned *wanted;
+};
+
+static void *qwriter_main(void *arg)
+{
+	struct qwriter *w = arg;
+	static _Thread_local uint8_t b[16384];
+	struct vn_port_wstate ws = {0};
+	for (unsigned i = 0; i < w->writes;) {
+		size_t n = mk_batch(b, sizeof b, false, 4, 64 + i % 500, 4 * i);
+		bool kick;
+		int r = vn_port_inq_write(w->q, &ws, DLT_RAW, 1500, 0, w->vif, b, n, &kick);
+		if (r == -ENOBUFS) {
+			usleep(50);
+			continue;
+		}
+		assert_int_equal(r, 4);
+		if (kick)
+			*w->wanted += 1;
+		i++;
+	}
+	return NULL;
+}
+
+struct qcheck {
+	uint32_t next[2];
+	unsigned n;
+	bool bad;
+};
+
+static void qcheck(void *ctx, const struct vn_port_inj *j)
+{
+	struct qcheck *c = ctx;
+	uint32_t seq;
+	memcpy(&seq, j->data + 28, 4);
+	if (j->vif > 1 || seq != c->next[j->vif])
+		c->bad = true;
+	else
+		c->next[j->vif]++;
+	c->n++;
+}
+
+static void test_port_queue_threads(void **state)
+{
+	(void)state;
+	struct vn_port_inq *q = vn_port_inq_new(1 << 16);
+	_Atomic unsigned wanted = 0;
+	struct qwriter w[2] = {{q, 0, 3000, 0, &wanted}, {q, 1, 3000, 0, &wanted}};
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, qwriter_main, &w[i]), 0);
+	struct qcheck c = {{0, 0}, 0, false};
+	unsigned drains = 0;
+	while (c.n < 2 * 4 * 3000) {
+		/* a drain runs only when a commit asked for one (like the posted call) */
+		if (wanted > drains) {
+			drains++;
+			vn_port_inq_drain(q, qcheck, &c);
+		} else {
+			sched_yield();
+		}
+		assert_false(c.bad);
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(c.n, 2 * 4 * 3000);
+	assert_int_equal(vn_port_inq_pending(q), 0);
+	vn_port_inq_free(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -550,6 +775,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_port_blocked_vif_shows_what_it_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_reader_on_another_thread, setup, teardown),
 		cmocka_unit_test(test_port_writes_checked),
+		cmocka_unit_test(test_port_batched_writes),
+		cmocka_unit_test(test_port_queue_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,7 @@ static void test_flow_ipv4(void **st)
 	assert_int_equal(vs_end_from_sa((struct sockaddr *)&a, sizeof a, &l), 0);
 	vs_end_any(AF_INET, &r);
 	char b[160];
-	vs_fmt_flow(b, sizeof b, 5, false, &l, &r);
+	vs_fmt_flow(b, sizeof b, 5, IPPROTO_TCP, &l, &r);
 	assert_string_equal(b, "sock 5 tcp 198.18.0.1 40000 0.0.0.0 0");
 }
 
@@ -48,7 +48,7 @@ static void test_flow_ipv6_uncompressed_and_mapped(void **st)
 	vs_end_any(AF_INET6, &l);
 	l.port = 33000;
 	char b[160];
-	vs_fmt_flow(b, sizeof b, 12, true, &l, &r);
+	vs_fmt_flow(b, sizeof b, 12, IPPROTO_UDP, &l, &r);
 	assert_string_equal(b, "sock 12 udp 0:0:0:0:0:0:0:0 33000 fd00:198:18:0:0:0:0:2 5201");
 	/* What we print, inet_pton reads back. */
 	struct in6_addr back;
@@ -60,6 +60,35 @@ static void test_flow_ipv6_uncompressed_and_mapped(void **st)
 	assert_int_equal(r.family, AF_INET);
 	assert_int_equal(r.addr[0], 198);
 	assert_int_equal(r.addr[3], 2);
+}
+
+/* ICMP sockets: the echo identifier is the local port; raw sockets give it
+ * in the echo requests they send. */
+static void test_icmp_flows(void **st)
+{
+	(void)st;
+	struct vs_end l, r;
+	vs_end_any(AF_INET, &l);
+	vs_end_any(AF_INET, &r);
+	l.port = 0x27eb;
+	char b[160];
+	vs_fmt_flow(b, sizeof b, 3, IPPROTO_ICMP, &l, &r);
+	assert_string_equal(b, "sock 3 icmp 0.0.0.0 10219 0.0.0.0 0");
+	vs_end_any(AF_INET6, &l);
+	vs_end_any(AF_INET6, &r);
+	l.port = 7;
+	vs_fmt_flow(b, sizeof b, 4, IPPROTO_ICMPV6, &l, &r);
+	assert_string_equal(b, "sock 4 icmp6 0:0:0:0:0:0:0:0 7 0:0:0:0:0:0:0:0 0");
+	const uint8_t req4[8] = {8, 0, 0x12, 0x34, 0x27, 0xeb, 0, 1};
+	const uint8_t req6[8] = {128, 0, 0, 0, 0x00, 0x07, 0, 1};
+	const uint8_t reply4[8] = {0, 0, 0, 0, 0x27, 0xeb, 0, 1};
+	assert_int_equal(vs_echo_id(req4, 8, false), 0x27eb);
+	assert_int_equal(vs_echo_id(req6, 8, true), 7);
+	assert_int_equal(vs_echo_id(req4, 8, true), -1);       /* not ICMPv6 echo */
+	assert_int_equal(vs_echo_id(req6, 8, false), -1);
+	assert_int_equal(vs_echo_id(reply4, 8, false), -1);    /* a reply is not sent by ping */
+	assert_int_equal(vs_echo_id(req4, 7, false), -1);
+	assert_int_equal(vs_echo_id(NULL, 8, false), -1);
 }
 
 static void test_bad_inputs(void **st)
@@ -74,8 +103,10 @@ static void test_bad_inputs(void **st)
 	vs_end_any(AF_INET, &e);
 	vs_end_any(AF_INET6, &f);
 	char b[160];
-	assert_int_equal(vs_fmt_flow(b, sizeof b, 3, false, &e, &f), 0);     /* mixed families */
-	assert_int_equal(vs_fmt_flow(b, 10, 3, false, &e, &e), 0);           /* too small */
+	assert_int_equal(vs_fmt_flow(b, sizeof b, 3, IPPROTO_TCP, &e, &f), 0);     /* mixed families */
+	assert_int_equal(vs_fmt_flow(b, 10, 3, IPPROTO_TCP, &e, &e), 0);           /* too small */
+	assert_int_equal(vs_fmt_flow(b, sizeof b, 3, IPPROTO_ICMPV6, &e, &e), 0);  /* ICMPv6 over IPv4 */
+	assert_int_equal(vs_fmt_flow(b, sizeof b, 3, IPPROTO_SCTP, &e, &e), 0);
 	assert_string_equal(b, "");
 }
 
@@ -142,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_register_sanitizes_comm),
 		cmocka_unit_test(test_flow_ipv4),
 		cmocka_unit_test(test_flow_ipv6_uncompressed_and_mapped),
+		cmocka_unit_test(test_icmp_flows),
 		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_dup_close_sock),
 		cmocka_unit_test(test_reply_ok),

@@ -1,5 +1,6 @@
 /* The registry: process and socket attachments, protection rules 2 and 3,
- * the flow table (exact, bound, wildcard lookups; lingering closed flows),
+ * the flow table (exact, bound, wildcard lookups; lingering closed flows;
+ * ICMP echo flows keyed by identifier, apart from UDP ports of that number),
  * and attachments following a removed VIF to its parent. */
 #include <errno.h>
 #include <netinet/in.h>
@@ -12,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "parse.h"
 #include "vn_registry.h"
 #include "vn_vif.h"
 
@@ -320,6 +322,63 @@ static void removed_vif_hands_attachments_to_parent(void **state)
 	assert_ptr_equal(vn_registry_lookup(f->r, 0, &fl, 1, NULL, NULL), vn_tree_root(f->t[0]));
 }
 
+/* An ICMP echo packet of 10.0.0.SRC -> 10.0.0.DST (type, identifier). */
+static uint32_t mk_echo(uint8_t *b, uint8_t src, uint8_t dst, uint8_t type, uint16_t id)
+{
+	memset(b, 0, 28);
+	b[0] = 0x45;
+	b[3] = 28;
+	b[8] = 64;
+	b[9] = IPPROTO_ICMP;
+	b[12] = 10; b[15] = src;
+	b[16] = 10; b[19] = dst;
+	b[20] = type;
+	b[24] = (uint8_t)(id >> 8);
+	b[25] = (uint8_t)id;
+	return 28;
+}
+
+/* A ping (raw or ping socket) registered as (any, identifier) of ICMP:
+ * its echo requests out and the replies in find it; a UDP socket on the
+ * port of the same number is another flow, and so is another identifier. */
+static void icmp_echo_flows_by_identifier(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(vn_registry_proc_add(f->r, 300, 1000, 1, "ping", NULL), 0);
+	assert_int_equal(vn_registry_proc_add(f->r, 301, 1000, 1, "dns", NULL), 0);
+	assert_int_equal(vn_registry_attach_proc(f->r, 300, f->a, 1000), 0);
+	assert_int_equal(vn_registry_attach_proc(f->r, 301, f->ab, 1000), 0);
+	struct vn_flow ping = flow4(IPPROTO_ICMP, 0, 0x27eb, 0, 0), udp = flow4(IPPROTO_UDP, 0, 0x27eb, 0, 0);
+	memset(ping.laddr, 0, sizeof ping.laddr);
+	memset(udp.laddr, 0, sizeof udp.laddr);
+	assert_int_equal(vn_registry_sock_set(f->r, 300, 3, &ping), 0);
+	assert_int_equal(vn_registry_sock_set(f->r, 301, 4, &udp), 0);
+	uint8_t b[64];
+	struct vn_flow fl;
+	pid_t pid = 0;
+	int fd = -1;
+	uint32_t n = mk_echo(b, 1, 2, 8, 0x27eb);          /* request out */
+	assert_int_equal(vd_parse_flow(b, n, VN_EGRESS, &fl), 0);
+	assert_ptr_equal(vn_registry_lookup(f->r, 0, &fl, 0, &pid, &fd), f->a);
+	assert_int_equal(pid, 300);
+	assert_int_equal(fd, 3);
+	n = mk_echo(b, 2, 1, 0, 0x27eb);                   /* reply in */
+	assert_int_equal(vd_parse_flow(b, n, VN_INGRESS, &fl), 0);
+	assert_ptr_equal(vn_registry_lookup(f->r, 0, &fl, 0, &pid, NULL), f->a);
+	assert_int_equal(pid, 300);
+	n = mk_echo(b, 2, 1, 0, 0x27ec);                   /* another ping's reply */
+	assert_int_equal(vd_parse_flow(b, n, VN_INGRESS, &fl), 0);
+	assert_null(vn_registry_lookup(f->r, 0, &fl, 0, NULL, NULL));
+	struct vn_flow u = flow4(IPPROTO_UDP, 1, 0x27eb, 2, 53);
+	assert_ptr_equal(vn_registry_lookup(f->r, 0, &u, 0, &pid, NULL), f->ab);
+	assert_int_equal(pid, 301);
+	/* an ICMPv6 flow of that identifier is not the ICMP one */
+	struct vn_flow v6 = ping;
+	v6.family = AF_INET6;
+	v6.proto = IPPROTO_ICMPV6;
+	assert_null(vn_registry_lookup(f->r, 0, &v6, 0, NULL, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +389,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(detach_returns_to_the_default_and_follows, setup, teardown),
 		cmocka_unit_test_setup_teardown(gid_is_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(lookup_exact_then_bound_then_wildcard, setup, teardown),
+		cmocka_unit_test_setup_teardown(icmp_echo_flows_by_identifier, setup, teardown),
 		cmocka_unit_test_setup_teardown(closed_flows_linger_then_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(rebinding_moves_the_flow_and_dup_shares_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(process_iteration_in_pid_order, setup, teardown),

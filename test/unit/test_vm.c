@@ -620,6 +620,78 @@ static void held_packets_many_and_recycled(void **state)
 	vn_vm_free(vm);
 }
 
+/* A Packet object recycled for another packet forgets what it cached about
+ * the previous one (protocol, ports, bytes): the JIT reads the caches inline. */
+static void recycled_packet_object_is_classified_afresh(void **state)
+{
+	(void)state;
+	struct vn_vm *vm = viflet_vm("PriQVIFlet");
+	struct hpkt p, q, r;
+	void *out;
+	make_udp(&p, 5000, 53);       /* class 0 */
+	make_udp(&q, 5000, 5001);     /* class 1: carried by p's recycled object */
+	make_udp(&r, 5000, 123);      /* class 0 */
+	assert_int_equal(vn_vm_enqueue(vm, &p), 0);
+	assert_int_equal(vn_vm_dequeue(vm, &out), 0);
+	assert_ptr_equal(out, &p);
+	assert_int_equal(vn_vm_enqueue(vm, &q), 0);
+	assert_int_equal(vn_vm_enqueue(vm, &r), 0);
+	assert_int_equal(vn_vm_dequeue(vm, &out), 0);
+	assert_ptr_equal(out, &r);    /* with p's class still cached, q would come first */
+	assert_int_equal(vn_vm_dequeue(vm, &out), 0);
+	assert_ptr_equal(out, &q);
+	vn_vm_free(vm);
+}
+
+/* Mappings of the JIT's code regions: readable+executable ones and
+ * readable+writable ones; any mapping of the process writable and
+ * executable at once counts in *wx. */
+static void jit_mappings(int *rx, int *rw, int *wx)
+{
+	*rx = *rw = *wx = 0;
+	FILE *m = fopen("/proc/self/maps", "r");
+	assert_non_null(m);
+	char line[512];
+	while (fgets(line, sizeof line, m)) {
+		char perms[8];
+		if (sscanf(line, "%*x-%*x %7s", perms) != 1)
+			continue;
+		*wx += perms[1] == 'w' && perms[2] == 'x';
+		if (strstr(line, "vn_viflet_jit")) {
+			*rx += perms[1] != 'w' && perms[2] == 'x';
+			*rw += perms[1] == 'w' && perms[2] != 'x';
+		}
+	}
+	fclose(m);
+}
+
+static void jit_code_is_never_writable_and_executable(void **state)
+{
+	(void)state;
+#if defined(__x86_64__)
+	int rx, rw, wx;
+	jit_mappings(&rx, &rw, &wx);
+	int rx0 = rx, rw0 = rw;
+	struct vn_vm *vm = viflet_vm("PriQVIFlet");
+	struct hpkt p;
+	void *out;
+	make_udp(&p, 5000, 53);
+	assert_int_equal(vn_vm_enqueue(vm, &p), 0);
+	assert_int_equal(vn_vm_dequeue(vm, &out), 0);
+	assert_ptr_equal(out, &p);
+	jit_mappings(&rx, &rw, &wx);
+	assert_int_equal(wx, 0);
+	assert_true(rx > rx0);        /* the code region: run there ... */
+	assert_true(rw > rw0);        /* ... written through another mapping */
+	vn_vm_free(vm);
+	jit_mappings(&rx, &rw, &wx);
+	assert_int_equal(rx, rx0);    /* freed with the VM */
+	assert_int_equal(rw, rw0);
+#else
+	skip();
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +714,8 @@ int main(void)
 		cmocka_unit_test(java_float_to_string),
 		cmocka_unit_test(gc_frees_garbage_and_limit_aborts),
 		cmocka_unit_test(priq_orders_by_class),
+		cmocka_unit_test(recycled_packet_object_is_classified_afresh),
+		cmocka_unit_test(jit_code_is_never_writable_and_executable),
 		cmocka_unit_test(duplicate_packet_aborts_and_packets_come_back),
 		cmocka_unit_test(budget_aborts_a_spinning_handler),
 		cmocka_unit_test(dropped_packets_reach_the_host),

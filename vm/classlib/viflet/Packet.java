@@ -8,6 +8,13 @@
 public final class Packet {
     private long handle;   // the host's packet; 0 once it has left the VIFlet
     private int slot;      // the VM's bookkeeping: where it is in the table of held packets
+    // What the host said about the packet, asked once (the VM resets them
+    // when the object carries another packet; the JIT reads them inline):
+    private long data;     // address of the bytes from the network header on
+    private int dlen;      // their number; -1: not asked yet
+    private int proto;     // protocol(); -1: not worked out yet
+    private int ports;     // srcPort() << 16 | dstPort(), known with proto
+    private int wlen;      // length(); -1: not asked yet
 
     private Packet() {}
 
