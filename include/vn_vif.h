@@ -139,6 +139,9 @@ void vn_vif_set_tap(struct vn_vif *v, vn_tap_fn fn, void *ctx);
 vn_tap_fn vn_vif_tap(const struct vn_vif *v, void **ctx);
 /* Called with the tap's ctx (if not NULL) when v is freed. */
 void vn_vif_set_tap_free(struct vn_vif *v, void (*fn)(void *ctx));
+/* Does a VIF on v's path (v up to the root) look at packets: a filter, a
+ * tap (a port with a reader) or an external queue (a VIFlet)? */
+bool vn_vif_path_inspects(const struct vn_vif *v);
 /* conf: `key=value` lines a VIFlet reads (SPEC section 7). A write replaces
  * the whole text: lines are key=value (key [A-Za-z0-9_.-]+, value printable),
  * blank lines and `#` comments; -EINVAL (old text kept) otherwise, -EFBIG

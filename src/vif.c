@@ -528,6 +528,16 @@ vn_tap_fn vn_vif_tap(const struct vn_vif *v, void **ctx)
 	return v->tap;
 }
 
+bool vn_vif_path_inspects(const struct vn_vif *v)
+{
+	for (unsigned k = 0; k <= v->depth; k++) {
+		const struct vn_vif *u = v->path[k];
+		if (u->filter || u->tap || u->qops)
+			return true;
+	}
+	return false;
+}
+
 void vn_vif_set_tap_free(struct vn_vif *v, void (*fn)(void *ctx))
 {
 	v->tap_free = fn;

@@ -18,6 +18,11 @@
 #include "log.h"
 #include "vifd.h"
 
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20                /* Linux 6.2; older headers lack them */
+#define TUN_F_USO6 0x40
+#endif
+
 extern char **environ;
 
 /* Run argv (iproute2), wait, 0 on exit status 0. */
@@ -63,11 +68,15 @@ int vd_dev_open(struct vd_iface *ifc, bool nonblock)
 		return -1;
 	}
 	if (ifc->vnet) {
-		/* The host may hand us TCP super-packets with partial checksums:
-		 * they travel whole, header and all (gso.c). */
+		/* The host may hand us TCP and UDP (UDP_SEGMENT) super-packets
+		 * with partial checksums: they travel whole, header and all
+		 * (gso.c), unless a VIF looks at them (segment.c). UDP needs
+		 * Linux 6.2: without it, TCP only. */
 		int sz = (int)sizeof(struct virtio_net_hdr);
 		unsigned off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
-		if (ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0 || ioctl(fd, TUNSETOFFLOAD, off) < 0) {
+		if (ioctl(fd, TUNSETVNETHDRSZ, &sz) == 0 && ioctl(fd, TUNSETOFFLOAD, off | TUN_F_USO4 | TUN_F_USO6) == 0)
+			off = 0;
+		if (off && (ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0 || ioctl(fd, TUNSETOFFLOAD, off) < 0)) {
 			vd_err("%s: offloads: %s", ifc->name, strerror(errno));
 			close(fd);
 			return -1;

@@ -23,8 +23,10 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "cpuhint.h"
 #include "log.h"
 #include "parse.h"
+#include "segment.h"
 #include "sockdiag.h"
 #include "vifd.h"
 #include "vn_sched.h"
@@ -34,6 +36,10 @@
 #define BUFSIZE 2048           /* MTU 1500 + Ethernet + VLAN, rounded */
 #define GSO_BUFSIZE 65600      /* --offload: a 64 KB super-packet, Ethernet, the virtio-net header */
 #define READ_BATCH 64          /* plain back end: reads per wakeup */
+#define FOLLOW_MAX_PKTS 4      /* a wake-up that read at most this many packets, */
+#define FOLLOW_IDLE_NS (VN_NSEC_PER_SEC / 1000)   /* after sleeping this long, is "sparse" */
+#define FOLLOW_GAP_NS (VN_NSEC_PER_SEC / 100)   /* at most one move per 10 ms, */
+#define AWAY_GAP_NS (VN_NSEC_PER_SEC / 10)      /* one away from a sender per 100 ms */
 
 struct vd_call {
 	struct vd_call *next;
@@ -107,7 +113,7 @@ static void classify(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t no
 	p->vif = v ? v : vn_tree_root(ifc->tree);
 }
 
-static void enqueue(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
+static void enqueue_one(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
 {
 	p->arrival = now;
 	if (vn_sched_enqueue(l->ifs[i].tree, p, now)) {
@@ -116,16 +122,34 @@ static void enqueue(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now
 	}
 }
 
+/* Queue p in interface i's tree. With --offload, a super-packet (or a partial
+ * checksum) bound for a VIF path that looks at packets (a filter, a port
+ * reader, a VIFlet) is cut into wire-sized packets first; other paths carry
+ * it whole. One that cannot be cut (not TCP/UDP) goes on whole. */
+static void enqueue(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
+{
+	if (l->headroom && vd_seg_needed(p->data - l->headroom) && vn_vif_path_inspects(p->vif)) {
+		struct vn_pktq q;
+		vn_pktq_init(&q);
+		int n = vd_seg_segment(p, l->headroom, l->pool, &q);
+		if (n == -ENOBUFS) {
+			l->ifs[i].drop_nobuf++;
+			vn_pool_put(l->pool, p);
+			return;
+		}
+		if (n > 0) {
+			l->ifs[i].gso_cut++;
+			while ((p = vn_pktq_pop(&q)))
+				enqueue_one(l, i, p, now);
+			return;
+		}
+	}
+	enqueue_one(l, i, p, now);
+}
+
 struct vn_pkt *vd_pkt_get(struct vn_loop *l)
 {
-	struct vn_pkt *p = vn_pool_get(l->pool);
-	/* The pool keeps data and cap across put/get: move them past the
-	 * headroom on a packet's first use. */
-	if (p && l->headroom && p->cap == l->bufsize) {
-		p->data += l->headroom;
-		p->cap -= l->headroom;
-	}
-	return p;
+	return vd_seg_pool_get(l->pool, l->headroom);
 }
 
 static void write_dev(struct vn_loop *l, size_t i, struct vn_pkt *p)
@@ -135,7 +159,7 @@ static void write_dev(struct vn_loop *l, size_t i, struct vn_pkt *p)
 	ifc->to_host++;
 	ifc->to_host_bytes += p->wire_len;
 	if (l->ur) {
-		if (vd_uring_write(l->ur, ifc->fd, p, h)) {
+		if (vd_uring_write(l->ur, i, p, h)) {
 			ifc->drop_write++;
 			vn_pool_put(l->pool, p);
 		}
@@ -194,6 +218,7 @@ void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p)
 	}
 	ifc->from_host++;
 	ifc->from_host_bytes += p->wire_len;
+	l->pkts_in++;
 	p->dir = VN_EGRESS;
 	p->ifindex = (uint32_t)i;
 	if (l->cfg->bypass) {
@@ -280,6 +305,76 @@ static void pace_cb(struct ev_loop *ev, ev_io *w, int revents)
 	}
 	l->armed = VN_TIME_NEVER;
 	vd_loop_kick(l);
+}
+
+/* ---- where the loop runs ----
+ *
+ * Each wake-up of the loop thread by a sender on the other CPU costs ~40 µs
+ * on this VM (an IPI, often to a halted vCPU), one on the sender's own CPU
+ * ~8 µs, and a SCHED_FIFO thread is always woken where it last ran. Whether
+ * a ping's request crossed CPUs was decided by where the thread happened to
+ * be at start: the bimodal RTT of the benchmark (cpuhint.h). So the thread
+ * moves by the traffic that woke it:
+ *   sparse (it had slept >= 1 ms, and read at most 4 packets): latency-bound,
+ *     run where the sender runs, as softirq work would;
+ *   dense (it had slept less, or read more) while on the sender's CPU: it
+ *     would preempt the sender for every few packets, so move beside it
+ *     (at most every 100 ms: a TCP sender woken by the ACKs vifd writes
+ *     tends to follow the thread back).
+ * At most one move per 10 ms, and none while packets wait for a cap. */
+
+static void woke_cb(struct ev_loop *ev, ev_check *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct vn_loop *l = w->data;
+	l->woke_pkts = l->pkts_in;
+	l->woke_cpu = vd_cpuhint_get(l->hint);
+	l->slept = now_ns() - l->sleep_from;
+}
+
+static void move_to(struct vn_loop *l, int cpu)
+{
+	/* Pinning to one CPU migrates the running thread at once; the old mask
+	 * back leaves it there, free to be moved again. */
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof one, &one) == 0) {
+		sched_setaffinity(0, sizeof l->cpus, &l->cpus);
+		l->moves++;
+	}
+}
+
+static void follow_cb(struct ev_loop *ev, ev_prepare *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct vn_loop *l = w->data;
+	uint64_t n = l->pkts_in - l->woke_pkts;
+	uint32_t from = l->woke_cpu;
+	vn_time_t now = now_ns();
+	int here = sched_getcpu();
+	/* A loop that paces (its timer armed: packets wait for a cap) serves
+	 * the caps, whose timing a migration would disturb: it stays. */
+	if (n > 0 && here >= 0 && from < CPU_SETSIZE && CPU_ISSET(from, &l->cpus) && l->armed == VN_TIME_NEVER) {
+		bool sparse = l->slept >= FOLLOW_IDLE_NS && n <= FOLLOW_MAX_PKTS;
+		if (sparse && (uint32_t)here != from && now - l->moved_at >= FOLLOW_GAP_NS) {
+			l->moved_at = now;
+			move_to(l, (int)from);
+		} else if (!sparse && (uint32_t)here == from && now - l->moved_at >= AWAY_GAP_NS) {
+			for (int k = 1; k < CPU_SETSIZE; k++) {
+				int c = (here + k) % CPU_SETSIZE;
+				if (CPU_ISSET(c, &l->cpus)) {
+					l->moved_at = now;
+					move_to(l, c);
+					l->moves_away++;
+					break;
+				}
+			}
+		}
+	}
+	l->sleep_from = now_ns();
 }
 
 /* ---- plain back end ---- */
@@ -715,6 +810,25 @@ struct vn_loop *vd_loop_new(struct vd_config *cfg)
 	ev_timer_init(&l->expire, expire_cb, 1.0, 1.0);
 	l->expire.data = l;
 	ev_timer_start(l->ev, &l->expire);
+	if (!cfg->no_follow && l->nif && (l->hint = vd_cpuhint_new())) {
+		for (size_t i = 0; i < l->nif; i++) {
+			int rc = vd_cpuhint_attach(l->hint, l->ifs[i].fd);
+			if (rc) {
+				vd_debug("%s: no sender CPU hint: %s", l->ifs[i].name, strerror(-rc));
+				vd_cpuhint_free(l->hint);
+				l->hint = NULL;
+				break;
+			}
+		}
+	}
+	if (l->hint) {
+		ev_check_init(&l->woke, woke_cb);
+		l->woke.data = l;
+		ev_check_start(l->ev, &l->woke);
+		ev_prepare_init(&l->follow, follow_cb);
+		l->follow.data = l;
+		ev_prepare_start(l->ev, &l->follow);
+	}
 
 	if (!cfg->no_uring)
 		l->ur = vd_uring_new(l, 1024, (uint64_t)cfg->spin_us * 1000);
@@ -749,6 +863,8 @@ static void *loop_main(void *arg)
 		else
 			vd_info("data path thread: SCHED_FIFO priority %d", l->cfg->rt_prio);
 	}
+	if (sched_getaffinity(0, sizeof l->cpus, &l->cpus))
+		CPU_ZERO(&l->cpus);              /* never move */
 	/* io_uring requests are submitted by this thread only: their task work
 	 * (completions) then runs here, not on the main thread. */
 	if (l->ur && vd_uring_start(l->ur))
@@ -838,6 +954,13 @@ void vd_loop_free(struct vn_loop *l)
 		vn_pool_free(l->pool);
 	if (l->tfd >= 0)
 		close(l->tfd);
+	if (l->hint) {
+		/* a device we did not create outlives us: take the filter off */
+		for (size_t i = 0; i < l->nif; i++)
+			if (!l->ifs[i].created && l->ifs[i].fd >= 0)
+				vd_cpuhint_detach(l->ifs[i].fd);
+		vd_cpuhint_free(l->hint);
+	}
 	if (l->ev)
 		ev_loop_destroy(l->ev);
 	pthread_mutex_destroy(&l->mu);
@@ -848,17 +971,18 @@ void vd_loop_free(struct vn_loop *l)
 int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 {
 	size_t off = 0;
-	int w = snprintf(buf, n, "ifaces %zu procs %zu flows %zu pool_in_use %u batches %llu io %s\n",
+	int w = snprintf(buf, n, "ifaces %zu procs %zu flows %zu pool_in_use %u batches %llu io %s moves %llu away %llu\n",
 			 l->nif, vn_registry_nproc(l->reg), vn_registry_nflows(l->reg),
 			 vn_pool_in_use(l->pool), (unsigned long long)l->batches,
-			 l->ur ? "io_uring" : "readwrite");
+			 l->ur ? "io_uring" : "readwrite", (unsigned long long)l->moves,
+			 (unsigned long long)l->moves_away);
 	if (w > 0)
 		off = (size_t)w < n ? (size_t)w : n;
 	for (size_t i = 0; i < l->nif; i++) {
 		struct vd_iface *f = &l->ifs[i];
 		w = snprintf(buf + off, n - off,
 			     "iface %s from_host %llu %llu to_host %llu %llu wire_out %llu %llu wire_in %llu %llu "
-			     "drop_sched %llu drop_nobuf %llu drop_nowire %llu drop_write %llu classified %llu unparsed %llu backlog %llu read_again %llu gso_in %llu\n",
+			     "drop_sched %llu drop_nobuf %llu drop_nowire %llu drop_write %llu classified %llu unparsed %llu backlog %llu read_again %llu gso_in %llu gso_cut %llu\n",
 			     f->name, (unsigned long long)f->from_host, (unsigned long long)f->from_host_bytes,
 			     (unsigned long long)f->to_host, (unsigned long long)f->to_host_bytes,
 			     (unsigned long long)f->wire_out, (unsigned long long)f->wire_out_bytes,
@@ -867,7 +991,7 @@ int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 			     (unsigned long long)f->drop_nowire, (unsigned long long)f->drop_write,
 			     (unsigned long long)f->classified, (unsigned long long)f->unparsed,
 			     (unsigned long long)vn_sched_backlog(f->tree), (unsigned long long)f->read_again,
-			     (unsigned long long)f->gso_in);
+			     (unsigned long long)f->gso_in, (unsigned long long)f->gso_cut);
 		if (w > 0)
 			off += (size_t)w < n - off ? (size_t)w : n - off;
 	}

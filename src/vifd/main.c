@@ -35,16 +35,19 @@ static void usage(FILE *f)
 		"usage: vifd [--mount DIR] [--control PATH] [--foreground] [--log-level LEVEL] [--syslog]\n"
 		"            --iface NAME [--tap] [--netns NS] [--addr CIDR]... [--rate RATE] [--tree FILE] ...\n"
 		"            [--link NAME1:NAME2] ... [--bypass] [--no-uring] [--rt-prio N] [--spin USEC] [--offload]\n"
+		"            [--no-follow]\n"
 		"  LEVEL: error warn info debug. Defaults: control $VIFNET_CONTROL or /run/vifnet/control.sock,\n"
 		"  mount $VIFNET_MOUNT or /run/vifnet/nn. --bypass forwards between linked devices without\n"
 		"  a tree (benchmark baseline); --no-uring uses plain read/write; --rt-prio N: SCHED_FIFO\n"
 		"  priority of the data-path thread (default 5, 0 = normal scheduling); --spin USEC: poll for\n"
 		"  the next packet this long after one before sleeping (default 0 = never; at most 1000);\n"
-		"  --offload: TUN offloads (IFF_VNET_HDR, TSO): TCP super-packets carried whole.\n");
+		"  --offload: TUN offloads (IFF_VNET_HDR, TSO/USO): super-packets carried whole, cut into\n"
+		"  wire-sized packets before a VIF with a filter, port reader or VIFlet; --no-follow: keep\n"
+		"  the data-path thread off the senders' CPUs (default: it moves there when traffic is sparse).\n");
 }
 
 enum { O_MOUNT = 256, O_CONTROL, O_FG, O_LOG, O_SYSLOG, O_IFACE, O_TAP, O_NETNS, O_ADDR,
-       O_RATE, O_TREE, O_LINK, O_BYPASS, O_NOURING, O_RTPRIO, O_SPIN, O_OFFLOAD, O_HELP };
+       O_RATE, O_TREE, O_LINK, O_BYPASS, O_NOURING, O_RTPRIO, O_SPIN, O_OFFLOAD, O_STAY, O_HELP };
 
 static const struct option opts[] = {
 	{"mount", required_argument, NULL, O_MOUNT}, {"control", required_argument, NULL, O_CONTROL},
@@ -55,7 +58,7 @@ static const struct option opts[] = {
 	{"tree", required_argument, NULL, O_TREE}, {"link", required_argument, NULL, O_LINK},
 	{"bypass", no_argument, NULL, O_BYPASS}, {"no-uring", no_argument, NULL, O_NOURING},
 	{"rt-prio", required_argument, NULL, O_RTPRIO}, {"spin", required_argument, NULL, O_SPIN},
-	{"offload", no_argument, NULL, O_OFFLOAD},
+	{"offload", no_argument, NULL, O_OFFLOAD}, {"no-follow", no_argument, NULL, O_STAY},
 	{"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
 };
 
@@ -75,6 +78,7 @@ static int parse_args(int argc, char **argv, struct vd_config *cfg, int *level)
 		case O_BYPASS: cfg->bypass = true; break;
 		case O_NOURING: cfg->no_uring = true; break;
 		case O_OFFLOAD: cfg->offload = true; break;
+		case O_STAY: cfg->no_follow = true; break;
 		case O_HELP: usage(stdout); exit(0);
 		case O_RTPRIO: {
 			uint64_t v;

@@ -1,25 +1,32 @@
 /* The io_uring back end.
  *
- * Readiness, then reads. Each device has one multishot poll in the ring;
- * when it reports data, a batch of reads is posted with RWF_NOWAIT, so each
+ * Readiness, then reads. libev watches each device (epoll, level-triggered);
+ * when one is readable a batch of reads is posted with RWF_NOWAIT, so each
  * read completes at once (a packet, or -EAGAIN when the device is empty)
- * instead of arming a poll of its own. A batch that came back full is
- * followed by a bigger one at once (up to READ_BATCH_MAX); one that met
- * -EAGAIN waits for the next poll event. Reads and the writes the scheduler
- * produces go to the kernel together, one io_uring_submit per round.
+ * instead of waiting in the kernel. A batch that came back full is followed
+ * by a bigger one at once (up to READ_BATCH_MAX); one that met -EAGAIN waits
+ * for the next readiness. Reads and the writes the scheduler produces go to
+ * the kernel together, one io_uring_submit per round.
  *
- * (Earlier, 64 reads per device sat posted at all times, each with its own
- * poll on the device's wait queue: every packet woke all 64, and 63 of them
- * read nothing and re-armed. On this machine that was ~100 µs of CPU per
- * packet at low rates, most of the ping RTT vifd added.)
+ * Reads after writes. A packet written into a device is taken in by the
+ * host's stack inside that write, and what the stack answers at once (an
+ * echo reply, a TCP ACK) is in the device when the write returns. So every
+ * round that writes into a device also posts a read on it, after the
+ * writes in the same submit: they pick up the answer without waiting for
+ * readiness, a wake-up and another round.
  *
- * Waking up. The ring's eventfd wakes libev only while the loop is about to
- * sleep: while it works, notifications are off and the loop keeps reaping
- * until the completion queue stays empty (writes and RWF_NOWAIT reads
- * complete inside the submit). With spin_ns > 0 the loop, before sleeping,
- * polls the completion queue for up to spin_ns after the last packet, so the
- * next packet of an exchange (a reply, an ACK) costs no wake-up at all. The
- * spin is bounded and only follows traffic: an idle vifd sleeps.
+ * (Earlier: a multishot poll in the ring told the loop a device had data.
+ * Its completion is task work, which interrupted the sleeping loop thread
+ * with a signal-like notification: per packet an interrupted epoll_wait, an
+ * eventfd write, a second epoll_wait and an eventfd read, ~30 us of the ping
+ * RTT on this VM. Before that, 64 reads per device sat posted at all times,
+ * each polling the device: every packet woke all 64.)
+ *
+ * Waking up. The ring's eventfd (for completions that do not come inline)
+ * wakes libev only while the loop is about to sleep: while it works,
+ * notifications are off and the loop keeps reaping until the completion
+ * queue stays empty. With spin_ns > 0 the loop, before sleeping, polls the
+ * completion queue and the devices for up to spin_ns after the last packet.
  *
  * Every request is submitted by the loop thread (the one its task work runs
  * on); the set-up posts nothing from the main thread. */
@@ -38,20 +45,23 @@
 #define RWF_NOWAIT 0x00000008
 #endif
 
-#define READ_BATCH_MIN 4
+#define READ_BATCH_MIN 2
 #define READ_BATCH_MAX 64
+#define READ_AFTER_WRITE 1      /* reads posted behind the writes into a device */
 #define DRAIN_ROUNDS 32         /* rounds per wake-up before other watchers get a turn */
 
-/* user_data: a packet pointer (8-aligned) or an interface index, tagged in
- * the low two bits. */
+/* user_data: a packet pointer (8-aligned), tagged in the low two bits. */
 #define TAG_READ 0ull
 #define TAG_WRITE 1ull
-#define TAG_POLL 2ull
 #define TAG_MASK 3ull
 
+struct vd_uring;
+
 struct dev_state {
-	bool polling;              /* the multishot poll is armed */
-	bool ready;                /* a poll event since the last batch was posted */
+	ev_io io;                  /* readable (epoll) */
+	struct vd_uring *u;
+	bool ready;                /* readable since the current batch was posted */
+	bool wrote;                /* written to in this round: read behind the writes */
 	unsigned reading;          /* reads of the current batch not yet completed */
 	unsigned batch;            /* size of the next batch */
 	unsigned got;              /* packets read by the current batch */
@@ -92,27 +102,15 @@ static struct io_uring_sqe *get_sqe(struct vd_uring *u)
 	return sqe;
 }
 
-static int arm_poll(struct vd_uring *u, size_t i)
-{
-	struct io_uring_sqe *sqe = get_sqe(u);
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_poll_multishot(sqe, u->l->ifs[i].fd, POLLIN);
-	io_uring_sqe_set_data64(sqe, (uint64_t)i << 2 | TAG_POLL);
-	u->inflight++;
-	u->dev[i].polling = true;
-	return 0;
-}
-
-/* Post a batch of non-waiting reads on interface i. */
-static void post_batch(struct vd_uring *u, size_t i)
+/* Post a batch of n non-waiting reads on interface i. */
+static void post_reads(struct vd_uring *u, size_t i, unsigned n)
 {
 	struct vn_loop *l = u->l;
 	struct dev_state *d = &u->dev[i];
 	d->ready = false;
 	d->got = 0;
 	d->empty = false;
-	for (unsigned k = 0; k < d->batch; k++) {
+	for (unsigned k = 0; k < n; k++) {
 		if (u->inflight >= u->depth * 2 - 8)
 			break;
 		struct vn_pkt *p = vd_pkt_get(l);
@@ -135,32 +133,58 @@ static void post_batch(struct vd_uring *u, size_t i)
 	}
 }
 
+static void post_batch(struct vd_uring *u, size_t i)
+{
+	post_reads(u, i, u->dev[i].batch);
+}
+
+static void drain(struct vd_uring *u);
+
+static void dev_cb(struct ev_loop *ev, ev_io *w, int revents)
+{
+	(void)ev;
+	(void)revents;
+	struct dev_state *d = (struct dev_state *)w;
+	struct vd_uring *u = d->u;
+	io_uring_cq_eventfd_toggle(&u->ring, false);   /* we reap as we go */
+	d->ready = true;
+	if (!d->reading)
+		post_batch(u, (size_t)(d - u->dev));
+	drain(u);
+}
+
 int vd_uring_start(struct vd_uring *u)
 {
 	for (size_t i = 0; i < u->l->nif; i++) {
-		u->dev[i].batch = READ_BATCH_MIN;
-		if (arm_poll(u, i))
-			return -1;
-		/* Whatever the device holds already. */
-		post_batch(u, i);
+		struct dev_state *d = &u->dev[i];
+		d->u = u;
+		d->batch = READ_BATCH_MIN;
+		ev_io_init(&d->io, dev_cb, u->l->ifs[i].fd, EV_READ);
+		ev_io_start(u->l->ev, &d->io);
 	}
-	vd_uring_submit(u);
 	return 0;
 }
 
-int vd_uring_write(struct vd_uring *u, int fd, struct vn_pkt *p, uint32_t headroom)
+int vd_uring_write(struct vd_uring *u, size_t iface, struct vn_pkt *p, uint32_t headroom)
 {
 	struct io_uring_sqe *sqe = get_sqe(u);
 	if (!sqe)
 		return -EBUSY;
-	io_uring_prep_write(sqe, fd, p->data - headroom, p->len + headroom, 0);
+	io_uring_prep_write(sqe, u->l->ifs[iface].fd, p->data - headroom, p->len + headroom, 0);
 	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)p | TAG_WRITE);
 	u->inflight++;
+	u->dev[iface].wrote = true;
 	return 0;
 }
 
 void vd_uring_submit(struct vd_uring *u)
 {
+	for (size_t i = 0; i < u->l->nif; i++) {
+		struct dev_state *d = &u->dev[i];
+		if (d->wrote && !d->reading && !u->dead)
+			post_reads(u, i, READ_AFTER_WRITE);
+		d->wrote = false;
+	}
 	if (io_uring_sq_ready(&u->ring))
 		io_uring_submit(&u->ring);
 }
@@ -207,26 +231,6 @@ static void read_done(struct vd_uring *u, size_t i, struct vn_pkt *p, int res)
 	}
 }
 
-static void poll_done(struct vd_uring *u, size_t i, struct io_uring_cqe *cqe)
-{
-	struct dev_state *d = &u->dev[i];
-	if (!(cqe->flags & IORING_CQE_F_MORE)) {
-		/* The multishot poll ended (overflow, cancel, error). */
-		u->inflight--;
-		d->polling = false;
-		if (u->dead)
-			return;
-		if (cqe->res < 0 && cqe->res != -ECANCELED)
-			vd_debug("%s: poll: %s", u->l->ifs[i].name, strerror(-cqe->res));
-		arm_poll(u, i);
-	}
-	if (u->dead)
-		return;
-	d->ready = true;
-	if (!d->reading)
-		post_batch(u, i);
-}
-
 /* Reap every completion now in the ring. How many packets were read. */
 static unsigned reap(struct vd_uring *u)
 {
@@ -243,9 +247,6 @@ static unsigned reap(struct vd_uring *u)
 			case TAG_WRITE:
 				u->inflight--;
 				vd_loop_written(l, (struct vn_pkt *)(uintptr_t)(ud & ~TAG_MASK), res);
-				break;
-			case TAG_POLL:
-				poll_done(u, (size_t)(ud >> 2), cqes[k]);
 				break;
 			default: {
 				struct vn_pkt *p = (struct vn_pkt *)(uintptr_t)(ud & ~TAG_MASK);
@@ -297,6 +298,12 @@ static void before_sleep_cb(struct ev_loop *ev, ev_prepare *w, int revents)
 	if (u->spin_ns) {
 		vn_time_t now = mono_ns();
 		while (now - u->last_pkt < u->spin_ns) {
+			/* Readiness is epoll's: look into the devices ourselves. */
+			for (size_t i = 0; i < u->l->nif; i++)
+				if (!u->dev[i].reading)
+					post_reads(u, i, 1);
+			if (io_uring_sq_ready(&u->ring))
+				io_uring_submit(&u->ring);
 			if (pending(u))
 				drain(u);
 			else
@@ -380,15 +387,13 @@ void vd_uring_free(struct vd_uring *u)
 		if (io_uring_wait_cqe_timeout(&u->ring, &cqe, &ts) < 0)
 			break;
 		uint64_t ud = io_uring_cqe_get_data64(cqe);
-		bool done = true;
-		if ((ud & TAG_MASK) == TAG_POLL)
-			done = !(cqe->flags & IORING_CQE_F_MORE);
-		else if (ud & ~TAG_MASK)
+		if (ud & ~TAG_MASK)
 			vn_pool_put(l->pool, (struct vn_pkt *)(uintptr_t)(ud & ~TAG_MASK));
 		io_uring_cqe_seen(&u->ring, cqe);
-		if (done)
-			u->inflight--;
+		u->inflight--;
 	}
+	for (size_t i = 0; i < l->nif; i++)
+		ev_io_stop(l->ev, &u->dev[i].io);
 	ev_prepare_stop(l->ev, &u->before_sleep);
 	ev_io_stop(l->ev, &u->ev);
 	io_uring_queue_exit(&u->ring);

@@ -5,6 +5,7 @@
 #include <ev.h>
 #include <net/if.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -47,6 +48,7 @@ struct vd_iface {
 	uint64_t drop_sched, drop_nobuf, drop_nowire, drop_write, classified, unparsed;
 	uint64_t read_again;                   /* io_uring reads that found the device empty */
 	uint64_t gso_in;                       /* --offload: super-packets read from the device */
+	uint64_t gso_cut;                      /* --offload: packets finished in software (segment.c) */
 };
 
 struct vd_config {
@@ -57,6 +59,7 @@ struct vd_config {
 	bool bypass;                 /* forward device to peer without a tree */
 	bool no_uring;
 	bool offload;                /* TUN offloads: GSO super-packets carried whole */
+	bool no_follow;              /* the loop thread does not move to the senders' CPUs */
 	int rt_prio;                 /* SCHED_FIFO priority of the loop thread, 0: off */
 	uint32_t spin_us;            /* io_uring: poll the ring this long after a packet before sleeping */
 	int nifaces;
@@ -69,6 +72,7 @@ struct vd_call;
 struct vd_uring;
 struct vd_ctl;
 struct vd_sockdiag;
+struct vd_cpuhint;
 
 struct vn_loop {
 	struct ev_loop *ev;
@@ -82,6 +86,16 @@ struct vn_loop {
 	struct vd_uring *ur;         /* NULL: plain read/write back end */
 	struct vd_ctl *ctl;
 	struct vd_sockdiag *diag;   /* owner lookups off the packet path (sockdiag.c) */
+	struct vd_cpuhint *hint;     /* the senders' CPU (cpuhint.c), NULL: do not follow */
+	ev_check woke;               /* after each wait: note the hint and the packet count */
+	ev_prepare follow;           /* before each wait: move to the sender's CPU if sparse */
+	uint64_t pkts_in;            /* packets read from every device */
+	uint64_t woke_pkts;          /* pkts_in when the loop last woke */
+	uint32_t woke_cpu;           /* the hint then */
+	vn_time_t sleep_from, slept; /* the last wait: its start, its length */
+	vn_time_t moved_at;
+	uint64_t moves, moves_away;  /* all moves; those off a busy sender's CPU */
+	cpu_set_t cpus;              /* the loop thread's affinity as started */
 	int tfd;                     /* timerfd: the pacing timer */
 	ev_io pace;
 	vn_time_t armed;             /* when the timerfd fires, VN_TIME_NEVER if off */
@@ -133,10 +147,11 @@ int vd_loop_status(struct vn_loop *l, char *buf, size_t n);
 /* uring.c: the batched io_uring back end. */
 struct vd_uring *vd_uring_new(struct vn_loop *l, unsigned depth, uint64_t spin_ns);
 void vd_uring_free(struct vd_uring *u);
-/* Loop thread, once: arm each device's poll and read what it holds. */
+/* Loop thread, once: watch each device for reading. */
 int vd_uring_start(struct vd_uring *u);
-/* Write p's frame, with the headroom bytes before it (the virtio-net header). */
-int vd_uring_write(struct vd_uring *u, int fd, struct vn_pkt *p, uint32_t headroom);
+/* Write p's frame into interface iface, with the headroom bytes before it
+ * (the virtio-net header); reads on iface follow it in the same submit. */
+int vd_uring_write(struct vd_uring *u, size_t iface, struct vn_pkt *p, uint32_t headroom);
 void vd_uring_submit(struct vd_uring *u);
 
 /* loop.c, for the back ends: a packet from the pool, its data past the

@@ -6,8 +6,13 @@
 #   root   vifd with each device's root VIF only,
 #   tree3  vifd with a 3-level tree of unlimited VIFs on both sides, every
 #          packet classified by a `match` rule to the depth-3 leaf,
+#   stay   root, with --no-follow: the data-path thread stays on the CPU it
+#          started on instead of moving to sparse senders' CPUs (the cause of
+#          the bimodal RTT before it did),
 #   vethoff  the veth pair with its offloads on (TSO, GSO, GRO: the default),
 #   offload  vifd, root VIF only, with --offload (TSO super-packets carried whole),
+#   offcap   --offload with every packet of A on a VIF whose port is read
+#            (cat > /dev/null): super-packets cut into wire-sized ones,
 # all in the same run, medians of RUNS runs. vifd's CPU time per packet is
 # read from /proc during the UDP runs. Figures go to docs/evaluation.md.
 # Usage: test/bench/bench_vifd.sh BUILD TOP
@@ -20,12 +25,13 @@ NSA=vb$$-a NSB=vb$$-b
 IFA=vba$$ IFB=vbb$$
 IFA=${IFA:0:15} IFB=${IFB:0:15}
 WORK=$(mktemp -d /tmp/vifd-bench.XXXXXX)
-VPID=
+VPID= CATPID=
 
 stop_mode() {
+  if [ -n "$CATPID" ]; then kill "$CATPID" 2>/dev/null || true; wait "$CATPID" 2>/dev/null || true; CATPID=; fi
   if [ -n "$VPID" ]; then kill -TERM "$VPID" 2>/dev/null || true; wait "$VPID" 2>/dev/null || true; VPID=; fi
   for ns in "$NSA" "$NSB"; do
-    ip netns pids "$ns" 2>/dev/null | while read -r p; do kill -KILL "$p" 2>/dev/null || true; done
+    { ip netns pids "$ns" 2>/dev/null || true; } | while read -r p; do kill -KILL "$p" 2>/dev/null || true; done
     ip netns del "$ns" 2>/dev/null || true
   done
 }
@@ -38,8 +44,12 @@ vif a/b
 vif a/b/c
 match a/b/c ip or ip6
 T
+cat >"$WORK/capall" <<T
+vif cap
+match cap ip or ip6
+T
 
-start_mode() {  # veth | vethoff | bypass | root | tree3 | offload
+start_mode() {  # veth | vethoff | bypass | root | tree3 | stay | offload | offcap
   ip netns add "$NSA"; ip netns add "$NSB"
   ip -n "$NSA" link set lo up; ip -n "$NSB" link set lo up
   if [ "$1" = veth ] || [ "$1" = vethoff ]; then
@@ -56,15 +66,22 @@ start_mode() {  # veth | vethoff | bypass | root | tree3 | offload
   case $1 in
     bypass) extra=(--bypass) ;;
     tree3) a=(--tree "$WORK/tree3"); b=(--tree "$WORK/tree3") ;;
+    stay) extra=(--no-follow) ;;
     offload) extra=(--offload) ;;
+    offcap) mkdir -p "$WORK/nn"; extra=(--offload --mount "$WORK/nn"); a=(--tree "$WORK/capall") ;;
   esac
   "$VIFD" --foreground --control "$WORK/ctl.sock" --log-level warn "${extra[@]}" \
     --iface "$IFA" --netns "$NSA" --addr 198.18.0.1/30 "${a[@]}" \
     --iface "$IFB" --netns "$NSB" --addr 198.18.0.2/30 "${b[@]}" \
     --link "$IFA:$IFB" >"$WORK/vifd.log" 2>&1 &
   VPID=$!
-  for _ in $(seq 100); do grep -q '^vifd ready' "$WORK/vifd.log" && return 0; sleep 0.05; done
-  cat "$WORK/vifd.log" >&2; echo "vifd did not start" >&2; exit 1
+  for _ in $(seq 100); do grep -q '^vifd ready' "$WORK/vifd.log" && break; sleep 0.05; done
+  grep -q '^vifd ready' "$WORK/vifd.log" || { cat "$WORK/vifd.log" >&2; echo "vifd did not start" >&2; exit 1; }
+  if [ "$1" = offcap ]; then
+    cat "$WORK/nn/network/$IFA/cap/port" >/dev/null & CATPID=$!
+    for _ in $(seq 100); do grep -q '^port_readers 1$' "$WORK/nn/network/$IFA/cap/stat" && break; sleep 0.05; done
+  fi
+  return 0
 }
 
 cpu_ticks() { [ -n "$VPID" ] && awk '{ print $14 + $15 }' "/proc/$VPID/stat" || echo 0; }
@@ -111,8 +128,8 @@ ping_us() {  # median RTT in microseconds of 200 pings
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 declare -A PPS CPU TCP RTT P C T R
-for m in veth bypass root tree3 vethoff offload; do P[$m]=; C[$m]=; T[$m]=; R[$m]=; PPS[$m]=0; CPU[$m]=0; TCP[$m]=0; RTT[$m]=0; done
-read -r -a MODES <<<"${VIFD_BENCH_MODES:-veth bypass root tree3 vethoff offload}"
+for m in veth bypass root tree3 stay vethoff offload offcap; do P[$m]=; C[$m]=; T[$m]=; R[$m]=; PPS[$m]=0; CPU[$m]=0; TCP[$m]=0; RTT[$m]=0; done
+read -r -a MODES <<<"${VIFD_BENCH_MODES:-veth bypass root tree3 stay vethoff offload offcap}"
 # Rounds outside, modes inside: the host's load (shared by other jobs) drifts
 # during a run, and interleaving lets every mode see the same drift.
 for run in $(seq "$RUNS"); do
@@ -153,8 +170,10 @@ baseline has them off too (ethtool -K tso gso gro tx rx sg off).
 | (a) vifd bypass (no tree) | ${PPS[bypass]} | ${CPU[bypass]} | ${TCP[bypass]} | ${RTT[bypass]} |
 | (b) vifd, root VIF only | ${PPS[root]} | ${CPU[root]} | ${TCP[root]} | ${RTT[root]} |
 | (c) vifd, 3-level tree + match | ${PPS[tree3]} | ${CPU[tree3]} | ${TCP[tree3]} | ${RTT[tree3]} |
+| (b) with \`--no-follow\` (thread stays put) | ${PPS[stay]} | ${CPU[stay]} | ${TCP[stay]} | ${RTT[stay]} |
 | veth pair, offloads on | ${PPS[vethoff]} | – | ${TCP[vethoff]} | ${RTT[vethoff]} |
 | vifd, root VIF only, \`--offload\` | ${PPS[offload]} | ${CPU[offload]} | ${TCP[offload]} | ${RTT[offload]} |
+| \`--offload\`, all of A through a VIF whose port is read | ${PPS[offcap]} | ${CPU[offcap]} | ${TCP[offcap]} | ${RTT[offcap]} |
 
 | ratio | measured | target |
 |---|---:|---:|
@@ -163,10 +182,13 @@ baseline has them off too (ethtool -K tso gso gro tx rx sg off).
 | (a) / veth UDP pkt/s | $(r "${PPS[bypass]}" "${PPS[veth]}") | ≥ 1.0 |
 | (a) / veth TCP | $(r "${TCP[bypass]}" "${TCP[veth]}") | ≥ 0.3 |
 | (b) / veth TCP | $(r "${TCP[root]}" "${TCP[veth]}") | |
+| added median RTT, (a) − veth | $(( ${RTT[bypass]} - ${RTT[veth]} )) µs | ≤ 40 µs |
 | added median RTT, (b) − veth | $(( ${RTT[root]} - ${RTT[veth]} )) µs | ≤ 40 µs |
 | added median RTT, (c) − veth | $(( ${RTT[tree3]} - ${RTT[veth]} )) µs | ≤ 40 µs |
 | \`--offload\` / veth with offloads, TCP | $(r "${TCP[offload]}" "${TCP[vethoff]}") | |
 | \`--offload\` / (b), TCP | $(r "${TCP[offload]}" "${TCP[root]}") | |
+| \`--offload\` with a port read / \`--offload\`, TCP | $(r "${TCP[offcap]}" "${TCP[offload]}") | |
+| added median RTT, (b) \`--no-follow\` − veth | $(( ${RTT[stay]} - ${RTT[veth]} )) µs | |
 
 Every round (UDP pkt/s; TCP Gbit/s; RTT µs):
 
@@ -176,20 +198,46 @@ Every round (UDP pkt/s; TCP Gbit/s; RTT µs):
 | bypass | ${P[bypass]}| ${T[bypass]}| ${R[bypass]}|
 | root | ${P[root]}| ${T[root]}| ${R[root]}|
 | tree3 | ${P[tree3]}| ${T[tree3]}| ${R[tree3]}|
+| stay | ${P[stay]}| ${T[stay]}| ${R[stay]}|
 | vethoff | ${P[vethoff]}| ${T[vethoff]}| ${R[vethoff]}|
 | offload | ${P[offload]}| ${T[offload]}| ${R[offload]}|
+| offcap | ${P[offcap]}| ${T[offcap]}| ${R[offcap]}|
 
 On this 2-core machine the sender, the receiver and vifd's data-path thread share
 two CPUs with whatever else runs (the load average above), so single rounds vary
-by up to 10x for 64-byte UDP; compare medians, and modes within one round. The
-round-trip time through vifd is its weak point. On veth the whole exchange
-happens inside ping's own send (no thread wakes); through vifd the request
-wakes the loop thread (a context switch, expensive on this VM), and each reply
-is produced inside vifd's own write into the peer device. Since the loop stopped
-keeping 64 reads posted per device (each packet woke all 64) the added RTT is
-about half of what it was; \`--spin\` does not help here (the next packet never
-comes from another CPU in this lab) and is off by default. RTT medians swing
-with the load of the machine (above): compare rounds.
+by up to 10x for 64-byte UDP; compare medians, and modes within one round.
+
+Round-trip time. On veth the whole exchange happens inside ping's own send; through
+vifd the request must wake the loop thread, and that wake-up is what the RTT is
+made of. Waking a thread on the *other* vCPU of this VM costs ~40 µs (median, an
+IPI, often to a halted vCPU), on the waker's own CPU ~8 µs (measured with a pipe
+between two pinned processes), and a SCHED_FIFO thread is always woken on the CPU
+it last ran on. So the RTT of a whole run was decided by where the thread happened
+to sit relative to ping: pinned to ping's CPU, root-only and the 3-level tree both
+gave 34–57 µs, pinned to the other CPU 86–174 µs. That, not the tree, is why (b)
+once measured 66 µs added and (c) 28 µs. Since then the thread follows sparse
+traffic: an eBPF filter on each TUN device notes the sending CPU in an mmap'ed map;
+after a wake-up from at least 1 ms of sleep that read at most 4 packets the thread
+moves to that CPU, and after a busier one it moves off the sender's CPU (floods are
+better served from the other CPU); at most one move per 10 ms (per 100 ms off a
+sender), none while packets wait for a cap. The \`stay\` row (\`--no-follow\`) is the old
+behaviour in the same run: when the other CPU is busy anyway a cross-CPU wake-up
+costs less and the two RTTs come close; what following buys at any load is the
+64-byte UDP rate, as the thread leaves the flooding sender's CPU. The
+exchange also costs 4 system calls instead of 9: device readiness comes from
+epoll (an io_uring poll completes as task work, which interrupted the sleeping
+thread: an EINTR, an eventfd write, a second epoll_wait, an eventfd read), and
+reads are posted behind each round's writes into a device in the same submit, so
+the echo reply the host's stack produces inside the write is read without
+another wake-up or round.
+
+\`--offload\`: super-packets of up to 64 KB cross the trees whole and are charged per
+segment. In the \`offcap\` row every packet of A goes through a VIF whose port is
+read, so each super-packet is cut in software first (src/vifd/segment.c: lengths,
+IP ids, sequence numbers, flags, checksums), each segment crosses the trees and is
+written on its own, and the port copies each into its reader's ring: TCP falls to
+about the rate without offloads. Trees without a filter, port reader or VIFlet on
+the path keep the fast path (the \`offload\` row).
 <!-- end vifd -->
 MD
 )

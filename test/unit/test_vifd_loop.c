@@ -348,16 +348,34 @@ static unsigned long long status_field(const char *text, const char *ifname, con
 	return strtoull(at + strlen(k), NULL, 10);
 }
 
+/* The tap on A's root on (arg != NULL) or off: loop thread. */
+static void root_tap_fn(struct vn_loop *l, void *arg)
+{
+	struct fx *f = arg;
+	vn_vif_set_tap(vn_tree_root(vn_loop_tree(l, 0)), f->tapped_injected == 999 ? NULL : tap, f);
+}
+
+static void root_tap(struct fx *f, bool on)
+{
+	unsigned keep = f->tapped_injected;
+	f->tapped_injected = on ? 0 : 999;
+	assert_int_equal(vn_loop_call(f->l, root_tap_fn, f), 0);
+	f->tapped_injected = keep;
+}
+
 /* --offload: each frame starts with a virtio-net header. A TCP super-packet
  * (IPv4, 20-byte TCP header, 1000 bytes of payload, gso_size 300: four
- * segments) crosses whole, header and all, and is charged as its segments
- * would be on a wire: 1040 + 3 * 40 bytes. A frame without GSO is charged
- * its length. */
+ * segments) crosses a tree where nothing looks at packets whole, header and
+ * all, and is charged as its segments would be on a wire: 1040 + 3 * 40
+ * bytes. A frame without GSO is charged its length. With a tap on the root
+ * (a port reader) the same super-packet is cut: four packets of at most
+ * 340 bytes, each with a zeroed header, charged the same. */
 static void test_offload_super_packet(void **state)
 {
 	struct fx *f = *state;
 	if (!f->l)
 		skip();
+	root_tap(f, false);
 	uint8_t b[2048], r[2048];
 	const uint32_t H = 10, L = 1040;
 	memset(b, 0, sizeof b);
@@ -376,6 +394,8 @@ static void test_offload_super_packet(void **state)
 	ip[16] = 198, ip[17] = 18, ip[19] = 2;
 	ip[20] = 0x30, ip[21] = 0x39, ip[22] = 0x14, ip[23] = 0x51;
 	ip[32] = 5 << 4;                  /* data offset: 20 bytes */
+	uint8_t sp[2048];
+	memcpy(sp, b, H + L);
 	assert_int_equal(write(f->host[0], b, H + L), (ssize_t)(H + L));
 	assert_int_equal(host_recv(f, 1, r, sizeof r), (ssize_t)(H + L));
 	assert_memory_equal(r, b, H + L);
@@ -405,6 +425,22 @@ static void test_offload_super_packet(void **state)
 	static const uint8_t zero[10];
 	assert_memory_equal(r, zero, H);
 	assert_int_equal(seq_of(r + H), 46);
+	/* a tap on the root: cut into wire-sized packets before the tree */
+	root_tap(f, true);
+	unsigned tapped = f->tapped;
+	assert_int_equal(write(f->host[0], sp, H + L), (ssize_t)(H + L));
+	for (int k = 0; k < 4; k++) {
+		assert_int_equal(host_recv(f, 1, r, sizeof r), (ssize_t)(H + 40 + (k < 3 ? 300 : 100)));
+		assert_memory_equal(r, zero, H);
+		assert_int_equal(r[H + 2] << 8 | r[H + 3], 40 + (k < 3 ? 300 : 100));   /* IP total length */
+	}
+	assert_int_equal(vn_loop_call(f->l, status_fn, &st), 0);
+	assert_int_equal(f->tapped - tapped, 4);
+	assert_int_equal(status_field(st.text, "ifa", "gso_in"), 2);
+	assert_int_equal(status_field(st.text, "ifa", "gso_cut"), 1);
+	w = strstr(strstr(st.text, "iface ifa "), " wire_out ");
+	assert_int_equal(sscanf(w, " wire_out %llu %llu", &n, &bytes), 2);
+	assert_int_equal(bytes, 3 * 1040 + 6 * 40);
 }
 
 #define GROUP(name, s)                                                                        \
