@@ -452,9 +452,11 @@ static int memo_link_text(const struct vn_nnfs *fs, const struct nn_memo *m, uns
 	const char *names[VN_DEPTH_MAX + 1];
 	char path[NN_LINK_MAX];
 	unsigned k = 0;
-	for (const struct nn_mvif *e = nn_memo_vif(m, tree, id); e->parent;
-	     e = nn_memo_vif(m, tree, e->parent)) {
-		if (k > VN_DEPTH_MAX || !e)
+	const struct nn_mvif *first = nn_memo_vif(m, tree, id);
+	if (!first)
+		return -1;
+	for (const struct nn_mvif *e = first; e->parent; e = nn_memo_vif(m, tree, e->parent)) {
+		if (k > VN_DEPTH_MAX)
 			return -1;
 		names[k++] = e->name;
 		if (!nn_memo_vif(m, tree, e->parent))
