@@ -8,6 +8,7 @@
  * vn_registry_expire finds it older than the linger time. Every socket
  * object is also on one list so that the remove hook can reach it. */
 #include "vn_registry.h"
+#include "flowhash.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -78,18 +79,7 @@ uint64_t vn_registry_gen(const struct vn_registry *r)
 
 /* ---- flow table ---- */
 
-static uint64_t flow_hash(const struct vn_flow *f)
-{
-	/* FNV-1a over the 38 key bytes, then a final mix. */
-	const uint8_t *b = (const uint8_t *)f;
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < sizeof *f; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
-	}
-	h ^= h >> 29;
-	return h;
-}
+static uint64_t flow_hash(const struct vn_flow *f) { return vd_flow_hash(f, 0); }
 
 static struct flowent **flow_slot(struct vn_registry *r, const struct vn_flow *f)
 {

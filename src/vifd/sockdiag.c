@@ -27,6 +27,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "flowhash.h"
 #include "log.h"
 #include "vifd.h"
 
@@ -84,16 +85,7 @@ struct item {
 
 /* ---- loop thread: the cheap side ---- */
 
-static uint64_t flow_hash(const struct vn_flow *f, size_t iface)
-{
-	const uint8_t *b = (const uint8_t *)f;
-	uint64_t h = 1469598103934665603ull ^ iface;
-	for (size_t i = 0; i < sizeof *f; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
-	}
-	return h ^ (h >> 31);
-}
+static uint64_t flow_hash(const struct vn_flow *f, size_t iface) { return vd_flow_hash(f, iface); }
 
 static bool push(struct vd_sockdiag *d, const struct job *j)
 {

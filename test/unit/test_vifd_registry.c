@@ -1,7 +1,8 @@
 /* The registry: process and socket attachments, protection rules 2 and 3,
  * the flow table (exact, bound, wildcard lookups; lingering closed flows;
  * ICMP echo flows keyed by identifier, apart from UDP ports of that number),
- * and attachments following a removed VIF to its parent. */
+ * and attachments following a removed VIF to its parent; the flow hash
+ * reads every byte of the key and spreads ports over the low bits. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "flowhash.h"
 #include "parse.h"
 #include "vn_registry.h"
 #include "vn_vif.h"
@@ -379,6 +381,32 @@ static void icmp_echo_flows_by_identifier(void **state)
 	assert_null(vn_registry_lookup(f->r, 0, &v6, 0, NULL, NULL));
 }
 
+static void flow_hash_reads_every_byte(void **state)
+{
+	(void)state;
+	struct vn_flow k = flow4(IPPROTO_UDP, 1, 4000, 2, 53);
+	uint64_t h = vd_flow_hash(&k, 0);
+	assert_int_equal(vd_flow_hash(&k, 0), h);
+	assert_true(vd_flow_hash(&k, 1) != h);
+	for (size_t i = 0; i < sizeof k; i++)
+		for (unsigned bit = 0; bit < 8; bit++) {
+			struct vn_flow m = k;
+			((uint8_t *)&m)[i] ^= (uint8_t)(1u << bit);
+			assert_true(vd_flow_hash(&m, 0) != h);
+		}
+	/* 4096 flows of one host pair, by source port, over 1024 slots (the
+	 * sock_diag cache's): a random spread fills ~1005 */
+	static bool used[1024];
+	unsigned n = 0;
+	for (unsigned port = 30000; port < 30000 + 4096; port++) {
+		struct vn_flow f = flow4(IPPROTO_UDP, 1, (uint16_t)port, 2, 53);
+		uint64_t s = vd_flow_hash(&f, 0) & 1023;
+		n += !used[s];
+		used[s] = true;
+	}
+	assert_true(n > 950);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +422,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rebinding_moves_the_flow_and_dup_shares_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(process_iteration_in_pid_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(removed_vif_hands_attachments_to_parent, setup, teardown),
+		cmocka_unit_test(flow_hash_reads_every_byte),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
