@@ -276,6 +276,18 @@ static struct nn_deferred *new_deferred(const struct nn_op *op, enum nn_defer_ki
 	return d;
 }
 
+/* Answer a deferred change as the tree's thread decided it (defer_op 0 or
+ * -2): its error, else the new entry (entry: mkdir, ln -s) or success. */
+static void reply_from_tree(fuse_req_t req, int how, struct nn_deferred *d, bool entry)
+{
+	if (how == -2)
+		fuse_reply_err(req, EIO);
+	else if (d->op.err || !entry)
+		fuse_reply_err(req, -d->op.err);
+	else
+		reply_entry(req, &d->op);
+}
+
 /* Defer d, decided from the memo at generation g0, then read the generation
  * again. 1: it has not moved, nothing was decided elsewhere since the memo's
  * answer (vifd settles before deciding a control request's change, so a
@@ -356,15 +368,8 @@ static bool memo_dirop(fuse_req_t req, struct nn_op *op, bool mk)
 	int how = defer_op(fs, d, g0);
 	if (how == -1)
 		return false;
-	if (how == -2) {
-		fuse_reply_err(req, EIO);
-	} else if (how == 0) {
-		if (d->op.err)
-			fuse_reply_err(req, -d->op.err);
-		else if (mk)
-			reply_entry(req, &d->op);
-		else
-			fuse_reply_err(req, 0);
+	if (how <= 0) {
+		reply_from_tree(req, how, d, mk);
 	} else if (mk) {
 		uint64_t id = m->next_id[op->node.tree]++;
 		p->nchildren++;
@@ -405,25 +410,17 @@ static int memo_resolve(const struct nn_memo *m, unsigned tree, uint64_t root, c
 {
 	const struct nn_mvif *v = nn_memo_vif(m, tree, root), *c;
 	char name[VN_NAME_MAX + 1];
+	const char *p = path;
+	int r;
 	if (!v)
 		return -1;
-	for (const char *p = path; *p;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		size_t n = strcspn(p, "/");
-		if (n > VN_NAME_MAX)
-			return 0;
-		memcpy(name, p, n);
-		name[n] = '\0';
-		p += n;
-		if (strcmp(name, ".") == 0)
-			continue;
+	while ((r = vn_path_next(&p, name)) > 0) {
 		if (!(c = nn_memo_child(m, tree, v->id, name)))
 			return v->listed ? 0 : -1;
 		v = c;
 	}
+	if (r < 0)
+		return 0;
 	*id = v->id;
 	return 1;
 }
@@ -589,13 +586,8 @@ static bool memo_link(fuse_req_t req, struct nn_op *op, bool attach)
 	int how = defer_op(fs, d, g0);
 	if (how == -1)
 		return false;
-	if (how == -2) {
-		fuse_reply_err(req, EIO);
-	} else if (how == 0) {
-		if (d->op.err || !attach)
-			fuse_reply_err(req, -d->op.err);
-		else
-			reply_entry(req, &d->op);
+	if (how <= 0) {
+		reply_from_tree(req, how, d, attach);
 	} else if (!attach) {
 		pe->vif[t] = 0;
 		fuse_reply_err(req, 0);

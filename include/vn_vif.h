@@ -62,6 +62,9 @@ int vn_vif_remove(struct vn_vif *v);
 
 /* "a/b" relative to the root, "." or "" for the root itself. NULL if absent. */
 struct vn_vif *vn_tree_lookup(const struct vn_tree *t, const char *path);
+/* The next component of such a path at *p into name (VN_NAME_MAX + 1 bytes),
+ * slashes and "." skipped, *p advanced: 1, 0 at the end, -1 if too long. */
+int vn_path_next(const char **p, char *name);
 struct vn_vif *vn_vif_child(const struct vn_vif *v, const char *name);
 struct vn_vif *vn_tree_find_id(const struct vn_tree *t, uint64_t id);
 struct vn_vif *vn_vif_first_child(const struct vn_vif *v);   /* creation order */

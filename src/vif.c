@@ -286,28 +286,34 @@ struct vn_vif *vn_vif_child(const struct vn_vif *v, const char *name)
 	return NULL;
 }
 
+int vn_path_next(const char **p, char *name)
+{
+	for (;;) {
+		while (**p == '/')
+			(*p)++;
+		if (!**p)
+			return 0;
+		size_t n = strcspn(*p, "/");
+		if (n > VN_NAME_MAX)
+			return -1;
+		memcpy(name, *p, n);
+		name[n] = '\0';
+		*p += n;
+		if (strcmp(name, ".") != 0)
+			return 1;
+	}
+}
+
 struct vn_vif *vn_tree_lookup(const struct vn_tree *t, const char *path)
 {
 	struct vn_vif *v = t->root;
 	char name[VN_NAME_MAX + 1];
 	const char *p = path ? path : "";
-	while (*p) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		size_t n = strcspn(p, "/");
-		if (n > VN_NAME_MAX)
-			return NULL;
-		memcpy(name, p, n);
-		name[n] = '\0';
-		p += n;
-		if (strcmp(name, ".") == 0)
-			continue;
+	int r;
+	while ((r = vn_path_next(&p, name)) > 0)
 		if (!(v = vn_vif_child(v, name)))
 			return NULL;
-	}
-	return v;
+	return r < 0 ? NULL : v;
 }
 
 struct vn_vif *vn_tree_find_id(const struct vn_tree *t, uint64_t id)

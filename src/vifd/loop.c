@@ -374,7 +374,7 @@ static void follow_cb(struct ev_loop *ev, ev_prepare *w, int revents)
 			}
 		}
 	}
-	l->sleep_from = now_ns();
+	l->sleep_from = now;
 }
 
 /* ---- plain back end ---- */
@@ -413,6 +413,19 @@ static void plain_read_cb(struct ev_loop *ev, ev_io *w, int revents)
 
 /* ---- calls from other threads ---- */
 
+/* Calls are queued LIFO: list reversed onto the front of `onto` (arrival
+ * order when onto is NULL). */
+static struct vd_call *prepend_reversed(struct vd_call *list, struct vd_call *onto)
+{
+	while (list) {
+		struct vd_call *n = list->next;
+		list->next = onto;
+		onto = list;
+		list = n;
+	}
+	return onto;
+}
+
 static void run_deferred(struct vn_loop *l);
 static void run_calls(struct vn_loop *l)
 {
@@ -423,14 +436,7 @@ static void run_calls(struct vn_loop *l)
 	pthread_mutex_unlock(&l->mu);
 	if (!list)
 		return;
-	/* Run in arrival order: the list is LIFO. */
-	struct vd_call *rev = NULL;
-	while (list) {
-		struct vd_call *n = list->next;
-		list->next = rev;
-		rev = list;
-		list = n;
-	}
+	struct vd_call *rev = prepend_reversed(list, NULL);
 	for (struct vd_call *c = rev; c; c = c->next) {
 		c->fn(l, c->arg);
 		l->calls_run++;
@@ -521,18 +527,12 @@ int vn_loop_defer(struct vn_loop *l, vn_loop_fn fn, void *arg)
 static void run_deferred(struct vn_loop *l)
 {
 	pthread_mutex_lock(&l->mu);
-	struct vd_call *list = l->deferred, *rev = NULL;
+	struct vd_call *list = l->deferred;
 	l->deferred = NULL;
 	pthread_mutex_unlock(&l->mu);
 	if (list)
 		__atomic_store_n(&l->ndeferred, 0, __ATOMIC_RELAXED);
-	while (list) {
-		struct vd_call *n = list->next;
-		list->next = rev;
-		rev = list;
-		list = n;
-	}
-	for (struct vd_call *c = rev, *n; c; c = n) {
+	for (struct vd_call *c = prepend_reversed(list, NULL), *n; c; c = n) {
 		n = c->next;
 		c->fn(l, c->arg);
 		free(c);
@@ -877,19 +877,10 @@ static void *loop_main(void *arg)
 	l->stopped = true;
 	struct vd_call *late = l->deferred;   /* deferred since: run below too */
 	l->deferred = NULL;
-	struct vd_call *rev = NULL;
-	for (struct vd_call *c = l->calls, *n; c; c = n) {
-		n = c->next;
-		c->next = rev;
-		rev = c;
-	}
+	struct vd_call *rev = prepend_reversed(l->calls, NULL);
 	l->calls = NULL;
 	pthread_mutex_unlock(&l->mu);
-	for (struct vd_call *c = late, *n; c; c = n) {   /* at most a few, order kept */
-		n = c->next;
-		c->next = rev;
-		rev = c;
-	}
+	rev = prepend_reversed(late, rev);     /* at most a few, order kept */
 	for (struct vd_call *c = rev; c; c = c->next)
 		if (c->posted)
 			c->fn(l, c->arg);
