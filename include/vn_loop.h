@@ -86,9 +86,11 @@ struct vn_registry *vn_loop_registry(struct vn_loop *l);
 
 /* Loop thread: a copy of the frame data[0..len) written to VIF v's `port`
  * (diverting, seed IV.2.2) continues from v along its path: in direction
- * egress it enters v's parent (the wire if v is the root), in direction
- * ingress it is delivered to the host (the VIFs below v are not crossed
- * again). It is marked VN_PKT_F_INJECTED. Called from a vn_loop_fn, it is
+ * egress it enters v's parent (the wire if v is the root); in direction
+ * ingress it is demultiplexed as from the wire and goes on from v down to
+ * the VIF of its socket (v itself if that VIF is not below v), then into
+ * the host (VN_PKT_F_DIVERTED: see vn_sched_enqueue). It is marked
+ * VN_PKT_F_INJECTED. Called from a vn_loop_fn, it is
  * sent when the batch of calls ends (the loop drains the trees then). 0, -ENOBUFS (pool empty or queue
  * full), -EPERM/-EACCES (refused further on the path: counted as a drop
  * there), -EINVAL (len 0, larger than the packet buffer, another tree). */

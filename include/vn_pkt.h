@@ -33,6 +33,8 @@ struct vn_pkt {
 	uint32_t ifindex;         /* interface (device) the packet belongs to */
 	int32_t pid;              /* sending/receiving process, 0 if unknown */
 	int32_t sock;             /* socket (fd in pid), -1 if unknown */
+	uint8_t from_depth;       /* with VN_PKT_F_DIVERTED: depth of the VIF whose
+	                             port it was written to */
 	struct vn_vif *vif;       /* VIF the packet is attached to; its cached path
 	                             (vn_vif_path) leads to the root */
 	vn_time_t arrival;        /* when it entered the tree */
@@ -41,6 +43,9 @@ struct vn_pkt {
 };
 
 #define VN_PKT_F_INJECTED 0x01   /* written through a port */
+#define VN_PKT_F_DIVERTED 0x02   /* an ingress packet written to the port of
+                                    the VIF at from_depth on its path: it has
+                                    passed that VIF and the ones above it */
 
 /* An intrusive FIFO of packets. */
 struct vn_pktq {

@@ -24,7 +24,11 @@
 /* Queue p (p->vif and p->dir set; p->wire_len > 0) at time now.
  * 0: the tree owns p. -ENOBUFS (qlimit), -EPERM (block / bandwidth 0) or
  * -EACCES (a filter said no): p was dropped, counted in the drops of the VIF
- * that refused it, and is still the caller's to free. */
+ * that refused it, and is still the caller's to free.
+ * An ingress packet marked VN_PKT_F_DIVERTED (written to the port of the VIF
+ * at depth from_depth on its path) is judged only by the VIFs below that
+ * one; it departs through all of them, capped and counted by each, and that
+ * VIF's tap does not see it again. */
 int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now);
 /* The next packet allowed to leave in direction dir at time now, or NULL.
  * Stats of every VIF on its path are updated and taps called. */

@@ -1,6 +1,7 @@
 /* block: holds nothing and passes nothing. Packets whose path crosses a
- * blocked VIF are dropped at enqueue (counted there); setting a VIF to block
- * drops what its subtree held. Classes are still tracked like fifo's so that
+ * blocked VIF are dropped at enqueue (counted there, shown on its port);
+ * setting a VIF to block drops what its subtree held. Only ingress packets
+ * written back to its port wait below it and leave through it (sched.c). Classes are still tracked like fifo's so that
  * switching back finds a consistent state. */
 #include "disc.h"
 

@@ -5,8 +5,9 @@
  *  - h->backlog counts the packets waiting in the subtree of h's VIF;
  *  - a VIF's `self` class is listed in its discipline iff its own queue is
  *    not empty; a child's `as_child` class is listed iff the child is eligible;
- *  - eligible == passes && !throttled && nactive > 0, so a packet can leave
- *    now through every eligible VIF down to one of its own queues;
+ *  - eligible == !throttled && nactive > 0, so a packet can leave now
+ *    through every eligible VIF down to one of its own queues (a VIF that
+ *    does not admit has only diverted packets below it: compute_eligible);
  *  - a VIF is throttled iff its cap's t_next is in the future, and then its
  *    wake timer is armed for t_next.
  * Enqueue and dequeue touch only the VIFs of one path: O(depth). */
@@ -23,9 +24,18 @@ static bool admits(const struct vn_vif *v)
 	return v->disc->passes && v->bandwidth != 0;
 }
 
+/* A VIF that does not admit holds nothing in its subtree (enqueue refuses
+ * through it, turning it so flushes it) except the diverted ingress packets
+ * written to its port, which it has passed: they may leave through it. */
 static bool compute_eligible(const struct vn_half *h)
 {
-	return !h->throttled && h->nactive > 0 && admits(h->vif);
+	return !h->throttled && h->nactive > 0;
+}
+
+/* Has p already crossed u (a diverted packet, at or above its port's VIF)? */
+static bool crossed(const struct vn_vif *u, const struct vn_pkt *p)
+{
+	return (p->flags & VN_PKT_F_DIVERTED) && u->depth <= p->from_depth;
 }
 
 /* Should v's own queue take part in its discipline in this direction? */
@@ -41,7 +51,7 @@ static void propagate(struct vn_half *h);
 /* List or unlist v's self class in direction h as self_wanted says. */
 static void relist_self(struct vn_vif *v, struct vn_half *h)
 {
-	bool want = self_wanted(v, h) && v->disc->passes;
+	bool want = self_wanted(v, h);
 	if (want && !h->self.listed)
 		vn_disc_activate(v->disc, h, &h->self);
 	else if (!want && h->self.listed)
@@ -105,7 +115,8 @@ static void count_pass(struct vn_vif *u, const struct vn_pkt *p)
 		VN_STAT_ADD(u->st.in_packets, 1);
 		VN_STAT_ADD(u->st.in_bytes, p->wire_len);
 	}
-	if (u->tap)
+	/* the port a packet was diverted through showed it already */
+	if (u->tap && !((p->flags & VN_PKT_F_DIVERTED) && u->depth == p->from_depth))
 		u->tap(u->tap_ctx, u, p);
 }
 
@@ -137,6 +148,10 @@ int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 	 * cross them: leaf to root on egress, root to leaf on ingress. */
 	for (unsigned k = 0; k < n; k++) {
 		struct vn_vif *u = path[d == VN_EGRESS ? k : n - 1 - k];
+		if (u->qops)
+			q = u;
+		if (crossed(u, p))
+			continue;
 		if (!admits(u)) {
 			/* A blocking VIF's port still sees what reaches it:
 			 * that is how packets are diverted (seed IV.2.2). */
@@ -149,8 +164,6 @@ int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 			drop_count(u, 1);
 			return -EACCES;
 		}
-		if (u->qops)
-			q = u;
 	}
 	struct vn_vif *hold = q ? q : v;
 	struct vn_half *h = &hold->half[d];
@@ -187,7 +200,8 @@ int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 static void charge_cap(struct vn_tree *t, struct vn_vif *u, struct vn_half *uh,
 		       uint32_t bytes, vn_time_t now)
 {
-	if (u->bandwidth == VN_BW_UNLIMITED)
+	/* (a cap of 0 blocks: only diverted packets cross it, uncharged) */
+	if (u->bandwidth == VN_BW_UNLIMITED || u->bandwidth == 0)
 		return;
 	/* Credit for lateness (waiting behind siblings, timer slack) is kept
 	 * up to the tree's burst time, or two quanta of this cap, whichever is
@@ -371,20 +385,10 @@ void vn_sched_vif_detach(struct vn_vif *v)
 			q->vif = p;
 		/* The packets were already counted in the parent's backlog. */
 		vn_pktq_splice(&ph->own, &h->own);
-		if (!admits(p)) {
-			uint64_t n = 0;
-			struct vn_pkt *q;
-			while ((q = vn_pktq_pop(&ph->own))) {
-				n++;
-				if (t->release)
-					t->release(t->release_ctx, q);
-			}
-			ph->backlog -= n;
-			unbacklog_above(p, d, n);
-			drop_count(p, n);
-		} else if (!ph->self.listed) {
+		/* (below a parent that does not admit, they are diverted packets
+		 * that passed it: they stay too) */
+		if (!ph->self.listed)
 			vn_disc_activate(p->disc, ph, &ph->self);
-		}
 		propagate(ph);
 	}
 }

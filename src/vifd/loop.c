@@ -684,9 +684,18 @@ int vn_loop_inject(struct vn_loop *l, struct vn_vif *v, enum vn_dir dir, const u
 	p->arrival = now;
 	int rc = 0;
 	/* The packet has passed v: an egress packet goes on from v's parent
-	 * towards the wire, an ingress one on into the host. */
+	 * towards the wire; an ingress one down from v to the VIF of its
+	 * socket (early demultiplexing as from the wire; v itself when that
+	 * VIF is not below v), then into the host. */
 	if (dir == VN_INGRESS) {
-		write_dev(l, i, p);
+		classify(l, i, p, now);
+		if (!vn_vif_is_ancestor(v, p->vif))
+			p->vif = v;
+		p->flags |= VN_PKT_F_DIVERTED;
+		p->from_depth = (uint8_t)vn_vif_depth(v);
+		rc = vn_sched_enqueue(l->ifs[i].tree, p, now);
+		if (rc)
+			vn_pool_put(l->pool, p);
 	} else if (!vn_vif_parent(v)) {
 		to_wire(l, i, p, now);
 	} else {

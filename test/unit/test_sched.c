@@ -22,6 +22,8 @@ struct source {
 	enum vn_dir dir;
 	uint32_t size;          /* wire bytes per packet */
 	uint64_t rate;          /* offered bits/s */
+	uint8_t flags;          /* VN_PKT_F_* of its packets (with from_depth) */
+	uint8_t from_depth;
 	vn_time_t start, stop, next;
 	uint64_t sent_bytes;    /* bytes that left the tree, by source */
 	uint64_t win_bytes;     /* ... within the measurement window */
@@ -117,6 +119,8 @@ static void sim_run(struct sim *s, double end)
 				p->dir = x->dir;
 				p->wire_len = p->len = x->size;
 				p->user = x;
+				p->flags = x->flags;
+				p->from_depth = x->from_depth;
 				if (vn_sched_enqueue(s->tree, p, now) < 0) {
 					vn_pool_put(s->pool, p);
 					s->dropped++;
@@ -287,6 +291,62 @@ static void block_passes_nothing_and_counts_drops(void **state)
 	sim_done(&s);
 }
 
+static void count_tap(void *ctx, const struct vn_vif *v, const struct vn_pkt *p)
+{
+	(void)v;
+	(void)p;
+	++*(uint64_t *)ctx;
+}
+
+/* An ingress packet refused by a blocked VIF a (shown by a's port) and
+ * written back to a's port continues below a: the caps of a's children and
+ * of a's ancestors pace it, every VIF on its path counts it, and a's port
+ * does not show it twice. A blocked VIF below a still refuses it. */
+static void diverted_ingress_continues_below_block(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, "tun0");
+	struct vn_vif *r = vn_tree_root(s.tree);
+	assert_int_equal(vn_vif_param_set(r, "bandwidth", "2M", 0), 0);
+	struct vn_vif *a = mk(r, "a", NULL);
+	struct vn_vif *a1 = mk(a, "a1", NULL), *a2 = mk(a, "a2", "500K"), *a3 = mk(a, "a3", NULL);
+	vn_vif_param_set(a, "type", "block", 0);
+	vn_vif_param_set(a3, "type", "block", 0);
+	uint64_t seen_a = 0, seen_a1 = 0, seen_a3 = 0;
+	vn_vif_set_tap(a, count_tap, &seen_a);
+	vn_vif_set_tap(a1, count_tap, &seen_a1);
+	vn_vif_set_tap(a3, count_tap, &seen_a3);
+	struct source *x1 = add_src(&s, a1, VN_INGRESS, 1000, 3000000, 0, 6);
+	struct source *x2 = add_src(&s, a2, VN_INGRESS, 1000, 3000000, 0, 6);
+	struct source *x3 = add_src(&s, a3, VN_INGRESS, 1000, 1000000, 0, 6);
+	struct source *plain = add_src(&s, a1, VN_INGRESS, 1000, 800000, 0, 6);
+	x1->flags = x2->flags = x3->flags = VN_PKT_F_DIVERTED;
+	x1->from_depth = x2->from_depth = x3->from_depth = 1;
+	s.win_start = 1 * SEC;
+	s.win_end = 5 * SEC;
+	sim_run(&s, 6);
+	assert_within(win_rate(&s, x2), 500000, 0.01);
+	assert_within(win_rate(&s, x1) + win_rate(&s, x2), 2e6, 0.01);
+	assert_int_equal(x3->sent_bytes, 0);
+	assert_int_equal(plain->sent_bytes, 0);
+	struct vn_vif_stats sa, sa1, sa3;
+	vn_vif_stats(a, &sa);
+	vn_vif_stats(a1, &sa1);
+	vn_vif_stats(a3, &sa3);
+	assert_int_equal(sa.in_packets, (x1->sent_bytes + x2->sent_bytes) / 1000);
+	assert_int_equal(sa1.in_packets, x1->sent_bytes / 1000);
+	assert_int_equal(seen_a, sa.drops);          /* only the plain packets it refused */
+	assert_int_equal(sa.drops, 600);             /* 800 kbit/s of 1000-byte packets for 6 s */
+	assert_int_equal(seen_a1, sa1.in_packets);
+	assert_int_equal(seen_a3, sa3.drops);
+	assert_int_equal(sa3.drops, 750);
+	vn_vif_set_tap(a, NULL, NULL);
+	vn_vif_set_tap(a1, NULL, NULL);
+	vn_vif_set_tap(a3, NULL, NULL);
+	sim_done(&s);
+}
+
 static void qlimit_tail_drops_and_counts(void **state)
 {
 	(void)state;
@@ -390,6 +450,7 @@ int main(void)
 		cmocka_unit_test(cap_inside_wfq_child_inside_cap),
 		cmocka_unit_test(ingress_is_paced_by_receiver_cap),
 		cmocka_unit_test(block_passes_nothing_and_counts_drops),
+		cmocka_unit_test(diverted_ingress_continues_below_block),
 		cmocka_unit_test(qlimit_tail_drops_and_counts),
 		cmocka_unit_test(removing_leaf_with_full_queue_loses_nothing),
 		cmocka_unit_test(cap_change_applies_at_once),
