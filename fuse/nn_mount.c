@@ -128,9 +128,16 @@ static void serve_stop(struct vn_nnfs *fs)
 		free(fs->buf);
 		return;
 	}
+	/* A mount still in use (an open the kernel has not released) keeps
+	 * the thread in its read: abort soon enough that a SIGTERM still
+	 * stops vifd within a second. */
 	struct timespec dl;
 	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += 2;
+	dl.tv_nsec += 300 * 1000 * 1000;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
 	if (pthread_timedjoin_np(fs->thread, NULL, &dl) != 0) {
 		abort_conn(fs);
 		pthread_join(fs->thread, NULL);
@@ -249,6 +256,7 @@ void vn_nnfs_stop(struct vn_nnfs *fs)
 	 * (they go first) before fs goes. */
 	if (fs->be.defer)
 		fs->be.call(fs->be.ctx, nop, NULL);
+	nn_free_opens(fs);
 	nn_port_svc_stop(fs);        /* parked reads answered before the session goes */
 	fuse_session_destroy(fs->se);
 	for (unsigned i = 0; i < NN_PENDING_MAX; i++)

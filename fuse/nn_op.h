@@ -48,6 +48,7 @@ struct nn_fh {
 	bool pending;      /* wbuf holds a value not applied yet (nn_row.incomplete) */
 	struct nn_cred wcred;   /* of its last writer: whose value close applies */
 	struct nn_port_open *port;   /* an open of `port`: a stream, not a value */
+	struct nn_fh *prev, *next;   /* in fs->fhs while the kernel holds the open */
 };
 
 /* The most one open may write to a file (a VIFlet class or jar, a filter). */

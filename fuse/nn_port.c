@@ -448,7 +448,7 @@ static void po_close(struct nn_port_open *po, bool ended)
 	po_free(po);
 }
 
-void nn_port_release(struct nn_fh *fh)
+void nn_port_release(struct nn_fh *fh, bool ended)
 {
 	struct nn_port_open *po = fh->port;
 	struct nn_port_svc *svc = po->fs->port;
@@ -463,7 +463,7 @@ void nn_port_release(struct nn_fh *fh)
 			po->next->prev = po->prev;
 		pthread_mutex_unlock(&svc->mu);
 	}
-	po_close(po, false);
+	po_close(po, ended);
 }
 
 void nn_port_svc_stop(struct vn_nnfs *fs)

@@ -27,7 +27,8 @@ int nn_port_open(fuse_req_t req, struct vn_nnfs *fs, struct nn_fh *fh, int flags
 void nn_port_read(fuse_req_t req, struct nn_fh *fh, size_t size, struct fuse_file_info *fi);
 void nn_port_write(fuse_req_t req, struct nn_fh *fh, const char *buf, size_t size);
 void nn_port_poll(fuse_req_t req, struct nn_fh *fh, struct fuse_pollhandle *ph);
-/* Detach and free what the open holds (fh itself stays the caller's). */
-void nn_port_release(struct nn_fh *fh);
+/* Detach and free what the open holds (fh itself stays the caller's);
+ * `ended`: the session is over, a parked read gets no reply. */
+void nn_port_release(struct nn_fh *fh, bool ended);
 
 #endif

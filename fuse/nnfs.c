@@ -958,10 +958,36 @@ static void nn_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			!nn_rows[op.node.row].stream);
 	if (fuse_reply_open(req, fi) != 0) {   /* not delivered: no release will come */
 		if (op.fh->port)
-			nn_port_release(op.fh);
+			nn_port_release(op.fh, false);
 		free(op.fh->text);
 		free(op.fh);
+		return;
 	}
+	op.fh->next = op.fs->fhs;
+	if (op.fs->fhs)
+		op.fs->fhs->prev = op.fh;
+	op.fs->fhs = op.fh;
+}
+
+static void fh_free(struct vn_nnfs *fs, struct nn_fh *fh, bool ended)
+{
+	if (fh->prev)
+		fh->prev->next = fh->next;
+	else
+		fs->fhs = fh->next;
+	if (fh->next)
+		fh->next->prev = fh->prev;
+	if (fh->port)
+		nn_port_release(fh, ended);
+	free(fh->text);
+	free(fh->wbuf);
+	free(fh);
+}
+
+void nn_free_opens(struct vn_nnfs *fs)
+{
+	while (fs->fhs)
+		fh_free(fs, fs->fhs, true);
 }
 
 static void nn_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -1091,13 +1117,9 @@ static void nn_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
 	struct nn_fh *fh = (struct nn_fh *)(uintptr_t)fi->fh;
 	if (fh) {
-		if (fh->port)
-			nn_port_release(fh);
-		else
+		if (!fh->port)
 			apply_pending(req, ino, fh);    /* no flush came: nobody to tell */
-		free(fh->text);
-		free(fh->wbuf);
-		free(fh);
+		fh_free(fs_of(req), fh, false);
 	}
 	fuse_reply_err(req, 0);
 }

@@ -33,6 +33,9 @@ struct vn_nnfs {
 	dev_t dev;                   /* of the mount: its /sys/fs/fuse connection */
 	struct vn_loop *loop;        /* when started by vn_nnfs_start */
 	struct nn_port_svc *port;    /* readers of `port` files (nn_port.c) */
+	/* Opens the kernel has not released (the serving thread's): freed at
+	 * stop, when no RELEASE will come for them any more. */
+	struct nn_fh *fhs;
 	/* VIF directories as last seen, for lookups and stats without a call:
 	 * written inside calls on the trees' thread, read by the FUSE thread
 	 * between them while be.gen has not moved (nn_memo.h). */
@@ -82,6 +85,8 @@ static inline uint64_t nn_gen(struct vn_nnfs *fs)
 int nn_cache_ifs(struct vn_nnfs *fs);
 
 /* nnfs.c: a session serving fs with nnfs's operations. */
+/* Once the session is served no more: free the opens no RELEASE came for. */
+void nn_free_opens(struct vn_nnfs *fs);
 struct fuse_session *nn_session_new(struct fuse_args *args, struct vn_nnfs *fs);
 
 #endif

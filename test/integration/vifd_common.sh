@@ -30,6 +30,7 @@ cleanup() {
     ip netns del "$ns" 2>/dev/null || true
   done
   [ $rc -ne 0 ] && [ -f "$WORK/vifd.log" ] && { echo "--- vifd log"; tail -20 "$WORK/vifd.log"; }
+  if [ -d "$WORK/nn" ] && mountpoint -q "$WORK/nn"; then umount -l "$WORK/nn" 2>/dev/null || true; fi
   rm -rf "$WORK"
   exit $rc
 }
