@@ -33,6 +33,7 @@ struct nn_dirent {
 struct nn_dir {
 	size_t n, cap;
 	struct nn_dirent *e;
+	struct nn_dir *prev, *next;  /* in fs->dirs while the kernel holds it */
 };
 
 /* An open parameter file: which file, and the text read at open (refreshed by

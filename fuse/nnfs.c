@@ -984,10 +984,14 @@ static void fh_free(struct vn_nnfs *fs, struct nn_fh *fh, bool ended)
 	free(fh);
 }
 
+static void dir_free(struct vn_nnfs *fs, struct nn_dir *d);
+
 void nn_free_opens(struct vn_nnfs *fs)
 {
 	while (fs->fhs)
 		fh_free(fs, fs->fhs, true);
+	while (fs->dirs)
+		dir_free(fs, fs->dirs);
 }
 
 static void nn_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -1159,7 +1163,24 @@ static void nn_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	if (fuse_reply_open(req, fi) != 0) {
 		free(op.dir->e);
 		free(op.dir);
+		return;
 	}
+	op.dir->next = op.fs->dirs;
+	if (op.fs->dirs)
+		op.fs->dirs->prev = op.dir;
+	op.fs->dirs = op.dir;
+}
+
+static void dir_free(struct vn_nnfs *fs, struct nn_dir *d)
+{
+	if (d->prev)
+		d->prev->next = d->next;
+	else
+		fs->dirs = d->next;
+	if (d->next)
+		d->next->prev = d->prev;
+	free(d->e);
+	free(d);
 }
 
 static void nn_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -1190,10 +1211,8 @@ static void nn_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 {
 	struct nn_dir *d = (struct nn_dir *)(uintptr_t)fi->fh;
 	(void)ino;
-	if (d) {
-		free(d->e);
-		free(d);
-	}
+	if (d)
+		dir_free(fs_of(req), d);
 	fuse_reply_err(req, 0);
 }
 

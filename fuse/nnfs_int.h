@@ -36,6 +36,7 @@ struct vn_nnfs {
 	/* Opens the kernel has not released (the serving thread's): freed at
 	 * stop, when no RELEASE will come for them any more. */
 	struct nn_fh *fhs;
+	struct nn_dir *dirs;
 	/* VIF directories as last seen, for lookups and stats without a call:
 	 * written inside calls on the trees' thread, read by the FUSE thread
 	 * between them while be.gen has not moved (nn_memo.h). */

@@ -41,12 +41,14 @@ ip link show "$IFA" >/dev/null 2>&1 && fail "device left after SIGINT"
 note "daemon mode: ready line, SIGINT stops it, device and socket gone"
 
 # With the file system mounted and a port reader stopped (SIGSTOP) while it
-# holds its open: the kernel still owes vifd that open's RELEASE when it stops.
+# holds its open: the kernel still owes vifd that open's RELEASE (and a
+# directory's RELEASEDIR) when it stops.
 mkdir "$WORK/nn"
 lab_up -- -- --mount "$WORK/nn"
 iperf_server "$NSB" 5201
 cat "$WORK/nn/network/$IFA/port" > /dev/null 2>&1 & CATP=$!
 BG_PIDS+=($CATP)
+sleep 30 9<"$WORK/nn/network/$IFA" & BG_PIDS+=($!)     # holds a directory open too
 ip netns exec "$NSA" iperf3 -c 198.18.0.2 -p 5201 -t 10 >/dev/null 2>&1 &
 BG_PIDS+=($!)
 sleep 1.5
