@@ -2,8 +2,9 @@
  *
  * A packet is a plain record (like an mbuf/sk_buff): its fields are public so
  * the data path reads them without calls. The pool hands out buffers from a
- * free list; it grows only in rare chunks (never per packet) up to a maximum,
- * and never shrinks. Single-threaded: one owner thread per pool. */
+ * free list; the address space for its maximum is reserved at creation and
+ * the list is extended over it in rare chunks (no allocation, ever, after
+ * vn_pool_new); it never shrinks. Single-threaded: one owner thread per pool. */
 #ifndef VN_PKT_H
 #define VN_PKT_H
 
@@ -102,8 +103,9 @@ static inline void vn_pktq_splice(struct vn_pktq *dst, struct vn_pktq *src)
 
 struct vn_pool;
 
-/* A pool of packets with bufsize-byte buffers: `initial` allocated now, more in
- * chunks on demand up to `max` (max == initial: fixed). NULL on ENOMEM/EINVAL. */
+/* A pool of packets with bufsize-byte buffers: address space for `max`
+ * reserved now (no swap reserved, pages touched as used), `initial` of them
+ * ready, more in chunks on demand up to `max`. NULL on ENOMEM/EINVAL. */
 struct vn_pool *vn_pool_new(uint32_t bufsize, uint32_t initial, uint32_t max);
 void vn_pool_free(struct vn_pool *pool);     /* every packet must be back */
 /* A packet with metadata reset (len 0, l3_off NONE, pid 0, sock -1), or NULL

@@ -1,49 +1,46 @@
-/* A packet pool: headers and buffers allocated in chunks, recycled through a
- * free list. Getting and putting a packet never calls malloc; only running
- * dry below `max` allocates a new chunk. */
+/* A packet pool: the address space for all `max` headers and buffers is
+ * reserved when the pool is made (two anonymous mappings, no swap reserved);
+ * the free list is extended over it in chunks as the pool runs dry, so pages
+ * are touched only as far as the pool has been used, and getting a packet
+ * never allocates — not even when it grows. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "vn_pkt.h"
 
 #define CHUNK_MIN 64
 
-struct chunk {
-	struct chunk *next;
-	uint8_t *bufs;
-	struct vn_pkt pkts[];
-};
-
 struct vn_pool {
 	struct vn_pkt *free;
-	struct chunk *chunks;
+	struct vn_pkt *pkts;     /* max headers, the first `total` in use */
+	uint8_t *bufs;           /* max buffers of bufsize bytes */
+	size_t pkts_len, bufs_len;
 	uint32_t bufsize, total, max, in_use;
 };
 
+static void *reserve(size_t len)
+{
+	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return m == MAP_FAILED ? NULL : m;
+}
+
+/* Put n more of the reserved packets on the free list (zero pages: their
+ * headers need only data and cap). */
 static int grow(struct vn_pool *pool, uint32_t n)
 {
 	if (n == 0 || pool->total >= pool->max)
 		return -1;
 	if (n > pool->max - pool->total)
 		n = pool->max - pool->total;
-	struct chunk *c = malloc(sizeof(*c) + n * sizeof(struct vn_pkt));
-	if (!c)
-		return -1;
-	c->bufs = malloc((size_t)n * pool->bufsize);
-	if (!c->bufs) {
-		free(c);
-		return -1;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		struct vn_pkt *p = &c->pkts[i];
-		memset(p, 0, sizeof(*p));
-		p->data = c->bufs + (size_t)i * pool->bufsize;
+	for (uint32_t i = pool->total + n; i-- > pool->total;) {
+		struct vn_pkt *p = &pool->pkts[i];
+		p->data = pool->bufs + (size_t)i * pool->bufsize;
 		p->cap = pool->bufsize;
 		p->next = pool->free;
 		pool->free = p;
 	}
-	c->next = pool->chunks;
-	pool->chunks = c;
 	pool->total += n;
 	return 0;
 }
@@ -57,7 +54,11 @@ struct vn_pool *vn_pool_new(uint32_t bufsize, uint32_t initial, uint32_t max)
 		return NULL;
 	pool->bufsize = bufsize;
 	pool->max = max;
-	if (initial && grow(pool, initial) < 0) {
+	pool->pkts_len = (size_t)max * sizeof(struct vn_pkt);
+	pool->bufs_len = (size_t)max * bufsize;
+	pool->pkts = reserve(pool->pkts_len);
+	pool->bufs = reserve(pool->bufs_len);
+	if (!pool->pkts || !pool->bufs || (initial && grow(pool, initial) < 0)) {
 		vn_pool_free(pool);
 		return NULL;
 	}
@@ -68,13 +69,10 @@ void vn_pool_free(struct vn_pool *pool)
 {
 	if (!pool)
 		return;
-	struct chunk *c = pool->chunks;
-	while (c) {
-		struct chunk *next = c->next;
-		free(c->bufs);
-		free(c);
-		c = next;
-	}
+	if (pool->pkts)
+		munmap(pool->pkts, pool->pkts_len);
+	if (pool->bufs)
+		munmap(pool->bufs, pool->bufs_len);
 	free(pool);
 }
 
