@@ -85,6 +85,7 @@ wait_vif() {
 }
 
 within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }
+source "$VIFNET_TOP/test/integration/try.sh"
 
 iperf_server() {  # NS PORT
   ip netns exec "$1" iperf3 -s -p "$2" -1 >/dev/null 2>&1 &

@@ -92,16 +92,4 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }'
 within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }
 now_s() { date +%s.%N; }
 
-# try NAME CMD...: CMD is one measurement (set-up, traffic, check) that
-# returns non-zero with WHY set when a figure is out of bounds. Several jobs
-# share this machine's two cores, and one window can be spoiled by a burst of
-# load: measure once more before failing (functional errors fail at once).
-try() {
-  local name=$1; shift
-  WHY=
-  "$@" && return 0
-  note "$name: $WHY; measuring once more (load $(cut -d' ' -f1-3 /proc/loadavg))"
-  WHY=
-  "$@" && return 0
-  fail "$name (twice): $WHY"
-}
+source "$VIFNET_TOP/test/integration/try.sh"
