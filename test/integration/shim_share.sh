@@ -23,9 +23,9 @@ echo 2 > "$N/share/a/weight"
 echo 1 > "$N/share/b/weight"
 iperf_server "$NSB" 5301
 iperf_server "$NSB" 5302
-ip netns exec "$NSA" "$NETNICE" --vif "$N/share/a" -- iperf3 -c 198.18.0.2 -p 5301 -t 6 >/dev/null &
+ip netns exec "$NSA" "$NETNICE" --vif "$N/share/a" -- iperf3 -C cubic -c 198.18.0.2 -p 5301 -t 6 >/dev/null &
 P1=$!
-ip netns exec "$NSA" "$NETNICE" --vif "$IFA/share/b" -- iperf3 -c 198.18.0.2 -p 5302 -t 6 >/dev/null &
+ip netns exec "$NSA" "$NETNICE" --vif "$IFA/share/b" -- iperf3 -C cubic -c 198.18.0.2 -p 5302 -t 6 >/dev/null &
 P2=$!
 sleep 1.5
 read -r RA RB < <(rates "$IFA" 3 out_bytes share/a share/b)

@@ -54,7 +54,7 @@ wait $SP || true
 
 note "a process under the shim: netnice 1500K PID, then a new rate"
 iperf_server "$NSB" 5201
-ip netns exec "$NSA" env LD_PRELOAD="$SHIM" iperf3 -c 198.18.0.2 -p 5201 -t 6 >/dev/null &
+ip netns exec "$NSA" env LD_PRELOAD="$SHIM" iperf3 -C cubic -c 198.18.0.2 -p 5201 -t 6 >/dev/null &
 IP=$!
 PID=$IP     # ip netns exec and env exec, they do not fork
 for _ in $(seq 100); do proc_registered "$PID" && break; sleep 0.05; done
