@@ -244,7 +244,9 @@ iperf3, and other work on the shared machine); what is left per packet is the co
 read, write → queue → packet buffer) and vifd's own forwarding, per batch a read, a write and
 two thread wake-ups. The rounds' ratios spread widely (load average 6–10 from other work on the
 machine); the seed's 45–49% were against a 526 Mbit/s GbE baseline, this is against a 2–3 Gbit/s
-path through vifd, so the two percentages are not directly comparable.
+path through vifd, so the two percentages are not directly comparable. Since 2026-12-07 an
+input packet written back is demultiplexed again and crosses the scheduler below the diverting
+VIF (here the root, so the path is the root alone) instead of being written to the device at once.
 MD
 python3 "$TOP/test/bench/evaluation_section.py" "$TOP/docs/evaluation.md" "$WORK/section" port
 echo "figures written to docs/evaluation.md (section port)"
