@@ -28,7 +28,10 @@
  * An ingress packet marked VN_PKT_F_DIVERTED (written to the port of the VIF
  * at depth from_depth on its path) is judged only by the VIFs below that
  * one; it departs through all of them, capped and counted by each, and that
- * VIF's tap does not see it again. */
+ * VIF's tap does not see it again. An egress packet meeting, above its own
+ * VIF, a VIF that blocks and has a tap (a port reader) waits below that VIF
+ * and is handed to the tap when the VIFs below let it go (vn_sched_dequeue
+ * drains such subtrees first; the packet is released, never returned). */
 int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now);
 /* The next packet allowed to leave in direction dir at time now, or NULL.
  * Stats of every VIF on its path are updated and taps called. */

@@ -123,8 +123,9 @@ int vn_vif_stats_format(const struct vn_vif *v, char *buf, size_t n);
  *   returns false to drop it (counted in drops). Runs on the tree's thread.
  * tap: called for every packet that passes the VIF when it departs, and for
  *   every packet the VIF itself refuses because it blocks (type `block` or
- *   bandwidth 0) — what a diverting program reads from `port`. An unset tap
- *   costs one branch. */
+ *   bandwidth 0), at enqueue or — egress packets from below it while a tap
+ *   is set — when the VIFs below let it go: what a diverting program reads
+ *   from `port`. An unset tap costs one branch. */
 typedef bool (*vn_filter_fn)(void *ctx, const struct vn_pkt *p);
 typedef void (*vn_tap_fn)(void *ctx, const struct vn_vif *v, const struct vn_pkt *p);
 void vn_vif_set_filter(struct vn_vif *v, vn_filter_fn fn, void *ctx);

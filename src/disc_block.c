@@ -1,8 +1,10 @@
 /* block: holds nothing and passes nothing. Packets whose path crosses a
  * blocked VIF are dropped at enqueue (counted there, shown on its port);
- * setting a VIF to block drops what its subtree held. Only ingress packets
- * written back to its port wait below it and leave through it (sched.c). Classes are still tracked like fifo's so that
- * switching back finds a consistent state. */
+ * setting a VIF to block drops what its subtree held. Only packets of its
+ * port wait below it (sched.c): ingress ones written back to it, which leave
+ * through it, and, while the port has a reader, egress ones on their way to
+ * be diverted there. Classes are tracked like fifo's: its subtree is chosen
+ * from by the same round robin, and switching back finds a consistent state. */
 #include "disc.h"
 
 static unsigned block_prio(const struct vn_cls *c)

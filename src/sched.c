@@ -24,12 +24,25 @@ static bool admits(const struct vn_vif *v)
 	return v->disc->passes && v->bandwidth != 0;
 }
 
-/* A VIF that does not admit holds nothing in its subtree (enqueue refuses
- * through it, turning it so flushes it) except the diverted ingress packets
- * written to its port, which it has passed: they may leave through it. */
+/* Below a VIF that does not admit (turning it so flushes its subtree) wait
+ * only packets of its port (seed IV.2.2): ingress ones written back to it,
+ * which have passed it and leave through it towards the host; and, while a
+ * reader holds the port, egress ones on their way to be diverted there,
+ * which leave the subtree at the VIF itself (divert_drain), never above. */
 static bool compute_eligible(const struct vn_half *h)
 {
-	return !h->throttled && h->nactive > 0;
+	return !h->throttled && h->nactive > 0 && (h->dir == VN_INGRESS || admits(h->vif));
+}
+
+/* Egress packets below h's VIF can reach it now: list it for the drain. */
+static void note_divert(struct vn_half *h)
+{
+	if (h->dlisted || h->throttled || h->nactive == 0 || h->dir != VN_EGRESS || admits(h->vif))
+		return;
+	struct vn_tree *t = h->vif->tree;
+	h->dlisted = true;
+	h->dnext = t->diverts;
+	t->diverts = h;
 }
 
 /* Has p already crossed u (a diverted packet, at or above its port's VIF)? */
@@ -64,6 +77,8 @@ static void propagate(struct vn_half *h)
 {
 	for (;;) {
 		bool e = compute_eligible(h);
+		if (!e && !h->dlisted && h->dir == VN_EGRESS && h->nactive > 0)
+			note_divert(h);
 		if (e == h->eligible)
 			return;
 		h->eligible = e;
@@ -148,6 +163,10 @@ int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 	 * cross them: leaf to root on egress, root to leaf on ingress. */
 	for (unsigned k = 0; k < n; k++) {
 		struct vn_vif *u = path[d == VN_EGRESS ? k : n - 1 - k];
+		/* On its way out to a port that diverts it, past VIFs of its
+		 * own that pace it: it waits below u (divert_drain). */
+		if (d == VN_EGRESS && k > 0 && u->tap && !admits(u))
+			break;
 		if (u->qops)
 			q = u;
 		if (crossed(u, p))
@@ -244,33 +263,40 @@ static struct vn_pkt *qdisc_next(struct vn_vif *v, enum vn_dir d)
 	}
 }
 
-struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir d, vn_time_t now)
+/* The first packet of the subtree of `top` (eligible, or ready to divert)
+ * in direction d, chosen down the disciplines, and the VIF it is attached
+ * to; NULL when an external queue had nothing after all. */
+static struct vn_pkt *choose(struct vn_vif *top, enum vn_dir d, struct vn_vif **at)
 {
-	vn_timerq_run(t->timers, now);
-	struct vn_vif *v;
-	struct vn_pkt *p = NULL;
-	/* Choose down the tree; an external queue with nothing to send now
-	 * unlists itself, and the choice starts again from the root. */
-	while (!p) {
-		v = t->root;
-		if (!v->half[d].eligible)
-			return NULL;
-		for (;;) {
-			struct vn_cls *c = vn_disc_select(v->disc, &v->half[d]);
-			if (c->self)
-				break;
-			v = c->vif;
-		}
-		p = vn_pktq_pop(&v->half[d].own);
-		if (!p && v->qops)
-			p = qdisc_next(v, d);
+	struct vn_vif *v = top;
+	for (;;) {
+		struct vn_cls *c = vn_disc_select(v->disc, &v->half[d]);
+		if (c->self)
+			break;
+		v = c->vif;
 	}
+	*at = v;
+	struct vn_pkt *p = vn_pktq_pop(&v->half[d].own);
+	if (!p && v->qops)
+		p = qdisc_next(v, d);
+	return p;
+}
+
+/* p departs from v up to the root, or, diverted, up to `divert` (its port
+ * shows it there; the VIFs above neither count nor pace it). Every VIF on
+ * the way updates its backlog and lists, and its parent's listing of it. */
+static void depart(struct vn_tree *t, struct vn_vif *v, struct vn_pkt *p, enum vn_dir d,
+		   const struct vn_vif *divert, vn_time_t now)
+{
 	uint32_t bytes = p->wire_len;
 	struct vn_vif *const *path = (struct vn_vif *const *)v->path;
-
 	for (unsigned i = 0; i <= v->depth; i++) {
 		struct vn_vif *u = path[i];
 		struct vn_half *uh = &u->half[d];
+		if (divert && u->depth < divert->depth) {
+			uh->backlog--;     /* counted on the whole path at enqueue */
+			continue;
+		}
 		struct vn_cls *c = i == 0 ? &uh->self : &path[i - 1]->half[d].as_child;
 		uh->backlog--;
 		if (i == 0 && !self_wanted(u, uh)) {
@@ -278,6 +304,12 @@ struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir d, vn_time_t now)
 				vn_disc_deactivate(uh, c);
 		} else if (c->listed) {
 			vn_disc_charge(u->disc, uh, c, bytes);
+		}
+		if (u == divert) {
+			if (u->tap)
+				u->tap(u->tap_ctx, u, p);
+			drop_count(u, 1);
+			continue;
 		}
 		charge_cap(t, u, uh, bytes, now);
 		count_pass(u, p);
@@ -295,6 +327,46 @@ struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir d, vn_time_t now)
 			}
 		}
 	}
+}
+
+/* Egress packets waiting below blocking VIFs whose ports divert them: each
+ * that can leave now goes to its port (and is released), paced only by the
+ * VIFs it crossed below (seed IV.2.2: the diverting VIF is where it leaves
+ * the tree; what its reader writes back enters above it). */
+static void divert_drain(struct vn_tree *t, vn_time_t now)
+{
+	while (t->diverts) {
+		struct vn_half *h = t->diverts;
+		t->diverts = h->dnext;
+		h->dlisted = false;
+		struct vn_vif *x = h->vif;
+		while (!admits(x) && !h->throttled && h->nactive > 0) {
+			struct vn_vif *at;
+			struct vn_pkt *p = choose(x, VN_EGRESS, &at);
+			if (!p)
+				continue;
+			depart(t, at, p, VN_EGRESS, x, now);
+			if (t->release)
+				t->release(t->release_ctx, p);
+		}
+	}
+}
+
+struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir d, vn_time_t now)
+{
+	vn_timerq_run(t->timers, now);
+	if (d == VN_EGRESS && t->diverts)
+		divert_drain(t, now);
+	struct vn_vif *v;
+	struct vn_pkt *p = NULL;
+	/* Choose down the tree; an external queue with nothing to send now
+	 * unlists itself, and the choice starts again from the root. */
+	while (!p) {
+		if (!t->root->half[d].eligible)
+			return NULL;
+		p = choose(t->root, d, &v);
+	}
+	depart(t, v, p, d, NULL, now);
 	return p;
 }
 
@@ -302,7 +374,7 @@ vn_time_t vn_sched_next(struct vn_tree *t, vn_time_t now)
 {
 	vn_timerq_run(t->timers, now);
 	struct vn_vif *r = t->root;
-	if (r->half[VN_EGRESS].eligible || r->half[VN_INGRESS].eligible)
+	if (r->half[VN_EGRESS].eligible || r->half[VN_INGRESS].eligible || t->diverts)
 		return now;
 	if (r->half[VN_EGRESS].backlog == 0 && r->half[VN_INGRESS].backlog == 0)
 		return VN_TIME_NEVER;
@@ -370,6 +442,13 @@ void vn_sched_vif_detach(struct vn_vif *v)
 	struct vn_tree *t = v->tree;
 	if (v->qops)
 		vn_sched_clear_qdisc(v);
+	for (struct vn_half **hp = &t->diverts; *hp; hp = &(*hp)->dnext) {
+		if (*hp == &v->half[VN_EGRESS]) {
+			*hp = v->half[VN_EGRESS].dnext;
+			v->half[VN_EGRESS].dlisted = false;
+			break;
+		}
+	}
 	for (int d = 0; d < VN_NDIR; d++) {
 		struct vn_half *h = &v->half[d];
 		struct vn_half *ph = &p->half[d];

@@ -47,6 +47,11 @@ struct vn_half {
 	/* Discipline state: active classes by priority (fifo/wfq use prio 0). */
 	struct vn_clist active[VN_NPRIO];
 	struct vn_timer wake;          /* armed while throttled */
+	/* Egress of a blocking VIF with a port reader: packets wait below it
+	 * to be diverted (sched.c, divert_drain); listed in the tree's
+	 * `diverts` while something below could reach it now. */
+	struct vn_half *dnext;
+	bool dlisted;
 };
 
 struct vn_disc_ops;
@@ -101,6 +106,7 @@ struct vn_tree {
 	vn_remove_fn remove_hook;
 	void *remove_ctx;
 	vn_time_t burst;
+	struct vn_half *diverts;                 /* see vn_half.dlisted */
 	int linktype;
 	uint64_t next_id;
 	size_t count;

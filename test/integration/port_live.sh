@@ -151,25 +151,31 @@ UND=$(div_run)
 echo "   iperf3 diverted $DIV bit/s, undiverted $UND bit/s: $(awk -v a="$DIV" -v b="$UND" 'BEGIN{printf "%.1f%%", 100*a/b}') (seed Figure 4.14: 45-49% at GbE)"
 echo "   VIF d: drops (= diverted) $(stat_of d drops), port_drops $(stat_of d port_drops)"
 
-note "diverting above a process's VIF: what d's port writes back in continues down to d/n"
-# iperf3 -R: the data comes in from the wire, d (blocked) diverts it, and
-# written back it must still cross d/n, whose 10 Mbit/s cap paces it.
+note "diverting above a process's VIF: d/n's cap paces what d's port diverts, both ways"
+# Out (A->B): the data waits in d/n, paced by its 10 Mbit/s cap, then goes
+# to d's port; written back it enters the root. In (iperf3 -R): the data
+# comes from the wire, d diverts it, and written back it goes on down to
+# d/n, whose cap paces it into the host.
 mkdir "$V/d/n"
 echo 10M > "$V/d/n/bandwidth"
 echo block > "$V/d/type"
 "$DIVERT" "$V/d/port" 2>"$WORK/divert2.txt" & DP=$!
 BG_PIDS+=($DP)
 sleep 0.3
-IN0=$(stat_of d/n in_packets) SEEN0=$(stat_of d drops)
-iperf_server "$NSB" 5205
-ip netns exec "$NSA" "$NETNICE" --vif "$IFA/d/n" -- iperf3 -C cubic -R -c 198.18.0.2 -p 5205 -t 4 --json \
-  > "$WORK/ipr.json" 2>/dev/null || fail "iperf3 -R through d's diverting program failed"
-RX=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]))' "$WORK/ipr.json")
-IN=$(( $(stat_of d/n in_packets) - IN0 )) SEEN=$(( $(stat_of d drops) - SEEN0 ))
+for dir in out in; do
+  R=; [ $dir = in ] && R=-R
+  key=out_packets; [ $dir = in ] && key=in_packets
+  N0=$(stat_of d/n $key) D0=$(stat_of d drops)
+  iperf_server "$NSB" 5205
+  ip netns exec "$NSA" "$NETNICE" --vif "$IFA/d/n" -- iperf3 -C cubic $R -c 198.18.0.2 -p 5205 -t 4 --json \
+    > "$WORK/ipr.json" 2>/dev/null || fail "iperf3 $R through d's diverting program failed"
+  RX=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]))' "$WORK/ipr.json")
+  N=$(( $(stat_of d/n $key) - N0 )) D=$(( $(stat_of d drops) - D0 ))
+  echo "   $dir: iperf3 on d/n (10 Mbit/s) diverted at d: $RX bit/s; d/n counted $N packets $dir, d's port showed $D"
+  awk -v r="$RX" 'BEGIN { exit !(r >= 8.5e6 && r <= 10.3e6) }' || fail "d/n's cap did not pace the diverted traffic ($dir): $RX bit/s"
+  [ "$N" -gt 1000 ] || fail "d/n did not count the diverted packets ($dir: $N)"
+done
 kill -TERM $DP; wait $DP || true
-echo "   iperf3 -R on d/n (10 Mbit/s) diverted at d: $RX bit/s; d/n counted $IN packets in, d's port showed $SEEN"
-awk -v r="$RX" 'BEGIN { exit !(r >= 8.5e6 && r <= 10.3e6) }' || fail "d/n's cap did not pace the diverted ingress: $RX bit/s"
-[ "$IN" -gt 1000 ] || fail "d/n did not count the diverted ingress packets ($IN)"
 echo fifo > "$V/d/type"
 
 note "O_NONBLOCK, poll() and select(): a reader sleeps until a packet comes, then wakes at once"

@@ -22,6 +22,7 @@ struct source {
 	enum vn_dir dir;
 	uint32_t size;          /* wire bytes per packet */
 	uint64_t rate;          /* offered bits/s */
+	uint64_t tapped_bytes;  /* bytes a port (src_tap) saw */
 	uint8_t flags;          /* VN_PKT_F_* of its packets (with from_depth) */
 	uint8_t from_depth;
 	vn_time_t start, stop, next;
@@ -347,6 +348,61 @@ static void diverted_ingress_continues_below_block(void **state)
 	sim_done(&s);
 }
 
+static void src_tap(void *ctx, const struct vn_vif *v, const struct vn_pkt *p)
+{
+	(void)v;
+	++*(uint64_t *)ctx;
+	((struct source *)p->user)->tapped_bytes += p->wire_len;
+}
+
+/* Egress through a blocked VIF a whose port has a reader: a packet is paced
+ * by the VIFs below a (a1's cap), counted by them, then leaves the tree at
+ * a into its port; nothing goes above a. Without a reader a drops at once. */
+static void diverted_egress_is_paced_below_block(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, "tun0");
+	struct vn_vif *r = vn_tree_root(s.tree);
+	struct vn_vif *a = mk(r, "a", NULL), *b = mk(r, "b", NULL);
+	struct vn_vif *a1 = mk(a, "a1", "1M"), *a2 = mk(a, "a2", NULL);
+	vn_vif_param_set(a, "type", "block", 0);
+	uint64_t seen = 0;
+	vn_vif_set_tap(a, src_tap, &seen);
+	struct source *x1 = add_src(&s, a1, VN_EGRESS, 1000, 3000000, 0, 6);
+	struct source *x2 = add_src(&s, a2, VN_EGRESS, 1000, 2000000, 0, 6);
+	struct source *xa = add_src(&s, a, VN_EGRESS, 1000, 400000, 0, 6);
+	struct source *xb = add_src(&s, b, VN_EGRESS, 1000, 1000000, 0, 6);
+	sim_run(&s, 6.5);
+	/* a1's cap paced what a's port saw of it (6.5 s at 1 Mbit/s, its
+	 * queue still draining, and the cap's burst); the rest reached it as
+	 * offered */
+	assert_true(x1->tapped_bytes >= 812500 && x1->tapped_bytes <= 815000);
+	assert_int_equal(x2->tapped_bytes, 1500000);
+	assert_int_equal(xa->tapped_bytes, 300000);
+	assert_int_equal(x1->sent_bytes + x2->sent_bytes + xa->sent_bytes, 0);
+	assert_int_equal(xb->sent_bytes, 750000);
+	struct vn_vif_stats sr, sa, sa1;
+	vn_vif_stats(r, &sr);
+	vn_vif_stats(a, &sa);
+	vn_vif_stats(a1, &sa1);
+	assert_int_equal(sa1.out_packets, x1->tapped_bytes / 1000);
+	assert_int_equal(sa.out_packets, 0);
+	assert_int_equal(sr.out_packets, 750);          /* b's only */
+	assert_int_equal(seen, (x1->tapped_bytes + x2->tapped_bytes + xa->tapped_bytes) / 1000);
+	assert_int_equal(sa.drops, seen);
+	assert_int_equal(vn_sched_backlog(s.tree), sa1.queued);   /* a1's queue, still draining */
+	/* the reader gone, a refuses at once again */
+	vn_vif_set_tap(a, NULL, NULL);
+	uint64_t before = x2->tapped_bytes, drops = sa.drops;
+	x2->stop = (vn_time_t)(8 * SEC);
+	sim_run(&s, 8);
+	vn_vif_stats(a, &sa);
+	assert_int_equal(x2->tapped_bytes, before);
+	assert_true(sa.drops > drops);
+	sim_done(&s);
+}
+
 static void qlimit_tail_drops_and_counts(void **state)
 {
 	(void)state;
@@ -451,6 +507,7 @@ int main(void)
 		cmocka_unit_test(ingress_is_paced_by_receiver_cap),
 		cmocka_unit_test(block_passes_nothing_and_counts_drops),
 		cmocka_unit_test(diverted_ingress_continues_below_block),
+		cmocka_unit_test(diverted_egress_is_paced_below_block),
 		cmocka_unit_test(qlimit_tail_drops_and_counts),
 		cmocka_unit_test(removing_leaf_with_full_queue_loses_nothing),
 		cmocka_unit_test(cap_change_applies_at_once),
