@@ -37,13 +37,13 @@ _Noreturn void vn_abort(struct vn_vm *vm, const char *fmt, ...)
 		fprintf(stderr, "vifnet vm: %s (no abort target)\n", vm->err);
 		abort();
 	}
-	longjmp(*vm->abort_jb, 1);
+	VN_LONGJMP(*vm->abort_jb);
 }
 
 #define ENTER(vm) \
-	jmp_buf jb_; \
+	vn_jmpbuf jb_; \
 	if ((vm)->aborted) return VN_VM_ABORTED; \
-	if (setjmp(jb_)) { (vm)->abort_jb = NULL; return VN_VM_ABORTED; } \
+	if (VN_SETJMP(jb_)) { (vm)->abort_jb = NULL; return VN_VM_ABORTED; } \
 	(vm)->abort_jb = &jb_; \
 	(vm)->nframes = 0; (vm)->ntmp = 0; (vm)->exc = NULL; (vm)->c_depth = 0; (vm)->ntop = NULL; \
 	(vm)->budget = (vm)->lim.budget ? (int64_t)(vm)->lim.budget : INT64_MAX; \
@@ -53,8 +53,8 @@ _Noreturn void vn_abort(struct vn_vm *vm, const char *fmt, ...)
 /* Loads the core classes of the ROM library. */
 static int boot(struct vn_vm *vm)
 {
-	jmp_buf jb;
-	if (setjmp(jb))
+	vn_jmpbuf jb;
+	if (VN_SETJMP(jb))
 		return -1;
 	vm->abort_jb = &jb;
 	vm->c_object = vn_class_load(vm, "java/lang/Object");
@@ -208,10 +208,10 @@ static const char *find_viflet(struct vn_vm *vm)
 
 const char *vn_vm_find_viflet(struct vn_vm *vm)
 {
-	jmp_buf jb;
+	vn_jmpbuf jb;
 	if (vm->aborted)
 		return NULL;
-	if (setjmp(jb)) {
+	if (VN_SETJMP(jb)) {
 		vm->abort_jb = NULL;
 		return NULL;
 	}
