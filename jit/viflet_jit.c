@@ -955,8 +955,6 @@ static void to_mem(struct cc *c, struct ventry *v)
 	v->kind = K_MEM;
 }
 
-/* idiv/irem/ldiv/lrem: b == 0 throws, b == -1 gives -a / 0 (no #DE on
- * MIN / -1). Rare enough to go through memory: rax = a, r11 = b. */
 /* int x / 2^k and x % 2^k (k = 1..30) without a division, rounding toward
  * zero as Java does: a negative x is biased by 2^k - 1 first. */
 static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
@@ -979,6 +977,8 @@ static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
 	jit_push_reg(c, rx, 1);
 }
 
+/* idiv/irem/ldiv/lrem: b == 0 throws, b == -1 gives -a / 0 (no #DE on
+ * MIN / -1); rax = a, b in any other register. */
 static void div_op(struct cc *c, int w, bool rem)
 {
 	struct ventry b = jit_pop(c, w ? 2 : 1), a = jit_pop(c, w ? 2 : 1);
@@ -986,20 +986,37 @@ static void div_op(struct cc *c, int w, bool rem)
 		div_pow2(c, a, __builtin_ctz((unsigned)b.v), rem);
 		return;
 	}
-	to_mem(c, &b);
-	to_mem(c, &a);
-	jit_flush(c);
-	if (c->busy)
-		c->fail = true;
-	emit_load(&c->j, 8, X86_RAX, X86_R12, jit_slot_off(c, a.pos));
-	emit_load(&c->j, 8, X86_RCX, X86_R12, jit_slot_off(c, b.pos));
-	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_RCX, 0);
+	/* idiv takes rax and rdx: only the deferred entries there are spilled
+	 * (the rest stay deferred); b in a register of its own, a in rax */
+	const uint16_t ax_dx = (uint16_t)(1u << X86_RAX | 1u << X86_RDX);
+	for (int i = 0; i < c->ne; i++)
+		if (c->e[i].kind == K_REG && (ax_dx & (1u << c->e[i].reg)))
+			materialize(c, i);
+	int rb;
+	bool cached_b = b.kind == K_LOCAL && b.reg >= 0;     /* only read: not ours to free */
+	if ((b.kind == K_REG || cached_b) && !(ax_dx & (1u << b.reg))) {
+		rb = b.reg;
+	} else {
+		cached_b = false;
+		uint16_t busy = c->busy;
+		c->busy |= ax_dx;   /* not rax or rdx */
+		rb = jit_alloc_reg(c);
+		c->busy = (uint16_t)((c->busy & ~ax_dx) | (busy & ax_dx));
+		load_into(c, rb, &b);   /* frees b's register */
+	}
+	if (!(a.kind == K_REG && a.reg == X86_RAX))
+		load_into(c, X86_RAX, &a);
+	if (c->busy & (1u << X86_RDX))
+		c->fail = true;     /* cannot be: entries there were spilled, a and b moved */
+	emit_alu_imm32_w(&c->j, w, X86_CMP, rb, 0);
 	emit_jcc(&c->j, X86_CC_E, add_stub(c, VN_JIT_DIV0, -1, -1, 0));
 	uint32_t minus1 = jit_newlabel(c), done = jit_newlabel(c);
-	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_RCX, -1);
+	emit_alu_imm32_w(&c->j, w, X86_CMP, rb, -1);
 	emit_jcc(&c->j, X86_CC_E, minus1);
 	emit_cdq(&c->j, w);
-	emit_unary(&c->j, w, X86_IDIV, X86_RCX);
+	emit_unary(&c->j, w, X86_IDIV, rb);
+	if (!cached_b)
+		jit_free_reg(c, rb);
 	if (rem)
 		emit_mov64(&c->j, X86_RAX, X86_RDX);
 	emit_jmp(&c->j, done);
@@ -1233,6 +1250,39 @@ static void aastore_inline(struct cc *c)
 	x86_bind(j, done);
 }
 
+/* aastore of the constant null (`ring[k] = null`): the interpreter's null
+ * and bounds checks (their exceptions through the fault stubs), no store
+ * check (null is assignable to any element type), and of the packet rule
+ * only the old element's count of places down. Nothing is called, so the
+ * frame needs no sync and the operands stay where they are. */
+static void aastore_null(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
+	jit_pop(c, 1);
+	int ra, ri;
+	int32_t ci;
+	bool cidx;
+	array_addr(c, &ra, &ri, &ci, &cidx);
+	int idx = cidx ? -1 : ri;
+	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * 8 : 0);
+	uint32_t store = jit_newlabel(c);
+	int old = jit_alloc_reg(c), pk = jit_alloc_reg(c);
+	emit_load_idx(j, 8, old, ra, idx, 8, disp);
+	emit_test64(j, old, old);
+	emit_jcc(j, X86_CC_E, store);
+	emit_mov_imm64(j, pk, (uint64_t)(uintptr_t)c->vm->c_packet);
+	emit_alu_load(j, 1, X86_CMP, pk, old, (int32_t)offsetof(struct vn_obj, cls));
+	emit_jcc(j, X86_CC_NE, store);
+	emit_alu_mem_imm32(j, 0, X86_SUB, old, (int32_t)offsetof(struct vn_obj, len), 1);
+	x86_bind(j, store);
+	emit_store_imm_idx(j, 8, ra, idx, 8, disp, 0);
+	jit_free_reg(c, old);
+	jit_free_reg(c, pk);
+	jit_free_reg(c, ra);
+	if (!cidx)
+		jit_free_reg(c, ri);
+}
+
 /* getstatic/putstatic: a class not yet initialized when the method was
  * compiled is checked (and initialized) at run time, on synced memory. */
 static void ensure_init(struct cc *c, struct vn_class *k)
@@ -1440,6 +1490,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_NOP: break;
 	case Q_ICONST: push(c, K_CONST, 1, -1, in->a); break;
 	case Q_LCONST: case Q_ACONST: {
+		if (op == Q_ACONST && !in->u.p) {   /* null: a constant (aastore_null, compares) */
+			push(c, K_CONST, 1, -1, 0);
+			break;
+		}
 		int r = jit_alloc_reg(c);
 		emit_mov_imm64(j, r, op == Q_LCONST ? (uint64_t)in->u.j : (uint64_t)(uintptr_t)in->u.p);
 		jit_push_reg(c, r, op == Q_LCONST ? 2 : 1);
@@ -1849,6 +1903,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 		break;
 	}
 	case J_AASTORE:
+		if (c->ne && c->e[c->ne - 1].kind == K_CONST && c->e[c->ne - 1].v == 0) {
+			aastore_null(c);
+			break;
+		}
 		sync(c);
 		aastore_inline(c);
 		c->d -= 3;
