@@ -398,6 +398,42 @@ static struct vn_obj *packet_for(struct vn_vm *vm, void *pkt)
 	return p;
 }
 
+/* A VIFlet handler called by the host right after ENTER (no frame on the
+ * VM stack, no native's arguments, c_depth 0). Compiled, with one or two
+ * arguments: its entry frame is pushed here and the code called directly —
+ * vn_call without what cannot apply (natives, preparation, nested entries,
+ * the depth limit: max_depth >= 1); this runs twice per packet (issue 9).
+ * Otherwise, or when the frame would not fit (vn_call aborts with the
+ * interpreter's message), vn_call. */
+static inline int call_handler(struct vn_vm *vm, struct vn_method *m, vn_slot a0, vn_slot a1, vn_slot *ret)
+{
+	vn_slot *base = vm->stack;
+	if (m->jit_state != VN_JIT_COMPILED || m->nargs > 2 || !m->nargs ||
+	    base + m->max_locals + m->max_stack > vm->stack_end) {
+		vn_slot a[2] = { a0, a1 };
+		return vn_call(vm, m, a, ret);
+	}
+	ret->raw = 0;
+	base[0] = a0;
+	if (m->nargs == 2)
+		base[1] = a1;
+	struct vn_frame *fr = &vm->frames[0];
+	fr->m = m;
+	fr->lv = base;
+	fr->sp = base + m->max_locals;
+	fr->ip = m->prep->code;
+	fr->entry = true;
+	vm->nframes = 1;
+	vm->c_depth = 1;
+	int r = 0;
+	if (((vn_jit_fn)m->jit_code)(vm, fr, ret))
+		r = vn_interp_run(vm, ret, true);   /* the exception from the handler's frame */
+	else
+		vm->nframes = 0;
+	vm->c_depth = 0;
+	return r;
+}
+
 int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
 {
 	ENTER(vm);
@@ -405,10 +441,10 @@ int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
 		vn_seterr(vm, "no VIFlet started");
 		LEAVE(vm, VN_VM_ERROR);
 	}
-	vn_slot a[2], r;
-	a[0].a = vm->viflet;
-	a[1].a = packet_for(vm, pkt);
-	if (vn_call_entry(vm, vm->m_enqueue, a, &r)) {
+	vn_slot a0, a1, r;
+	a0.a = vm->viflet;
+	a1.a = packet_for(vm, pkt);
+	if (call_handler(vm, vm->m_enqueue, a0, a1, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}
@@ -425,7 +461,7 @@ int vn_vm_dequeue(struct vn_vm *vm, void **pkt)
 	}
 	vn_slot a, r;
 	a.a = vm->viflet;
-	if (vn_call_entry(vm, vm->m_dequeue, &a, &r)) {
+	if (call_handler(vm, vm->m_dequeue, a, a, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}

@@ -319,9 +319,6 @@ void vn_prep_free(struct vn_prep *p);
 /* ---- interp.c ---- */
 /* Call m with args (nargs slots); result in *ret. 0, or -1 with vm->exc set. */
 int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret);
-/* vn_call from an entry point (nothing on the VM stack) with at least one
- * argument: a shorter way into compiled code, vn_call otherwise. */
-int vn_call_entry(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret);
 /* For the JIT: interpret from the top frame (pushed with entry = true) until
  * it returns; exc_pending: first dispatch vm->exc from that frame (its ip one
  * past the throwing instruction). vn_call's results. */
