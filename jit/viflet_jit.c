@@ -1316,19 +1316,87 @@ static bool direct_call_ok(struct cc *c, const struct vn_insn *in, bool native)
 
 enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };
 
+/* The call stub's work for a callee known when compiling (rsi = cm, rcx =
+ * its arguments, the callee compiled), at the call site: its frame size a
+ * constant, no call into the stub and back. The same checks in the same
+ * order, with the same aborts; a callee that threw goes to the interpreter
+ * on its frame, as from the stub. eax as the stub returns it, at `out`. */
+static void direct_frame_call(struct cc *c, const struct vn_method *cm, uint32_t out)
+{
+	struct x86_jit *j = &c->j;
+	const int32_t res = 16;       /* [rsp+16]: the callee's result */
+	uint32_t threw = jit_newlabel(c), lim = jit_newlabel(c);
+	jit_budget_tick(c);
+	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
+	emit_jcc(j, X86_CC_AE, lim);
+	emit_lea(j, 1, X86_RDX, X86_RCX, -1, 1, (int32_t)(((uint32_t)cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
+	emit_alu_load(j, 1, X86_CMP, X86_RDX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
+	emit_jcc(j, X86_CC_A, lim);
+	/* rax = &vm->frames[vm->nframes++] */
+	emit_imul_imm32(j, 1, X86_RAX, X86_RAX, (int32_t)sizeof(struct vn_frame));
+	emit_alu_load(j, 1, X86_ADD, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
+	emit_inc_mem(j, 0, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+	emit_store(j, 8, X86_RSI, X86_RAX, (int32_t)offsetof(struct vn_frame, m));
+	emit_store(j, 8, X86_RCX, X86_RAX, (int32_t)offsetof(struct vn_frame, lv));
+	emit_lea(j, 1, X86_RDX, X86_RCX, -1, 1, (int32_t)(cm->max_locals * sizeof(vn_slot)));
+	emit_store(j, 8, X86_RDX, X86_RAX, (int32_t)offsetof(struct vn_frame, sp));
+	emit_load(j, 8, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, prep));   /* compiled, so prepared */
+	emit_load(j, 8, X86_RDX, X86_RDX, (int32_t)offsetof(struct vn_prep, code));
+	emit_store(j, 8, X86_RDX, X86_RAX, (int32_t)offsetof(struct vn_frame, ip));
+	emit_store_imm32(j, 1, X86_RAX, (int32_t)offsetof(struct vn_frame, entry), 1);
+	/* r8: a cached local's register maybe, but synced and reloaded after the call */
+	emit_load(j, 8, X86_R8, X86_RSI, (int32_t)offsetof(struct vn_method, jit_code));
+	emit_mov64(j, X86_RSI, X86_RAX);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, res);
+	budget_wb(c);
+	emit_call_reg(j, X86_R8);
+	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
+	emit_test32(j, X86_RAX, X86_RAX);
+	emit_jcc(j, X86_CC_NE, threw);
+	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
+	emit_jmp(j, out);
+	/* the callee threw: the interpreter dispatches from its frame (entry);
+	 * 0 if a handler there finished the call, the result in place */
+	x86_bind(j, threw);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	emit_lea(j, 1, X86_RSI, X86_RSP, -1, 1, res);
+	emit_mov_imm32(j, X86_RDX, 1);
+	jit_call_helper(c, (const void *)vn_interp_run);
+	emit_jmp(j, out);
+	/* a limit: the depth (edx 0) if it is the one broken, else the stack
+	 * (1); abort with the interpreter's message */
+	x86_bind(j, lim);
+	emit_zero32(j, X86_RDX);
+	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
+	emit_setcc(j, X86_CC_B, X86_RDX);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	jit_call_helper(c, (const void *)vn_call_limit_abort);   /* rsi = the callee */
+}
+
 /* A call to a compiled method without the C helper. The call site finds the
  * callee: known (CALL_KNOWN), through the receiver's vtable (CALL_VIRTUAL),
  * or through the interface call site's cache (CALL_IFACE: a hit only when the
  * receiver's class is the cached one); checks it is compiled, and calls the
  * VM's call stub (emit_call_stub, emitted once per VM) with rsi =
- * the callee, rcx = its arguments. Otherwise (not compiled, cache miss) it
- * falls through to the helper call; returns the label after that. */
+ * the callee, rcx = its arguments — or, for the known callee and the
+ * virtual call's resolved method (when the vtable gives it), does the
+ * stub's work in place (direct_frame_call). Otherwise (not compiled, cache
+ * miss) it falls through to the helper call; returns the label after that. */
 static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, int kind)
 {
 	struct x86_jit *j = &c->j;
 	char ret = kind == CALL_IFACE ? ((const struct vn_icache *)in->u.p)->im->ret : in->u.m->ret;
 	int32_t args = jit_slot_off(c, c->d - nargs);
-	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c);
+	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c), out = jit_newlabel(c), stub = 0;
+	const struct vn_method *known = NULL;
+	if (kind == CALL_KNOWN)
+		known = in->u.m;
+	else if (kind == CALL_VIRTUAL && in->a >= 0 && (uint32_t)in->a < in->u.m->cls->vtable_len &&
+		 in->u.m->cls->vtable[in->a] == in->u.m)
+		known = in->u.m;
 	if (in->op != Q_INVOKESTATIC) {
 		emit_load(j, 8, X86_RAX, X86_R12, args);
 		jit_null_check(c, X86_RAX);
@@ -1340,6 +1408,12 @@ static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, i
 		if (kind == CALL_VIRTUAL) {
 			emit_load(j, 8, X86_RSI, X86_RAX, (int32_t)offsetof(struct vn_class, vtable));
 			emit_load(j, 8, X86_RSI, X86_RSI, in->a * (int32_t)sizeof(void *));
+			if (known) {    /* another override: the stub */
+				stub = jit_newlabel(c);
+				emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)known);
+				emit_alu64(j, X86_CMP, X86_RSI, X86_RDX);
+				emit_jcc(j, X86_CC_NE, stub);
+			}
 		} else {
 			emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)in->u.p);
 			emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RDX, (int32_t)offsetof(struct vn_icache, last));
@@ -1347,10 +1421,21 @@ static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, i
 			emit_load(j, 8, X86_RSI, X86_RDX, (int32_t)offsetof(struct vn_icache, target));
 		}
 	}
-	emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
-	emit_jcc(j, X86_CC_NE, slow);
-	emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
-	emit_call_abs(j, c->call_stub, X86_RAX);
+	if (known) {
+		emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
+		emit_jcc(j, X86_CC_NE, slow);
+		emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
+		direct_frame_call(c, known, out);
+	}
+	if (!known || stub) {
+		if (stub)
+			x86_bind(j, stub);
+		emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
+		emit_jcc(j, X86_CC_NE, slow);
+		emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
+		emit_call_abs(j, c->call_stub, X86_RAX);
+	}
+	x86_bind(j, out);
 	reload_volatile(c);
 	emit_test32(j, X86_RAX, X86_RAX);
 	emit_jcc(j, X86_CC_NE, L_EXC(c));

@@ -59,7 +59,7 @@ static inline void *sc_alloc(struct scratch *s, size_t n, bool zero)
 
 #define MAXDEF 12
 #define FR_AT 8             /* [rsp + FR_AT]: the frame */
-#define LBL_PER 10          /* scratch labels per instruction */
+#define LBL_PER 12          /* scratch labels per instruction */
 
 struct cc {
 	struct x86_jit j;
