@@ -1463,14 +1463,12 @@ static void emit_call_stub(struct x86_jit *j)
 	emit_jcc(j, X86_CC_S, L_BUDGET);
 	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
 	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
-	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
 	emit_jcc(j, X86_CC_AE, L_LIM);
 	emit_load(j, 2, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
 	emit_load(j, 2, X86_RDI, X86_RSI, (int32_t)offsetof(struct vn_method, max_stack));
 	emit_alu32(j, X86_ADD, X86_RDX, X86_RDI);
 	emit_lea(j, 1, X86_RDX, X86_RCX, X86_RDX, (int)sizeof(vn_slot), 0);
 	emit_alu_load(j, 1, X86_CMP, X86_RDX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
-	emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
 	emit_jcc(j, X86_CC_A, L_LIM);
 	/* rdi = &vm->frames[vm->nframes++] */
 	emit_imul_imm32(j, 1, X86_RAX, X86_RAX, (int32_t)sizeof(struct vn_frame));
@@ -1509,8 +1507,13 @@ static void emit_call_stub(struct x86_jit *j)
 	emit_call_abs(j, (const void *)vn_interp_run, X86_RAX);
 	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_jmp(j, L_OUT);
-	/* depth or stack limit: abort with the interpreter's message */
+	/* a limit: the depth (edx 0) if it is the one broken, else the stack
+	 * (1); abort with the interpreter's message */
 	x86_bind(j, L_LIM);
+	emit_zero32(j, X86_RDX);
+	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
+	emit_setcc(j, X86_CC_B, X86_RDX);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_call_abs(j, (const void *)vn_call_limit_abort, X86_RAX);   /* rsi = the callee, rdx = kind */
