@@ -2233,6 +2233,10 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	m->jit_state = VN_JIT_FAILED;
 	if (!m->prep || m->native)
 		return -1;
+	/* A class initializer runs once: compiling it cannot pay (it stays
+	 * interpreted; not counted as a compilation). */
+	if (!strcmp(m->name, "<clinit>"))
+		return -1;
 	struct cc c = { .vm = vm, .m = m, .p = m->prep, .ml = m->max_locals, .n = m->prep->n };
 	/* the experiment switches, read once per process (every thread reads
 	 * the same values, so a race only repeats the work) */
