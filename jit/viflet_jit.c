@@ -1283,6 +1283,77 @@ static void aastore_null(struct cc *c)
 		jit_free_reg(c, ri);
 }
 
+/* aastore with nothing deferred below its three operands: aastore_inline's
+ * fast path on the operands where they are (registers, cached locals), the
+ * null and bounds checks through the fault stubs; only the helper's path
+ * (a store check that needs the class hierarchy) puts them in their slots
+ * and syncs the frame, on that path alone. */
+static void aastore_regs(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
+	const int32_t len = (int32_t)offsetof(struct vn_obj, len), cls = (int32_t)offsetof(struct vn_obj, cls);
+	struct ventry v = jit_pop(c, 1);
+	int rv = jit_to_reg_ro(c, &v);
+	int ra, ri;
+	int32_t ci;
+	bool cidx;
+	array_addr(c, &ra, &ri, &ci, &cidx);
+	int idx = cidx ? -1 : ri;
+	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * 8 : 0);
+	uint32_t slow = jit_newlabel(c), chk = jit_newlabel(c), nw = jit_newlabel(c), store = jit_newlabel(c),
+		 done = jit_newlabel(c), twice = jit_newlabel(c);
+	int t = jit_alloc_reg(c), pk = jit_alloc_reg(c);
+	emit_test64(j, rv, rv);
+	emit_jcc(j, X86_CC_E, chk);
+	emit_load(j, 8, t, ra, cls);
+	emit_load(j, 8, t, t, (int32_t)offsetof(struct vn_class, comp));
+	emit_alu_load(j, 1, X86_CMP, t, rv, cls);
+	emit_jcc(j, X86_CC_NE, slow);
+	x86_bind(j, chk);
+	emit_mov_imm64(j, pk, (uint64_t)(uintptr_t)c->vm->c_packet);
+	emit_load_idx(j, 8, t, ra, idx, 8, disp);      /* the old element */
+	emit_test64(j, t, t);
+	emit_jcc(j, X86_CC_E, nw);
+	emit_alu_load(j, 1, X86_CMP, pk, t, cls);
+	emit_jcc(j, X86_CC_NE, nw);
+	emit_alu_mem_imm32(j, 0, X86_SUB, t, len, 1);
+	x86_bind(j, nw);
+	emit_test64(j, rv, rv);
+	emit_jcc(j, X86_CC_E, store);
+	emit_alu_load(j, 1, X86_CMP, pk, rv, cls);
+	emit_jcc(j, X86_CC_NE, store);
+	emit_alu_mem_imm32(j, 0, X86_ADD, rv, len, 1);
+	emit_alu_mem_imm32(j, 0, X86_CMP, rv, len, 1);
+	emit_jcc(j, X86_CC_G, twice);
+	x86_bind(j, store);
+	emit_store_idx(j, 8, rv, ra, idx, 8, disp);
+	emit_jmp(j, done);
+	x86_bind(j, twice);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	jit_call_helper(c, (const void *)vn_pkt_twice);
+	/* the helper, as the interpreter: [array, index, value] in their slots */
+	x86_bind(j, slow);
+	emit_store(j, 8, ra, X86_R12, jit_slot_off(c, c->d));
+	if (cidx)
+		emit_store_imm32(j, 8, X86_R12, jit_slot_off(c, c->d + 1), ci);
+	else
+		emit_store(j, 8, ri, X86_R12, jit_slot_off(c, c->d + 1));
+	emit_store(j, 8, rv, X86_R12, jit_slot_off(c, c->d + 2));
+	c->d += 3;
+	jit_sync_frame(c);      /* clobbers rax, rcx: the operands are stored */
+	c->d -= 3;
+	args_vm_fr_in(c);
+	jit_call_helper(c, (const void *)vn_jit_op);
+	check_exc(c);
+	x86_bind(j, done);
+	jit_free_reg(c, t);
+	jit_free_reg(c, pk);
+	jit_free_reg(c, ra);
+	if (!cidx)
+		jit_free_reg(c, ri);
+	jit_free_reg(c, rv);    /* a cached local's register: no-op */
+}
+
 /* getstatic/putstatic: a class not yet initialized when the method was
  * compiled is checked (and initialized) at run time, on synced memory. */
 static void ensure_init(struct cc *c, struct vn_class *k)
@@ -1993,6 +2064,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_AASTORE:
 		if (c->ne && c->e[c->ne - 1].kind == K_CONST && c->e[c->ne - 1].v == 0) {
 			aastore_null(c);
+			break;
+		}
+		if (c->ne <= 3 && !(c->ne && c->e[c->ne - 1].kind == K_CONST)) {
+			aastore_regs(c);
 			break;
 		}
 		sync(c);
