@@ -274,14 +274,14 @@ void jit_sync_frame(struct cc *c)
 
 /* The budget lives in r13 while compiled code runs: written back around
  * every call out (helpers and the code they run count it too) and at exit. */
-static void budget_wb(struct cc *c)
+void jit_budget_wb(struct cc *c)
 {
 	emit_store(&c->j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 }
 
 /* Locals cached in caller-saved registers, after a call: from their slots
  * (always exact: the cache is write-through). */
-static void reload_volatile(struct cc *c)
+void jit_reload_volatile(struct cc *c)
 {
 	for (uint32_t k = 0; k < c->nvloc; k++)
 		emit_load(&c->j, 8, c->creg[c->vloc[k]], X86_R12, jit_local_off(c, c->vloc[k]));
@@ -289,21 +289,21 @@ static void reload_volatile(struct cc *c)
 
 void jit_call_helper(struct cc *c, const void *fn)
 {
-	budget_wb(c);
+	jit_budget_wb(c);
 	emit_call_abs(&c->j, fn, X86_RAX);
 	emit_load(&c->j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	reload_volatile(c);
+	jit_reload_volatile(c);
 }
 
 /* rdi = vm, rsi = fr, rdx = the current insn */
-static void args_vm_fr_in(struct cc *c)
+void jit_args_vm_fr_in(struct cc *c)
 {
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
 	emit_load(&c->j, 8, X86_RSI, X86_RSP, FR_AT);
 	emit_mov_imm64(&c->j, X86_RDX, (uint64_t)(uintptr_t)(c->p->code + c->cur));
 }
 
-static void check_exc(struct cc *c)
+void jit_check_exc(struct cc *c)
 {
 	emit_test32(&c->j, X86_RAX, X86_RAX);
 	emit_jcc(&c->j, X86_CC_NE, L_EXC(c));
@@ -1244,9 +1244,9 @@ static void aastore_inline(struct cc *c)
 	emit_mov64(j, X86_RDI, X86_RBX);
 	jit_call_helper(c, (const void *)vn_pkt_twice);
 	x86_bind(j, slow);
-	args_vm_fr_in(c);
+	jit_args_vm_fr_in(c);
 	jit_call_helper(c, (const void *)vn_jit_op);
-	check_exc(c);
+	jit_check_exc(c);
 	x86_bind(j, done);
 }
 
@@ -1342,9 +1342,9 @@ static void aastore_regs(struct cc *c)
 	c->d += 3;
 	jit_sync_frame(c);      /* clobbers rax, rcx: the operands are stored */
 	c->d -= 3;
-	args_vm_fr_in(c);
+	jit_args_vm_fr_in(c);
 	jit_call_helper(c, (const void *)vn_jit_op);
-	check_exc(c);
+	jit_check_exc(c);
 	x86_bind(j, done);
 	jit_free_reg(c, t);
 	jit_free_reg(c, pk);
@@ -1367,277 +1367,8 @@ static void ensure_init(struct cc *c, struct vn_class *k)
 	emit_jcc(&c->j, X86_CC_E, ok);
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
 	jit_call_helper(c, (const void *)vn_jit_clinit);
-	check_exc(c);
+	jit_check_exc(c);
 	x86_bind(&c->j, ok);
-}
-
-/* A call whose target is known when compiling (static with the class
- * initialized, special, final) to a bytecode method, or a native one. */
-static bool direct_call_ok(struct cc *c, const struct vn_insn *in, bool native)
-{
-	if (c->env.nodirect)
-		return false;
-	if (in->op != Q_INVOKESTATIC && in->op != Q_INVOKESPECIAL && in->op != Q_INVOKEFINAL)
-		return false;
-	const struct vn_method *cm = in->u.m;
-	if (native ? !cm->native : (cm->native || !cm->code))
-		return false;
-	return in->op != Q_INVOKESTATIC || cm->cls->state == CS_INITIALIZED;
-}
-
-enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };
-
-/* The call stub's work for a callee known when compiling (rsi = cm, rcx =
- * its arguments, the callee compiled), at the call site: its frame size a
- * constant, no call into the stub and back. The same checks in the same
- * order, with the same aborts; a callee that threw goes to the interpreter
- * on its frame, as from the stub. eax as the stub returns it, at `out`. */
-static void direct_frame_call(struct cc *c, const struct vn_method *cm, uint32_t out)
-{
-	struct x86_jit *j = &c->j;
-	const int32_t res = 16;       /* [rsp+16]: the callee's result */
-	uint32_t threw = jit_newlabel(c), lim = jit_newlabel(c);
-	jit_budget_tick(c);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
-	emit_jcc(j, X86_CC_AE, lim);
-	emit_lea(j, 1, X86_RDX, X86_RCX, -1, 1, (int32_t)(((uint32_t)cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
-	emit_alu_load(j, 1, X86_CMP, X86_RDX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
-	emit_jcc(j, X86_CC_A, lim);
-	/* rax = &vm->frames[vm->nframes++] */
-	emit_imul_imm32(j, 1, X86_RAX, X86_RAX, (int32_t)sizeof(struct vn_frame));
-	emit_alu_load(j, 1, X86_ADD, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
-	emit_inc_mem(j, 0, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_store(j, 8, X86_RSI, X86_RAX, (int32_t)offsetof(struct vn_frame, m));
-	emit_store(j, 8, X86_RCX, X86_RAX, (int32_t)offsetof(struct vn_frame, lv));
-	emit_lea(j, 1, X86_RDX, X86_RCX, -1, 1, (int32_t)(cm->max_locals * sizeof(vn_slot)));
-	emit_store(j, 8, X86_RDX, X86_RAX, (int32_t)offsetof(struct vn_frame, sp));
-	emit_load(j, 8, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, prep));   /* compiled, so prepared */
-	emit_load(j, 8, X86_RDX, X86_RDX, (int32_t)offsetof(struct vn_prep, code));
-	emit_store(j, 8, X86_RDX, X86_RAX, (int32_t)offsetof(struct vn_frame, ip));
-	emit_store_imm32(j, 1, X86_RAX, (int32_t)offsetof(struct vn_frame, entry), 1);
-	/* r8: a cached local's register maybe, but synced and reloaded after the call */
-	emit_load(j, 8, X86_R8, X86_RSI, (int32_t)offsetof(struct vn_method, jit_code));
-	emit_mov64(j, X86_RSI, X86_RAX);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, res);
-	budget_wb(c);
-	emit_call_reg(j, X86_R8);
-	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_test32(j, X86_RAX, X86_RAX);
-	emit_jcc(j, X86_CC_NE, threw);
-	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
-	emit_jmp(j, out);
-	/* the callee threw: the interpreter dispatches from its frame (entry);
-	 * 0 if a handler there finished the call, the result in place */
-	x86_bind(j, threw);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_lea(j, 1, X86_RSI, X86_RSP, -1, 1, res);
-	emit_mov_imm32(j, X86_RDX, 1);
-	jit_call_helper(c, (const void *)vn_interp_run);
-	emit_jmp(j, out);
-	/* a limit: the depth (edx 0) if it is the one broken, else the stack
-	 * (1); abort with the interpreter's message */
-	x86_bind(j, lim);
-	emit_zero32(j, X86_RDX);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
-	emit_setcc(j, X86_CC_B, X86_RDX);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	jit_call_helper(c, (const void *)vn_call_limit_abort);   /* rsi = the callee */
-}
-
-/* A call to a compiled method without the C helper. The call site finds the
- * callee: known (CALL_KNOWN), through the receiver's vtable (CALL_VIRTUAL),
- * or through the interface call site's cache (CALL_IFACE: a hit only when the
- * receiver's class is the cached one); checks it is compiled, and calls the
- * VM's call stub (emit_call_stub, emitted once per VM) with rsi =
- * the callee, rcx = its arguments — or, for the known callee and the
- * virtual call's resolved method (when the vtable gives it), does the
- * stub's work in place (direct_frame_call). Otherwise (not compiled, cache
- * miss) it falls through to the helper call; returns the label after that. */
-static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, int kind)
-{
-	struct x86_jit *j = &c->j;
-	char ret = kind == CALL_IFACE ? ((const struct vn_icache *)in->u.p)->im->ret : in->u.m->ret;
-	int32_t args = jit_slot_off(c, c->d - nargs);
-	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c), out = jit_newlabel(c), stub = 0;
-	const struct vn_method *known = NULL;
-	if (kind == CALL_KNOWN)
-		known = in->u.m;
-	else if (kind == CALL_VIRTUAL && in->a >= 0 && (uint32_t)in->a < in->u.m->cls->vtable_len &&
-		 in->u.m->cls->vtable[in->a] == in->u.m)
-		known = in->u.m;
-	if (in->op != Q_INVOKESTATIC) {
-		emit_load(j, 8, X86_RAX, X86_R12, args);
-		jit_null_check(c, X86_RAX);
-	}
-	if (kind == CALL_KNOWN) {
-		emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)in->u.m);
-	} else {
-		emit_load(j, 8, X86_RAX, X86_RAX, (int32_t)offsetof(struct vn_obj, cls));
-		if (kind == CALL_VIRTUAL) {
-			emit_load(j, 8, X86_RSI, X86_RAX, (int32_t)offsetof(struct vn_class, vtable));
-			emit_load(j, 8, X86_RSI, X86_RSI, in->a * (int32_t)sizeof(void *));
-			if (known) {    /* another override: the stub */
-				stub = jit_newlabel(c);
-				emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)known);
-				emit_alu64(j, X86_CMP, X86_RSI, X86_RDX);
-				emit_jcc(j, X86_CC_NE, stub);
-			}
-		} else {
-			emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)in->u.p);
-			emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RDX, (int32_t)offsetof(struct vn_icache, last));
-			emit_jcc(j, X86_CC_NE, slow);
-			emit_load(j, 8, X86_RSI, X86_RDX, (int32_t)offsetof(struct vn_icache, target));
-		}
-	}
-	if (known) {
-		emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
-		emit_jcc(j, X86_CC_NE, slow);
-		emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
-		direct_frame_call(c, known, out);
-	}
-	if (!known || stub) {
-		if (stub)
-			x86_bind(j, stub);
-		emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
-		emit_jcc(j, X86_CC_NE, slow);
-		emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
-		emit_call_abs(j, c->call_stub, X86_RAX);
-	}
-	x86_bind(j, out);
-	reload_volatile(c);
-	emit_test32(j, X86_RAX, X86_RAX);
-	emit_jcc(j, X86_CC_NE, L_EXC(c));
-	if (ret != 'V') {
-		emit_load(j, 8, X86_RAX, X86_RSP, 16);
-		emit_store(j, 8, X86_RAX, X86_R12, args);
-	}
-	emit_jmp(j, done);
-	x86_bind(j, slow);
-	return done;
-}
-
-/* The interpreter's call sequence, shared by every call site of compiled
- * code in a VM (emitted once, by call_stub): with rbx = vm, r13 = the
- * budget, rsi = the compiled callee, rcx = its arguments: budget, depth and
- * stack limits, frame push, the call, frame pop; the result goes to the
- * caller's [rsp+16]. Returns eax 0, or not 0 with an exception pending in
- * the caller (the callee threw and the interpreter found no handler in it). */
-static void emit_call_stub(struct x86_jit *j)
-{
-	const int32_t res = 8 + 8 + 16;     /* the caller's [rsp+16]: past the alignment and the return address */
-	enum { L_THREW, L_LIM, L_OUT, L_BUDGET, L_NSTUB };
-	emit_alu64_imm32(j, X86_SUB, X86_RSP, 8);
-	emit_alu64_imm32(j, X86_SUB, X86_R13, 1);
-	emit_jcc(j, X86_CC_S, L_BUDGET);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
-	emit_jcc(j, X86_CC_AE, L_LIM);
-	emit_load(j, 2, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
-	emit_load(j, 2, X86_RDI, X86_RSI, (int32_t)offsetof(struct vn_method, max_stack));
-	emit_alu32(j, X86_ADD, X86_RDX, X86_RDI);
-	emit_lea(j, 1, X86_RDX, X86_RCX, X86_RDX, (int)sizeof(vn_slot), 0);
-	emit_alu_load(j, 1, X86_CMP, X86_RDX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
-	emit_jcc(j, X86_CC_A, L_LIM);
-	/* rdi = &vm->frames[vm->nframes++] */
-	emit_imul_imm32(j, 1, X86_RAX, X86_RAX, (int32_t)sizeof(struct vn_frame));
-	emit_load(j, 8, X86_RDI, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
-	emit_alu64(j, X86_ADD, X86_RDI, X86_RAX);
-	emit_inc_mem(j, 0, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_store(j, 8, X86_RSI, X86_RDI, (int32_t)offsetof(struct vn_frame, m));
-	emit_store(j, 8, X86_RCX, X86_RDI, (int32_t)offsetof(struct vn_frame, lv));
-	emit_load(j, 2, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
-	emit_lea(j, 1, X86_RAX, X86_RCX, X86_RDX, (int)sizeof(vn_slot), 0);
-	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, sp));
-	emit_load(j, 8, X86_RAX, X86_RSI, (int32_t)offsetof(struct vn_method, prep));   /* compiled, so prepared */
-	emit_load(j, 8, X86_RAX, X86_RAX, (int32_t)offsetof(struct vn_prep, code));
-	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, ip));
-	emit_store_imm32(j, 1, X86_RDI, (int32_t)offsetof(struct vn_frame, entry), 1);
-	emit_load(j, 8, X86_RAX, X86_RSI, (int32_t)offsetof(struct vn_method, jit_code));
-	emit_mov64(j, X86_RSI, X86_RDI);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, res);
-	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_call_reg(j, X86_RAX);
-	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_test32(j, X86_RAX, X86_RAX);
-	emit_jcc(j, X86_CC_NE, L_THREW);
-	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
-	x86_bind(j, L_OUT);
-	emit_alu64_imm32(j, X86_ADD, X86_RSP, 8);
-	emit_ret(j);
-	/* the callee threw: the interpreter dispatches from its frame (entry);
-	 * 0 if a handler there finished the call, the result in place */
-	x86_bind(j, L_THREW);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_lea(j, 1, X86_RSI, X86_RSP, -1, 1, res);
-	emit_mov_imm32(j, X86_RDX, 1);
-	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_call_abs(j, (const void *)vn_interp_run, X86_RAX);
-	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_jmp(j, L_OUT);
-	/* a limit: the depth (edx 0) if it is the one broken, else the stack
-	 * (1); abort with the interpreter's message */
-	x86_bind(j, L_LIM);
-	emit_zero32(j, X86_RDX);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
-	emit_setcc(j, X86_CC_B, X86_RDX);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_call_abs(j, (const void *)vn_call_limit_abort, X86_RAX);   /* rsi = the callee, rdx = kind */
-	x86_bind(j, L_BUDGET);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_call_abs(j, (const void *)vn_budget_out, X86_RAX);
-}
-
-/* The VM's call stub (emit_call_stub), made on first use; NULL if it
- * cannot be (the call sites then take the helper). */
-static const void *call_stub(struct vn_vm *vm)
-{
-	const void **slot = vn_jit_call_stub(vm);
-	if (!slot || *slot)
-		return slot ? *slot : NULL;
-	uint8_t buf[512];
-	uint32_t labels[4];
-	struct x86_fixup fix[16];
-	struct x86_jit j;
-	x86_init_lent(&j, buf, sizeof buf, labels, 4, fix, 16);
-	emit_call_stub(&j);
-	int r = x86_finish(&j);
-	size_t len = j.off;
-	x86_release(&j);
-	if (r == 0)
-		*slot = vn_jit_install(vm, buf, len);
-	return *slot;
-}
-
-/* A native known when compiling, called directly as the interpreter calls
- * it (null check of the receiver; no budget, no frame): native(vm, args,
- * &result); a pending exception leaves through the exception exit. */
-void jit_native_call(struct cc *c, const struct vn_insn *in, int nargs)
-{
-	struct x86_jit *j = &c->j;
-	const struct vn_method *cm = in->u.m;
-	int32_t args = jit_slot_off(c, c->d - nargs);
-	if (in->op != Q_INVOKESTATIC) {
-		emit_load(j, 8, X86_RAX, X86_R12, args);
-		jit_null_check(c, X86_RAX);
-	}
-	emit_store_imm32(j, 8, X86_RSP, 16, 0);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_lea(j, 1, X86_RSI, X86_R12, -1, 1, args);
-	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, 16);
-	jit_call_helper(c, (const void *)cm->native);
-	emit_alu_mem_imm32(j, 1, X86_CMP, X86_RBX, (int32_t)offsetof(struct vn_vm, exc), 0);
-	emit_jcc(j, X86_CC_NE, L_EXC(c));
-	if (cm->ret != 'V') {
-		emit_load(j, 8, X86_RAX, X86_RSP, 16);
-		emit_store(j, 8, X86_RAX, X86_R12, args);
-	}
 }
 
 static void compile_insn(struct cc *c, uint32_t i)
@@ -2018,12 +1749,12 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case Q_INVOKEIFACE: {
 		int po, pu;
 		effect(in, &po, &pu);
-		if (direct_call_ok(c, in, true) && jit_packet_intrinsic(c, in, po))
+		if (jit_direct_call_ok(c, in, true) && jit_packet_intrinsic(c, in, po))
 			break;          /* the result pushed */
 		/* nanoTime and inlined calls need the arguments in their slots
 		 * only; their slow paths, and the rest, a synced frame */
 		jit_flush(c);
-		if (direct_call_ok(c, in, true)) {
+		if (jit_direct_call_ok(c, in, true)) {
 			if (!jit_nanotime_intrinsic(c, in)) {
 				sync(c);
 				jit_native_call(c, in, po);
@@ -2045,15 +1776,15 @@ static void compile_insn(struct cc *c, uint32_t i)
 			sync(c);
 		if (!c->call_stub)
 			;
-		else if (direct_call_ok(c, in, false))
-			done = inline_call(c, in, po, CALL_KNOWN);
+		else if (jit_direct_call_ok(c, in, false))
+			done = jit_call_site(c, in, po, CALL_KNOWN);
 		else if (op == Q_INVOKEVIRTUAL && !c->env.nodirect)
-			done = inline_call(c, in, po, CALL_VIRTUAL);
+			done = jit_call_site(c, in, po, CALL_VIRTUAL);
 		else if (op == Q_INVOKEIFACE && !c->env.nodirect)
-			done = inline_call(c, in, po, CALL_IFACE);
-		args_vm_fr_in(c);
+			done = jit_call_site(c, in, po, CALL_IFACE);
+		jit_args_vm_fr_in(c);
 		jit_call_helper(c, (const void *)vn_jit_invoke);
-		check_exc(c);
+		jit_check_exc(c);
 		if (done)
 			x86_bind(j, done);
 		if (inl == 2)
@@ -2079,9 +1810,9 @@ static void compile_insn(struct cc *c, uint32_t i)
 		int po, pu;
 		effect(in, &po, &pu);
 		sync(c);
-		args_vm_fr_in(c);
+		jit_args_vm_fr_in(c);
 		jit_call_helper(c, (const void *)vn_jit_op);
-		check_exc(c);
+		jit_check_exc(c);
 		c->d += pu - po;
 		break;
 	}
@@ -2162,7 +1893,7 @@ static void emit_stubs(struct cc *c)
 	x86_bind(j, L_EXC(c));
 	emit_mov_imm32(j, X86_RAX, 1);
 	x86_bind(j, L_EPI(c));
-	budget_wb(c);
+	jit_budget_wb(c);
 	emit_alu64_imm32(j, X86_ADD, X86_RSP, frame_bytes(c));
 	for (int k = (int)sizeof saved_regs - 1; k >= 0; k--)
 		if (saves(c, saved_regs[k]))
@@ -2370,7 +2101,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 		goto out;
 	memset(c.depth, 0xff, n * sizeof(int32_t));    /* -1: not reached (yet) */
 	pick_cached_locals(&c);
-	c.call_stub = call_stub(vm);
+	c.call_stub = jit_call_stub(vm);
 	if (!jit_analyze(&c)) {
 		if (c.env.debug)
 			fprintf(stderr, "jit: %s.%s: depth analysis failed\n", m->cls->name, m->name);
