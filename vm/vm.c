@@ -405,13 +405,18 @@ static struct vn_obj *packet_for(struct vn_vm *vm, void *pkt)
  * the depth limit: max_depth >= 1); this runs twice per packet (issue 9).
  * Otherwise, or when the frame would not fit (vn_call aborts with the
  * interpreter's message), vn_call. */
-static inline int call_handler(struct vn_vm *vm, struct vn_method *m, vn_slot a0, vn_slot a1, vn_slot *ret)
+static inline int call_handler(struct vn_vm *vm, int h, struct vn_method *m, vn_slot a0, vn_slot a1, vn_slot *ret)
 {
 	vn_slot *base = vm->stack;
-	if (m->jit_state != VN_JIT_COMPILED || m->nargs > 2 || !m->nargs ||
-	    base + m->max_locals + m->max_stack > vm->stack_end) {
-		vn_slot a[2] = { a0, a1 };
-		return vn_call(vm, m, a, ret);
+	/* checked once per handler: a method stays compiled, and its frame and
+	 * the VM's stack keep their sizes */
+	if (vm->fast_handler[h] != m) {
+		if (m->jit_state != VN_JIT_COMPILED || m->nargs > 2 || !m->nargs ||
+		    base + m->max_locals + m->max_stack > vm->stack_end) {
+			vn_slot a[2] = { a0, a1 };
+			return vn_call(vm, m, a, ret);
+		}
+		vm->fast_handler[h] = m;
 	}
 	ret->raw = 0;
 	base[0] = a0;
@@ -444,7 +449,7 @@ int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
 	vn_slot a0, a1, r;
 	a0.a = vm->viflet;
 	a1.a = packet_for(vm, pkt);
-	if (call_handler(vm, vm->m_enqueue, a0, a1, &r)) {
+	if (call_handler(vm, 0, vm->m_enqueue, a0, a1, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}
@@ -461,7 +466,7 @@ int vn_vm_dequeue(struct vn_vm *vm, void **pkt)
 	}
 	vn_slot a, r;
 	a.a = vm->viflet;
-	if (call_handler(vm, vm->m_dequeue, a, a, &r)) {
+	if (call_handler(vm, 1, vm->m_dequeue, a, a, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}

@@ -237,6 +237,7 @@ struct vn_vm {
 	struct vn_obj *viflet;
 	/* the VIFlet's handlers, resolved once by vn_vm_viflet_start */
 	struct vn_method *m_enqueue, *m_dequeue, *m_timeout;
+	struct vn_method *fast_handler[2];      /* call_handler (vm.c): enqueue, dequeue found compiled and fitting */
 	/* packets held (handles), for release after abort; each knows its index */
 	struct vn_obj **pkts; uint32_t npkts, pkts_cap;
 	/* Packet objects that left by dequeue() referenced from nowhere, for the
