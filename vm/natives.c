@@ -669,7 +669,7 @@ void vn_pkt_reset(struct vn_vm *vm, struct vn_obj *p, void *handle)
 }
 
 /* The packet's bytes from the network header on (asked of the host once). */
-static const uint8_t *pkt_bytes(struct vn_vm *vm, struct vn_obj *p, uint32_t *len)
+static inline const uint8_t *pkt_bytes(struct vn_vm *vm, struct vn_obj *p, uint32_t *len)
 {
 	void *h = pkt_handle(vm, p);
 	*len = 0;
