@@ -624,24 +624,6 @@ static void *pkt_handle(struct vn_vm *vm, struct vn_obj *p)
 	return h;
 }
 
-/* Forget a packet object's host handle (it left the VM): out of the table
- * of held packets in O(1), by the index the object carries. */
-void vn_pkt_forget(struct vn_vm *vm, struct vn_obj *p)
-{
-	VN_FIELD(p, vm->off_pkt_handle, void *) = NULL;
-	uint32_t i = VN_FIELD(p, vm->off_pkt_slot, uint32_t);
-	if (i < vm->npkts && vm->pkts[i] == p)
-		vn_pkt_unlist(vm, i);
-}
-
-/* Remove entry i of the table of held packets (the last one takes its place). */
-void vn_pkt_unlist(struct vn_vm *vm, uint32_t i)
-{
-	struct vn_obj *last = vm->pkts[--vm->npkts];
-	vm->pkts[i] = last;
-	VN_FIELD(last, vm->off_pkt_slot, uint32_t) = i;
-}
-
 NATIVE(vf_drop)
 {
 	(void)r;
@@ -654,18 +636,6 @@ NATIVE(vf_drop)
 	vn_pkt_forget(vm, p);
 	if (vm->host.pkt_drop)
 		vm->host.pkt_drop(vm->host.ctx, h);
-}
-
-/* The object carries host packet handle from now on: what was cached about
- * the previous one is forgotten. */
-void vn_pkt_reset(struct vn_vm *vm, struct vn_obj *p, void *handle)
-{
-	VN_FIELD(p, vm->off_pkt_handle, void *) = handle;
-	VN_FIELD(p, vm->off_pkt_data, const uint8_t *) = NULL;
-	VN_FIELD(p, vm->off_pkt_dlen, int32_t) = -1;
-	VN_FIELD(p, vm->off_pkt_proto, int32_t) = -1;
-	VN_FIELD(p, vm->off_pkt_ports, int32_t) = 0;
-	VN_FIELD(p, vm->off_pkt_wlen, int32_t) = -1;
 }
 
 /* The packet's bytes from the network header on (asked of the host once). */

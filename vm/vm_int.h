@@ -390,9 +390,35 @@ struct vn_obj *vn_concat(struct vn_vm *vm, struct vn_concat *c, vn_slot *args);
 void vn_out(struct vn_vm *vm, const char *s, size_t n);
 void vn_pkt_store(struct vn_vm *vm, struct vn_obj *old, struct vn_obj *nw);
 _Noreturn void vn_pkt_twice(struct vn_vm *vm);   /* aborts: a packet stored in a second place */
-void vn_pkt_forget(struct vn_vm *vm, struct vn_obj *p);
-void vn_pkt_unlist(struct vn_vm *vm, uint32_t i);   /* drop entry i of vm->pkts */
-void vn_pkt_reset(struct vn_vm *vm, struct vn_obj *p, void *handle);  /* carries handle now */
+/* The table of held packets and a Packet object's caches, here (inline)
+ * because the host's enqueue()/dequeue() use them on every packet. */
+/* Remove entry i of the table of held packets (the last one takes its place). */
+static inline void vn_pkt_unlist(struct vn_vm *vm, uint32_t i)
+{
+	struct vn_obj *last = vm->pkts[--vm->npkts];
+	vm->pkts[i] = last;
+	VN_FIELD(last, vm->off_pkt_slot, uint32_t) = i;
+}
+/* Forget a packet object's host handle (it left the VM): out of the table
+ * of held packets in O(1), by the index the object carries. */
+static inline void vn_pkt_forget(struct vn_vm *vm, struct vn_obj *p)
+{
+	VN_FIELD(p, vm->off_pkt_handle, void *) = NULL;
+	uint32_t i = VN_FIELD(p, vm->off_pkt_slot, uint32_t);
+	if (i < vm->npkts && vm->pkts[i] == p)
+		vn_pkt_unlist(vm, i);
+}
+/* The object carries host packet handle from now on: what was cached about
+ * the previous one is forgotten. */
+static inline void vn_pkt_reset(struct vn_vm *vm, struct vn_obj *p, void *handle)
+{
+	VN_FIELD(p, vm->off_pkt_handle, void *) = handle;
+	VN_FIELD(p, vm->off_pkt_data, const uint8_t *) = NULL;
+	VN_FIELD(p, vm->off_pkt_dlen, int32_t) = -1;
+	VN_FIELD(p, vm->off_pkt_proto, int32_t) = -1;
+	VN_FIELD(p, vm->off_pkt_ports, int32_t) = 0;
+	VN_FIELD(p, vm->off_pkt_wlen, int32_t) = -1;
+}
 int vn_natives_init(struct vn_vm *vm);
 
 /* ---- fmt.c ---- */
