@@ -274,14 +274,14 @@ void jit_sync_frame(struct cc *c)
 
 /* The budget lives in r13 while compiled code runs: written back around
  * every call out (helpers and the code they run count it too) and at exit. */
-static void budget_wb(struct cc *c)
+void jit_budget_wb(struct cc *c)
 {
 	emit_store(&c->j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 }
 
 /* Locals cached in caller-saved registers, after a call: from their slots
  * (always exact: the cache is write-through). */
-static void reload_volatile(struct cc *c)
+void jit_reload_volatile(struct cc *c)
 {
 	for (uint32_t k = 0; k < c->nvloc; k++)
 		emit_load(&c->j, 8, c->creg[c->vloc[k]], X86_R12, jit_local_off(c, c->vloc[k]));
@@ -289,21 +289,21 @@ static void reload_volatile(struct cc *c)
 
 void jit_call_helper(struct cc *c, const void *fn)
 {
-	budget_wb(c);
+	jit_budget_wb(c);
 	emit_call_abs(&c->j, fn, X86_RAX);
 	emit_load(&c->j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	reload_volatile(c);
+	jit_reload_volatile(c);
 }
 
 /* rdi = vm, rsi = fr, rdx = the current insn */
-static void args_vm_fr_in(struct cc *c)
+void jit_args_vm_fr_in(struct cc *c)
 {
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
 	emit_load(&c->j, 8, X86_RSI, X86_RSP, FR_AT);
 	emit_mov_imm64(&c->j, X86_RDX, (uint64_t)(uintptr_t)(c->p->code + c->cur));
 }
 
-static void check_exc(struct cc *c)
+void jit_check_exc(struct cc *c)
 {
 	emit_test32(&c->j, X86_RAX, X86_RAX);
 	emit_jcc(&c->j, X86_CC_NE, L_EXC(c));
@@ -955,8 +955,6 @@ static void to_mem(struct cc *c, struct ventry *v)
 	v->kind = K_MEM;
 }
 
-/* idiv/irem/ldiv/lrem: b == 0 throws, b == -1 gives -a / 0 (no #DE on
- * MIN / -1). Rare enough to go through memory: rax = a, r11 = b. */
 /* int x / 2^k and x % 2^k (k = 1..30) without a division, rounding toward
  * zero as Java does: a negative x is biased by 2^k - 1 first. */
 static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
@@ -979,6 +977,8 @@ static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
 	jit_push_reg(c, rx, 1);
 }
 
+/* idiv/irem/ldiv/lrem: b == 0 throws, b == -1 gives -a / 0 (no #DE on
+ * MIN / -1); rax = a, b in any other register. */
 static void div_op(struct cc *c, int w, bool rem)
 {
 	struct ventry b = jit_pop(c, w ? 2 : 1), a = jit_pop(c, w ? 2 : 1);
@@ -986,20 +986,37 @@ static void div_op(struct cc *c, int w, bool rem)
 		div_pow2(c, a, __builtin_ctz((unsigned)b.v), rem);
 		return;
 	}
-	to_mem(c, &b);
-	to_mem(c, &a);
-	jit_flush(c);
-	if (c->busy)
-		c->fail = true;
-	emit_load(&c->j, 8, X86_RAX, X86_R12, jit_slot_off(c, a.pos));
-	emit_load(&c->j, 8, X86_RCX, X86_R12, jit_slot_off(c, b.pos));
-	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_RCX, 0);
+	/* idiv takes rax and rdx: only the deferred entries there are spilled
+	 * (the rest stay deferred); b in a register of its own, a in rax */
+	const uint16_t ax_dx = (uint16_t)(1u << X86_RAX | 1u << X86_RDX);
+	for (int i = 0; i < c->ne; i++)
+		if (c->e[i].kind == K_REG && (ax_dx & (1u << c->e[i].reg)))
+			materialize(c, i);
+	int rb;
+	bool cached_b = b.kind == K_LOCAL && b.reg >= 0;     /* only read: not ours to free */
+	if ((b.kind == K_REG || cached_b) && !(ax_dx & (1u << b.reg))) {
+		rb = b.reg;
+	} else {
+		cached_b = false;
+		uint16_t busy = c->busy;
+		c->busy |= ax_dx;   /* not rax or rdx */
+		rb = jit_alloc_reg(c);
+		c->busy = (uint16_t)((c->busy & ~ax_dx) | (busy & ax_dx));
+		load_into(c, rb, &b);   /* frees b's register */
+	}
+	if (!(a.kind == K_REG && a.reg == X86_RAX))
+		load_into(c, X86_RAX, &a);
+	if (c->busy & (1u << X86_RDX))
+		c->fail = true;     /* cannot be: entries there were spilled, a and b moved */
+	emit_alu_imm32_w(&c->j, w, X86_CMP, rb, 0);
 	emit_jcc(&c->j, X86_CC_E, add_stub(c, VN_JIT_DIV0, -1, -1, 0));
 	uint32_t minus1 = jit_newlabel(c), done = jit_newlabel(c);
-	emit_alu_imm32_w(&c->j, w, X86_CMP, X86_RCX, -1);
+	emit_alu_imm32_w(&c->j, w, X86_CMP, rb, -1);
 	emit_jcc(&c->j, X86_CC_E, minus1);
 	emit_cdq(&c->j, w);
-	emit_unary(&c->j, w, X86_IDIV, X86_RCX);
+	emit_unary(&c->j, w, X86_IDIV, rb);
+	if (!cached_b)
+		jit_free_reg(c, rb);
 	if (rem)
 		emit_mov64(&c->j, X86_RAX, X86_RDX);
 	emit_jmp(&c->j, done);
@@ -1227,10 +1244,114 @@ static void aastore_inline(struct cc *c)
 	emit_mov64(j, X86_RDI, X86_RBX);
 	jit_call_helper(c, (const void *)vn_pkt_twice);
 	x86_bind(j, slow);
-	args_vm_fr_in(c);
+	jit_args_vm_fr_in(c);
 	jit_call_helper(c, (const void *)vn_jit_op);
-	check_exc(c);
+	jit_check_exc(c);
 	x86_bind(j, done);
+}
+
+/* aastore of the constant null (`ring[k] = null`): the interpreter's null
+ * and bounds checks (their exceptions through the fault stubs), no store
+ * check (null is assignable to any element type), and of the packet rule
+ * only the old element's count of places down. Nothing is called, so the
+ * frame needs no sync and the operands stay where they are. */
+static void aastore_null(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
+	jit_pop(c, 1);
+	int ra, ri;
+	int32_t ci;
+	bool cidx;
+	array_addr(c, &ra, &ri, &ci, &cidx);
+	int idx = cidx ? -1 : ri;
+	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * 8 : 0);
+	uint32_t store = jit_newlabel(c);
+	int old = jit_alloc_reg(c), pk = jit_alloc_reg(c);
+	emit_load_idx(j, 8, old, ra, idx, 8, disp);
+	emit_test64(j, old, old);
+	emit_jcc(j, X86_CC_E, store);
+	emit_mov_imm64(j, pk, (uint64_t)(uintptr_t)c->vm->c_packet);
+	emit_alu_load(j, 1, X86_CMP, pk, old, (int32_t)offsetof(struct vn_obj, cls));
+	emit_jcc(j, X86_CC_NE, store);
+	emit_alu_mem_imm32(j, 0, X86_SUB, old, (int32_t)offsetof(struct vn_obj, len), 1);
+	x86_bind(j, store);
+	emit_store_imm_idx(j, 8, ra, idx, 8, disp, 0);
+	jit_free_reg(c, old);
+	jit_free_reg(c, pk);
+	jit_free_reg(c, ra);
+	if (!cidx)
+		jit_free_reg(c, ri);
+}
+
+/* aastore with nothing deferred below its three operands: aastore_inline's
+ * fast path on the operands where they are (registers, cached locals), the
+ * null and bounds checks through the fault stubs; only the helper's path
+ * (a store check that needs the class hierarchy) puts them in their slots
+ * and syncs the frame, on that path alone. */
+static void aastore_regs(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
+	const int32_t len = (int32_t)offsetof(struct vn_obj, len), cls = (int32_t)offsetof(struct vn_obj, cls);
+	struct ventry v = jit_pop(c, 1);
+	int rv = jit_to_reg_ro(c, &v);
+	int ra, ri;
+	int32_t ci;
+	bool cidx;
+	array_addr(c, &ra, &ri, &ci, &cidx);
+	int idx = cidx ? -1 : ri;
+	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * 8 : 0);
+	uint32_t slow = jit_newlabel(c), chk = jit_newlabel(c), nw = jit_newlabel(c), store = jit_newlabel(c),
+		 done = jit_newlabel(c), twice = jit_newlabel(c);
+	int t = jit_alloc_reg(c), pk = jit_alloc_reg(c);
+	emit_test64(j, rv, rv);
+	emit_jcc(j, X86_CC_E, chk);
+	emit_load(j, 8, t, ra, cls);
+	emit_load(j, 8, t, t, (int32_t)offsetof(struct vn_class, comp));
+	emit_alu_load(j, 1, X86_CMP, t, rv, cls);
+	emit_jcc(j, X86_CC_NE, slow);
+	x86_bind(j, chk);
+	emit_mov_imm64(j, pk, (uint64_t)(uintptr_t)c->vm->c_packet);
+	emit_load_idx(j, 8, t, ra, idx, 8, disp);      /* the old element */
+	emit_test64(j, t, t);
+	emit_jcc(j, X86_CC_E, nw);
+	emit_alu_load(j, 1, X86_CMP, pk, t, cls);
+	emit_jcc(j, X86_CC_NE, nw);
+	emit_alu_mem_imm32(j, 0, X86_SUB, t, len, 1);
+	x86_bind(j, nw);
+	emit_test64(j, rv, rv);
+	emit_jcc(j, X86_CC_E, store);
+	emit_alu_load(j, 1, X86_CMP, pk, rv, cls);
+	emit_jcc(j, X86_CC_NE, store);
+	emit_alu_mem_imm32(j, 0, X86_ADD, rv, len, 1);
+	emit_alu_mem_imm32(j, 0, X86_CMP, rv, len, 1);
+	emit_jcc(j, X86_CC_G, twice);
+	x86_bind(j, store);
+	emit_store_idx(j, 8, rv, ra, idx, 8, disp);
+	emit_jmp(j, done);
+	x86_bind(j, twice);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	jit_call_helper(c, (const void *)vn_pkt_twice);
+	/* the helper, as the interpreter: [array, index, value] in their slots */
+	x86_bind(j, slow);
+	emit_store(j, 8, ra, X86_R12, jit_slot_off(c, c->d));
+	if (cidx)
+		emit_store_imm32(j, 8, X86_R12, jit_slot_off(c, c->d + 1), ci);
+	else
+		emit_store(j, 8, ri, X86_R12, jit_slot_off(c, c->d + 1));
+	emit_store(j, 8, rv, X86_R12, jit_slot_off(c, c->d + 2));
+	c->d += 3;
+	jit_sync_frame(c);      /* clobbers rax, rcx: the operands are stored */
+	c->d -= 3;
+	jit_args_vm_fr_in(c);
+	jit_call_helper(c, (const void *)vn_jit_op);
+	jit_check_exc(c);
+	x86_bind(j, done);
+	jit_free_reg(c, t);
+	jit_free_reg(c, pk);
+	jit_free_reg(c, ra);
+	if (!cidx)
+		jit_free_reg(c, ri);
+	jit_free_reg(c, rv);    /* a cached local's register: no-op */
 }
 
 /* getstatic/putstatic: a class not yet initialized when the method was
@@ -1246,189 +1367,8 @@ static void ensure_init(struct cc *c, struct vn_class *k)
 	emit_jcc(&c->j, X86_CC_E, ok);
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
 	jit_call_helper(c, (const void *)vn_jit_clinit);
-	check_exc(c);
+	jit_check_exc(c);
 	x86_bind(&c->j, ok);
-}
-
-/* A call whose target is known when compiling (static with the class
- * initialized, special, final) to a bytecode method, or a native one. */
-static bool direct_call_ok(struct cc *c, const struct vn_insn *in, bool native)
-{
-	if (c->env.nodirect)
-		return false;
-	if (in->op != Q_INVOKESTATIC && in->op != Q_INVOKESPECIAL && in->op != Q_INVOKEFINAL)
-		return false;
-	const struct vn_method *cm = in->u.m;
-	if (native ? !cm->native : (cm->native || !cm->code))
-		return false;
-	return in->op != Q_INVOKESTATIC || cm->cls->state == CS_INITIALIZED;
-}
-
-enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };
-
-/* A call to a compiled method without the C helper. The call site finds the
- * callee: known (CALL_KNOWN), through the receiver's vtable (CALL_VIRTUAL),
- * or through the interface call site's cache (CALL_IFACE: a hit only when the
- * receiver's class is the cached one); checks it is compiled, and calls the
- * VM's call stub (emit_call_stub, emitted once per VM) with rsi =
- * the callee, rcx = its arguments. Otherwise (not compiled, cache miss) it
- * falls through to the helper call; returns the label after that. */
-static uint32_t inline_call(struct cc *c, const struct vn_insn *in, int nargs, int kind)
-{
-	struct x86_jit *j = &c->j;
-	char ret = kind == CALL_IFACE ? ((const struct vn_icache *)in->u.p)->im->ret : in->u.m->ret;
-	int32_t args = jit_slot_off(c, c->d - nargs);
-	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c);
-	if (in->op != Q_INVOKESTATIC) {
-		emit_load(j, 8, X86_RAX, X86_R12, args);
-		jit_null_check(c, X86_RAX);
-	}
-	if (kind == CALL_KNOWN) {
-		emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)in->u.m);
-	} else {
-		emit_load(j, 8, X86_RAX, X86_RAX, (int32_t)offsetof(struct vn_obj, cls));
-		if (kind == CALL_VIRTUAL) {
-			emit_load(j, 8, X86_RSI, X86_RAX, (int32_t)offsetof(struct vn_class, vtable));
-			emit_load(j, 8, X86_RSI, X86_RSI, in->a * (int32_t)sizeof(void *));
-		} else {
-			emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)in->u.p);
-			emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RDX, (int32_t)offsetof(struct vn_icache, last));
-			emit_jcc(j, X86_CC_NE, slow);
-			emit_load(j, 8, X86_RSI, X86_RDX, (int32_t)offsetof(struct vn_icache, target));
-		}
-	}
-	emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
-	emit_jcc(j, X86_CC_NE, slow);
-	emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
-	emit_call_abs(j, c->call_stub, X86_RAX);
-	reload_volatile(c);
-	emit_test32(j, X86_RAX, X86_RAX);
-	emit_jcc(j, X86_CC_NE, L_EXC(c));
-	if (ret != 'V') {
-		emit_load(j, 8, X86_RAX, X86_RSP, 16);
-		emit_store(j, 8, X86_RAX, X86_R12, args);
-	}
-	emit_jmp(j, done);
-	x86_bind(j, slow);
-	return done;
-}
-
-/* The interpreter's call sequence, shared by every call site of compiled
- * code in a VM (emitted once, by call_stub): with rbx = vm, r13 = the
- * budget, rsi = the compiled callee, rcx = its arguments: budget, depth and
- * stack limits, frame push, the call, frame pop; the result goes to the
- * caller's [rsp+16]. Returns eax 0, or not 0 with an exception pending in
- * the caller (the callee threw and the interpreter found no handler in it). */
-static void emit_call_stub(struct x86_jit *j)
-{
-	const int32_t res = 8 + 8 + 16;     /* the caller's [rsp+16]: past the alignment and the return address */
-	enum { L_THREW, L_LIM, L_OUT, L_BUDGET, L_NSTUB };
-	emit_alu64_imm32(j, X86_SUB, X86_RSP, 8);
-	emit_alu64_imm32(j, X86_SUB, X86_R13, 1);
-	emit_jcc(j, X86_CC_S, L_BUDGET);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
-	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
-	emit_jcc(j, X86_CC_AE, L_LIM);
-	emit_load(j, 2, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
-	emit_load(j, 2, X86_RDI, X86_RSI, (int32_t)offsetof(struct vn_method, max_stack));
-	emit_alu32(j, X86_ADD, X86_RDX, X86_RDI);
-	emit_lea(j, 1, X86_RDX, X86_RCX, X86_RDX, (int)sizeof(vn_slot), 0);
-	emit_alu_load(j, 1, X86_CMP, X86_RDX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
-	emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
-	emit_jcc(j, X86_CC_A, L_LIM);
-	/* rdi = &vm->frames[vm->nframes++] */
-	emit_imul_imm32(j, 1, X86_RAX, X86_RAX, (int32_t)sizeof(struct vn_frame));
-	emit_load(j, 8, X86_RDI, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
-	emit_alu64(j, X86_ADD, X86_RDI, X86_RAX);
-	emit_inc_mem(j, 0, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_store(j, 8, X86_RSI, X86_RDI, (int32_t)offsetof(struct vn_frame, m));
-	emit_store(j, 8, X86_RCX, X86_RDI, (int32_t)offsetof(struct vn_frame, lv));
-	emit_load(j, 2, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
-	emit_lea(j, 1, X86_RAX, X86_RCX, X86_RDX, (int)sizeof(vn_slot), 0);
-	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, sp));
-	emit_load(j, 8, X86_RAX, X86_RSI, (int32_t)offsetof(struct vn_method, prep));   /* compiled, so prepared */
-	emit_load(j, 8, X86_RAX, X86_RAX, (int32_t)offsetof(struct vn_prep, code));
-	emit_store(j, 8, X86_RAX, X86_RDI, (int32_t)offsetof(struct vn_frame, ip));
-	emit_store_imm32(j, 1, X86_RDI, (int32_t)offsetof(struct vn_frame, entry), 1);
-	emit_load(j, 8, X86_RAX, X86_RSI, (int32_t)offsetof(struct vn_method, jit_code));
-	emit_mov64(j, X86_RSI, X86_RDI);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, res);
-	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_call_reg(j, X86_RAX);
-	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_test32(j, X86_RAX, X86_RAX);
-	emit_jcc(j, X86_CC_NE, L_THREW);
-	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
-	x86_bind(j, L_OUT);
-	emit_alu64_imm32(j, X86_ADD, X86_RSP, 8);
-	emit_ret(j);
-	/* the callee threw: the interpreter dispatches from its frame (entry);
-	 * 0 if a handler there finished the call, the result in place */
-	x86_bind(j, L_THREW);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_lea(j, 1, X86_RSI, X86_RSP, -1, 1, res);
-	emit_mov_imm32(j, X86_RDX, 1);
-	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_call_abs(j, (const void *)vn_interp_run, X86_RAX);
-	emit_load(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_jmp(j, L_OUT);
-	/* depth or stack limit: abort with the interpreter's message */
-	x86_bind(j, L_LIM);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_call_abs(j, (const void *)vn_call_limit_abort, X86_RAX);   /* rsi = the callee, rdx = kind */
-	x86_bind(j, L_BUDGET);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
-	emit_call_abs(j, (const void *)vn_budget_out, X86_RAX);
-}
-
-/* The VM's call stub (emit_call_stub), made on first use; NULL if it
- * cannot be (the call sites then take the helper). */
-static const void *call_stub(struct vn_vm *vm)
-{
-	const void **slot = vn_jit_call_stub(vm);
-	if (!slot || *slot)
-		return slot ? *slot : NULL;
-	uint8_t buf[512];
-	uint32_t labels[4];
-	struct x86_fixup fix[16];
-	struct x86_jit j;
-	x86_init_lent(&j, buf, sizeof buf, labels, 4, fix, 16);
-	emit_call_stub(&j);
-	int r = x86_finish(&j);
-	size_t len = j.off;
-	x86_release(&j);
-	if (r == 0)
-		*slot = vn_jit_install(vm, buf, len);
-	return *slot;
-}
-
-/* A native known when compiling, called directly as the interpreter calls
- * it (null check of the receiver; no budget, no frame): native(vm, args,
- * &result); a pending exception leaves through the exception exit. */
-void jit_native_call(struct cc *c, const struct vn_insn *in, int nargs)
-{
-	struct x86_jit *j = &c->j;
-	const struct vn_method *cm = in->u.m;
-	int32_t args = jit_slot_off(c, c->d - nargs);
-	if (in->op != Q_INVOKESTATIC) {
-		emit_load(j, 8, X86_RAX, X86_R12, args);
-		jit_null_check(c, X86_RAX);
-	}
-	emit_store_imm32(j, 8, X86_RSP, 16, 0);
-	emit_mov64(j, X86_RDI, X86_RBX);
-	emit_lea(j, 1, X86_RSI, X86_R12, -1, 1, args);
-	emit_lea(j, 1, X86_RDX, X86_RSP, -1, 1, 16);
-	jit_call_helper(c, (const void *)cm->native);
-	emit_alu_mem_imm32(j, 1, X86_CMP, X86_RBX, (int32_t)offsetof(struct vn_vm, exc), 0);
-	emit_jcc(j, X86_CC_NE, L_EXC(c));
-	if (cm->ret != 'V') {
-		emit_load(j, 8, X86_RAX, X86_RSP, 16);
-		emit_store(j, 8, X86_RAX, X86_R12, args);
-	}
 }
 
 static void compile_insn(struct cc *c, uint32_t i)
@@ -1440,6 +1380,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_NOP: break;
 	case Q_ICONST: push(c, K_CONST, 1, -1, in->a); break;
 	case Q_LCONST: case Q_ACONST: {
+		if (op == Q_ACONST && !in->u.p) {   /* null: a constant (aastore_null, compares) */
+			push(c, K_CONST, 1, -1, 0);
+			break;
+		}
 		int r = jit_alloc_reg(c);
 		emit_mov_imm64(j, r, op == Q_LCONST ? (uint64_t)in->u.j : (uint64_t)(uintptr_t)in->u.p);
 		jit_push_reg(c, r, op == Q_LCONST ? 2 : 1);
@@ -1805,12 +1749,12 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case Q_INVOKEIFACE: {
 		int po, pu;
 		effect(in, &po, &pu);
-		if (direct_call_ok(c, in, true) && jit_packet_intrinsic(c, in, po))
+		if (jit_direct_call_ok(c, in, true) && jit_packet_intrinsic(c, in, po))
 			break;          /* the result pushed */
 		/* nanoTime and inlined calls need the arguments in their slots
 		 * only; their slow paths, and the rest, a synced frame */
 		jit_flush(c);
-		if (direct_call_ok(c, in, true)) {
+		if (jit_direct_call_ok(c, in, true)) {
 			if (!jit_nanotime_intrinsic(c, in)) {
 				sync(c);
 				jit_native_call(c, in, po);
@@ -1832,15 +1776,15 @@ static void compile_insn(struct cc *c, uint32_t i)
 			sync(c);
 		if (!c->call_stub)
 			;
-		else if (direct_call_ok(c, in, false))
-			done = inline_call(c, in, po, CALL_KNOWN);
+		else if (jit_direct_call_ok(c, in, false))
+			done = jit_call_site(c, in, po, CALL_KNOWN);
 		else if (op == Q_INVOKEVIRTUAL && !c->env.nodirect)
-			done = inline_call(c, in, po, CALL_VIRTUAL);
+			done = jit_call_site(c, in, po, CALL_VIRTUAL);
 		else if (op == Q_INVOKEIFACE && !c->env.nodirect)
-			done = inline_call(c, in, po, CALL_IFACE);
-		args_vm_fr_in(c);
+			done = jit_call_site(c, in, po, CALL_IFACE);
+		jit_args_vm_fr_in(c);
 		jit_call_helper(c, (const void *)vn_jit_invoke);
-		check_exc(c);
+		jit_check_exc(c);
 		if (done)
 			x86_bind(j, done);
 		if (inl == 2)
@@ -1849,6 +1793,14 @@ static void compile_insn(struct cc *c, uint32_t i)
 		break;
 	}
 	case J_AASTORE:
+		if (c->ne && c->e[c->ne - 1].kind == K_CONST && c->e[c->ne - 1].v == 0) {
+			aastore_null(c);
+			break;
+		}
+		if (c->ne <= 3 && !(c->ne && c->e[c->ne - 1].kind == K_CONST)) {
+			aastore_regs(c);
+			break;
+		}
 		sync(c);
 		aastore_inline(c);
 		c->d -= 3;
@@ -1858,9 +1810,9 @@ static void compile_insn(struct cc *c, uint32_t i)
 		int po, pu;
 		effect(in, &po, &pu);
 		sync(c);
-		args_vm_fr_in(c);
+		jit_args_vm_fr_in(c);
 		jit_call_helper(c, (const void *)vn_jit_op);
-		check_exc(c);
+		jit_check_exc(c);
 		c->d += pu - po;
 		break;
 	}
@@ -1941,7 +1893,7 @@ static void emit_stubs(struct cc *c)
 	x86_bind(j, L_EXC(c));
 	emit_mov_imm32(j, X86_RAX, 1);
 	x86_bind(j, L_EPI(c));
-	budget_wb(c);
+	jit_budget_wb(c);
 	emit_alu64_imm32(j, X86_ADD, X86_RSP, frame_bytes(c));
 	for (int k = (int)sizeof saved_regs - 1; k >= 0; k--)
 		if (saves(c, saved_regs[k]))
@@ -2087,6 +2039,10 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	m->jit_state = VN_JIT_FAILED;
 	if (!m->prep || m->native)
 		return -1;
+	/* A class initializer runs once: compiling it cannot pay (it stays
+	 * interpreted; not counted as a compilation). */
+	if (!strcmp(m->name, "<clinit>"))
+		return -1;
 	struct cc c = { .vm = vm, .m = m, .p = m->prep, .ml = m->max_locals, .n = m->prep->n };
 	/* the experiment switches, read once per process (every thread reads
 	 * the same values, so a race only repeats the work) */
@@ -2145,7 +2101,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 		goto out;
 	memset(c.depth, 0xff, n * sizeof(int32_t));    /* -1: not reached (yet) */
 	pick_cached_locals(&c);
-	c.call_stub = call_stub(vm);
+	c.call_stub = jit_call_stub(vm);
 	if (!jit_analyze(&c)) {
 		if (c.env.debug)
 			fprintf(stderr, "jit: %s.%s: depth analysis failed\n", m->cls->name, m->name);

@@ -59,7 +59,7 @@ static inline void *sc_alloc(struct scratch *s, size_t n, bool zero)
 
 #define MAXDEF 12
 #define FR_AT 8             /* [rsp + FR_AT]: the frame */
-#define LBL_PER 10          /* scratch labels per instruction */
+#define LBL_PER 12          /* scratch labels per instruction */
 
 struct cc {
 	struct x86_jit j;
@@ -140,6 +140,16 @@ void jit_call_helper(struct cc *c, const void *fn);
 void jit_native_call(struct cc *c, const struct vn_insn *in, int nargs);
 bool jit_analyze(struct cc *c);
 void jit_body(struct cc *c);
+void jit_budget_wb(struct cc *c);
+void jit_reload_volatile(struct cc *c);
+void jit_args_vm_fr_in(struct cc *c);   /* rdi = vm, rsi = fr, rdx = the current insn */
+void jit_check_exc(struct cc *c);       /* eax != 0: to the exception exit */
+
+/* viflet_jit_call.c: calling sequences */
+enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };
+bool jit_direct_call_ok(struct cc *c, const struct vn_insn *in, bool native);
+uint32_t jit_call_site(struct cc *c, const struct vn_insn *in, int nargs, int kind);
+const void *jit_call_stub(struct vn_vm *vm);
 
 /* viflet_jit_inline.c: calls compiled in place */
 bool jit_packet_intrinsic(struct cc *c, const struct vn_insn *in, int nargs);

@@ -268,14 +268,12 @@ int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t 
 	jit_budget_tick(c);
 	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
 	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
-	emit_mov_imm32(j, X86_RDX, 0);                /* limit kind: depth */
 	emit_jcc(j, X86_CC_AE, lim);
 	/* the slots the callee needs: no check when they lie within this
 	 * method's own frame (checked when it was called) */
 	if (c->d - nargs + cm->max_locals + cm->max_stack > c->m->max_stack) {
 		emit_lea(j, 1, X86_RAX, X86_R12, -1, 1, args + (int32_t)((cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
 		emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
-		emit_mov_imm32(j, X86_RDX, 1);                /* limit kind: stack */
 		emit_jcc(j, X86_CC_A, lim);
 	}
 	/* the body, as a method of its own on the callee's slots */
@@ -323,7 +321,12 @@ int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t 
 				c->m->cls->name, c->m->name, cm->cls->name, cm->name);
 	}
 	emit_jmp(j, *done);
+	/* a limit: the depth (kind 0) if it is the one broken, else the stack */
 	x86_bind(j, lim);
+	emit_zero32(j, X86_RDX);
+	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
+	emit_setcc(j, X86_CC_B, X86_RDX);
 	emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)cm);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	jit_call_helper(c, (const void *)vn_call_limit_abort);   /* rdx = kind */

@@ -14,8 +14,12 @@ void *vn_jit_install(struct vn_vm *vm, const uint8_t *code, size_t len);
 /* The VM's scratch block for compilations, at least n bytes (contents not
  * kept from one call to the next); NULL: no memory. */
 void *vn_jit_scratch(struct vn_vm *vm, size_t n);
-/* Where the VM's shared call stub (viflet_jit.c) is kept; NULL: no memory. */
+/* Where the VM's shared call stub (viflet_jit_call.c) is kept; NULL: no memory. */
 const void **vn_jit_call_stub(struct vn_vm *vm);
+#if defined(__x86_64__)
+/* The VM's call stub, generated and placed on first use (the JIT's set-up). */
+const void *jit_call_stub(struct vn_vm *vm);
+#endif
 void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_bytes, uint64_t ns,
 		   uint64_t install_ns, bool ok);
 uint64_t vn_jit_now_ns(void);

@@ -103,8 +103,9 @@ static void *scratch_get(struct vn_jit *jt, size_t n);
 
 /* The VM's JIT state, set up by its first compilation: the first code
  * region and the compiler's scratch memory, both touched now (a page's
- * first write faults), so the methods' compile times do not include them;
- * the set-up time is reported apart (region_ns of the first method). */
+ * first write faults), and the VM's call stub, generated and placed first
+ * in the region; so the methods' compile times do not include them: the
+ * set-up time is reported apart (region_ns of the first method). */
 static struct vn_jit *jit_of(struct vn_vm *vm)
 {
 	if (vm->jit)
@@ -119,6 +120,9 @@ static struct vn_jit *jit_of(struct vn_vm *vm)
 	if (m && region_new(m, 0) == 0)
 		jt->nmaps++;
 	scratch_get(jt, 0);
+#if defined(__x86_64__)
+	jit_call_stub(vm);      /* the VM's shared call sequence, once (NULL: call sites take the helper) */
+#endif
 	jt->region_ns = vn_jit_now_ns() - t0;
 	return jt;
 }

@@ -654,26 +654,6 @@ static struct vn_frame *push_entry_frame(struct vn_vm *vm, struct vn_method *m, 
 	return fr;
 }
 
-int vn_call_entry(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret)
-{
-	/* compiled, and called with an empty VM stack (no frame, no native's
-	 * arguments): vn_call without what cannot apply (natives, preparation,
-	 * nested native calls, the depth limit: max_depth >= 1) */
-	if (m->jit_state != VN_JIT_COMPILED || vm->nframes || vm->ntop || m->nargs > 2)
-		return vn_call(vm, m, args, ret);
-	ret->raw = 0;
-	vn_slot *base = vm->stack;
-	if (base + m->max_locals + m->max_stack > vm->stack_end)
-		stack_limit_abort(vm);
-	base[0] = args[0];
-	if (m->nargs == 2)
-		base[1] = args[1];
-	struct vn_frame *fr = push_entry_frame(vm, m, base);
-	int r = vn_jit_run_entry(vm, fr, ret);
-	vm->c_depth--;
-	return r;
-}
-
 int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret)
 {
 	ret->raw = 0;

@@ -37,13 +37,13 @@ _Noreturn void vn_abort(struct vn_vm *vm, const char *fmt, ...)
 		fprintf(stderr, "vifnet vm: %s (no abort target)\n", vm->err);
 		abort();
 	}
-	longjmp(*vm->abort_jb, 1);
+	VN_LONGJMP(*vm->abort_jb);
 }
 
 #define ENTER(vm) \
-	jmp_buf jb_; \
+	vn_jmpbuf jb_; \
 	if ((vm)->aborted) return VN_VM_ABORTED; \
-	if (setjmp(jb_)) { (vm)->abort_jb = NULL; return VN_VM_ABORTED; } \
+	if (VN_SETJMP(jb_)) { (vm)->abort_jb = NULL; return VN_VM_ABORTED; } \
 	(vm)->abort_jb = &jb_; \
 	(vm)->nframes = 0; (vm)->ntmp = 0; (vm)->exc = NULL; (vm)->c_depth = 0; (vm)->ntop = NULL; \
 	(vm)->budget = (vm)->lim.budget ? (int64_t)(vm)->lim.budget : INT64_MAX; \
@@ -53,8 +53,8 @@ _Noreturn void vn_abort(struct vn_vm *vm, const char *fmt, ...)
 /* Loads the core classes of the ROM library. */
 static int boot(struct vn_vm *vm)
 {
-	jmp_buf jb;
-	if (setjmp(jb))
+	vn_jmpbuf jb;
+	if (VN_SETJMP(jb))
 		return -1;
 	vm->abort_jb = &jb;
 	vm->c_object = vn_class_load(vm, "java/lang/Object");
@@ -208,10 +208,10 @@ static const char *find_viflet(struct vn_vm *vm)
 
 const char *vn_vm_find_viflet(struct vn_vm *vm)
 {
-	jmp_buf jb;
+	vn_jmpbuf jb;
 	if (vm->aborted)
 		return NULL;
-	if (setjmp(jb)) {
+	if (VN_SETJMP(jb)) {
 		vm->abort_jb = NULL;
 		return NULL;
 	}
@@ -398,6 +398,47 @@ static struct vn_obj *packet_for(struct vn_vm *vm, void *pkt)
 	return p;
 }
 
+/* A VIFlet handler called by the host right after ENTER (no frame on the
+ * VM stack, no native's arguments, c_depth 0). Compiled, with one or two
+ * arguments: its entry frame is pushed here and the code called directly —
+ * vn_call without what cannot apply (natives, preparation, nested entries,
+ * the depth limit: max_depth >= 1); this runs twice per packet (issue 9).
+ * Otherwise, or when the frame would not fit (vn_call aborts with the
+ * interpreter's message), vn_call. */
+static inline int call_handler(struct vn_vm *vm, int h, struct vn_method *m, vn_slot a0, vn_slot a1, vn_slot *ret)
+{
+	vn_slot *base = vm->stack;
+	/* checked once per handler: a method stays compiled, and its frame and
+	 * the VM's stack keep their sizes */
+	if (vm->fast_handler[h] != m) {
+		if (m->jit_state != VN_JIT_COMPILED || m->nargs > 2 || !m->nargs ||
+		    base + m->max_locals + m->max_stack > vm->stack_end) {
+			vn_slot a[2] = { a0, a1 };
+			return vn_call(vm, m, a, ret);
+		}
+		vm->fast_handler[h] = m;
+	}
+	ret->raw = 0;
+	base[0] = a0;
+	if (m->nargs == 2)
+		base[1] = a1;
+	struct vn_frame *fr = &vm->frames[0];
+	fr->m = m;
+	fr->lv = base;
+	fr->sp = base + m->max_locals;
+	fr->ip = m->prep->code;
+	fr->entry = true;
+	vm->nframes = 1;
+	vm->c_depth = 1;
+	int r = 0;
+	if (((vn_jit_fn)m->jit_code)(vm, fr, ret))
+		r = vn_interp_run(vm, ret, true);   /* the exception from the handler's frame */
+	else
+		vm->nframes = 0;
+	vm->c_depth = 0;
+	return r;
+}
+
 int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
 {
 	ENTER(vm);
@@ -405,10 +446,10 @@ int vn_vm_enqueue(struct vn_vm *vm, void *pkt)
 		vn_seterr(vm, "no VIFlet started");
 		LEAVE(vm, VN_VM_ERROR);
 	}
-	vn_slot a[2], r;
-	a[0].a = vm->viflet;
-	a[1].a = packet_for(vm, pkt);
-	if (vn_call_entry(vm, vm->m_enqueue, a, &r)) {
+	vn_slot a0, a1, r;
+	a0.a = vm->viflet;
+	a1.a = packet_for(vm, pkt);
+	if (call_handler(vm, 0, vm->m_enqueue, a0, a1, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}
@@ -425,7 +466,7 @@ int vn_vm_dequeue(struct vn_vm *vm, void **pkt)
 	}
 	vn_slot a, r;
 	a.a = vm->viflet;
-	if (vn_call_entry(vm, vm->m_dequeue, &a, &r)) {
+	if (call_handler(vm, 1, vm->m_dequeue, a, a, &r)) {
 		describe_exc(vm);
 		LEAVE(vm, VN_VM_EXCEPTION);
 	}

@@ -16,6 +16,23 @@
 #define VM_INT_H
 
 #include <setjmp.h>
+
+/* The abort target of a host entry (vn_abort jumps there). With GCC/Clang
+ * on x86-64 the compiler's own setjmp: it saves the frame and stack
+ * pointers and the resume address (a handful of instructions; every
+ * call-saved register is spilled by the entry's prologue instead), where
+ * libc's setjmp costs about 30 instructions per host call: it matters on
+ * the per-packet path (issue 9). Only for the abort, which returns nothing
+ * but "aborted". */
+#if defined(__GNUC__) && defined(__x86_64__)
+typedef void *vn_jmpbuf[5];
+#define VN_SETJMP(b) __builtin_setjmp(b)
+#define VN_LONGJMP(b) __builtin_longjmp((b), 1)
+#else
+typedef jmp_buf vn_jmpbuf;
+#define VN_SETJMP(b) setjmp(b)
+#define VN_LONGJMP(b) longjmp((b), 1)
+#endif
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -209,7 +226,7 @@ struct vn_vm {
 	struct vn_obj *exc;                     /* pending exception */
 	int64_t budget;                         /* remaining; <0 disabled when unlimited */
 	bool unlimited;
-	jmp_buf *abort_jb;                      /* innermost host entry */
+	vn_jmpbuf *abort_jb;                    /* innermost host entry */
 	bool aborted;
 	uint32_t c_depth;                       /* nested interpreter entries */
 	struct vn_jit *jit;                     /* JIT code memory and stats (jit/viflet_jit_rt.c) */
@@ -220,6 +237,7 @@ struct vn_vm {
 	struct vn_obj *viflet;
 	/* the VIFlet's handlers, resolved once by vn_vm_viflet_start */
 	struct vn_method *m_enqueue, *m_dequeue, *m_timeout;
+	struct vn_method *fast_handler[2];      /* call_handler (vm.c): enqueue, dequeue found compiled and fitting */
 	/* packets held (handles), for release after abort; each knows its index */
 	struct vn_obj **pkts; uint32_t npkts, pkts_cap;
 	/* Packet objects that left by dequeue() referenced from nowhere, for the
@@ -302,9 +320,6 @@ void vn_prep_free(struct vn_prep *p);
 /* ---- interp.c ---- */
 /* Call m with args (nargs slots); result in *ret. 0, or -1 with vm->exc set. */
 int vn_call(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret);
-/* vn_call from an entry point (nothing on the VM stack) with at least one
- * argument: a shorter way into compiled code, vn_call otherwise. */
-int vn_call_entry(struct vn_vm *vm, struct vn_method *m, const vn_slot *args, vn_slot *ret);
 /* For the JIT: interpret from the top frame (pushed with entry = true) until
  * it returns; exc_pending: first dispatch vm->exc from that frame (its ip one
  * past the throwing instruction). vn_call's results. */
@@ -375,9 +390,35 @@ struct vn_obj *vn_concat(struct vn_vm *vm, struct vn_concat *c, vn_slot *args);
 void vn_out(struct vn_vm *vm, const char *s, size_t n);
 void vn_pkt_store(struct vn_vm *vm, struct vn_obj *old, struct vn_obj *nw);
 _Noreturn void vn_pkt_twice(struct vn_vm *vm);   /* aborts: a packet stored in a second place */
-void vn_pkt_forget(struct vn_vm *vm, struct vn_obj *p);
-void vn_pkt_unlist(struct vn_vm *vm, uint32_t i);   /* drop entry i of vm->pkts */
-void vn_pkt_reset(struct vn_vm *vm, struct vn_obj *p, void *handle);  /* carries handle now */
+/* The table of held packets and a Packet object's caches, here (inline)
+ * because the host's enqueue()/dequeue() use them on every packet. */
+/* Remove entry i of the table of held packets (the last one takes its place). */
+static inline void vn_pkt_unlist(struct vn_vm *vm, uint32_t i)
+{
+	struct vn_obj *last = vm->pkts[--vm->npkts];
+	vm->pkts[i] = last;
+	VN_FIELD(last, vm->off_pkt_slot, uint32_t) = i;
+}
+/* Forget a packet object's host handle (it left the VM): out of the table
+ * of held packets in O(1), by the index the object carries. */
+static inline void vn_pkt_forget(struct vn_vm *vm, struct vn_obj *p)
+{
+	VN_FIELD(p, vm->off_pkt_handle, void *) = NULL;
+	uint32_t i = VN_FIELD(p, vm->off_pkt_slot, uint32_t);
+	if (i < vm->npkts && vm->pkts[i] == p)
+		vn_pkt_unlist(vm, i);
+}
+/* The object carries host packet handle from now on: what was cached about
+ * the previous one is forgotten. */
+static inline void vn_pkt_reset(struct vn_vm *vm, struct vn_obj *p, void *handle)
+{
+	VN_FIELD(p, vm->off_pkt_handle, void *) = handle;
+	VN_FIELD(p, vm->off_pkt_data, const uint8_t *) = NULL;
+	VN_FIELD(p, vm->off_pkt_dlen, int32_t) = -1;
+	VN_FIELD(p, vm->off_pkt_proto, int32_t) = -1;
+	VN_FIELD(p, vm->off_pkt_ports, int32_t) = 0;
+	VN_FIELD(p, vm->off_pkt_wlen, int32_t) = -1;
+}
 int vn_natives_init(struct vn_vm *vm);
 
 /* ---- fmt.c ---- */

@@ -421,7 +421,7 @@ static void java_float_to_string(void **state)
 
 /* ---- heap ---- */
 
-static jmp_buf jb;
+static vn_jmpbuf jb;
 
 static void gc_frees_garbage_and_limit_aborts(void **state)
 {
@@ -430,7 +430,7 @@ static void gc_frees_garbage_and_limit_aborts(void **state)
 	struct vn_vm *vm = vn_vm_new(&lim, NULL);
 	assert_non_null(vm);
 	vm->abort_jb = &jb;
-	if (setjmp(jb) == 0) {
+	if (VN_SETJMP(jb) == 0) {
 		struct vn_class *ia = vn_class_prim_array(vm, EK_I);
 		assert_non_null(ia);
 		/* 100 MiB of garbage through a 1 MiB heap */
