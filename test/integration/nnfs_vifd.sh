@@ -28,7 +28,11 @@ M=$W/nn
 VP=
 BG=()
 cleanup() {
-  for p in "${BG[@]}"; do kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
+  # the stopped clients are process groups (setsid): wake and end each whole
+  for p in "${BG[@]}"; do
+    kill -CONT -- -"$p" 2>/dev/null; kill -CONT "$p" 2>/dev/null
+    kill -- -"$p" 2>/dev/null; kill "$p" 2>/dev/null
+  done
   if [ -n "$VP" ] && kill -0 "$VP" 2>/dev/null; then
     kill -TERM "$VP"; for _ in $(seq 40); do kill -0 "$VP" 2>/dev/null || break; sleep 0.05; done
     kill -KILL "$VP" 2>/dev/null

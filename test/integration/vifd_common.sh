@@ -19,7 +19,8 @@ note() { echo "-- $*"; }
 
 cleanup() {
   local rc=$?
-  for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  # (a stopped one, e.g. a port reader a test sent SIGSTOP, gets the TERM on CONT)
+  for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null || true; done
   if [ -n "$VIFD_PID" ] && kill -0 "$VIFD_PID" 2>/dev/null; then
     kill -TERM "$VIFD_PID" 2>/dev/null || true
     for _ in $(seq 40); do kill -0 "$VIFD_PID" 2>/dev/null || break; sleep 0.05; done

@@ -18,7 +18,8 @@ SECS=${VIFD_SCHED_SECS:-5}
 # the traffic it measures.
 stop_bg() {
   [ ${#BG_PIDS[@]} -gt 0 ] || return 0      # a bare `wait` would wait for vifd
-  for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  # (a stopped one, e.g. a port reader a test sent SIGSTOP, gets the TERM on CONT)
+  for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null || true; done
   wait "${BG_PIDS[@]}" 2>/dev/null || true
   BG_PIDS=()
 }
