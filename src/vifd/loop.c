@@ -113,10 +113,21 @@ static void classify(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t no
 	p->vif = v ? v : vn_tree_root(ifc->tree);
 }
 
+static void to_wire(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now);
+static void write_dev(struct vn_loop *l, size_t i, struct vn_pkt *p);
+
+/* Into interface i's tree; a packet whose path is open and idle leaves at
+ * once (vn_sched_send), in the order the trees' drain would send it: egress
+ * onto the wire (the peer's ingress), ingress into the device. */
 static void enqueue_one(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
 {
-	p->arrival = now;
-	if (vn_sched_enqueue(l->ifs[i].tree, p, now)) {
+	int rc = vn_sched_send(l->ifs[i].tree, p, now);
+	if (rc == VN_SCHED_SENT) {
+		if (p->dir == VN_EGRESS)
+			to_wire(l, i, p, now);
+		else
+			write_dev(l, i, p);
+	} else if (rc < 0) {
 		l->ifs[i].drop_sched++;
 		vn_pool_put(l->pool, p);
 	}
@@ -198,10 +209,9 @@ static void to_wire(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now
 	enqueue(l, j, p, now);
 }
 
-void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p)
+void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
 {
 	struct vd_iface *ifc = &l->ifs[i];
-	vn_time_t now = now_ns();
 	p->wire_len = p->len;
 	if (l->headroom) {
 		/* the read began with the virtio-net header */
@@ -389,6 +399,7 @@ static void plain_read_cb(struct ev_loop *ev, ev_io *w, int revents)
 		if (&l->ifs[i].rd == w)
 			break;
 	struct vd_iface *ifc = &l->ifs[i];
+	vn_time_t now = now_ns();
 	for (int k = 0; k < READ_BATCH; k++) {
 		struct vn_pkt *p = vd_pkt_get(l);
 		if (!p) {
@@ -406,7 +417,7 @@ static void plain_read_cb(struct ev_loop *ev, ev_io *w, int revents)
 			break;
 		}
 		p->len = (uint32_t)n;
-		vd_loop_from_host(l, i, p);
+		vd_loop_from_host(l, i, p, now);
 	}
 	vd_loop_kick(l);
 }
