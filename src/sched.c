@@ -215,9 +215,10 @@ int vn_sched_send(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 		return vn_sched_enqueue(t, p, now);
 	struct vn_vif *const *path = (struct vn_vif *const *)v->path;
 	unsigned n = v->depth + 1;
+	/* filters in crossing order: leaf to root on egress, root to leaf on ingress */
 	for (unsigned k = 0; k < n; k++) {
 		struct vn_vif *u = path[d == VN_EGRESS ? k : n - 1 - k];
-		if (u->filter && !u->filter(u->filter_ctx, p)) {
+		if (__builtin_expect(u->filter != NULL, 0) && !u->filter(u->filter_ctx, p)) {
 			drop_count(u, 1);
 			return -EACCES;
 		}
