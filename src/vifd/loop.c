@@ -365,6 +365,14 @@ static void follow_cb(struct ev_loop *ev, ev_prepare *w, int revents)
 	uint32_t from = l->woke_cpu;
 	vn_time_t now = now_ns();
 	int here = sched_getcpu();
+	/* Count where sparse wake-ups came from (status): whether following
+	 * made them local is what decides a ping's round trip. */
+	if (n > 0 && here >= 0 && l->slept >= FOLLOW_IDLE_NS && n <= FOLLOW_MAX_PKTS) {
+		if ((uint32_t)here == from)
+			l->sparse_local++;
+		else
+			l->sparse_remote++;
+	}
 	/* A loop that paces (its timer armed: packets wait for a cap) serves
 	 * the caps, whose timing a migration would disturb: it stays. */
 	if (n > 0 && here >= 0 && from < CPU_SETSIZE && CPU_ISSET(from, &l->cpus) && l->armed == VN_TIME_NEVER) {
@@ -973,11 +981,13 @@ void vd_loop_free(struct vn_loop *l)
 int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 {
 	size_t off = 0;
-	int w = snprintf(buf, n, "ifaces %zu procs %zu flows %zu pool_in_use %u batches %llu io %s moves %llu away %llu\n",
+	int w = snprintf(buf, n, "ifaces %zu procs %zu flows %zu pool_in_use %u batches %llu io %s moves %llu away %llu "
+			 "sparse_local %llu sparse_remote %llu\n",
 			 l->nif, vn_registry_nproc(l->reg), vn_registry_nflows(l->reg),
 			 vn_pool_in_use(l->pool), (unsigned long long)l->batches,
 			 l->ur ? "io_uring" : "readwrite", (unsigned long long)l->moves,
-			 (unsigned long long)l->moves_away);
+			 (unsigned long long)l->moves_away, (unsigned long long)l->sparse_local,
+			 (unsigned long long)l->sparse_remote);
 	if (w > 0)
 		off = (size_t)w < n ? (size_t)w : n;
 	for (size_t i = 0; i < l->nif; i++) {

@@ -95,6 +95,9 @@ struct vn_loop {
 	vn_time_t sleep_from, slept; /* the last wait: its start, its length */
 	vn_time_t moved_at;
 	uint64_t moves, moves_away;  /* all moves; those off a busy sender's CPU */
+	/* Sparse wake-ups by the sender's CPU: the same as the loop's (a local
+	 * wake-up) or another (an IPI): what a ping's round trip is made of. */
+	uint64_t sparse_local, sparse_remote;
 	cpu_set_t cpus;              /* the loop thread's affinity as started */
 	int tfd;                     /* timerfd: the pacing timer */
 	ev_io pace;
