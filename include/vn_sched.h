@@ -33,6 +33,15 @@
  * and is handed to the tap when the VIFs below let it go (vn_sched_dequeue
  * drains such subtrees first; the packet is released, never returned). */
 int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now);
+/* Queue p as vn_sched_enqueue does, or, when nothing waits in p's direction
+ * in the tree and every VIF on p's path passes packets without holding them
+ * (no block, no cap, no external queue), let it leave at once: what the
+ * enqueue and the dequeue that would follow it observably do (filters,
+ * counters, taps, the leaf's qlimit) is done in one walk of the path.
+ * VN_SCHED_SENT: p left the tree (as if returned by vn_sched_dequeue) and is
+ * the caller's to send; otherwise as vn_sched_enqueue. */
+#define VN_SCHED_SENT 1
+int vn_sched_send(struct vn_tree *t, struct vn_pkt *p, vn_time_t now);
 /* The next packet allowed to leave in direction dir at time now, or NULL.
  * Stats of every VIF on its path are updated and taps called. */
 struct vn_pkt *vn_sched_dequeue(struct vn_tree *t, enum vn_dir dir, vn_time_t now);

@@ -61,6 +61,22 @@ static bool self_wanted(const struct vn_vif *v, const struct vn_half *h)
 
 static void propagate(struct vn_half *h);
 
+/* Does v pass a packet on without holding it (no block, no cap, no external
+ * queue)? Then a packet that finds nothing queued ahead of it leaves at once. */
+static bool passes_at_once(const struct vn_vif *v)
+{
+	return v->disc->passes && v->bandwidth == VN_BW_UNLIMITED && !v->qops;
+}
+
+/* v's parameters or external queue changed: recompute open_path for v's
+ * subtree (control path only: O(subtree)). */
+static void reopen(struct vn_vif *v)
+{
+	v->open_path = passes_at_once(v) && (!v->parent || v->parent->open_path);
+	for (struct vn_vif *c = v->first_child; c; c = c->next_sibling)
+		reopen(c);
+}
+
 /* List or unlist v's self class in direction h as self_wanted says. */
 static void relist_self(struct vn_vif *v, struct vn_half *h)
 {
@@ -114,6 +130,7 @@ void vn_sched_vif_init(struct vn_vif *v)
 		h->self.self = true;
 		vn_timer_init(&h->wake, wake);
 	}
+	reopen(v);
 }
 
 static void drop_count(struct vn_vif *v, uint64_t n)
@@ -213,6 +230,52 @@ int vn_sched_enqueue(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 		propagate(h);
 	}
 	return 0;
+}
+
+int vn_sched_send(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
+{
+	struct vn_vif *v = p->vif;
+	enum vn_dir d = p->dir;
+	/* Nothing queued in this direction anywhere in the tree, and no VIF on
+	 * the path that could hold the packet: the dequeue that would follow
+	 * the enqueue takes this packet through this path at once, activating
+	 * and deactivating the classes on the way (which resets their credit)
+	 * and charging no cap. So do only what is seen of that: the admission
+	 * in crossing order, then the counts and taps leaf to root. */
+	vn_timerq_run(t->timers, now);
+	if (!v->open_path || t->root->half[d].backlog || !v->qlimit)
+		return vn_sched_enqueue(t, p, now);
+	struct vn_vif *const *path = (struct vn_vif *const *)v->path;
+	unsigned n = v->depth + 1;
+	/* filters in crossing order: leaf to root on egress, root to leaf on ingress */
+	for (unsigned k = 0; k < n; k++) {
+		struct vn_vif *u = path[d == VN_EGRESS ? k : n - 1 - k];
+		if (__builtin_expect(u->filter != NULL, 0) && !u->filter(u->filter_ctx, p)) {
+			drop_count(u, 1);
+			return -EACCES;
+		}
+	}
+	p->arrival = now;
+	/* count_pass for each, with the direction's test out of the loop */
+	uint32_t bytes = p->wire_len;
+	if (d == VN_EGRESS) {
+		for (unsigned k = 0; k < n; k++) {
+			struct vn_vif *u = path[k];
+			VN_STAT_ADD(u->st.out_packets, 1);
+			VN_STAT_ADD(u->st.out_bytes, bytes);
+			if (u->tap)
+				u->tap(u->tap_ctx, u, p);
+		}
+	} else {
+		for (unsigned k = 0; k < n; k++) {
+			struct vn_vif *u = path[k];
+			VN_STAT_ADD(u->st.in_packets, 1);
+			VN_STAT_ADD(u->st.in_bytes, bytes);
+			if (u->tap)
+				u->tap(u->tap_ctx, u, p);
+		}
+	}
+	return VN_SCHED_SENT;
 }
 
 /* Charge a departure of `bytes` to u's cap at time now. */
@@ -520,6 +583,7 @@ void vn_sched_change(struct vn_vif *v, const struct vn_disc_ops *old_disc, bool 
 		}
 		propagate(h);
 	}
+	reopen(v);
 }
 
 /* Take every packet back from v's external queue into v's own queues, in
@@ -543,6 +607,7 @@ static void qdisc_remove(struct vn_vif *v, bool aborted)
 		v->half[d].qidle = false;
 		relist_self(v, &v->half[d]);
 	}
+	reopen(v);
 }
 
 static void qdisc_abort(struct vn_vif *v)
@@ -593,6 +658,7 @@ int vn_sched_set_qdisc(struct vn_vif *v, const struct vn_qdisc_ops *ops, void *c
 	v->qops = ops;
 	v->qctx = ctx;
 	v->type = VN_TYPE_VIFLET;
+	reopen(v);
 	gather(v, v, tmp);
 	/* Hand them over; if the queue breaks a rule on the way it is removed
 	 * at once and the packets not yet given stay in v's own queues. */
@@ -668,6 +734,7 @@ void vn_sched_qdisc_release(struct vn_vif *v)
 			v->tree->release(v->tree->release_ctx, p);
 	v->qops->detach(v->qctx, false);
 	v->qops = NULL;
+	reopen(v);
 }
 
 int vn_tree_timer_arm(struct vn_tree *t, struct vn_timer *tm, vn_time_t when)

@@ -57,21 +57,26 @@ struct vn_half {
 struct vn_disc_ops;
 
 struct vn_vif {
-	/* Hot: read for every packet crossing this VIF. */
-	struct vn_vif *parent;
+	/* Hot: read for every packet crossing this VIF. The first two cache
+	 * lines (VIFs are 64-byte aligned) hold all that a packet passing an
+	 * open path touches (vn_sched_send): path, hooks, counters. */
 	struct vn_vif **path;                    /* depth+1 entries, path[0] == this */
 	unsigned depth;
 	unsigned qlimit;
+	vn_filter_fn filter;
+	void *filter_ctx;
+	vn_tap_fn tap;
+	void *tap_ctx;
+	/* This VIF and every one above it pass packets without holding them:
+	 * no block, no cap, no external queue (kept by sched.c's reopen). */
+	bool open_path;
+	struct vn_vif_stats st;
+	struct vn_vif *parent;
 	const struct vn_disc_ops *disc;
 	uint64_t bandwidth;                      /* bits/s, VN_BW_UNLIMITED */
 	vn_time_t burst_min;                     /* the cap's time to send 2 quanta */
-	vn_filter_fn filter;
-	void *filter_ctx;
 	void (*filter_free)(void *ctx);
-	vn_tap_fn tap;
-	void *tap_ctx;
 	void (*tap_free)(void *ctx);
-	struct vn_vif_stats st;
 	struct vn_tree *tree;
 	unsigned weight, priority;
 	enum vn_type type;

@@ -3,6 +3,8 @@
 #ifndef VD_FLOWHASH_H
 #define VD_FLOWHASH_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -35,6 +37,24 @@ static inline uint64_t vd_flow_hash(const struct vn_flow *f, uint64_t seed)
 	h2 = vd_flow_mix(h2, w[3]);
 	h1 = vd_flow_mix(h1, w[4]);
 	return vd_flow_mix(h1, h2);
+}
+
+/* Are two flow keys equal? Five word compares (the last overlapping), where
+ * memcmp of 38 bytes was a call and a byte loop. */
+static inline bool vd_flow_eq(const struct vn_flow *a, const struct vn_flow *b)
+{
+	const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
+	uint64_t d = 0;
+	for (size_t k = 0; k < 32; k += 8) {
+		uint64_t u, v;
+		memcpy(&u, x + k, 8);
+		memcpy(&v, y + k, 8);
+		d |= u ^ v;
+	}
+	uint64_t u, v;
+	memcpy(&u, x + sizeof *a - 8, 8);
+	memcpy(&v, y + sizeof *a - 8, 8);
+	return (d | (u ^ v)) == 0;
 }
 
 #endif

@@ -113,10 +113,21 @@ static void classify(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t no
 	p->vif = v ? v : vn_tree_root(ifc->tree);
 }
 
+static void to_wire(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now);
+static void write_dev(struct vn_loop *l, size_t i, struct vn_pkt *p);
+
+/* Into interface i's tree; a packet whose path is open and idle leaves at
+ * once (vn_sched_send), in the order the trees' drain would send it: egress
+ * onto the wire (the peer's ingress), ingress into the device. */
 static void enqueue_one(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
 {
-	p->arrival = now;
-	if (vn_sched_enqueue(l->ifs[i].tree, p, now)) {
+	int rc = vn_sched_send(l->ifs[i].tree, p, now);
+	if (rc == VN_SCHED_SENT) {
+		if (p->dir == VN_EGRESS)
+			to_wire(l, i, p, now);
+		else
+			write_dev(l, i, p);
+	} else if (rc < 0) {
 		l->ifs[i].drop_sched++;
 		vn_pool_put(l->pool, p);
 	}
@@ -198,10 +209,9 @@ static void to_wire(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now
 	enqueue(l, j, p, now);
 }
 
-void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p)
+void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now)
 {
 	struct vd_iface *ifc = &l->ifs[i];
-	vn_time_t now = now_ns();
 	p->wire_len = p->len;
 	if (l->headroom) {
 		/* the read began with the virtio-net header */
@@ -355,6 +365,14 @@ static void follow_cb(struct ev_loop *ev, ev_prepare *w, int revents)
 	uint32_t from = l->woke_cpu;
 	vn_time_t now = now_ns();
 	int here = sched_getcpu();
+	/* Count where sparse wake-ups came from (status): whether following
+	 * made them local is what decides a ping's round trip. */
+	if (n > 0 && here >= 0 && l->slept >= FOLLOW_IDLE_NS && n <= FOLLOW_MAX_PKTS) {
+		if ((uint32_t)here == from)
+			l->sparse_local++;
+		else
+			l->sparse_remote++;
+	}
 	/* A loop that paces (its timer armed: packets wait for a cap) serves
 	 * the caps, whose timing a migration would disturb: it stays. */
 	if (n > 0 && here >= 0 && from < CPU_SETSIZE && CPU_ISSET(from, &l->cpus) && l->armed == VN_TIME_NEVER) {
@@ -389,6 +407,7 @@ static void plain_read_cb(struct ev_loop *ev, ev_io *w, int revents)
 		if (&l->ifs[i].rd == w)
 			break;
 	struct vd_iface *ifc = &l->ifs[i];
+	vn_time_t now = now_ns();
 	for (int k = 0; k < READ_BATCH; k++) {
 		struct vn_pkt *p = vd_pkt_get(l);
 		if (!p) {
@@ -406,7 +425,7 @@ static void plain_read_cb(struct ev_loop *ev, ev_io *w, int revents)
 			break;
 		}
 		p->len = (uint32_t)n;
-		vd_loop_from_host(l, i, p);
+		vd_loop_from_host(l, i, p, now);
 	}
 	vd_loop_kick(l);
 }
@@ -971,11 +990,13 @@ void vd_loop_free(struct vn_loop *l)
 int vd_loop_status(struct vn_loop *l, char *buf, size_t n)
 {
 	size_t off = 0;
-	int w = snprintf(buf, n, "ifaces %zu procs %zu flows %zu pool_in_use %u batches %llu io %s moves %llu away %llu\n",
+	int w = snprintf(buf, n, "ifaces %zu procs %zu flows %zu pool_in_use %u batches %llu io %s moves %llu away %llu "
+			 "sparse_local %llu sparse_remote %llu\n",
 			 l->nif, vn_registry_nproc(l->reg), vn_registry_nflows(l->reg),
 			 vn_pool_in_use(l->pool), (unsigned long long)l->batches,
 			 l->ur ? "io_uring" : "readwrite", (unsigned long long)l->moves,
-			 (unsigned long long)l->moves_away);
+			 (unsigned long long)l->moves_away, (unsigned long long)l->sparse_local,
+			 (unsigned long long)l->sparse_remote);
 	if (w > 0)
 		off = (size_t)w < n ? (size_t)w : n;
 	for (size_t i = 0; i < l->nif; i++) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "match.h"
 #include "sockdiag.h"
 #include "vifd.h"
 #include "vn_param.h"
@@ -222,6 +223,8 @@ static int build_trees(struct vd_config *cfg)
 			return -1;
 		}
 		ifc->cls = vn_classifier_new(ifc->linktype);
+		if (ifc->cls)
+			vn_classifier_set_engine(ifc->cls, &vd_match_engine);
 		struct vn_cidr locals[16];
 		size_t nlocals = 16;
 		int rc = ifc->cls ? vn_treefile_apply(tf, ifc->tree, ifc->cls, ifc->linktype, NULL, locals,

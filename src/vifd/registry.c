@@ -713,7 +713,7 @@ int vn_registry_detach_sock(struct vn_registry *r, pid_t pid, int fd, size_t ifa
 static struct flowent *lookup_key(struct vn_registry *r, const struct vn_flow *k)
 {
 	struct flowent *e = r->buckets[flow_hash(k) & (r->nbuckets - 1)];
-	while (e && memcmp(&e->key, k, sizeof *k))
+	while (e && !vd_flow_eq(&e->key, k))
 		e = e->next;
 	return e;
 }

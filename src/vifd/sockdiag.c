@@ -68,6 +68,7 @@ struct vd_sockdiag {
 	unsigned head, tail;                  /* under mu */
 	bool stop;                            /* under mu */
 	struct cache_ent cache[CACHE];        /* loop thread */
+	struct cache_ent *last[VD_MAX_IFACES];  /* the entry the last check found, per iface */
 	struct adopted *adopted;              /* loop thread */
 	int diagfd[VD_MAX_IFACES];            /* worker */
 	int selfns;                           /* worker: vifd's own netns */
@@ -106,8 +107,14 @@ bool vd_sockdiag_first(struct vd_sockdiag *d, size_t iface, const struct vn_flow
 {
 	if (!d)
 		return true;
-	struct cache_ent *e = &d->cache[flow_hash(f, iface) & (CACHE - 1)];
-	if (e->at && now - e->at < RETRY_NS && e->iface == iface && !memcmp(&e->f, f, sizeof *f))
+	/* A flood of one flow: the same entry again, without hashing. */
+	struct cache_ent *e = iface < VD_MAX_IFACES ? d->last[iface] : NULL;
+	if (e && e->at && now - e->at < RETRY_NS && e->iface == iface && vd_flow_eq(&e->f, f))
+		return false;
+	e = &d->cache[flow_hash(f, iface) & (CACHE - 1)];
+	if (iface < VD_MAX_IFACES)
+		d->last[iface] = e;
+	if (e->at && now - e->at < RETRY_NS && e->iface == iface && vd_flow_eq(&e->f, f))
 		return false;
 	e->f = *f;
 	e->iface = iface;

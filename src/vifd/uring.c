@@ -197,8 +197,8 @@ static bool pending(struct vd_uring *u)
 	return u->coop && (IO_URING_READ_ONCE(*u->ring.sq.kflags) & IORING_SQ_TASKRUN);
 }
 
-/* A read of interface i completed with res. */
-static void read_done(struct vd_uring *u, size_t i, struct vn_pkt *p, int res)
+/* A read of interface i completed with res (reaped at time now). */
+static void read_done(struct vd_uring *u, size_t i, struct vn_pkt *p, int res, vn_time_t now)
 {
 	struct vn_loop *l = u->l;
 	struct dev_state *d = &u->dev[i];
@@ -207,7 +207,7 @@ static void read_done(struct vd_uring *u, size_t i, struct vn_pkt *p, int res)
 	if (res > 0) {
 		d->got++;
 		p->len = (uint32_t)res;
-		vd_loop_from_host(l, i, p);
+		vd_loop_from_host(l, i, p, now);
 	} else {
 		if (res == -EAGAIN) {
 			d->empty = true;
@@ -231,8 +231,9 @@ static void read_done(struct vd_uring *u, size_t i, struct vn_pkt *p, int res)
 	}
 }
 
-/* Reap every completion now in the ring. How many packets were read. */
-static unsigned reap(struct vd_uring *u)
+/* Reap every completion now in the ring, at time now (one clock read per
+ * round, not per packet). How many packets were read. */
+static unsigned reap(struct vd_uring *u, vn_time_t now)
 {
 	struct vn_loop *l = u->l;
 	struct io_uring_cqe *cqes[256];
@@ -253,7 +254,7 @@ static unsigned reap(struct vd_uring *u)
 				u->inflight--;
 				if (res > 0)
 					pkts++;
-				read_done(u, p->ifindex, p, res);
+				read_done(u, p->ifindex, p, res, now);
 			}
 			}
 		}
@@ -267,8 +268,9 @@ static unsigned reap(struct vd_uring *u)
 static void drain(struct vd_uring *u)
 {
 	for (int round = 0; round < DRAIN_ROUNDS; round++) {
-		if (reap(u))
-			u->last_pkt = mono_ns();
+		vn_time_t now = mono_ns();
+		if (reap(u, now))
+			u->last_pkt = now;
 		vd_loop_kick(u->l);       /* drains the trees and submits everything */
 		if (!pending(u))
 			return;

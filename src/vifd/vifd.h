@@ -95,6 +95,9 @@ struct vn_loop {
 	vn_time_t sleep_from, slept; /* the last wait: its start, its length */
 	vn_time_t moved_at;
 	uint64_t moves, moves_away;  /* all moves; those off a busy sender's CPU */
+	/* Sparse wake-ups by the sender's CPU: the same as the loop's (a local
+	 * wake-up) or another (an IPI): what a ping's round trip is made of. */
+	uint64_t sparse_local, sparse_remote;
 	cpu_set_t cpus;              /* the loop thread's affinity as started */
 	int tfd;                     /* timerfd: the pacing timer */
 	ev_io pace;
@@ -155,10 +158,11 @@ int vd_uring_write(struct vd_uring *u, size_t iface, struct vn_pkt *p, uint32_t 
 void vd_uring_submit(struct vd_uring *u);
 
 /* loop.c, for the back ends: a packet from the pool, its data past the
- * headroom (NULL: pool empty); a packet read from interface i (egress into its
- * tree: p->len counts the headroom read too); a written packet to recycle. */
+ * headroom (NULL: pool empty); a packet read from interface i at time now
+ * (egress into its tree: p->len counts the headroom read too; the back end
+ * reads the clock once per batch of reads); a written packet to recycle. */
 struct vn_pkt *vd_pkt_get(struct vn_loop *l);
-void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p);
+void vd_loop_from_host(struct vn_loop *l, size_t i, struct vn_pkt *p, vn_time_t now);
 void vd_loop_written(struct vn_loop *l, struct vn_pkt *p, int res);
 
 /* gso.c: the bytes a frame of len bytes (network header at l3off, -1: none)

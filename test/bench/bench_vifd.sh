@@ -120,15 +120,28 @@ tcp_gbps() {
   python3 -c 'import json,sys; print("%.3f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e9))' "$WORK/t.json"
 }
 
-ping_us() {  # median RTT in microseconds of 200 pings
-  ip netns exec "$NSA" ping -c 200 -i 0.005 198.18.0.2 2>/dev/null |
-    sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] * 1000 }'
+# the loop's sparse wake-ups so far, "local remote": the sender on the loop's
+# CPU or on another (0 0 without vifd, or with --no-follow: no CPU hints)
+wakes() {
+  [ -n "$VPID" ] || { echo "0 0"; return; }
+  python3 "$TOP/test/integration/vifd_ctl.py" "$WORK/ctl.sock" req status |
+    awk '$1 == "ifaces" { for (k = 1; k < NF; k++) { if ($k == "sparse_local") l = $(k + 1); if ($k == "sparse_remote") r = $(k + 1) } }
+         END { print l + 0, r + 0 }'
+}
+
+ping_us() {  # "median RTT in µs of 200 pings, % of their wake-ups of the loop on ping's CPU (- if unknown)"
+  local l0 r0 l1 r1 rtt
+  read -r l0 r0 < <(wakes)
+  rtt=$(ip netns exec "$NSA" ping -c 200 -i 0.005 198.18.0.2 2>/dev/null |
+    sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] * 1000 }')
+  read -r l1 r1 < <(wakes)
+  awk -v r="$rtt" -v l=$((l1 - l0)) -v m=$((r1 - r0)) 'BEGIN { if (l + m > 0) printf "%s %.0f\n", r, 100 * l / (l + m); else printf "%s -\n", r }'
 }
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-declare -A PPS CPU TCP RTT P C T R
-for m in veth bypass root tree3 stay vethoff offload offcap; do P[$m]=; C[$m]=; T[$m]=; R[$m]=; PPS[$m]=0; CPU[$m]=0; TCP[$m]=0; RTT[$m]=0; done
+declare -A PPS CPU TCP RTT P C T R W
+for m in veth bypass root tree3 stay vethoff offload offcap; do P[$m]=; C[$m]=; T[$m]=; R[$m]=; W[$m]=; PPS[$m]=0; CPU[$m]=0; TCP[$m]=0; RTT[$m]=0; done
 read -r -a MODES <<<"${VIFD_BENCH_MODES:-veth bypass root tree3 stay vethoff offload offcap}"
 # Rounds outside, modes inside: the host's load (shared by other jobs) drifts
 # during a run, and interleaving lets every mode see the same drift.
@@ -139,14 +152,15 @@ for run in $(seq "$RUNS"); do
     read -r pps ns < <(udp_pps)
     P[$m]+="$pps "; C[$m]+="$ns "
     T[$m]+="$(tcp_gbps) "
-    R[$m]+="$(ping_us) "
+    read -r rtt lw < <(ping_us)
+    R[$m]+="$rtt "; W[$m]+="$lw "
     stop_mode
   done
 done
 for m in "${MODES[@]}"; do
   PPS[$m]=$(echo "${P[$m]}" | median); CPU[$m]=$(echo "${C[$m]}" | median)
   TCP[$m]=$(echo "${T[$m]}" | median); RTT[$m]=$(echo "${R[$m]}" | median)
-  echo "$m: udp ${PPS[$m]} pps (runs ${P[$m]}), vifd ${CPU[$m]} ns/pkt, tcp ${TCP[$m]} Gbit/s (runs ${T[$m]}), rtt ${RTT[$m]} us (runs ${R[$m]})"
+  echo "$m: udp ${PPS[$m]} pps (runs ${P[$m]}), vifd ${CPU[$m]} ns/pkt, tcp ${TCP[$m]} Gbit/s (runs ${T[$m]}), rtt ${RTT[$m]} us (runs ${R[$m]}; local wake-ups % ${W[$m]})"
 done
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
@@ -190,18 +204,19 @@ baseline has them off too (ethtool -K tso gso gro tx rx sg off).
 | \`--offload\` with a port read / \`--offload\`, TCP | $(r "${TCP[offcap]}" "${TCP[offload]}") | |
 | added median RTT, (b) \`--no-follow\` − veth | $(( ${RTT[stay]} - ${RTT[veth]} )) µs | |
 
-Every round (UDP pkt/s; TCP Gbit/s; RTT µs):
+Every round (UDP pkt/s; TCP Gbit/s; RTT µs; of the loop's wake-ups by a ping, the % on
+ping's own CPU, \`-\` where vifd has no CPU hints):
 
-| path | UDP | TCP | RTT |
-|---|---|---|---|
-| veth | ${P[veth]}| ${T[veth]}| ${R[veth]}|
-| bypass | ${P[bypass]}| ${T[bypass]}| ${R[bypass]}|
-| root | ${P[root]}| ${T[root]}| ${R[root]}|
-| tree3 | ${P[tree3]}| ${T[tree3]}| ${R[tree3]}|
-| stay | ${P[stay]}| ${T[stay]}| ${R[stay]}|
-| vethoff | ${P[vethoff]}| ${T[vethoff]}| ${R[vethoff]}|
-| offload | ${P[offload]}| ${T[offload]}| ${R[offload]}|
-| offcap | ${P[offcap]}| ${T[offcap]}| ${R[offcap]}|
+| path | UDP | TCP | RTT | local wake-ups % |
+|---|---|---|---|---|
+| veth | ${P[veth]}| ${T[veth]}| ${R[veth]}| |
+| bypass | ${P[bypass]}| ${T[bypass]}| ${R[bypass]}| ${W[bypass]}|
+| root | ${P[root]}| ${T[root]}| ${R[root]}| ${W[root]}|
+| tree3 | ${P[tree3]}| ${T[tree3]}| ${R[tree3]}| ${W[tree3]}|
+| stay | ${P[stay]}| ${T[stay]}| ${R[stay]}| ${W[stay]}|
+| vethoff | ${P[vethoff]}| ${T[vethoff]}| ${R[vethoff]}| |
+| offload | ${P[offload]}| ${T[offload]}| ${R[offload]}| ${W[offload]}|
+| offcap | ${P[offcap]}| ${T[offcap]}| ${R[offcap]}| ${W[offcap]}|
 
 On this 2-core machine the sender, the receiver and vifd's data-path thread share
 two CPUs with whatever else runs (the load average above), so single rounds vary
@@ -220,7 +235,13 @@ traffic: an eBPF filter on each TUN device notes the sending CPU in an mmap'ed m
 after a wake-up from at least 1 ms of sleep that read at most 4 packets the thread
 moves to that CPU, and after a busier one it moves off the sender's CPU (floods are
 better served from the other CPU); at most one move per 10 ms (per 100 ms off a
-sender), none while packets wait for a cap. The \`stay\` row (\`--no-follow\`) is the old
+sender), none while packets wait for a cap. The last column of the every-round table
+says how many of the pings' wake-ups of the loop were on ping's own CPU (\`status\`:
+\`sparse_local\`, \`sparse_remote\`): a slow round with ~100% local wake-ups was not
+slowed by a cross-CPU wake-up but by what else ran on that CPU (this kernel runs
+\`preempt=none\`: a woken SCHED_FIFO thread waits until the task in the kernel there
+reaches a preemption point, and the other 2-vCPU jobs on this machine keep both CPUs
+busy). The \`stay\` row (\`--no-follow\`) is the old
 behaviour in the same run: when the other CPU is busy anyway a cross-CPU wake-up
 costs less and the two RTTs come close; what following buys at any load is the
 64-byte UDP rate, as the thread leaves the flooding sender's CPU. The
