@@ -1195,17 +1195,26 @@ static void ref_store(struct cc *c, int slot_reg, int v_reg)
 	x86_bind(&c->j, done);
 }
 
-/* The store of an aastore that passed its checks, with the packet rule
+/* aastore's fast path once the array is known non-null and the index in
+ * range: the store check when the value's class is exactly the element
+ * class (anything else to slow), then the store with the packet rule
  * (vn_pkt_store): the old element's count of places down, the new one's up,
  * a second place aborts through vn_pkt_twice. ra/idx/disp address the
  * element (idx -1: none), rv is the value; t and pk are scratch. Jumps to
  * done; the abort call falls through (it does not return). */
-static void emit_counted_store(struct cc *c, int ra, int idx, int32_t disp, int rv, int t, int pk,
-			       uint32_t done)
+static void emit_aastore_fast(struct cc *c, int ra, int idx, int32_t disp, int rv, int t, int pk,
+			      uint32_t slow, uint32_t done)
 {
 	struct x86_jit *j = &c->j;
 	const int32_t len = (int32_t)offsetof(struct vn_obj, len), cls = (int32_t)offsetof(struct vn_obj, cls);
-	uint32_t nw = jit_newlabel(c), store = jit_newlabel(c), twice = jit_newlabel(c);
+	uint32_t nw = jit_newlabel(c), store = jit_newlabel(c), twice = jit_newlabel(c), old = jit_newlabel(c);
+	emit_test64(j, rv, rv);
+	emit_jcc(j, X86_CC_E, old);
+	emit_load(j, 8, t, ra, cls);
+	emit_load(j, 8, t, t, (int32_t)offsetof(struct vn_class, comp));
+	emit_alu_load(j, 1, X86_CMP, t, rv, cls);
+	emit_jcc(j, X86_CC_NE, slow);
+	x86_bind(j, old);
 	emit_mov_imm64(j, pk, (uint64_t)(uintptr_t)c->vm->c_packet);
 	emit_load_idx(j, 8, t, ra, idx, 8, disp);      /* the old element */
 	emit_test64(j, t, t);
@@ -1239,8 +1248,8 @@ static void emit_counted_store(struct cc *c, int ra, int idx, int32_t disp, int 
 static void aastore_inline(struct cc *c)
 {
 	struct x86_jit *j = &c->j;
-	const int32_t len = (int32_t)offsetof(struct vn_obj, len), cls = (int32_t)offsetof(struct vn_obj, cls);
-	uint32_t slow = jit_newlabel(c), old = jit_newlabel(c), done = jit_newlabel(c);
+	const int32_t len = (int32_t)offsetof(struct vn_obj, len);
+	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c);
 	emit_load(j, 8, X86_RAX, X86_R12, jit_slot_off(c, c->d - 3));
 	emit_test64(j, X86_RAX, X86_RAX);
 	emit_jcc(j, X86_CC_E, slow);
@@ -1248,14 +1257,7 @@ static void aastore_inline(struct cc *c)
 	emit_alu_load(j, 0, X86_CMP, X86_RCX, X86_RAX, len);
 	emit_jcc(j, X86_CC_AE, slow);
 	emit_load(j, 8, X86_RDX, X86_R12, jit_slot_off(c, c->d - 1));
-	emit_test64(j, X86_RDX, X86_RDX);
-	emit_jcc(j, X86_CC_E, old);
-	emit_load(j, 8, X86_RSI, X86_RAX, cls);
-	emit_load(j, 8, X86_RSI, X86_RSI, (int32_t)offsetof(struct vn_class, comp));
-	emit_alu_load(j, 1, X86_CMP, X86_RSI, X86_RDX, cls);
-	emit_jcc(j, X86_CC_NE, slow);
-	x86_bind(j, old);
-	emit_counted_store(c, X86_RAX, X86_RCX, (int32_t)VN_OBJ_HDR, X86_RDX, X86_RSI, X86_RDI, done);
+	emit_aastore_fast(c, X86_RAX, X86_RCX, (int32_t)VN_OBJ_HDR, X86_RDX, X86_RSI, X86_RDI, slow, done);
 	x86_bind(j, slow);
 	jit_args_vm_fr_in(c);
 	jit_call_helper(c, (const void *)vn_jit_op);
@@ -1304,7 +1306,6 @@ static void aastore_null(struct cc *c)
 static void aastore_regs(struct cc *c)
 {
 	struct x86_jit *j = &c->j;
-	const int32_t cls = (int32_t)offsetof(struct vn_obj, cls);
 	struct ventry v = jit_pop(c, 1);
 	int rv = jit_to_reg_ro(c, &v);
 	int ra, ri;
@@ -1313,16 +1314,9 @@ static void aastore_regs(struct cc *c)
 	array_addr(c, &ra, &ri, &ci, &cidx);
 	int idx = cidx ? -1 : ri;
 	int32_t disp = (int32_t)VN_OBJ_HDR + (cidx ? ci * 8 : 0);
-	uint32_t slow = jit_newlabel(c), chk = jit_newlabel(c), done = jit_newlabel(c);
+	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c);
 	int t = jit_alloc_reg(c), pk = jit_alloc_reg(c);
-	emit_test64(j, rv, rv);
-	emit_jcc(j, X86_CC_E, chk);
-	emit_load(j, 8, t, ra, cls);
-	emit_load(j, 8, t, t, (int32_t)offsetof(struct vn_class, comp));
-	emit_alu_load(j, 1, X86_CMP, t, rv, cls);
-	emit_jcc(j, X86_CC_NE, slow);
-	x86_bind(j, chk);
-	emit_counted_store(c, ra, idx, disp, rv, t, pk, done);
+	emit_aastore_fast(c, ra, idx, disp, rv, t, pk, slow, done);
 	/* the helper, as the interpreter: [array, index, value] in their slots */
 	x86_bind(j, slow);
 	emit_store(j, 8, ra, X86_R12, jit_slot_off(c, c->d));

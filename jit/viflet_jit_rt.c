@@ -369,11 +369,7 @@ static int call(struct vn_vm *vm, struct vn_method *cm, vn_slot *args)
 	if (args + cm->max_locals + cm->max_stack > vm->stack_end)
 		vn_call_limit_abort(vm, cm, 1);
 	struct vn_frame *nf = &vm->frames[vm->nframes++];
-	nf->m = cm;
-	nf->lv = args;
-	nf->sp = args + cm->max_locals;
-	nf->ip = cm->prep->code;
-	nf->entry = true;
+	vn_frame_enter(nf, cm, args);
 	vn_slot rv;
 	int r = vn_jit_hot(vm, cm) ? vn_jit_run_entry(vm, nf, &rv) : vn_interp_run(vm, &rv, false);
 	if (r)

@@ -93,7 +93,7 @@ static void propagate(struct vn_half *h)
 {
 	for (;;) {
 		bool e = compute_eligible(h);
-		if (!e && !h->dlisted && h->dir == VN_EGRESS && h->nactive > 0)
+		if (!e)
 			note_divert(h);
 		if (e == h->eligible)
 			return;

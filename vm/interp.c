@@ -645,11 +645,7 @@ static _Noreturn void stack_limit_abort(struct vn_vm *vm)
 static struct vn_frame *push_entry_frame(struct vn_vm *vm, struct vn_method *m, vn_slot *base)
 {
 	struct vn_frame *fr = &vm->frames[vm->nframes++];
-	fr->m = m;
-	fr->lv = base;
-	fr->sp = base + m->max_locals;
-	fr->ip = m->prep->code;
-	fr->entry = true;
+	vn_frame_enter(fr, m, base);
 	vm->c_depth++;
 	return fr;
 }

@@ -423,11 +423,7 @@ static inline int call_handler(struct vn_vm *vm, int h, struct vn_method *m, vn_
 	if (m->nargs == 2)
 		base[1] = a1;
 	struct vn_frame *fr = &vm->frames[0];
-	fr->m = m;
-	fr->lv = base;
-	fr->sp = base + m->max_locals;
-	fr->ip = m->prep->code;
-	fr->entry = true;
+	vn_frame_enter(fr, m, base);
 	vm->nframes = 1;
 	vm->c_depth = 1;
 	int r = 0;

@@ -195,6 +195,18 @@ struct vn_frame {
 	bool entry;             /* popping it returns to C */
 };
 
+/* Fill fr as the frame of a call of m from C, its arguments already at
+ * base (the host's handler calls, vn_call, the JIT's calls of interpreted
+ * methods). */
+static inline void vn_frame_enter(struct vn_frame *fr, struct vn_method *m, vn_slot *base)
+{
+	fr->m = m;
+	fr->lv = base;
+	fr->sp = base + m->max_locals;
+	fr->ip = m->prep->code;
+	fr->entry = true;
+}
+
 struct vn_rom_entry { const char *name; const uint8_t *data; uint32_t len; };
 extern const struct vn_rom_entry vn_rom_classes[];
 extern const uint32_t vn_rom_nclasses;
