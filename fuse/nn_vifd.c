@@ -180,30 +180,29 @@ static void post_run(struct vn_loop *l, void *arg)
 	free(t);
 }
 
-static int lp_post(void *ctx, void (*fn)(void *), void *arg)
+/* fn(arg) on the loop thread through `queue` (vn_loop_post or vn_loop_defer). */
+static int lp_queue(int (*queue)(struct vn_loop *, vn_loop_fn, void *), void *ctx,
+		    void (*fn)(void *), void *arg)
 {
 	struct tramp *t = malloc(sizeof *t);
 	if (!t)
 		return -ENOMEM;
 	t->fn = fn;
 	t->arg = arg;
-	int r = vn_loop_post(ctx, post_run, t);
+	int r = queue(ctx, post_run, t);
 	if (r)
 		free(t);
 	return r;
 }
 
+static int lp_post(void *ctx, void (*fn)(void *), void *arg)
+{
+	return lp_queue(vn_loop_post, ctx, fn, arg);
+}
+
 static int lp_defer(void *ctx, void (*fn)(void *), void *arg)
 {
-	struct tramp *t = malloc(sizeof *t);
-	if (!t)
-		return -ENOMEM;
-	t->fn = fn;
-	t->arg = arg;
-	int r = vn_loop_defer(ctx, post_run, t);
-	if (r)
-		free(t);
-	return r;
+	return lp_queue(vn_loop_defer, ctx, fn, arg);
 }
 
 static int lp_inject(void *ctx, struct vn_vif *v, enum vn_dir dir, const uint8_t *data, uint32_t len)
