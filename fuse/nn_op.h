@@ -118,6 +118,9 @@ struct nn_deferred {
 	enum nn_defer_kind kind;
 	uint64_t id;                  /* mkdir: the VIF id answered */
 	int refs;                     /* atomic */
+	bool answered;                /* the FUSE thread answered the decision itself
+	                                 (defer_op 1), not what the tree made of it */
+	bool otherwise;               /* the tree's thread: it did not come out as decided */
 	char *text;                   /* symlink: the target (malloc'd) */
 	char name[256];
 };

@@ -304,8 +304,10 @@ static int defer_op(struct vn_nnfs *fs, struct nn_deferred *d, uint64_t g0)
 		return -1;
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);     /* the deferral, then the count */
-	if (nn_gen(fs) == g0)
+	if (nn_gen(fs) == g0) {
+		d->answered = true;      /* read by the last nn_deferred_put */
 		return 1;
+	}
 	fs->memo.gen = 0;
 	return fs->be.call(fs->be.ctx, nop, NULL) < 0 ? -2 : 0;
 }
