@@ -133,7 +133,7 @@ NN=$!
 for _ in $(seq 300); do grep -q '^done' "$WORK/stress.out" 2>/dev/null && break; sleep 0.05; done
 read -r _ SP _ H < <(grep '^done' "$WORK/stress.out") || fail "stress program: $(cat "$WORK/stress.out")"
 sleep 0.2
-proc_registered "$SP" || fail "stress program $SP not registered"
+proc_registered "$SP" || fail "stress program $SP not registered (procs: $(ctl procs | head -c 300))"
 LEFT=$(ctl procs | grep -c "^sock $SP " || true)
 echo "   4 threads x 300 connections, $H signal-handler dup+close: $LEFT sockets left registered"
 [ "$LEFT" = 0 ] || fail "$LEFT sockets of $SP still registered: $(ctl procs | grep "^sock $SP " | head -3)"
