@@ -198,6 +198,10 @@ for m in "${MODES[@]}"; do
 done
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+# rr A B: the median of the per-round ratios of two modes' lists (each pair measured
+# minutes apart at most, so a drift of the host's load cancels)
+rr() { paste -d' ' <(echo "$1" | tr ' ' '\n' | grep -v '^$') <(echo "$2" | tr ' ' '\n' | grep -v '^$') |
+  awk '$2 > 0 { print $1 / $2 }' | sort -g | awk '{ a[NR] = $1 } END { if (NR) printf "%.2f", a[int((NR + 1) / 2)]; else printf "-" }'; }
 MACHINE="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores, $(uname -r)"
 SECTION=$(cat <<MD
 <!-- begin vifd -->
@@ -231,6 +235,7 @@ baseline has them off too (ethtool -K tso gso gro tx rx sg off).
 |---|---:|---:|
 | (c) / (a) UDP pkt/s | $(r "${PPS[tree3]}" "${PPS[bypass]}") | ≥ 0.9 |
 | (c) / (a) TCP | $(r "${TCP[tree3]}" "${TCP[bypass]}") | ≥ 0.9 |
+| the same, median of the per-round ratios: UDP / TCP | $(rr "${P[tree3]}" "${P[bypass]}") / $(rr "${T[tree3]}" "${T[bypass]}") | |
 | (a) / veth UDP pkt/s | $(r "${PPS[bypass]}" "${PPS[veth]}") | ≥ 1.0 |
 | (a) / veth TCP | $(r "${TCP[bypass]}" "${TCP[veth]}") | ≥ 0.3 |
 | (b) / veth TCP | $(r "${TCP[root]}" "${TCP[veth]}") | |
