@@ -5,6 +5,7 @@
  * most), so a slow client costs memory for one reply, never time. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,33 +97,36 @@ static void reply(struct client *c, const char *msg, size_t len)
 
 /* ---- requests ---- */
 
+/* Append to a reply under construction: 0, or -E2BIG when it does not fit. */
+static int __attribute__((format(printf, 4, 5))) put(char *buf, size_t n, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int w = vsnprintf(buf + *off, n - *off, fmt, ap);
+	va_end(ap);
+	if (w < 0 || (size_t)w >= n - *off)
+		return -E2BIG;
+	*off += (size_t)w;
+	return 0;
+}
+
 static int tree_dump_vif(struct vn_vif *v, const char *ifname, char *buf, size_t n, size_t *off)
 {
 	char path[512], val[64];
 	vn_vif_path_str(v, path, sizeof path);
-	int w = snprintf(buf + *off, n - *off, "%s %s", ifname, path);
-	if (w < 0 || (size_t)w >= n - *off)
+	if (put(buf, n, off, "%s %s", ifname, path))
 		return -E2BIG;
-	*off += (size_t)w;
 	static const char *const keys[] = {"bandwidth", "type", "weight", "priority", "qlimit"};
-	for (size_t k = 0; k < 5; k++) {
-		if (vn_vif_param_get(v, keys[k], val, sizeof val) < 0)
-			continue;
-		w = snprintf(buf + *off, n - *off, " %s=%s", keys[k], val);
-		if (w < 0 || (size_t)w >= n - *off)
+	for (size_t k = 0; k < 5; k++)
+		if (vn_vif_param_get(v, keys[k], val, sizeof val) >= 0 && put(buf, n, off, " %s=%s", keys[k], val))
 			return -E2BIG;
-		*off += (size_t)w;
-	}
 	struct vn_vif_stats st;
 	vn_vif_stats(v, &st);
-	w = snprintf(buf + *off, n - *off,
-		     " out_packets=%llu out_bytes=%llu in_packets=%llu in_bytes=%llu drops=%llu queued=%llu\n",
-		     (unsigned long long)st.out_packets, (unsigned long long)st.out_bytes,
-		     (unsigned long long)st.in_packets, (unsigned long long)st.in_bytes,
-		     (unsigned long long)st.drops, (unsigned long long)st.queued);
-	if (w < 0 || (size_t)w >= n - *off)
+	if (put(buf, n, off, " out_packets=%llu out_bytes=%llu in_packets=%llu in_bytes=%llu drops=%llu queued=%llu\n",
+		(unsigned long long)st.out_packets, (unsigned long long)st.out_bytes,
+		(unsigned long long)st.in_packets, (unsigned long long)st.in_bytes,
+		(unsigned long long)st.drops, (unsigned long long)st.queued))
 		return -E2BIG;
-	*off += (size_t)w;
 	for (struct vn_vif *c = vn_vif_first_child(v); c; c = vn_vif_next_sibling(c)) {
 		int rc = tree_dump_vif(c, ifname, buf, n, off);
 		if (rc)
@@ -148,53 +152,43 @@ static int do_tree(struct vn_loop *l, const char *ifname, char *buf, size_t n)
 	return (int)off;
 }
 
+/* " IFACE=VIFPATH" for each device, and the line's end; vif_of(obj, i) is the
+ * VIF of a process or a socket on device i. */
+static int put_vifs(struct vn_loop *l, char *buf, size_t n, size_t *off,
+		    struct vn_vif *(*vif_of)(const void *, size_t), const void *obj)
+{
+	for (size_t i = 0; i < l->nif; i++) {
+		char path[512];
+		vn_vif_path_str(vif_of(obj, i), path, sizeof path);
+		if (put(buf, n, off, " %s=%s", l->ifs[i].name, path))
+			return -E2BIG;
+	}
+	return put(buf, n, off, "\n");
+}
+
+static struct vn_vif *proc_vif(const void *p, size_t i) { return vn_proc_vif(p, i); }
+static struct vn_vif *sock_vif(const void *s, size_t i) { return vn_sock_vif(s, i); }
+
 static int do_procs(struct vn_loop *l, char *buf, size_t n)
 {
 	size_t off = (size_t)snprintf(buf, n, "ok\n");
 	for (struct vn_proc *p = vn_registry_proc_next(l->reg, 0); p; p = vn_registry_proc_next(l->reg, vn_proc_pid(p))) {
-		int w = snprintf(buf + off, n - off, "proc %d ppid %d uid %u comm %s", (int)vn_proc_pid(p),
-				 (int)vn_proc_ppid(p), (unsigned)vn_proc_uid(p), *vn_proc_comm(p) ? vn_proc_comm(p) : "-");
-		if (w < 0 || (size_t)w >= n - off)
+		if (put(buf, n, &off, "proc %d ppid %d uid %u comm %s", (int)vn_proc_pid(p), (int)vn_proc_ppid(p),
+			(unsigned)vn_proc_uid(p), *vn_proc_comm(p) ? vn_proc_comm(p) : "-") ||
+		    put_vifs(l, buf, n, &off, proc_vif, p))
 			return -E2BIG;
-		off += (size_t)w;
-		for (size_t i = 0; i < l->nif; i++) {
-			char path[512];
-			vn_vif_path_str(vn_proc_vif(p, i), path, sizeof path);
-			w = snprintf(buf + off, n - off, " %s=%s", l->ifs[i].name, path);
-			if (w < 0 || (size_t)w >= n - off)
-				return -E2BIG;
-			off += (size_t)w;
-		}
-		w = snprintf(buf + off, n - off, "\n");
-		if (w < 0 || (size_t)w >= n - off)
-			return -E2BIG;
-		off += (size_t)w;
 		for (struct vn_sock *s = vn_proc_sock_next(p, -1); s; s = vn_proc_sock_next(p, vn_sock_fd(s))) {
 			char fl[160] = "-";
 			if (vn_sock_flow(s))
 				vd_flow_format(vn_sock_flow(s), fl, sizeof fl);
-			w = snprintf(buf + off, n - off, "sock %d %d %s", (int)vn_proc_pid(p), vn_sock_fd(s), fl);
-			if (w < 0 || (size_t)w >= n - off)
+			if (put(buf, n, &off, "sock %d %d %s", (int)vn_proc_pid(p), vn_sock_fd(s), fl) ||
+			    put_vifs(l, buf, n, &off, sock_vif, s))
 				return -E2BIG;
-			off += (size_t)w;
-			for (size_t i = 0; i < l->nif; i++) {
-				char path[512];
-				vn_vif_path_str(vn_sock_vif(s, i), path, sizeof path);
-				w = snprintf(buf + off, n - off, " %s=%s", l->ifs[i].name, path);
-				if (w < 0 || (size_t)w >= n - off)
-					return -E2BIG;
-				off += (size_t)w;
-			}
-			w = snprintf(buf + off, n - off, "\n");
-			if (w < 0 || (size_t)w >= n - off)
-				return -E2BIG;
-			off += (size_t)w;
 		}
 	}
 	return (int)off;
 }
 
-/* The real parent of pid from /proc (never the client's claim), 0 if unknown. */
 static pid_t real_ppid(pid_t pid)
 {
 	char path[64], buf[512];
