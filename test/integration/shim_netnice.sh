@@ -9,9 +9,10 @@ source "$VIFNET_TOP/test/integration/shim_common.sh"
 lab_up
 
 note "netnice @5M -- iperf3: 5 Mbit/s +-3% (IP bytes on the VIF, steady state)"
-iperf_server "$NSB" 5201
-# cubic: this host defaults to BBR, which paces just under a bottleneck
+# cubic: this host defaults to BBR, which paces just under a bottleneck.
+# The servers are one-shot (-1): each measurement starts its own.
 capped_iperf() {
+  iperf_server "$NSB" 5201
   ip netns exec "$NSA" "$NETNICE" @5M -- iperf3 -C cubic -c 198.18.0.2 -p 5201 -t 5 >"$WORK/iperf.out" 2>&1 &
   NN=$!
   V=$(wait_vif "$IFA" '^netnice\.')
@@ -40,9 +41,9 @@ wait $NN || fail "curl under netnice failed"
 cmp -s "$WORK/big" "$WORK/got" || fail "curl got a different file"
 
 note "a shell script's children are capped as a whole (@4M, two iperf3)"
-iperf_server "$NSB" 5202
-iperf_server "$NSB" 5203
 script_iperf() {
+  iperf_server "$NSB" 5202
+  iperf_server "$NSB" 5203
   ip netns exec "$NSA" "$NETNICE" @4M -- sh -c \
     'iperf3 -C cubic -c 198.18.0.2 -p 5202 -t 5 >/dev/null & iperf3 -C cubic -c 198.18.0.2 -p 5203 -t 5 >/dev/null & wait' &
   NN=$!
