@@ -1008,9 +1008,25 @@ static void div_op(struct cc *c, int w, bool rem)
 		load_into(c, X86_RAX, &a);
 	if (c->busy & (1u << X86_RDX))
 		c->fail = true;     /* cannot be: entries there were spilled, a and b moved */
+	uint32_t minus1 = jit_newlabel(c), done = jit_newlabel(c), general = jit_newlabel(c);
+	/* 0 <= a < b (so b > 0): the quotient is 0, the remainder a, without
+	 * idiv (tens of cycles): the ring index `(i + 1) % ring.length` */
+	if (w) {
+		emit_alu64(&c->j, X86_CMP, X86_RAX, rb);
+		emit_jcc(&c->j, X86_CC_GE, general);
+		emit_test64(&c->j, X86_RAX, X86_RAX);
+	} else {
+		emit_alu32(&c->j, X86_CMP, X86_RAX, rb);
+		emit_jcc(&c->j, X86_CC_GE, general);
+		emit_test32(&c->j, X86_RAX, X86_RAX);
+	}
+	emit_jcc(&c->j, X86_CC_S, general);
+	if (!rem)
+		emit_zero32(&c->j, X86_RAX);
+	emit_jmp(&c->j, done);
+	x86_bind(&c->j, general);
 	emit_alu_imm32_w(&c->j, w, X86_CMP, rb, 0);
 	emit_jcc(&c->j, X86_CC_E, add_stub(c, VN_JIT_DIV0, -1, -1, 0));
-	uint32_t minus1 = jit_newlabel(c), done = jit_newlabel(c);
 	emit_alu_imm32_w(&c->j, w, X86_CMP, rb, -1);
 	emit_jcc(&c->j, X86_CC_E, minus1);
 	emit_cdq(&c->j, w);
