@@ -262,6 +262,11 @@ static void sync(struct cc *c)
  * and fr->ip set. */
 void jit_sync_frame(struct cc *c)
 {
+	if (c->inlined) {       /* the callee's frame, made now; jit_check_exc pops it */
+		jit_inline_frame(&c->j, c->outer, c->m, c->base, jit_slot_off(c, c->d), c->p->code + c->cur + 1);
+		c->framed++;
+		return;
+	}
 	for (uint32_t k = 0; k < c->nwloc; k++)
 		if (c->dirty & (1u << k))
 			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, jit_local_off(c, c->wloc[k]));
@@ -283,29 +288,47 @@ void jit_budget_wb(struct cc *c)
  * (always exact: the cache is write-through). */
 void jit_reload_volatile(struct cc *c)
 {
-	for (uint32_t k = 0; k < c->nvloc; k++)
-		emit_load(&c->j, 8, c->creg[c->vloc[k]], X86_R12, jit_local_off(c, c->vloc[k]));
+	const struct cc *o = c->outer ? c->outer : c;   /* an inlined body has none: the method's */
+	for (uint32_t k = 0; k < o->nvloc; k++)
+		emit_load(&c->j, 8, o->creg[o->vloc[k]], X86_R12, jit_local_off(o, o->vloc[k]));
 }
 
 void jit_call_helper(struct cc *c, const void *fn)
 {
+	if (c->outer)           /* in an inlined body: the method's cached locals, as at a call */
+		jit_outer_writeback(&c->j, c->outer);
 	jit_budget_wb(c);
 	emit_call_abs(&c->j, fn, X86_RAX);
 	emit_load(&c->j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	jit_reload_volatile(c);
 }
 
-/* rdi = vm, rsi = fr, rdx = the current insn */
+/* rdi = vm, rsi = fr, rdx = the current insn; in an inlined body fr is
+ * the callee's frame jit_sync_frame made, the top one */
 void jit_args_vm_fr_in(struct cc *c)
 {
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
-	emit_load(&c->j, 8, X86_RSI, X86_RSP, FR_AT);
+	if (c->inlined) {
+		emit_load(&c->j, 4, X86_RSI, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+		emit_imul_imm32(&c->j, 1, X86_RSI, X86_RSI, (int32_t)sizeof(struct vn_frame));
+		emit_alu_load(&c->j, 1, X86_ADD, X86_RSI, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
+		emit_alu64_imm32(&c->j, X86_SUB, X86_RSI, (int32_t)sizeof(struct vn_frame));
+	} else {
+		emit_load(&c->j, 8, X86_RSI, X86_RSP, FR_AT);
+	}
 	emit_mov_imm64(&c->j, X86_RDX, (uint64_t)(uintptr_t)(c->p->code + c->cur));
 }
 
 void jit_check_exc(struct cc *c)
 {
 	emit_test32(&c->j, X86_RAX, X86_RAX);
+	if (c->inlined) {       /* after a helper on the callee's frame: popped, or its exception */
+		if (c->framed-- <= 0)
+			c->fail = true;
+		emit_jcc(&c->j, X86_CC_NE, c->l_inl_exc);
+		emit_alu_mem_imm32(&c->j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
+		return;
+	}
 	emit_jcc(&c->j, X86_CC_NE, L_EXC(c));
 }
 
@@ -638,8 +661,8 @@ static bool known_nonnull(const struct cc *c, const struct ventry *v)
 {
 	if (v->kind != K_LOCAL)
 		return false;
-	if (c->this_nn)         /* an inlined body: only its receiver is known */
-		return v->v == 0;
+	if (c->inlined)         /* an inlined body: only its receiver is known */
+		return c->this_nn && v->v == 0;
 	return c->nn[c->cur] & lbit(v->v);
 }
 
@@ -1275,6 +1298,8 @@ static void aastore_inline(struct cc *c)
 	emit_load(j, 8, X86_RDX, X86_R12, jit_slot_off(c, c->d - 1));
 	emit_aastore_fast(c, X86_RAX, X86_RCX, (int32_t)VN_OBJ_HDR, X86_RDX, X86_RSI, X86_RDI, slow, done);
 	x86_bind(j, slow);
+	if (c->inlined)         /* the callee's frame, on this path only */
+		jit_sync_frame(c);
 	jit_args_vm_fr_in(c);
 	jit_call_helper(c, (const void *)vn_jit_op);
 	jit_check_exc(c);
@@ -1698,7 +1723,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case Q_PUTF_I: field_store(c, 4, false, in->a); break;
 	case Q_PUTF_J: field_store(c, 8, false, in->a); break;
 	case Q_PUTF_A: {
-		sync(c);
+		if (c->inlined)     /* the helper takes no frame: an inlined body makes none */
+			jit_flush(c);
+		else
+			sync(c);
 		/* [obj, v] on the stack */
 		emit_load(j, 8, X86_RCX, X86_R12, jit_slot_off(c, c->d - 2));
 		emit_test64(j, X86_RCX, X86_RCX);
@@ -1803,7 +1831,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 			aastore_regs(c);
 			break;
 		}
-		sync(c);
+		if (c->inlined)     /* the frame on the helper's path only (aastore_inline) */
+			jit_flush(c);
+		else
+			sync(c);
 		aastore_inline(c);
 		c->d -= 3;
 		break;
@@ -1859,11 +1890,12 @@ static int32_t frame_bytes(const struct cc *c)
 	return FRAME_BYTES + (n % 2 ? 8 : 0);
 }
 
-static void emit_stubs(struct cc *c)
+/* The inline checks' out-of-line stubs: the index and array of a bounds
+ * fault into [rsp+24]/[rsp+32], edx = the insn index, ecx = the kind, then
+ * the common tail. */
+void jit_fault_stubs(struct x86_jit *j, const struct stub *s, uint32_t n, uint32_t tail)
 {
-	struct x86_jit *j = &c->j;
-	for (uint32_t k = 0; k < c->nstubs; k++) {
-		const struct stub *s = &c->stubs[k];
+	for (; n--; s++) {
 		x86_bind(j, s->label);
 		if (s->kind == VN_JIT_AIOOBE) {     /* index and array, for the message */
 			if (s->idx >= 0)
@@ -1874,8 +1906,14 @@ static void emit_stubs(struct cc *c)
 		}
 		emit_mov_imm32(j, X86_RDX, s->insn);
 		emit_mov_imm32(j, X86_RCX, (uint32_t)s->kind);
-		emit_jmp(j, L_THROW(c));
+		emit_jmp(j, tail);
 	}
+}
+
+static void emit_stubs(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
+	jit_fault_stubs(j, c->stubs, c->nstubs, L_THROW(c));
 	/* the faults' common tail: rdx = insn index, rcx = kind */
 	x86_bind(j, L_THROW(c));
 	c->dirty = ~0u;

@@ -98,6 +98,13 @@ struct cc {
 	uint32_t cur;           /* insn being compiled */
 	int nlbl;               /* scratch labels used by the current insn */
 	bool fail;
+	/* an inlined body (jit_inline_site): the method it is compiled into,
+	 * where a helper's exception goes (the callee's frame made for it is
+	 * popped there), and the frames made by jit_sync_frame that no
+	 * jit_check_exc has closed yet */
+	const struct cc *outer;
+	uint32_t l_inl_exc;
+	int framed;
 };
 
 /* Labels: this body's instructions (lbase + i), then LBL_PER scratch labels
@@ -144,6 +151,7 @@ void jit_budget_wb(struct cc *c);
 void jit_reload_volatile(struct cc *c);
 void jit_args_vm_fr_in(struct cc *c);   /* rdi = vm, rsi = fr, rdx = the current insn */
 void jit_check_exc(struct cc *c);       /* eax != 0: to the exception exit */
+void jit_fault_stubs(struct x86_jit *j, const struct stub *s, uint32_t n, uint32_t tail);
 
 /* viflet_jit_call.c: calling sequences */
 enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };
@@ -158,5 +166,8 @@ struct vn_method *jit_inline_target(struct cc *c, const struct vn_insn *in, stru
 uint32_t jit_inline_labels(const struct vn_method *cm);
 size_t jit_inline_scratch(const struct vn_method *cm);
 int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t *done);
+void jit_inline_frame(struct x86_jit *j, const struct cc *o, const struct vn_method *cm, int32_t args,
+		      int32_t sp, const struct vn_insn *ip);
+void jit_outer_writeback(struct x86_jit *j, const struct cc *o);
 
 #endif

@@ -51,6 +51,18 @@ done
 for st in 300 2000 4200; do
   same "JitInline --stack $st" --stack "$st" -cp "$CL/run" JitInline
 done
+# inlined bodies with slow paths (faults, allocation, helpers that throw;
+# the callee's frame made there): the same output, stack traces and aborts,
+# collections inside inlined allocations with a small heap
+for b in 50 500 5000 60000 10000000; do
+  same "JitInlineSlow --budget $b" --budget "$b" -cp "$CL/run" JitInlineSlow
+done
+for d in 3 4 5; do
+  same "JitInlineSlow --depth $d" --depth "$d" -cp "$CL/run" JitInlineSlow
+done
+for h in 100000 300000; do
+  same "JitInlineSlow --heap $h" --heap "$h" -cp "$CL/run" JitInlineSlow
+done
 trace=$C/ssh.pcap,$C/dns_udp.pcap,$C/ntp.pcap
 for src in "$T"/test/java/viflet/*.java; do
   name=$(basename "$src" .java)
