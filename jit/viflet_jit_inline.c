@@ -135,7 +135,7 @@ bool jit_nanotime_intrinsic(struct cc *c, const struct vn_insn *in)
  * instruction; a helper's success pops it again, an exception (the callee
  * has no handler) pops it and leaves through the method's exception exit,
  * as it would have after the call (deoptimization at the fault). */
-#define INLINE_MAX_INSNS 40
+#define INLINE_MAX_INSNS 80
 
 /* The cached locals of the method o an inlined body is compiled into, into
  * their slots (the registers hold the current values). */
