@@ -286,11 +286,18 @@ void jit_budget_wb(struct cc *c)
 
 /* Locals cached in caller-saved registers, after a call: from their slots
  * (always exact: the cache is write-through). */
+static void reload_volatile_of(struct x86_jit *j, const struct cc *c)
+{
+	for (uint32_t k = 0; k < c->nvloc; k++)
+		emit_load(j, 8, c->creg[c->vloc[k]], X86_R12, jit_local_off(c, c->vloc[k]));
+}
+
+/* (in an inlined body: the method's, and the body's receiver) */
 void jit_reload_volatile(struct cc *c)
 {
-	const struct cc *o = c->outer ? c->outer : c;   /* an inlined body has none: the method's */
-	for (uint32_t k = 0; k < o->nvloc; k++)
-		emit_load(&c->j, 8, o->creg[o->vloc[k]], X86_R12, jit_local_off(o, o->vloc[k]));
+	if (c->outer)
+		reload_volatile_of(&c->j, c->outer);
+	reload_volatile_of(&c->j, c);
 }
 
 void jit_call_helper(struct cc *c, const void *fn)

@@ -317,6 +317,26 @@ static void inline_slow_paths(struct cc *c, const struct cc *k, uint32_t l_throw
 	emit_jmp(j, L_EXC(c));
 }
 
+/* A caller-saved register for the receiver of an inlined body of cm that
+ * reads it at least twice (never written: jit_inline_target), one the
+ * method caches none of its locals in; -1: none. Reloaded from its slot
+ * after every helper (jit_reload_volatile). */
+static int receiver_reg(const struct cc *c, const struct vn_method *cm)
+{
+	static const int8_t regs[] = { X86_R8, X86_R9, X86_R10, X86_R11 };
+	uint32_t uses = 0;
+	for (uint32_t i = 0; i < cm->prep->n; i++) {
+		const struct vn_insn *in = &cm->prep->code[i];
+		uses += (in->op == J_ILOAD || jit_is_fused(in->op)) && in->a == 0;
+	}
+	if (uses < 2 || c->env.noregcache)
+		return -1;
+	for (size_t k = 0; k < sizeof regs; k++)
+		if (!(c->cmask & (1u << regs[k])))
+			return regs[k];
+	return -1;
+}
+
 /* Compiles the call at the current insn in place if it can be (see above):
  * 0: not inlined; 1: inlined, done; 2: inlined behind a class check, whose
  * failure falls through here: the caller emits the ordinary call next and
@@ -389,6 +409,15 @@ int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t 
 	}
 	memset(k.depth, 0xff, k.n * sizeof(int32_t));
 	memset(k.creg, 0xff, k.ml + 1);
+	uint32_t recv = 0;
+	int rr = k.this_nn ? receiver_reg(c, cm) : -1;
+	if (rr >= 0) {          /* the receiver, read often: in a register of its own */
+		k.creg[0] = (int8_t)rr;
+		k.cmask |= (uint16_t)(1u << rr);
+		k.vloc = &recv;
+		k.nvloc = 1;
+		emit_load(&k.j, 8, rr, X86_R12, args);
+	}
 	if (!jit_analyze(&k))
 		k.fail = true;
 	else
