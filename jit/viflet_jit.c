@@ -1405,6 +1405,60 @@ static void ensure_init(struct cc *c, struct vn_class *k)
 	x86_bind(&c->j, ok);
 }
 
+/* ireturn, lreturn (areturn is ireturn once prepared), return: the result
+ * where the caller finds it, then the epilogue — or, in an inlined body,
+ * where its arguments were, then after the body (a jump unless this is its
+ * last instruction). */
+static void compile_return(struct cc *c, int op)
+{
+	struct x86_jit *j = &c->j;
+	struct ventry v = { .kind = K_MEM };
+	if (op != J_RETURN)
+		v = jit_pop(c, op == J_IRETURN ? 1 : 2);
+	if (c->inlined) {
+		if (op != J_RETURN && v.kind == K_CONST) {
+			emit_store_imm32(j, 8, X86_R12, jit_local_off(c, 0), v.v);
+		} else if (op != J_RETURN) {
+			int r = to_reg(c, &v);
+			emit_store(j, 8, r, X86_R12, jit_local_off(c, 0));
+			jit_free_reg(c, r);
+		}
+		c->ne = 0;
+		c->busy = 0;
+		if (c->cur + 1 < c->n)
+			emit_jmp(j, c->l_ret);
+		return;
+	}
+	int rp = jit_alloc_reg(c);
+	emit_load(j, 8, rp, X86_RSP, 0);     /* the result pointer */
+	if (op == J_RETURN || v.kind == K_CONST) {
+		emit_store_imm32(j, 8, rp, 0, op == J_RETURN ? 0 : v.v);
+	} else {
+		int r = to_reg(c, &v);
+		emit_store(j, 8, r, rp, 0);
+		jit_free_reg(c, r);
+	}
+	c->ne = 0;          /* the operand stack dies here */
+	c->busy = 0;
+	emit_zero32(j, X86_RAX);
+	emit_jmp(j, L_EPI(c));
+}
+
+/* A forward goto to a return (`cond ? a : b` before ireturn): the return
+ * compiled here, on the value where it is (no flush to the join's slot). */
+static bool goto_return(struct cc *c, int32_t t)
+{
+	if ((uint32_t)t <= c->cur || (uint32_t)t >= c->n || c->depth[t] != c->d)
+		return false;
+	int op = c->p->code[t].op;
+	if (op != J_IRETURN && op != J_LRETURN && op != J_RETURN)
+		return false;
+	if (op != J_RETURN && !(c->ne && c->e[c->ne - 1].w == (op == J_IRETURN ? 1 : 2)))
+		return false;
+	compile_return(c, op);
+	return true;
+}
+
 static void compile_insn(struct cc *c, uint32_t i)
 {
 	const struct vn_insn *in = &c->p->code[i];
@@ -1658,6 +1712,8 @@ static void compile_insn(struct cc *c, uint32_t i)
 		break;
 	}
 	case J_GOTO:
+		if (goto_return(c, in->a))
+			break;
 		jit_flush(c);
 		if ((uint32_t)in->a <= c->cur && invert_loop(c, in->a))
 			break;
@@ -1680,43 +1736,8 @@ static void compile_insn(struct cc *c, uint32_t i)
 		jit_free_reg(c, r);
 		break;
 	}
-	case J_IRETURN: case J_LRETURN: {
-		struct ventry v = jit_pop(c, op == J_IRETURN ? 1 : 2);
-		if (c->inlined) {      /* an inlined body: the result where its arguments were */
-			int r = to_reg(c, &v);
-			emit_store(j, 8, r, X86_R12, jit_local_off(c, 0));
-			jit_free_reg(c, r);
-			c->ne = 0;
-			c->busy = 0;
-			emit_jmp(j, c->l_ret);
-			break;
-		}
-		int rp = jit_alloc_reg(c);
-		emit_load(j, 8, rp, X86_RSP, 0);     /* the result pointer */
-		if (v.kind == K_CONST) {
-			emit_store_imm32(j, 8, rp, 0, v.v);
-		} else {
-			int r = to_reg(c, &v);
-			emit_store(j, 8, r, rp, 0);
-			jit_free_reg(c, r);
-		}
-		c->ne = 0;          /* the operand stack dies here */
-		c->busy = 0;
-		emit_zero32(j, X86_RAX);
-		emit_jmp(j, L_EPI(c));
-		break;
-	}
-	case J_RETURN:
-		c->ne = 0;
-		c->busy = 0;
-		if (c->inlined) {
-			emit_jmp(j, c->l_ret);
-			break;
-		}
-		emit_load(j, 8, X86_RAX, X86_RSP, 0);
-		emit_store_imm32(j, 8, X86_RAX, 0, 0);
-		emit_zero32(j, X86_RAX);
-		emit_jmp(j, L_EPI(c));
+	case J_IRETURN: case J_LRETURN: case J_RETURN:
+		compile_return(c, op);
 		break;
 	case Q_GETF_B: field_load(c, 1, true, in->a, 1); break;
 	case Q_GETF_C: field_load(c, 2, false, in->a, 1); break;

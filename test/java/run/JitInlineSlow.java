@@ -25,7 +25,13 @@ public class JitInlineSlow {
         Node push(int v) { Node n = new Node(v); n.next = head; head = n; return n; }
         void grow() { int[] b = new int[a.length * 2 + 1]; b[0] = a.length; a = b; }
         int headv() { return head.v; }
+        boolean small(int i) { return a[i] < 10; }
+        int pick(int i) { return i > 0 ? a[i] : -1; }
+        long wide(int i) { return i > 0 ? (long) a[i] << 33 : -1L; }
     }
+
+    // `cond ? x : y` returned, in a method of its own
+    static int sign(int x) { return x < 0 ? -1 : x > 0 ? 1 : 0; }
 
     static class Ring {
         private Object[] ring = new Object[2];
@@ -76,6 +82,9 @@ public class JitInlineSlow {
         w.push(1);
         w.headv();
         w.grow();
+        w.small(0);
+        w.pick(0);
+        w.wide(0);
         Ring r = new Ring();
         r.add("w");
         r.take();
@@ -92,6 +101,8 @@ public class JitInlineSlow {
             b.put(i, i * 10);
         System.out.println(b.get(2) + " " + b.len() + " " + b.div(10) + " " + b.rem(10));
         System.out.println(caught(b, 3) + " " + caught(b, 4) + " " + caught(b, -1));
+        System.out.println(b.small(0) + " " + b.small(3) + " " + b.pick(0) + " " + b.pick(2) + " " + b.wide(0)
+            + " " + b.wide(3) + " " + sign(-5) + " " + sign(0) + " " + sign(7));
         try {
             System.out.println(outer(b, 9));
         } catch (ArrayIndexOutOfBoundsException e) {
