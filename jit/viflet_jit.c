@@ -927,7 +927,7 @@ static void int_binop(struct cc *c, int w, enum x86_alu op)
 			alu_with(c, w, op, cr, &b);
 			if (!w)
 				emit_movsx_reg(&c->j, 1, 4, cr, cr);
-			c->skip = true;
+			c->skip = 1;
 			return;
 		}
 	}
@@ -1405,6 +1405,35 @@ static void ensure_init(struct cc *c, struct vn_class *k)
 	x86_bind(&c->j, ok);
 }
 
+/* `o.f++`, `o.f -= k` (dup; getfield int; iconst k; iadd|isub; putfield
+ * the same field; nothing jumps into it) on the object where it is: one
+ * add to memory, wrapping as iadd does; a null object throws at the
+ * getfield, as interpreted. */
+static bool field_increment(struct cc *c, uint32_t i)
+{
+	const struct vn_insn *x = &c->p->code[i];
+	if (i + 4 >= c->n || !c->ne || x[1].op != Q_GETF_I || x[2].op != Q_ICONST ||
+	    (x[3].op != J_IADD && x[3].op != J_ISUB) || x[4].op != Q_PUTF_I || x[4].a != x[1].a)
+		return false;
+	for (uint32_t q = i + 1; q <= i + 4; q++)
+		if (c->target[q])
+			return false;
+	const struct ventry *t = &c->e[c->ne - 1];
+	if (t->w != 1 || (t->kind != K_LOCAL && t->kind != K_REG))
+		return false;
+	struct ventry o = jit_pop(c, 1);
+	int r = jit_to_reg_ro(c, &o);
+	c->cur = i + 1;         /* the getfield's check */
+	if (!known_nonnull(c, &o))
+		jit_null_check(c, r);
+	c->cur = i;
+	uint32_t k = (uint32_t)x[2].a;
+	emit_alu_mem_imm32(&c->j, 0, X86_ADD, r, x[1].a, (int32_t)(x[3].op == J_IADD ? k : 0u - k));
+	jit_free_reg(c, r);
+	c->skip = 4;
+	return true;
+}
+
 /* ireturn, lreturn (areturn is ireturn once prepared), return: the result
  * where the caller finds it, then the epilogue — or, in an inlined body,
  * where its arguments were, then after the body (a jump unless this is its
@@ -1557,6 +1586,8 @@ static void compile_insn(struct cc *c, uint32_t i)
 		break;
 	}
 	case J_DUP: {
+		if (field_increment(c, i))
+			break;
 		if (c->ne && c->e[c->ne - 1].w == 1) {
 			struct ventry t = c->e[c->ne - 1];
 			if (t.kind == K_REG) {
@@ -2083,10 +2114,8 @@ void jit_body(struct cc *c)
 		x86_bind(j, LBL(c, i));
 		compile_insn(c, i);
 		int op = jit_is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
-		if (c->skip) {      /* the next instruction is done too (its label: nothing jumps there) */
-			c->skip = false;
+		for (; c->skip; c->skip--)   /* the next ones are done too (their labels: nothing jumps there) */
 			x86_bind(j, LBL(c, ++i));
-		}
 		live = !(op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN ||
 			 op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH);
 		if (op == J_ATHROW)   /* the helper always returns 1 */

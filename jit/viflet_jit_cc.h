@@ -90,7 +90,7 @@ struct cc {
 	uint32_t *wloc; uint32_t nwloc;  /* cached locals the method writes */
 	uint64_t *nn;           /* per insn: locals known non-null (nonnull_analysis) */
 	uint64_t nn_out;
-	bool skip;              /* the next instruction was compiled with this one */
+	int skip;               /* the next instructions compiled with this one (their number) */
 	const void *call_stub;  /* the VM's shared call sequence (emit_call_stub), or NULL */
 	uint32_t dirty;         /* bit k: wloc[k]'s slot is stale */
 	struct { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; } env;   /* experiments */

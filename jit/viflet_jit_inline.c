@@ -399,7 +399,7 @@ int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t 
 	k.d = 0;
 	k.ne = 0;
 	k.busy = 0;
-	k.skip = false;
+	k.skip = 0;
 	if (!k.depth || !k.target || !k.creg || !k.stubs || *c->lnext > c->nlabels) {
 		c->fail = c->inline_failed = true;
 		if (c->env.debug)

@@ -30,6 +30,18 @@ public class JitInlineSlow {
         long wide(int i) { return i > 0 ? (long) a[i] << 33 : -1L; }
     }
 
+    static class Cnt { int n; int m; void inc() { n++; m -= 7; } }
+
+    // field increments (one add to memory), wrapping, on null
+    static int bump(Cnt c, int k) {
+        c.n++;
+        c.n += 1000;
+        c.m -= Integer.MIN_VALUE;
+        c.n += k;
+        c.inc();
+        return c.n + c.m;
+    }
+
     // `cond ? x : y` returned, in a method of its own
     static int sign(int x) { return x < 0 ? -1 : x > 0 ? 1 : 0; }
 
@@ -85,6 +97,7 @@ public class JitInlineSlow {
         w.small(0);
         w.pick(0);
         w.wide(0);
+        new Cnt().inc();
         Ring r = new Ring();
         r.add("w");
         r.take();
@@ -107,6 +120,14 @@ public class JitInlineSlow {
             System.out.println(outer(b, 9));
         } catch (ArrayIndexOutOfBoundsException e) {
             System.out.println("caught two up: " + e.getMessage());
+        }
+        Cnt cn = new Cnt();
+        cn.n = Integer.MAX_VALUE - 1000;
+        System.out.println(bump(cn, 5) + " " + cn.n + " " + cn.m + " " + bump(cn, -3) + " " + cn.n + " " + cn.m);
+        try {
+            bump(null, 1);
+        } catch (NullPointerException e) {
+            System.out.println("npe bump");
         }
         Box z = new Box(1, 0);
         try {
