@@ -991,6 +991,18 @@ static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
 {
 	struct x86_jit *j = &c->j;
 	int rx = to_reg(c, &a), rt = jit_alloc_reg(c);
+	uint32_t neg = jit_newlabel(c), done = jit_newlabel(c);
+	/* x >= 0 (`type % 4` of a class number): a mask or a shift; the
+	 * result is not negative, so the 32-bit op's zero extension is its
+	 * sign extension */
+	emit_test32(j, rx, rx);
+	emit_jcc(j, X86_CC_S, neg);
+	if (rem)
+		emit_alu32_imm32(j, X86_AND, rx, (1u << k) - 1);
+	else
+		emit_shift_imm(j, 0, X86_SHR, rx, (uint8_t)k);
+	emit_jmp(j, done);
+	x86_bind(j, neg);
 	emit_mov32(j, rt, rx);
 	emit_shift_imm(j, 0, X86_SAR, rt, 31);
 	emit_shift_imm(j, 0, X86_SHR, rt, (uint8_t)(32 - k));     /* 2^k - 1 if x < 0, else 0 */
@@ -1003,6 +1015,7 @@ static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
 		emit_shift_imm(j, 0, X86_SAR, rx, (uint8_t)k);
 	}
 	emit_movsx_reg(j, 1, 4, rx, rx);
+	x86_bind(j, done);
 	jit_free_reg(c, rt);
 	jit_push_reg(c, rx, 1);
 }
