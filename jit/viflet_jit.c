@@ -1449,9 +1449,9 @@ static bool field_increment(struct cc *c, uint32_t i)
 
 /* ireturn, lreturn (areturn is ireturn once prepared), return: the result
  * where the caller finds it, then the epilogue — or, in an inlined body,
- * where its arguments were, then after the body (a jump unless this is its
- * last instruction). */
-static void compile_return(struct cc *c, int op)
+ * where its arguments were, then after the call (a jump unless last: this
+ * is the body's last instruction, which falls through to its end). */
+static void compile_return(struct cc *c, int op, bool last)
 {
 	struct x86_jit *j = &c->j;
 	struct ventry v = { .kind = K_MEM };
@@ -1467,7 +1467,7 @@ static void compile_return(struct cc *c, int op)
 		}
 		c->ne = 0;
 		c->busy = 0;
-		if (c->cur + 1 < c->n)
+		if (!last)
 			emit_jmp(j, c->l_ret);
 		return;
 	}
@@ -1486,18 +1486,19 @@ static void compile_return(struct cc *c, int op)
 	emit_jmp(j, L_EPI(c));
 }
 
-/* A forward goto to a return (`cond ? a : b` before ireturn): the return
- * compiled here, on the value where it is (no flush to the join's slot). */
-static bool goto_return(struct cc *c, int32_t t)
+/* The return at insn t compiled here, on the value where it is (no flush
+ * to t's slot): at a forward goto to it (`cond ? a : b` before ireturn),
+ * and where the code falls through into it at a label. */
+static bool return_at(struct cc *c, int32_t t)
 {
-	if ((uint32_t)t <= c->cur || (uint32_t)t >= c->n || c->depth[t] != c->d)
+	if (t < 0 || (uint32_t)t >= c->n || c->depth[t] != c->d)
 		return false;
 	int op = c->p->code[t].op;
 	if (op != J_IRETURN && op != J_LRETURN && op != J_RETURN)
 		return false;
 	if (op != J_RETURN && !(c->ne && c->e[c->ne - 1].w == (op == J_IRETURN ? 1 : 2)))
 		return false;
-	compile_return(c, op);
+	compile_return(c, op, false);
 	return true;
 }
 
@@ -1756,7 +1757,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 		break;
 	}
 	case J_GOTO:
-		if (goto_return(c, in->a))
+		if ((uint32_t)in->a > c->cur && return_at(c, in->a))
 			break;
 		jit_flush(c);
 		if ((uint32_t)in->a <= c->cur && invert_loop(c, in->a))
@@ -1781,7 +1782,7 @@ static void compile_insn(struct cc *c, uint32_t i)
 		break;
 	}
 	case J_IRETURN: case J_LRETURN: case J_RETURN:
-		compile_return(c, op);
+		compile_return(c, op, c->cur + 1 == c->n);
 		break;
 	case Q_GETF_B: field_load(c, 1, true, in->a, 1); break;
 	case Q_GETF_C: field_load(c, 2, false, in->a, 1); break;
@@ -2112,6 +2113,8 @@ void jit_body(struct cc *c)
 			continue;
 		}
 		if (c->target[i] || !live) {
+			if (live && return_at(c, (int32_t)i))
+				live = false;   /* the path falling in here returned already */
 			if (live)
 				jit_flush(c);
 			if (live && c->d != c->depth[i])

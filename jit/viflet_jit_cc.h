@@ -73,7 +73,7 @@ struct cc {
 	bool this_nn;           /* an inlined body: local 0 is the receiver, checked, never written */
 	bool inline_failed;     /* an inlined body could not be compiled: compile again without */
 	uint32_t nlabels, lnext_val;
-	uint32_t l_ret;         /* an inlined body: where its returns go */
+	uint32_t l_ret;         /* an inlined body: where its returns go (after the call) */
 	struct scratch *sc;
 	uint32_t *labels;       /* the emitter's tables */
 	struct x86_fixup *fix;

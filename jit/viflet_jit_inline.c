@@ -276,8 +276,8 @@ struct vn_method *jit_inline_target(struct cc *c, const struct vn_insn *in, stru
 }
 
 /* Labels an inlined body of cm takes (its instructions, their scratch, its
- * faults' tail, its helpers' exception exit, its return). */
-uint32_t jit_inline_labels(const struct vn_method *cm) { return cm->prep->n * (LBL_PER + 1) + 3; }
+ * faults' tail, its helpers' exception exit). */
+uint32_t jit_inline_labels(const struct vn_method *cm) { return cm->prep->n * (LBL_PER + 1) + 2; }
 
 /* Scratch bytes an inlined body of cm takes (jit_inline_site's arrays). */
 size_t jit_inline_scratch(const struct vn_method *cm)
@@ -380,9 +380,9 @@ int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t 
 	k.n = cm->prep->n;
 	k.base = args;
 	k.lbase = *c->lnext;
-	k.l_ret = k.lbase + jit_inline_labels(cm) - 1;
-	k.l_inl_exc = k.l_ret - 1;
-	uint32_t l_throw = k.l_ret - 2;
+	k.l_ret = *done;        /* returns go straight to after the call */
+	k.l_inl_exc = k.lbase + jit_inline_labels(cm) - 1;
+	uint32_t l_throw = k.l_inl_exc - 1;
 	*c->lnext += jit_inline_labels(cm);
 	k.inlined = true;
 	k.outer = c;
@@ -422,7 +422,6 @@ int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t 
 		k.fail = true;
 	else
 		jit_body(&k);
-	x86_bind(&k.j, k.l_ret);
 	if (k.framed)           /* a frame made without its helper's check: a template this does not know */
 		k.fail = true;
 	c->j = k.j;             /* the emitter's state, advanced by the body */
