@@ -298,15 +298,13 @@ static void inline_slow_paths(struct cc *c, const struct cc *k, uint32_t l_throw
 	if (k->nstubs) {
 		jit_fault_stubs(j, k->stubs, k->nstubs, l_throw);
 		x86_bind(j, l_throw);       /* edx = the callee's insn, ecx = the kind */
-		jit_outer_writeback(j, c);  /* before r10/r11 (cached locals maybe) take them */
-		emit_mov64(j, X86_R10, X86_RDX);
-		emit_mov64(j, X86_R11, X86_RCX);
-		jit_inline_frame(j, c, k->m, k->base, jit_slot_off(k, 0), k->p->code);
+		emit_mov64(j, X86_RDI, X86_RCX);   /* not r8..r11: they may hold c's cached locals */
+		jit_inline_frame(j, c, k->m, k->base, jit_slot_off(k, 0), k->p->code);   /* rax, rcx */
 		emit_mov64(j, X86_RSI, X86_RAX);
-		emit_imul_imm32(j, 1, X86_RDX, X86_R10, (int32_t)sizeof(struct vn_insn));
+		emit_mov64(j, X86_RCX, X86_RDI);
+		emit_imul_imm32(j, 1, X86_RDX, X86_RDX, (int32_t)sizeof(struct vn_insn));
 		emit_mov_imm64(j, X86_RAX, (uint64_t)(uintptr_t)k->p->code);
 		emit_alu64(j, X86_ADD, X86_RDX, X86_RAX);
-		emit_mov64(j, X86_RCX, X86_R11);
 		emit_load(j, 8, X86_R8, X86_RSP, 24);
 		emit_load(j, 8, X86_R9, X86_RSP, 32);
 		emit_mov64(j, X86_RDI, X86_RBX);

@@ -84,6 +84,26 @@ public class JitInlineSlow {
 
     static int outer(Box b, int i) { return b.get(i) + 1; }
 
+    // many locals, written in the loop (cached in registers, the volatile
+    // ones too); the inlined get faults and the handler, interpreted, reads
+    // them from their slots
+    static int loopFault(Box b, int n) {
+        int acc = 0, i = 0, x = 1, y = 2, z = 3, w = 5;
+        try {
+            for (i = 0; i < n; i++) {
+                acc += i;
+                x += acc;
+                y ^= x;
+                z += y;
+                w += z;
+                acc += b.get(i);
+            }
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return acc + 3 * x + 5 * y + 7 * z + 11 * w + 13 * i;
+        }
+        return -1;
+    }
+
     // Prepares every method once, so that the callers compiled later (at
     // their first call) find them prepared and compile them in place.
     static void warm() {
@@ -114,6 +134,7 @@ public class JitInlineSlow {
             b.put(i, i * 10);
         System.out.println(b.get(2) + " " + b.len() + " " + b.div(10) + " " + b.rem(10));
         System.out.println(caught(b, 3) + " " + caught(b, 4) + " " + caught(b, -1));
+        System.out.println(loopFault(b, 3) + " " + loopFault(b, 9));
         System.out.println(b.small(0) + " " + b.small(3) + " " + b.pick(0) + " " + b.pick(2) + " " + b.wide(0)
             + " " + b.wide(3) + " " + sign(-5) + " " + sign(0) + " " + sign(7));
         try {
