@@ -6,6 +6,7 @@
  * the compiler's state and the templates these build on: viflet_jit_cc.h. */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "viflet_jit_int.h"
 
@@ -87,6 +88,45 @@ static void direct_frame_call(struct cc *c, const struct vn_method *cm, uint32_t
 	jit_call_helper(c, (const void *)vn_call_limit_abort);   /* rsi = the callee */
 }
 
+/* What interface dispatch finds for im in class rc (vn_iface_target,
+ * without filling the cache or throwing): the first vtable entry of that
+ * name and descriptor; NULL if none, or it has no bytecode. */
+static struct vn_method *iface_vtable_target(const struct vn_class *rc, const struct vn_method *im)
+{
+	for (uint32_t v = 0; v < rc->vtable_len; v++) {
+		struct vn_method *t = rc->vtable[v];
+		if (!strcmp(t->name, im->name) && !strcmp(t->desc, im->desc))
+			return t->native || !t->code ? NULL : t;
+	}
+	return NULL;
+}
+
+/* The receiver class an interface call site will most likely see, and
+ * its target: the cache's class if it is filled, else the one concrete
+ * loaded class implementing the interface (a VIFlet's classifier site is
+ * compiled before its first call). NULL: no guess. The site checks the
+ * receiver's class against it at run time (a later class takes the cache). */
+static struct vn_method *iface_guess(const struct cc *c, const struct vn_icache *ic, struct vn_class **cls)
+{
+	if (ic->last) {
+		*cls = ic->last;
+		return ic->target && !ic->target->native && ic->target->code ? ic->target : NULL;
+	}
+	const struct vn_vm *vm = c->vm;
+	struct vn_class *one = NULL;
+	for (uint32_t b = 0; b < vm->ctab_size; b++)
+		for (struct vn_class *k = vm->ctab[b]; k; k = k->next) {
+			if ((k->access & (ACC_INTERFACE | ACC_ABSTRACT)) || k->name[0] == '[' || !k->vtable_len ||
+			    !vn_class_sub(k, ic->im->cls))
+				continue;
+			if (one)
+				return NULL;
+			one = k;
+		}
+	*cls = one;
+	return one ? iface_vtable_target(one, ic->im) : NULL;
+}
+
 /* A call to a compiled method without the C helper. The call site finds the
  * callee: known (CALL_KNOWN), through the receiver's vtable (CALL_VIRTUAL),
  * or through the interface call site's cache (CALL_IFACE: a hit only when the
@@ -126,10 +166,15 @@ uint32_t jit_call_site(struct cc *c, const struct vn_insn *in, int nargs, int ki
 				emit_jcc(j, X86_CC_NE, stub);
 			}
 		} else {
-			emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)in->u.p);
-			emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RDX, (int32_t)offsetof(struct vn_icache, last));
-			emit_jcc(j, X86_CC_NE, slow);
-			emit_load(j, 8, X86_RSI, X86_RDX, (int32_t)offsetof(struct vn_icache, target));
+			struct vn_class *gc = NULL;
+			known = iface_guess(c, in->u.p, &gc);
+			if (known) {    /* the guessed class: its target in place; another: the cache */
+				stub = jit_newlabel(c);
+				emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)gc);
+				emit_alu64(j, X86_CMP, X86_RAX, X86_RDX);
+				emit_jcc(j, X86_CC_NE, stub);
+				emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)known);
+			}
 		}
 	}
 	if (known) {
@@ -141,6 +186,12 @@ uint32_t jit_call_site(struct cc *c, const struct vn_insn *in, int nargs, int ki
 	if (!known || stub) {
 		if (stub)
 			x86_bind(j, stub);
+		if (kind == CALL_IFACE) {       /* rax = the receiver's class */
+			emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)in->u.p);
+			emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RDX, (int32_t)offsetof(struct vn_icache, last));
+			emit_jcc(j, X86_CC_NE, slow);
+			emit_load(j, 8, X86_RSI, X86_RDX, (int32_t)offsetof(struct vn_icache, target));
+		}
 		emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
 		emit_jcc(j, X86_CC_NE, slow);
 		emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);

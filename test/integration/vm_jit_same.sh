@@ -51,6 +51,12 @@ done
 for st in 300 2000 4200; do
   same "JitInline --stack $st" --stack "$st" -cp "$CL/run" JitInline
 done
+# interface calls guessed at compile time (the one loaded implementor,
+# behind a class check): the same budget and depth aborts
+for b in 30 300 3000; do
+  same "JitIfaceGuess --budget $b" --budget "$b" -cp "$CL/run" JitIfaceGuess
+done
+same "JitIfaceGuess --depth 3" --depth 3 -cp "$CL/run" JitIfaceGuess
 # inlined bodies with slow paths (faults, allocation, helpers that throw;
 # the callee's frame made there): the same output, stack traces and aborts,
 # collections inside inlined allocations with a small heap
