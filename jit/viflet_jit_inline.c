@@ -31,6 +31,33 @@ static int packet_intrinsic_kind(const struct cc *c, const struct vn_method *cm)
 	return PI_NONE;
 }
 
+/* protocol()/srcPort()/dstPort() of a held packet whose caches are empty
+ * (its first use): vn_pkt_l4 fills them — it throws nothing, allocates
+ * nothing and looks at no frame, so no frame sync; then back to `got`
+ * with rv = the protocol. rr (the receiver) survives the call: spilled to
+ * [rsp+16] when a scratch register holds it; the dirty locals cached in
+ * caller-saved registers go to their slots first (reloaded after). */
+static void packet_l4_fill(struct cc *c, int rr, int rv, uint32_t fill, uint32_t got, uint32_t slow)
+{
+	struct x86_jit *j = &c->j;
+	bool spill = rr != X86_RBP && rr != X86_R14 && rr != X86_R15 && !(c->cmask & (1u << rr));
+	x86_bind(j, fill);
+	if (spill)
+		emit_store(j, 8, rr, X86_RSP, 16);
+	for (uint32_t k = 0; k < c->nwloc; k++)
+		if ((c->dirty & (1u << k)) && (c->cmask & (1u << c->creg[c->wloc[k]])))
+			emit_store(j, 8, c->creg[c->wloc[k]], X86_R12, jit_local_off(c, c->wloc[k]));
+	emit_mov64(j, X86_RSI, rr);
+	emit_mov64(j, X86_RDI, X86_RBX);
+	jit_call_helper(c, (const void *)vn_pkt_l4);
+	if (spill)
+		emit_load(j, 8, rr, X86_RSP, 16);
+	emit_load(j, 4, rv, rr, (int32_t)c->vm->off_pkt_proto);
+	emit_test32(j, rv, rv);
+	emit_jcc(j, X86_CC_S, slow);
+	emit_jmp(j, got);
+}
+
 bool jit_packet_intrinsic(struct cc *c, const struct vn_insn *in, int nargs)
 {
 	int kind = packet_intrinsic_kind(c, in->u.m);
@@ -48,7 +75,11 @@ bool jit_packet_intrinsic(struct cc *c, const struct vn_insn *in, int nargs)
 	int32_t args = jit_slot_off(c, c->d);
 	int rr = jit_to_reg_ro(c, &recv), ro = nargs == 2 ? jit_to_reg_ro(c, &off) : -1;
 	int rv = jit_alloc_reg(c), t = jit_alloc_reg(c);
-	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c);
+	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c), fill = slow, got = 0;
+	if (kind == PI_PROTO || kind == PI_SRC || kind == PI_DST) {
+		fill = jit_newlabel(c);
+		got = jit_newlabel(c);
+	}
 	emit_test64(j, rr, rr);
 	emit_jcc(j, X86_CC_E, slow);
 	emit_alu_mem_imm32(j, 1, X86_CMP, rr, (int32_t)vm->off_pkt_handle, 0);
@@ -56,7 +87,9 @@ bool jit_packet_intrinsic(struct cc *c, const struct vn_insn *in, int nargs)
 	if (kind == PI_LEN || kind == PI_PROTO || kind == PI_SRC || kind == PI_DST) {
 		emit_load(j, 4, rv, rr, (int32_t)(kind == PI_LEN ? vm->off_pkt_wlen : vm->off_pkt_proto));
 		emit_test32(j, rv, rv);
-		emit_jcc(j, X86_CC_S, slow);         /* -1: not known yet */
+		emit_jcc(j, X86_CC_S, fill);         /* -1: not known yet */
+		if (got)
+			x86_bind(j, got);
 		if (kind == PI_SRC) {
 			emit_load(j, 4, rv, rr, (int32_t)vm->off_pkt_ports);
 			emit_shift_imm(j, 0, X86_SHR, rv, 16);
@@ -83,6 +116,8 @@ bool jit_packet_intrinsic(struct cc *c, const struct vn_insn *in, int nargs)
 		}
 	}
 	emit_jmp(j, done);
+	if (got)
+		packet_l4_fill(c, rr, rv, fill, got, slow);
 	/* the native, on a synced frame with the arguments in their slots */
 	x86_bind(j, slow);
 	emit_store(j, 8, rr, X86_R12, args);
