@@ -1880,11 +1880,11 @@ static void compile_insn(struct cc *c, uint32_t i)
 		if (!c->call_stub)
 			;
 		else if (jit_direct_call_ok(c, in, false))
-			done = jit_call_site(c, in, po, CALL_KNOWN);
+			done = jit_call_site(c, in, po, CALL_KNOWN, inl == 2);
 		else if (op == Q_INVOKEVIRTUAL && !c->env.nodirect)
-			done = jit_call_site(c, in, po, CALL_VIRTUAL);
+			done = jit_call_site(c, in, po, CALL_VIRTUAL, inl == 2);
 		else if (op == Q_INVOKEIFACE && !c->env.nodirect)
-			done = jit_call_site(c, in, po, CALL_IFACE);
+			done = jit_call_site(c, in, po, CALL_IFACE, inl == 2);
 		jit_args_vm_fr_in(c);
 		jit_call_helper(c, (const void *)vn_jit_invoke);
 		jit_check_exc(c);

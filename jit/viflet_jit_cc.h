@@ -156,7 +156,7 @@ void jit_fault_stubs(struct x86_jit *j, const struct stub *s, uint32_t n, uint32
 /* viflet_jit_call.c: calling sequences */
 enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };
 bool jit_direct_call_ok(struct cc *c, const struct vn_insn *in, bool native);
-uint32_t jit_call_site(struct cc *c, const struct vn_insn *in, int nargs, int kind);
+uint32_t jit_call_site(struct cc *c, const struct vn_insn *in, int nargs, int kind, bool checked);
 const void *jit_call_stub(struct vn_vm *vm);
 
 /* viflet_jit_inline.c: calls compiled in place */
