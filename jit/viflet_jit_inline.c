@@ -11,9 +11,11 @@
 
 /* Intrinsics: Packet accessors answered inline from the object's caches of
  * the host's answers (vm/natives.c: pkt_bytes, pkt_l4, pk_length), when the
- * packet is still held and the cache is filled; otherwise — first use,
- * null, a packet that left, an offset out of range — the native itself,
- * which fills the cache or throws exactly as it does interpreted. */
+ * packet is still held and the cache is filled; a held packet's empty
+ * protocol and ports cache is filled by vn_pkt_l4 (packet_l4_fill);
+ * otherwise — first use of the others, null, a packet that left, an offset
+ * out of range — the native itself, which fills the cache or throws
+ * exactly as it does interpreted. */
 enum { PI_NONE, PI_PROTO, PI_SRC, PI_DST, PI_LEN, PI_BYTE, PI_SHORT, PI_INT };
 
 static int packet_intrinsic_kind(const struct cc *c, const struct vn_method *cm)
