@@ -262,6 +262,11 @@ static void sync(struct cc *c)
  * and fr->ip set. */
 void jit_sync_frame(struct cc *c)
 {
+	if (c->inlined) {       /* the callee's frame, made now; jit_check_exc pops it */
+		jit_inline_frame(&c->j, c->outer, c->m, c->base, jit_slot_off(c, c->d), c->p->code + c->cur + 1);
+		c->framed++;
+		return;
+	}
 	for (uint32_t k = 0; k < c->nwloc; k++)
 		if (c->dirty & (1u << k))
 			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, jit_local_off(c, c->wloc[k]));
@@ -281,31 +286,56 @@ void jit_budget_wb(struct cc *c)
 
 /* Locals cached in caller-saved registers, after a call: from their slots
  * (always exact: the cache is write-through). */
-void jit_reload_volatile(struct cc *c)
+static void reload_volatile_of(struct x86_jit *j, const struct cc *c)
 {
 	for (uint32_t k = 0; k < c->nvloc; k++)
-		emit_load(&c->j, 8, c->creg[c->vloc[k]], X86_R12, jit_local_off(c, c->vloc[k]));
+		emit_load(j, 8, c->creg[c->vloc[k]], X86_R12, jit_local_off(c, c->vloc[k]));
+}
+
+/* (in an inlined body: the method's, and the body's receiver) */
+void jit_reload_volatile(struct cc *c)
+{
+	if (c->outer)
+		reload_volatile_of(&c->j, c->outer);
+	reload_volatile_of(&c->j, c);
 }
 
 void jit_call_helper(struct cc *c, const void *fn)
 {
+	if (c->outer)           /* in an inlined body: the method's cached locals, as at a call */
+		jit_outer_writeback(&c->j, c->outer);
 	jit_budget_wb(c);
 	emit_call_abs(&c->j, fn, X86_RAX);
 	emit_load(&c->j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	jit_reload_volatile(c);
 }
 
-/* rdi = vm, rsi = fr, rdx = the current insn */
+/* rdi = vm, rsi = fr, rdx = the current insn; in an inlined body fr is
+ * the callee's frame jit_sync_frame made, the top one */
 void jit_args_vm_fr_in(struct cc *c)
 {
 	emit_mov64(&c->j, X86_RDI, X86_RBX);
-	emit_load(&c->j, 8, X86_RSI, X86_RSP, FR_AT);
+	if (c->inlined) {
+		emit_load(&c->j, 4, X86_RSI, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+		emit_imul_imm32(&c->j, 1, X86_RSI, X86_RSI, (int32_t)sizeof(struct vn_frame));
+		emit_alu_load(&c->j, 1, X86_ADD, X86_RSI, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
+		emit_alu64_imm32(&c->j, X86_SUB, X86_RSI, (int32_t)sizeof(struct vn_frame));
+	} else {
+		emit_load(&c->j, 8, X86_RSI, X86_RSP, FR_AT);
+	}
 	emit_mov_imm64(&c->j, X86_RDX, (uint64_t)(uintptr_t)(c->p->code + c->cur));
 }
 
 void jit_check_exc(struct cc *c)
 {
 	emit_test32(&c->j, X86_RAX, X86_RAX);
+	if (c->inlined) {       /* after a helper on the callee's frame: popped, or its exception */
+		if (c->framed-- <= 0)
+			c->fail = true;
+		emit_jcc(&c->j, X86_CC_NE, c->l_inl_exc);
+		emit_alu_mem_imm32(&c->j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
+		return;
+	}
 	emit_jcc(&c->j, X86_CC_NE, L_EXC(c));
 }
 
@@ -638,8 +668,8 @@ static bool known_nonnull(const struct cc *c, const struct ventry *v)
 {
 	if (v->kind != K_LOCAL)
 		return false;
-	if (c->this_nn)         /* an inlined body: only its receiver is known */
-		return v->v == 0;
+	if (c->inlined)         /* an inlined body: only its receiver is known */
+		return c->this_nn && v->v == 0;
 	return c->nn[c->cur] & lbit(v->v);
 }
 
@@ -897,7 +927,7 @@ static void int_binop(struct cc *c, int w, enum x86_alu op)
 			alu_with(c, w, op, cr, &b);
 			if (!w)
 				emit_movsx_reg(&c->j, 1, 4, cr, cr);
-			c->skip = true;
+			c->skip = 1;
 			return;
 		}
 	}
@@ -961,6 +991,18 @@ static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
 {
 	struct x86_jit *j = &c->j;
 	int rx = to_reg(c, &a), rt = jit_alloc_reg(c);
+	uint32_t neg = jit_newlabel(c), done = jit_newlabel(c);
+	/* x >= 0 (`type % 4` of a class number): a mask or a shift; the
+	 * result is not negative, so the 32-bit op's zero extension is its
+	 * sign extension */
+	emit_test32(j, rx, rx);
+	emit_jcc(j, X86_CC_S, neg);
+	if (rem)
+		emit_alu32_imm32(j, X86_AND, rx, (1u << k) - 1);
+	else
+		emit_shift_imm(j, 0, X86_SHR, rx, (uint8_t)k);
+	emit_jmp(j, done);
+	x86_bind(j, neg);
 	emit_mov32(j, rt, rx);
 	emit_shift_imm(j, 0, X86_SAR, rt, 31);
 	emit_shift_imm(j, 0, X86_SHR, rt, (uint8_t)(32 - k));     /* 2^k - 1 if x < 0, else 0 */
@@ -973,6 +1015,7 @@ static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
 		emit_shift_imm(j, 0, X86_SAR, rx, (uint8_t)k);
 	}
 	emit_movsx_reg(j, 1, 4, rx, rx);
+	x86_bind(j, done);
 	jit_free_reg(c, rt);
 	jit_push_reg(c, rx, 1);
 }
@@ -1008,9 +1051,25 @@ static void div_op(struct cc *c, int w, bool rem)
 		load_into(c, X86_RAX, &a);
 	if (c->busy & (1u << X86_RDX))
 		c->fail = true;     /* cannot be: entries there were spilled, a and b moved */
+	uint32_t minus1 = jit_newlabel(c), done = jit_newlabel(c), general = jit_newlabel(c);
+	/* 0 <= a < b (so b > 0): the quotient is 0, the remainder a, without
+	 * idiv (tens of cycles): the ring index `(i + 1) % ring.length` */
+	if (w) {
+		emit_alu64(&c->j, X86_CMP, X86_RAX, rb);
+		emit_jcc(&c->j, X86_CC_GE, general);
+		emit_test64(&c->j, X86_RAX, X86_RAX);
+	} else {
+		emit_alu32(&c->j, X86_CMP, X86_RAX, rb);
+		emit_jcc(&c->j, X86_CC_GE, general);
+		emit_test32(&c->j, X86_RAX, X86_RAX);
+	}
+	emit_jcc(&c->j, X86_CC_S, general);
+	if (!rem)
+		emit_zero32(&c->j, X86_RAX);
+	emit_jmp(&c->j, done);
+	x86_bind(&c->j, general);
 	emit_alu_imm32_w(&c->j, w, X86_CMP, rb, 0);
 	emit_jcc(&c->j, X86_CC_E, add_stub(c, VN_JIT_DIV0, -1, -1, 0));
-	uint32_t minus1 = jit_newlabel(c), done = jit_newlabel(c);
 	emit_alu_imm32_w(&c->j, w, X86_CMP, rb, -1);
 	emit_jcc(&c->j, X86_CC_E, minus1);
 	emit_cdq(&c->j, w);
@@ -1259,6 +1318,8 @@ static void aastore_inline(struct cc *c)
 	emit_load(j, 8, X86_RDX, X86_R12, jit_slot_off(c, c->d - 1));
 	emit_aastore_fast(c, X86_RAX, X86_RCX, (int32_t)VN_OBJ_HDR, X86_RDX, X86_RSI, X86_RDI, slow, done);
 	x86_bind(j, slow);
+	if (c->inlined)         /* the callee's frame, on this path only */
+		jit_sync_frame(c);
 	jit_args_vm_fr_in(c);
 	jit_call_helper(c, (const void *)vn_jit_op);
 	jit_check_exc(c);
@@ -1355,6 +1416,90 @@ static void ensure_init(struct cc *c, struct vn_class *k)
 	jit_call_helper(c, (const void *)vn_jit_clinit);
 	jit_check_exc(c);
 	x86_bind(&c->j, ok);
+}
+
+/* `o.f++`, `o.f -= k` (dup; getfield int; iconst k; iadd|isub; putfield
+ * the same field; nothing jumps into it) on the object where it is: one
+ * add to memory, wrapping as iadd does; a null object throws at the
+ * getfield, as interpreted. */
+static bool field_increment(struct cc *c, uint32_t i)
+{
+	const struct vn_insn *x = &c->p->code[i];
+	if (i + 4 >= c->n || !c->ne || x[1].op != Q_GETF_I || x[2].op != Q_ICONST ||
+	    (x[3].op != J_IADD && x[3].op != J_ISUB) || x[4].op != Q_PUTF_I || x[4].a != x[1].a)
+		return false;
+	for (uint32_t q = i + 1; q <= i + 4; q++)
+		if (c->target[q])
+			return false;
+	const struct ventry *t = &c->e[c->ne - 1];
+	if (t->w != 1 || (t->kind != K_LOCAL && t->kind != K_REG))
+		return false;
+	struct ventry o = jit_pop(c, 1);
+	int r = jit_to_reg_ro(c, &o);
+	c->cur = i + 1;         /* the getfield's check */
+	if (!known_nonnull(c, &o))
+		jit_null_check(c, r);
+	c->cur = i;
+	uint32_t k = (uint32_t)x[2].a;
+	emit_alu_mem_imm32(&c->j, 0, X86_ADD, r, x[1].a, (int32_t)(x[3].op == J_IADD ? k : 0u - k));
+	jit_free_reg(c, r);
+	c->skip = 4;
+	return true;
+}
+
+/* ireturn, lreturn (areturn is ireturn once prepared), return: the result
+ * where the caller finds it, then the epilogue — or, in an inlined body,
+ * where its arguments were, then after the call (a jump unless last: this
+ * is the body's last instruction, which falls through to its end). */
+static void compile_return(struct cc *c, int op, bool last)
+{
+	struct x86_jit *j = &c->j;
+	struct ventry v = { .kind = K_MEM };
+	if (op != J_RETURN)
+		v = jit_pop(c, op == J_IRETURN ? 1 : 2);
+	if (c->inlined) {
+		if (op != J_RETURN && v.kind == K_CONST) {
+			emit_store_imm32(j, 8, X86_R12, jit_local_off(c, 0), v.v);
+		} else if (op != J_RETURN) {
+			int r = to_reg(c, &v);
+			emit_store(j, 8, r, X86_R12, jit_local_off(c, 0));
+			jit_free_reg(c, r);
+		}
+		c->ne = 0;
+		c->busy = 0;
+		if (!last)
+			emit_jmp(j, c->l_ret);
+		return;
+	}
+	int rp = jit_alloc_reg(c);
+	emit_load(j, 8, rp, X86_RSP, 0);     /* the result pointer */
+	if (op == J_RETURN || v.kind == K_CONST) {
+		emit_store_imm32(j, 8, rp, 0, op == J_RETURN ? 0 : v.v);
+	} else {
+		int r = to_reg(c, &v);
+		emit_store(j, 8, r, rp, 0);
+		jit_free_reg(c, r);
+	}
+	c->ne = 0;          /* the operand stack dies here */
+	c->busy = 0;
+	emit_zero32(j, X86_RAX);
+	emit_jmp(j, L_EPI(c));
+}
+
+/* The return at insn t compiled here, on the value where it is (no flush
+ * to t's slot): at a forward goto to it (`cond ? a : b` before ireturn),
+ * and where the code falls through into it at a label. */
+static bool return_at(struct cc *c, int32_t t)
+{
+	if (t < 0 || (uint32_t)t >= c->n || c->depth[t] != c->d)
+		return false;
+	int op = c->p->code[t].op;
+	if (op != J_IRETURN && op != J_LRETURN && op != J_RETURN)
+		return false;
+	if (op != J_RETURN && !(c->ne && c->e[c->ne - 1].w == (op == J_IRETURN ? 1 : 2)))
+		return false;
+	compile_return(c, op, false);
+	return true;
 }
 
 static void compile_insn(struct cc *c, uint32_t i)
@@ -1455,6 +1600,8 @@ static void compile_insn(struct cc *c, uint32_t i)
 		break;
 	}
 	case J_DUP: {
+		if (field_increment(c, i))
+			break;
 		if (c->ne && c->e[c->ne - 1].w == 1) {
 			struct ventry t = c->e[c->ne - 1];
 			if (t.kind == K_REG) {
@@ -1610,6 +1757,8 @@ static void compile_insn(struct cc *c, uint32_t i)
 		break;
 	}
 	case J_GOTO:
+		if ((uint32_t)in->a > c->cur && return_at(c, in->a))
+			break;
 		jit_flush(c);
 		if ((uint32_t)in->a <= c->cur && invert_loop(c, in->a))
 			break;
@@ -1632,43 +1781,8 @@ static void compile_insn(struct cc *c, uint32_t i)
 		jit_free_reg(c, r);
 		break;
 	}
-	case J_IRETURN: case J_LRETURN: {
-		struct ventry v = jit_pop(c, op == J_IRETURN ? 1 : 2);
-		if (c->inlined) {      /* an inlined body: the result where its arguments were */
-			int r = to_reg(c, &v);
-			emit_store(j, 8, r, X86_R12, jit_local_off(c, 0));
-			jit_free_reg(c, r);
-			c->ne = 0;
-			c->busy = 0;
-			emit_jmp(j, c->l_ret);
-			break;
-		}
-		int rp = jit_alloc_reg(c);
-		emit_load(j, 8, rp, X86_RSP, 0);     /* the result pointer */
-		if (v.kind == K_CONST) {
-			emit_store_imm32(j, 8, rp, 0, v.v);
-		} else {
-			int r = to_reg(c, &v);
-			emit_store(j, 8, r, rp, 0);
-			jit_free_reg(c, r);
-		}
-		c->ne = 0;          /* the operand stack dies here */
-		c->busy = 0;
-		emit_zero32(j, X86_RAX);
-		emit_jmp(j, L_EPI(c));
-		break;
-	}
-	case J_RETURN:
-		c->ne = 0;
-		c->busy = 0;
-		if (c->inlined) {
-			emit_jmp(j, c->l_ret);
-			break;
-		}
-		emit_load(j, 8, X86_RAX, X86_RSP, 0);
-		emit_store_imm32(j, 8, X86_RAX, 0, 0);
-		emit_zero32(j, X86_RAX);
-		emit_jmp(j, L_EPI(c));
+	case J_IRETURN: case J_LRETURN: case J_RETURN:
+		compile_return(c, op, c->cur + 1 == c->n);
 		break;
 	case Q_GETF_B: field_load(c, 1, true, in->a, 1); break;
 	case Q_GETF_C: field_load(c, 2, false, in->a, 1); break;
@@ -1682,7 +1796,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case Q_PUTF_I: field_store(c, 4, false, in->a); break;
 	case Q_PUTF_J: field_store(c, 8, false, in->a); break;
 	case Q_PUTF_A: {
-		sync(c);
+		if (c->inlined)     /* the helper takes no frame: an inlined body makes none */
+			jit_flush(c);
+		else
+			sync(c);
 		/* [obj, v] on the stack */
 		emit_load(j, 8, X86_RCX, X86_R12, jit_slot_off(c, c->d - 2));
 		emit_test64(j, X86_RCX, X86_RCX);
@@ -1763,11 +1880,11 @@ static void compile_insn(struct cc *c, uint32_t i)
 		if (!c->call_stub)
 			;
 		else if (jit_direct_call_ok(c, in, false))
-			done = jit_call_site(c, in, po, CALL_KNOWN);
+			done = jit_call_site(c, in, po, CALL_KNOWN, inl == 2);
 		else if (op == Q_INVOKEVIRTUAL && !c->env.nodirect)
-			done = jit_call_site(c, in, po, CALL_VIRTUAL);
+			done = jit_call_site(c, in, po, CALL_VIRTUAL, inl == 2);
 		else if (op == Q_INVOKEIFACE && !c->env.nodirect)
-			done = jit_call_site(c, in, po, CALL_IFACE);
+			done = jit_call_site(c, in, po, CALL_IFACE, inl == 2);
 		jit_args_vm_fr_in(c);
 		jit_call_helper(c, (const void *)vn_jit_invoke);
 		jit_check_exc(c);
@@ -1787,7 +1904,10 @@ static void compile_insn(struct cc *c, uint32_t i)
 			aastore_regs(c);
 			break;
 		}
-		sync(c);
+		if (c->inlined)     /* the frame on the helper's path only (aastore_inline) */
+			jit_flush(c);
+		else
+			sync(c);
 		aastore_inline(c);
 		c->d -= 3;
 		break;
@@ -1843,11 +1963,12 @@ static int32_t frame_bytes(const struct cc *c)
 	return FRAME_BYTES + (n % 2 ? 8 : 0);
 }
 
-static void emit_stubs(struct cc *c)
+/* The inline checks' out-of-line stubs: the index and array of a bounds
+ * fault into [rsp+24]/[rsp+32], edx = the insn index, ecx = the kind, then
+ * the common tail. */
+void jit_fault_stubs(struct x86_jit *j, const struct stub *s, uint32_t n, uint32_t tail)
 {
-	struct x86_jit *j = &c->j;
-	for (uint32_t k = 0; k < c->nstubs; k++) {
-		const struct stub *s = &c->stubs[k];
+	for (; n--; s++) {
 		x86_bind(j, s->label);
 		if (s->kind == VN_JIT_AIOOBE) {     /* index and array, for the message */
 			if (s->idx >= 0)
@@ -1858,8 +1979,14 @@ static void emit_stubs(struct cc *c)
 		}
 		emit_mov_imm32(j, X86_RDX, s->insn);
 		emit_mov_imm32(j, X86_RCX, (uint32_t)s->kind);
-		emit_jmp(j, L_THROW(c));
+		emit_jmp(j, tail);
 	}
+}
+
+static void emit_stubs(struct cc *c)
+{
+	struct x86_jit *j = &c->j;
+	jit_fault_stubs(j, c->stubs, c->nstubs, L_THROW(c));
 	/* the faults' common tail: rdx = insn index, rcx = kind */
 	x86_bind(j, L_THROW(c));
 	c->dirty = ~0u;
@@ -1986,6 +2113,8 @@ void jit_body(struct cc *c)
 			continue;
 		}
 		if (c->target[i] || !live) {
+			if (live && return_at(c, (int32_t)i))
+				live = false;   /* the path falling in here returned already */
 			if (live)
 				jit_flush(c);
 			if (live && c->d != c->depth[i])
@@ -2001,10 +2130,8 @@ void jit_body(struct cc *c)
 		x86_bind(j, LBL(c, i));
 		compile_insn(c, i);
 		int op = jit_is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
-		if (c->skip) {      /* the next instruction is done too (its label: nothing jumps there) */
-			c->skip = false;
+		for (; c->skip; c->skip--)   /* the next ones are done too (their labels: nothing jumps there) */
 			x86_bind(j, LBL(c, ++i));
-		}
 		live = !(op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN ||
 			 op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH);
 		if (op == J_ATHROW)   /* the helper always returns 1 */

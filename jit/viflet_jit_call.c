@@ -6,6 +6,7 @@
  * the compiler's state and the templates these build on: viflet_jit_cc.h. */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "viflet_jit_int.h"
 
@@ -31,8 +32,9 @@ bool jit_direct_call_ok(struct cc *c, const struct vn_insn *in, bool native)
  * its arguments, the callee compiled), at the call site: its frame size a
  * constant, no call into the stub and back. The same checks in the same
  * order, with the same aborts; a callee that threw goes to the interpreter
- * on its frame, as from the stub. eax as the stub returns it, at `out`. */
-static void direct_frame_call(struct cc *c, const struct vn_method *cm, uint32_t out)
+ * on its frame, as from the stub. eax as the stub returns it, at `out`;
+ * a return without exception goes to `ok` (past the test of eax). */
+static void direct_frame_call(struct cc *c, const struct vn_method *cm, uint32_t out, uint32_t ok)
 {
 	struct x86_jit *j = &c->j;
 	const int32_t res = 16;       /* [rsp+16]: the callee's result */
@@ -52,8 +54,12 @@ static void direct_frame_call(struct cc *c, const struct vn_method *cm, uint32_t
 	emit_store(j, 8, X86_RCX, X86_RAX, (int32_t)offsetof(struct vn_frame, lv));
 	emit_lea(j, 1, X86_RDX, X86_RCX, -1, 1, (int32_t)(cm->max_locals * sizeof(vn_slot)));
 	emit_store(j, 8, X86_RDX, X86_RAX, (int32_t)offsetof(struct vn_frame, sp));
-	emit_load(j, 8, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, prep));   /* compiled, so prepared */
-	emit_load(j, 8, X86_RDX, X86_RDX, (int32_t)offsetof(struct vn_prep, code));
+	if (cm->prep) {         /* prepared already: its code stays where it is */
+		emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)cm->prep->code);
+	} else {
+		emit_load(j, 8, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, prep));   /* compiled, so prepared */
+		emit_load(j, 8, X86_RDX, X86_RDX, (int32_t)offsetof(struct vn_prep, code));
+	}
 	emit_store(j, 8, X86_RDX, X86_RAX, (int32_t)offsetof(struct vn_frame, ip));
 	emit_store_imm32(j, 1, X86_RAX, (int32_t)offsetof(struct vn_frame, entry), 1);
 	/* r8: a cached local's register maybe, but synced and reloaded after the call */
@@ -67,7 +73,7 @@ static void direct_frame_call(struct cc *c, const struct vn_method *cm, uint32_t
 	emit_test32(j, X86_RAX, X86_RAX);
 	emit_jcc(j, X86_CC_NE, threw);
 	emit_alu_mem_imm32(j, 0, X86_SUB, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes), 1);
-	emit_jmp(j, out);
+	emit_jmp(j, ok);
 	/* the callee threw: the interpreter dispatches from its frame (entry);
 	 * 0 if a handler there finished the call, the result in place */
 	x86_bind(j, threw);
@@ -87,30 +93,72 @@ static void direct_frame_call(struct cc *c, const struct vn_method *cm, uint32_t
 	jit_call_helper(c, (const void *)vn_call_limit_abort);   /* rsi = the callee */
 }
 
+/* What interface dispatch finds for im in class rc (vn_iface_target,
+ * without filling the cache or throwing): the first vtable entry of that
+ * name and descriptor; NULL if none, or it has no bytecode. */
+static struct vn_method *iface_vtable_target(const struct vn_class *rc, const struct vn_method *im)
+{
+	for (uint32_t v = 0; v < rc->vtable_len; v++) {
+		struct vn_method *t = rc->vtable[v];
+		if (!strcmp(t->name, im->name) && !strcmp(t->desc, im->desc))
+			return t->native || !t->code ? NULL : t;
+	}
+	return NULL;
+}
+
+/* The receiver class an interface call site will most likely see, and
+ * its target: the cache's class if it is filled, else the one concrete
+ * loaded class implementing the interface (a VIFlet's classifier site is
+ * compiled before its first call). NULL: no guess. The site checks the
+ * receiver's class against it at run time (a later class takes the cache). */
+static struct vn_method *iface_guess(const struct cc *c, const struct vn_icache *ic, struct vn_class **cls)
+{
+	if (ic->last) {
+		*cls = ic->last;
+		return ic->target && !ic->target->native && ic->target->code ? ic->target : NULL;
+	}
+	const struct vn_vm *vm = c->vm;
+	struct vn_class *one = NULL;
+	for (uint32_t b = 0; b < vm->ctab_size; b++)
+		for (struct vn_class *k = vm->ctab[b]; k; k = k->next) {
+			if ((k->access & (ACC_INTERFACE | ACC_ABSTRACT)) || k->name[0] == '[' || !k->vtable_len ||
+			    !vn_class_sub(k, ic->im->cls))
+				continue;
+			if (one)
+				return NULL;
+			one = k;
+		}
+	*cls = one;
+	return one ? iface_vtable_target(one, ic->im) : NULL;
+}
+
 /* A call to a compiled method without the C helper. The call site finds the
  * callee: known (CALL_KNOWN), through the receiver's vtable (CALL_VIRTUAL),
  * or through the interface call site's cache (CALL_IFACE: a hit only when the
  * receiver's class is the cached one); checks it is compiled, and calls the
  * VM's call stub (emit_call_stub, emitted once per VM) with rsi =
- * the callee, rcx = its arguments — or, for the known callee and the
- * virtual call's resolved method (when the vtable gives it), does the
- * stub's work in place (direct_frame_call). Otherwise (not compiled, cache
- * miss) it falls through to the helper call; returns the label after that. */
-uint32_t jit_call_site(struct cc *c, const struct vn_insn *in, int nargs, int kind)
+ * the callee, rcx = its arguments — or, for the known callee, the
+ * virtual call's resolved method (when the vtable gives it) and the
+ * interface call's guessed class (iface_guess), does the stub's work in
+ * place (direct_frame_call). Otherwise (not compiled, cache miss) it falls
+ * through to the helper call; returns the label after that. checked: the
+ * receiver passed its null check already (an inlined call's guard). */
+uint32_t jit_call_site(struct cc *c, const struct vn_insn *in, int nargs, int kind, bool checked)
 {
 	struct x86_jit *j = &c->j;
 	char ret = kind == CALL_IFACE ? ((const struct vn_icache *)in->u.p)->im->ret : in->u.m->ret;
 	int32_t args = jit_slot_off(c, c->d - nargs);
-	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c), out = jit_newlabel(c), stub = 0;
+	uint32_t slow = jit_newlabel(c), done = jit_newlabel(c), out = jit_newlabel(c), ok = jit_newlabel(c), stub = 0;
 	const struct vn_method *known = NULL;
 	if (kind == CALL_KNOWN)
 		known = in->u.m;
 	else if (kind == CALL_VIRTUAL && in->a >= 0 && (uint32_t)in->a < in->u.m->cls->vtable_len &&
 		 in->u.m->cls->vtable[in->a] == in->u.m)
 		known = in->u.m;
-	if (in->op != Q_INVOKESTATIC) {
+	if (in->op != Q_INVOKESTATIC) {     /* (checked: by the inlined call's site, whose guard failed) */
 		emit_load(j, 8, X86_RAX, X86_R12, args);
-		jit_null_check(c, X86_RAX);
+		if (!checked)
+			jit_null_check(c, X86_RAX);
 	}
 	if (kind == CALL_KNOWN) {
 		emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)in->u.m);
@@ -126,30 +174,42 @@ uint32_t jit_call_site(struct cc *c, const struct vn_insn *in, int nargs, int ki
 				emit_jcc(j, X86_CC_NE, stub);
 			}
 		} else {
-			emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)in->u.p);
-			emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RDX, (int32_t)offsetof(struct vn_icache, last));
-			emit_jcc(j, X86_CC_NE, slow);
-			emit_load(j, 8, X86_RSI, X86_RDX, (int32_t)offsetof(struct vn_icache, target));
+			struct vn_class *gc = NULL;
+			known = iface_guess(c, in->u.p, &gc);
+			if (known) {    /* the guessed class: its target in place; another: the cache */
+				stub = jit_newlabel(c);
+				emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)gc);
+				emit_alu64(j, X86_CMP, X86_RAX, X86_RDX);
+				emit_jcc(j, X86_CC_NE, stub);
+				emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)known);
+			}
 		}
 	}
 	if (known) {
 		emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
 		emit_jcc(j, X86_CC_NE, slow);
 		emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
-		direct_frame_call(c, known, out);
+		direct_frame_call(c, known, out, ok);
 	}
 	if (!known || stub) {
 		if (stub)
 			x86_bind(j, stub);
+		if (kind == CALL_IFACE) {       /* rax = the receiver's class */
+			emit_mov_imm64(j, X86_RDX, (uint64_t)(uintptr_t)in->u.p);
+			emit_alu_load(j, 1, X86_CMP, X86_RAX, X86_RDX, (int32_t)offsetof(struct vn_icache, last));
+			emit_jcc(j, X86_CC_NE, slow);
+			emit_load(j, 8, X86_RSI, X86_RDX, (int32_t)offsetof(struct vn_icache, target));
+		}
 		emit_cmp8_mem_imm(j, X86_RSI, (int32_t)offsetof(struct vn_method, jit_state), VN_JIT_COMPILED);
 		emit_jcc(j, X86_CC_NE, slow);
 		emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
 		emit_call_abs(j, c->call_stub, X86_RAX);
 	}
 	x86_bind(j, out);
-	jit_reload_volatile(c);
 	emit_test32(j, X86_RAX, X86_RAX);
 	emit_jcc(j, X86_CC_NE, L_EXC(c));
+	x86_bind(j, ok);
+	jit_reload_volatile(c);
 	if (ret != 'V') {
 		emit_load(j, 8, X86_RAX, X86_RSP, 16);
 		emit_store(j, 8, X86_RAX, X86_R12, args);

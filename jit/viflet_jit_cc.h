@@ -73,7 +73,7 @@ struct cc {
 	bool this_nn;           /* an inlined body: local 0 is the receiver, checked, never written */
 	bool inline_failed;     /* an inlined body could not be compiled: compile again without */
 	uint32_t nlabels, lnext_val;
-	uint32_t l_ret;         /* an inlined body: where its returns go */
+	uint32_t l_ret;         /* an inlined body: where its returns go (after the call) */
 	struct scratch *sc;
 	uint32_t *labels;       /* the emitter's tables */
 	struct x86_fixup *fix;
@@ -90,7 +90,7 @@ struct cc {
 	uint32_t *wloc; uint32_t nwloc;  /* cached locals the method writes */
 	uint64_t *nn;           /* per insn: locals known non-null (nonnull_analysis) */
 	uint64_t nn_out;
-	bool skip;              /* the next instruction was compiled with this one */
+	int skip;               /* the next instructions compiled with this one (their number) */
 	const void *call_stub;  /* the VM's shared call sequence (emit_call_stub), or NULL */
 	uint32_t dirty;         /* bit k: wloc[k]'s slot is stale */
 	struct { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; } env;   /* experiments */
@@ -98,6 +98,13 @@ struct cc {
 	uint32_t cur;           /* insn being compiled */
 	int nlbl;               /* scratch labels used by the current insn */
 	bool fail;
+	/* an inlined body (jit_inline_site): the method it is compiled into,
+	 * where a helper's exception goes (the callee's frame made for it is
+	 * popped there), and the frames made by jit_sync_frame that no
+	 * jit_check_exc has closed yet */
+	const struct cc *outer;
+	uint32_t l_inl_exc;
+	int framed;
 };
 
 /* Labels: this body's instructions (lbase + i), then LBL_PER scratch labels
@@ -144,11 +151,12 @@ void jit_budget_wb(struct cc *c);
 void jit_reload_volatile(struct cc *c);
 void jit_args_vm_fr_in(struct cc *c);   /* rdi = vm, rsi = fr, rdx = the current insn */
 void jit_check_exc(struct cc *c);       /* eax != 0: to the exception exit */
+void jit_fault_stubs(struct x86_jit *j, const struct stub *s, uint32_t n, uint32_t tail);
 
 /* viflet_jit_call.c: calling sequences */
 enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };
 bool jit_direct_call_ok(struct cc *c, const struct vn_insn *in, bool native);
-uint32_t jit_call_site(struct cc *c, const struct vn_insn *in, int nargs, int kind);
+uint32_t jit_call_site(struct cc *c, const struct vn_insn *in, int nargs, int kind, bool checked);
 const void *jit_call_stub(struct vn_vm *vm);
 
 /* viflet_jit_inline.c: calls compiled in place */
@@ -158,5 +166,8 @@ struct vn_method *jit_inline_target(struct cc *c, const struct vn_insn *in, stru
 uint32_t jit_inline_labels(const struct vn_method *cm);
 size_t jit_inline_scratch(const struct vn_method *cm);
 int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t *done);
+void jit_inline_frame(struct x86_jit *j, const struct cc *o, const struct vn_method *cm, int32_t args,
+		      int32_t sp, const struct vn_insn *ip);
+void jit_outer_writeback(struct x86_jit *j, const struct cc *o);
 
 #endif

@@ -742,7 +742,8 @@ static inline uint32_t be32(const uint8_t *d)
 }
 
 /* The transport protocol and ports, worked out once per packet into the
- * object's proto and ports. false with an exception pending. */
+ * object's proto and ports. false with an exception pending (p null or
+ * gone; the JIT calls it only for a held packet: vn_pkt_l4). */
 static bool pkt_l4(struct vn_vm *vm, struct vn_obj *p)
 {
 	uint32_t len, off = UINT32_MAX;
@@ -761,6 +762,8 @@ static bool pkt_l4(struct vn_vm *vm, struct vn_obj *p)
 	VN_FIELD(p, vm->off_pkt_ports, uint32_t) = ports;
 	return true;
 }
+
+bool vn_pkt_l4(struct vn_vm *vm, struct vn_obj *p) { return pkt_l4(vm, p); }
 
 NATIVE(pk_protocol)
 {

@@ -431,6 +431,10 @@ static inline void vn_pkt_reset(struct vn_vm *vm, struct vn_obj *p, void *handle
 	VN_FIELD(p, vm->off_pkt_ports, int32_t) = 0;
 	VN_FIELD(p, vm->off_pkt_wlen, int32_t) = -1;
 }
+/* A held packet's protocol and ports worked out into its caches (the
+ * JIT's Packet intrinsics, on their first use per packet; throws nothing
+ * for a packet that is still held). */
+bool vn_pkt_l4(struct vn_vm *vm, struct vn_obj *p);
 int vn_natives_init(struct vn_vm *vm);
 
 /* ---- fmt.c ---- */

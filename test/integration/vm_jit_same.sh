@@ -51,6 +51,24 @@ done
 for st in 300 2000 4200; do
   same "JitInline --stack $st" --stack "$st" -cp "$CL/run" JitInline
 done
+# interface calls guessed at compile time (the one loaded implementor,
+# behind a class check): the same budget and depth aborts
+for b in 30 300 3000; do
+  same "JitIfaceGuess --budget $b" --budget "$b" -cp "$CL/run" JitIfaceGuess
+done
+same "JitIfaceGuess --depth 3" --depth 3 -cp "$CL/run" JitIfaceGuess
+# inlined bodies with slow paths (faults, allocation, helpers that throw;
+# the callee's frame made there): the same output, stack traces and aborts,
+# collections inside inlined allocations with a small heap
+for b in 50 500 5000 60000 10000000; do
+  same "JitInlineSlow --budget $b" --budget "$b" -cp "$CL/run" JitInlineSlow
+done
+for d in 3 4 5; do
+  same "JitInlineSlow --depth $d" --depth "$d" -cp "$CL/run" JitInlineSlow
+done
+for h in 100000 300000; do
+  same "JitInlineSlow --heap $h" --heap "$h" -cp "$CL/run" JitInlineSlow
+done
 trace=$C/ssh.pcap,$C/dns_udp.pcap,$C/ntp.pcap
 for src in "$T"/test/java/viflet/*.java; do
   name=$(basename "$src" .java)
