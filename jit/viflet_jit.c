@@ -2055,7 +2055,7 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	c.env.dump = env.dump;
 	/* every array below, each rounded up to 16 bytes, then the code */
 	/* the call sites that will be inlined: their labels, scratch and code */
-	size_t n = c.n, ml = c.ml, inl_scratch = 0, inl_insns = 0;
+	size_t n = c.n, ml = c.ml, inl_scratch = 0, inl_insns = 0, calls = 0;
 	c.nlabels = (uint32_t)NLABELS(n);
 	for (uint32_t i = 0; i < c.n; i++) {
 		struct vn_class *guard;
@@ -2065,13 +2065,17 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 			inl_scratch += jit_inline_scratch(cm);
 			inl_insns += cm->prep->n;
 		}
+		calls += c.p->code[i].op >= Q_INVOKESTATIC && c.p->code[i].op <= Q_CONCAT;
 	}
-	size_t code_cap = 256 + (n + inl_insns) * 64;
+	/* code bytes: 64 an instruction, and a call site's sequence (the direct
+	 * frame push, the helper path) takes about 250 more */
+	size_t code_cap = 256 + (n + inl_insns) * 64 + calls * 256;
 	size_t need = n * (sizeof(int32_t) + 1 + 3 * sizeof(struct stub) + 2 * sizeof(uint64_t) + 2 + 3 * sizeof(uint32_t)) +
 		      (ml + 1) * (3 * sizeof(uint32_t) + 2) + (c.p->nexc + 9) * 2 * sizeof(uint32_t) + m->max_stack +
 		      sizeof(struct stub) + c.nlabels * sizeof(uint32_t) + NFIX(n) * sizeof(struct x86_fixup) +
 		      16 * 22 + 64 + code_cap + inl_scratch;
-	struct scratch sc = { .p = vn_jit_scratch(vm, need), .cap = need };
+	struct scratch sc = { 0 };
+	sc.p = vn_jit_scratch(vm, need, &sc.cap);
 	c.sc = &sc;
 	c.depth = SC_ARRAY(&sc, n, int32_t, false);
 	c.target = SC_ARRAY(&sc, n, uint8_t, true);
@@ -2098,6 +2102,12 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 		goto out;
 	nonnull_analysis(&c);
 	/* the code: in the scratch block, or (bigger than its bound) on the heap */
+	/* the buffer: the bound, or all the scratch block left past what the
+	 * inlined bodies take, if more (a buffer found too small costs a second
+	 * generate) */
+	size_t left = sc.cap - ((sc.used + 15) & ~(size_t)15);
+	if (left > code_cap + inl_scratch + 64)
+		code_cap = left - inl_scratch - 64;
 	buf = SC_ARRAY(&sc, code_cap, uint8_t, false);
 	size_t mark = sc.used;  /* each attempt allocates its inlined bodies' arrays afresh */
 	for (size_t cap = code_cap; buf && cap <= (64u << 20); cap *= 2) {

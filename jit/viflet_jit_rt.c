@@ -241,10 +241,12 @@ static void *scratch_get(struct vn_jit *jt, size_t n)
 	return jt->scratch;
 }
 
-void *vn_jit_scratch(struct vn_vm *vm, size_t n)
+void *vn_jit_scratch(struct vn_vm *vm, size_t n, size_t *cap)
 {
 	struct vn_jit *jt = jit_of(vm);
-	return jt ? scratch_get(jt, n) : NULL;
+	void *p = jt ? scratch_get(jt, n) : NULL;
+	*cap = p ? jt->scratch_len : 0;
+	return p;
 }
 
 const void **vn_jit_call_stub(struct vn_vm *vm)
