@@ -2017,6 +2017,29 @@ void jit_body(struct cc *c)
 			c->cur, c->cur < c->n ? c->p->code[c->cur].op : 0);
 }
 
+/* The experiment switches, read once per process: when the first VM is
+ * made (vn_jit_init), not by its first compilation, which would otherwise
+ * pay the environment's scan and the first touch of these variables' page
+ * (a page fault, 10-50 us on the VMs we measure on). Every thread reads the
+ * same values, so a race only repeats the work. */
+static struct jit_env jit_env;
+static bool jit_env_read;
+
+void jit_read_env(void)
+{
+	if (__atomic_load_n(&jit_env_read, __ATOMIC_ACQUIRE))
+		return;
+	jit_env.nodirect = getenv("VIFNET_JIT_NODIRECT") != NULL;
+	jit_env.noregcache = getenv("VIFNET_JIT_NOREGCACHE") != NULL;
+	jit_env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
+	jit_env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
+	jit_env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
+	jit_env.nointrinsic = getenv("VIFNET_JIT_NOINTRINSIC") != NULL;
+	jit_env.noinline = getenv("VIFNET_JIT_NOINLINE") != NULL;
+	jit_env.dump = getenv("VIFNET_JIT_DUMP");
+	__atomic_store_n(&jit_env_read, true, __ATOMIC_RELEASE);
+}
+
 int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 {
 	uint64_t t0 = vn_jit_now_ns();
@@ -2030,29 +2053,8 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	if (!strcmp(m->name, "<clinit>"))
 		return -1;
 	struct cc c = { .vm = vm, .m = m, .p = m->prep, .ml = m->max_locals, .n = m->prep->n };
-	/* the experiment switches, read once per process (every thread reads
-	 * the same values, so a race only repeats the work) */
-	static struct { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; } env;
-	static bool env_read;
-	if (!__atomic_load_n(&env_read, __ATOMIC_ACQUIRE)) {
-		env.nodirect = getenv("VIFNET_JIT_NODIRECT") != NULL;
-		env.noregcache = getenv("VIFNET_JIT_NOREGCACHE") != NULL;
-		env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
-		env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
-		env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
-		env.nointrinsic = getenv("VIFNET_JIT_NOINTRINSIC") != NULL;
-		env.noinline = getenv("VIFNET_JIT_NOINLINE") != NULL;
-		env.dump = getenv("VIFNET_JIT_DUMP");
-		__atomic_store_n(&env_read, true, __ATOMIC_RELEASE);
-	}
-	c.env.nodirect = env.nodirect;
-	c.env.noregcache = env.noregcache;
-	c.env.debug = env.debug;
-	c.env.noinvert = env.noinvert;
-	c.env.nonull = env.nonull;
-	c.env.nointrinsic = env.nointrinsic;
-	c.env.noinline = env.noinline;
-	c.env.dump = env.dump;
+	jit_read_env();
+	c.env = jit_env;
 	/* every array below, each rounded up to 16 bytes, then the code */
 	/* the call sites that will be inlined: their labels, scratch and code */
 	size_t n = c.n, ml = c.ml, inl_scratch = 0, inl_insns = 0, calls = 0;

@@ -57,6 +57,9 @@ static inline void *sc_alloc(struct scratch *s, size_t n, bool zero)
 }
 #define SC_ARRAY(s, n, T, zero) ((T *)sc_alloc((s), (size_t)(n) * sizeof(T), (zero)))
 
+/* The VIFNET_JIT_* experiment switches (docs/jit.md) */
+struct jit_env { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; };
+
 #define MAXDEF 12
 #define FR_AT 8             /* [rsp + FR_AT]: the frame */
 #define LBL_PER 12          /* scratch labels per instruction */
@@ -93,7 +96,7 @@ struct cc {
 	bool skip;              /* the next instruction was compiled with this one */
 	const void *call_stub;  /* the VM's shared call sequence (emit_call_stub), or NULL */
 	uint32_t dirty;         /* bit k: wloc[k]'s slot is stale */
-	struct { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; } env;   /* experiments */
+	struct jit_env env;     /* experiments */
 	struct stub *stubs; uint32_t nstubs;
 	uint32_t cur;           /* insn being compiled */
 	int nlbl;               /* scratch labels used by the current insn */

@@ -19,6 +19,8 @@ const void **vn_jit_call_stub(struct vn_vm *vm);
 #if defined(__x86_64__)
 /* The VM's call stub, generated and placed on first use (the JIT's set-up). */
 const void *jit_call_stub(struct vn_vm *vm);
+/* The VIFNET_JIT_* experiment switches, read once per process (vn_jit_init). */
+void jit_read_env(void);
 #endif
 void vn_jit_record(struct vn_vm *vm, const struct vn_method *m, uint32_t code_bytes, uint64_t ns,
 		   uint64_t install_ns, bool ok);

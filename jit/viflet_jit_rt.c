@@ -57,6 +57,7 @@ void vn_jit_init(struct vn_vm *vm)
 	const char *e = getenv("VIFNET_JIT_THRESHOLD");   /* for experiments */
 	if (e)
 		vm->jit_threshold = (uint32_t)strtoul(e, NULL, 0);
+	jit_read_env();
 #else
 	vm->jit_threshold = 0;
 #endif
