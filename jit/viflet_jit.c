@@ -2060,14 +2060,17 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	size_t n = c.n, ml = c.ml, inl_scratch = 0, inl_insns = 0, calls = 0;
 	c.nlabels = (uint32_t)NLABELS(n);
 	for (uint32_t i = 0; i < c.n; i++) {
+		const struct vn_insn *in = &c.p->code[i];
+		if (in->op < Q_INVOKESTATIC || in->op > Q_CONCAT)
+			continue;
+		calls++;
 		struct vn_class *guard;
-		const struct vn_method *cm = jit_inline_target(&c, &c.p->code[i], &guard);
+		const struct vn_method *cm = jit_inline_target(&c, in, &guard);
 		if (cm) {
 			c.nlabels += jit_inline_labels(cm);
 			inl_scratch += jit_inline_scratch(cm);
 			inl_insns += cm->prep->n;
 		}
-		calls += c.p->code[i].op >= Q_INVOKESTATIC && c.p->code[i].op <= Q_CONCAT;
 	}
 	/* code bytes: 64 an instruction, and a call site's sequence (the direct
 	 * frame push, the helper path) takes about 250 more */
