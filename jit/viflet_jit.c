@@ -46,7 +46,9 @@ uint32_t jit_newlabel(struct cc *c)
 		c->fail = true;
 		return L_EXC(c);
 	}
-	return c->lbase + c->n + c->cur * LBL_PER + (uint32_t)c->nlbl++;
+	uint32_t l = c->lbase + c->n + c->cur * LBL_PER + (uint32_t)c->nlbl++;
+	jit_unset_labels(c, l, 1);
+	return l;
 }
 
 /* ---- slots ---- */
@@ -1825,12 +1827,7 @@ static const int8_t saved_regs[] = { X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14
 
 static bool saves(const struct cc *c, int r)
 {
-	if (r == X86_RBX || r == X86_R12 || r == X86_R13)
-		return true;
-	for (uint32_t l = 0; l < c->ml; l++)
-		if (c->creg[l] == r)
-			return true;
-	return false;
+	return r == X86_RBX || r == X86_R12 || r == X86_R13 || (c->nvmask & (1u << r));
 }
 
 /* FRAME_BYTES, or 8 more so that rsp stays 16-byte aligned below an odd
@@ -1899,7 +1896,7 @@ static void pick_cached_locals(struct cc *c)
 	c->wloc = SC_ARRAY(c->sc, c->ml + 1, uint32_t, true);
 	uint8_t *wr = SC_ARRAY(c->sc, c->ml + 1, uint8_t, true);
 	c->nvloc = c->nwloc = 0;
-	c->cmask = 0;
+	c->cmask = c->nvmask = 0;
 	for (uint32_t l = 0; l < c->ml; l++)
 		c->creg[l] = -1;
 	if (!uses || !c->vloc || !c->wloc || !wr || c->env.noregcache)
@@ -1927,6 +1924,8 @@ static void pick_cached_locals(struct cc *c)
 		if (best < 2 || (r >= NCACHE_NV && best <= calls))
 			break;
 		c->creg[bl] = cache_regs[r];
+		if (r < NCACHE_NV)
+			c->nvmask |= (uint16_t)(1u << cache_regs[r]);
 		if (r >= NCACHE_NV) {
 			c->cmask |= (uint16_t)(1u << cache_regs[r]);
 			c->vloc[c->nvloc++] = bl;
@@ -1948,7 +1947,14 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	c->lnext_val = (uint32_t)NLABELS(c->n);
 	c->lnext = &c->lnext_val;
 	c->l_exits = c->n * (LBL_PER + 1);
-	x86_init_lent(&c->j, buf, cap, c->labels, c->nlabels, c->fix, NFIX(c->n));
+	/* the label table is not filled (most of it, LBL_PER scratch labels an
+	 * instruction, stays unused): the instructions' and the exits' labels
+	 * are marked unbound here, a scratch label when jit_newlabel hands it
+	 * out, an inlined body's by jit_inline_site */
+	x86_init_lent(&c->j, buf, cap, c->labels, 0, c->fix, NFIX(c->n));
+	c->j.nlabels = c->nlabels;
+	jit_unset_labels(c, c->lbase, c->n);
+	jit_unset_labels(c, c->l_exits, 8);     /* NLABELS: 8 after the scratch labels */
 	struct x86_jit *j = &c->j;
 	for (size_t k = 0; k < sizeof saved_regs; k++)
 		if (saves(c, saved_regs[k]))

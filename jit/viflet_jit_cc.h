@@ -88,7 +88,8 @@ struct cc {
 	int ne;
 	uint16_t busy;          /* scratch registers holding deferred values or temporaries */
 	int8_t *creg;           /* local -> register caching it, or -1 */
-	uint16_t cmask;         /* registers caching locals (not scratch) */
+	uint16_t cmask;         /* caller-saved registers caching locals (not scratch) */
+	uint16_t nvmask;        /* callee-saved registers caching locals (saved by the prologue) */
 	uint32_t *vloc; uint32_t nvloc;  /* locals cached in caller-saved registers */
 	uint32_t *wloc; uint32_t nwloc;  /* cached locals the method writes */
 	uint64_t *nn;           /* per insn: locals known non-null (nonnull_analysis) */
@@ -107,6 +108,12 @@ struct cc {
  * per instruction, then the method's exits (shared by inlined bodies, whose
  * label ranges follow: jit_inline_site). */
 #define LBL(c, i) ((c)->lbase + (uint32_t)(i))
+/* Marks labels from..from+n-1 unbound before their first use (the table is
+ * not filled as a whole: generate) */
+static inline void jit_unset_labels(struct cc *c, uint32_t from, uint32_t n)
+{
+	memset(c->j.labels + from, 0xff, (size_t)n * sizeof(uint32_t));     /* X86_UNBOUND */
+}
 #define L_EXC(c)  ((c)->l_exits)
 #define NLABELS(n) ((size_t)(n) * (LBL_PER + 1) + 8)
 #define NFIX(n) ((size_t)(n) * 4 + 64)       /* jumps: usually fewer (more: the emitter allocates) */

@@ -325,6 +325,8 @@ int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t 
 				cm->cls->name, cm->name);
 		return 1;
 	}
+	jit_unset_labels(&k, k.lbase, k.n);
+	jit_unset_labels(&k, k.l_ret, 1);
 	memset(k.depth, 0xff, k.n * sizeof(int32_t));
 	memset(k.creg, 0xff, k.ml + 1);
 	if (!jit_analyze(&k))
