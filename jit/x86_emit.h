@@ -110,11 +110,14 @@ static inline void x86_release(struct x86_jit *j)
 
 static inline void emit1(struct x86_jit *j, uint8_t b)
 {
-	if (j->off < j->cap)
-		j->buf[j->off] = b;
+	/* off advanced before the byte is stored: a byte store may alias *j,
+	 * so the compiler would otherwise read off again to advance it */
+	size_t at = j->off;
+	j->off = at + 1;
+	if (at < j->cap)
+		j->buf[at] = b;
 	else
 		j->overflow = true;
-	j->off++;
 }
 /* n bytes of v, least significant first (one copy on a little-endian host) */
 static inline void emit_le(struct x86_jit *j, uint64_t v, size_t n)
