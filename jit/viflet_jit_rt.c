@@ -71,9 +71,12 @@ void vn_jit_init(struct vn_vm *vm)
  * (malloc gives a freed block back to the kernel at times). Each entry costs
  * far more than its own time here: on a machine without PCID under PTI
  * (our Firecracker VMs) it empties the TLB, which the compilation that
- * follows then refills page by page. The slot: 0 empty, 1 being changed,
- * 2 full; a fork's child drops the slot (the region's memfd pages would
- * be shared with the parent). */
+ * follows then refills page by page. The next VM places its code after the
+ * freed VM's (unreachable now): no address ever holds two different codes,
+ * so nothing that caches code by address (valgrind's translations) sees
+ * stale code; a region less than half free is not kept. The slot: 0
+ * empty, 1 being changed, 2 full; a fork's child drops the slot (the
+ * region's memfd pages would be shared with the parent). */
 static struct jit_map spare;
 static int spare_state;
 static void *spare_scratch;     /* SCRATCH_MIN bytes, or NULL */
@@ -101,7 +104,7 @@ static bool spare_put(const struct jit_map *m)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	int empty = 0;
-	if (!m->w || m->len != REGION_MIN || pthread_once(&once, spare_once))
+	if (!m->w || m->len != REGION_MIN || m->len - m->used < REGION_MIN / 2 || pthread_once(&once, spare_once))
 		return false;
 	if (!__atomic_compare_exchange_n(&spare_state, &empty, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return false;
@@ -110,7 +113,7 @@ static bool spare_put(const struct jit_map *m)
 	return true;
 }
 
-/* The kept region into m, its old code overwritten (int3); -1: none. */
+/* The kept region into m (its free part follows the old code); -1: none. */
 static int spare_take(struct jit_map *m)
 {
 	int full = 2;
@@ -118,8 +121,6 @@ static int spare_take(struct jit_map *m)
 		return -1;
 	*m = spare;
 	__atomic_store_n(&spare_state, 0, __ATOMIC_RELEASE);
-	memset(m->w, 0xcc, m->used);
-	m->used = 0;
 	return 0;
 }
 
