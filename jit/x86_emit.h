@@ -132,6 +132,22 @@ static inline void emit_le(struct x86_jit *j, uint64_t v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		emit1(j, (uint8_t)(v >> (8 * i)));
 }
+/* The n (<= 8) low bytes of v, least significant first: one 8-byte store
+ * when the buffer has room for it (the bytes past n are written over by
+ * what follows), else byte by byte. */
+static inline void emit_upto8(struct x86_jit *j, uint64_t v, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	size_t at = j->off;
+	if (at <= j->cap && j->cap - at >= 8) {
+		j->off = at + n;
+		memcpy(j->buf + at, &v, 8);
+		return;
+	}
+#endif
+	for (size_t i = 0; i < n; i++)
+		emit1(j, (uint8_t)(v >> (8 * i)));
+}
 static inline void emit2(struct x86_jit *j, uint16_t v) { emit_le(j, v, 2); }
 static inline void emit4(struct x86_jit *j, uint32_t v) { emit_le(j, v, 4); }
 static inline void emit8(struct x86_jit *j, uint64_t v) { emit_le(j, v, 8); }
@@ -166,19 +182,26 @@ static inline void emit_sib(struct x86_jit *j, int scale, int index, int base)
 static inline void emit_modrm_mem(struct x86_jit *j, int reg, int base, int index, int scale, int32_t disp)
 {
 	int mod = disp == 0 && (base & 7) != X86_RBP ? 0 : x86_fits_s8(disp) ? 1 : 2;
-	if (index >= 0) {
-		emit_modrm(j, mod, reg, 4);
-		emit_sib(j, scale, index, base);
-	} else if ((base & 7) == X86_RSP) {
-		emit_modrm(j, mod, reg, 4);
-		emit_sib(j, 1, X86_RSP, base);     /* no index */
+	uint64_t v;             /* the bytes, assembled and written at once */
+	size_t n;
+	if (index >= 0 || (base & 7) == X86_RSP) {   /* a SIB (RSP as the index: none) */
+		int ss = index < 0 ? 0 : scale == 8 ? 3 : scale == 4 ? 2 : scale == 2 ? 1 : 0;
+		int ix = index < 0 ? X86_RSP : index;
+		v = (uint64_t)((mod & 3) << 6 | (reg & 7) << 3 | 4) |
+		    (uint64_t)(ss << 6 | (ix & 7) << 3 | (base & 7)) << 8;
+		n = 2;
 	} else {
-		emit_modrm(j, mod, reg, base);
+		v = (uint64_t)((mod & 3) << 6 | (reg & 7) << 3 | (base & 7));
+		n = 1;
 	}
-	if (mod == 1)
-		emit1(j, (uint8_t)disp);
-	else if (mod == 2)
-		emit4(j, (uint32_t)disp);
+	if (mod == 1) {
+		v |= (uint64_t)(uint8_t)disp << (8 * n);
+		n += 1;
+	} else if (mod == 2) {
+		v |= (uint64_t)(uint32_t)disp << (8 * n);
+		n += 4;
+	}
+	emit_upto8(j, v, n);
 }
 
 /* --- register/register and register/immediate ALU --- */
@@ -608,25 +631,21 @@ static inline void x86_add_fixup(struct x86_jit *j, uint32_t label)
 	j->nfix++;
 	emit4(j, 0);
 }
-/* jmp label / jcc label (rel32, patched by x86_finish) */
-static inline void emit_jmp(struct x86_jit *j, uint32_t label)
+/* opcode bytes op (n of them) then a rel32 to label, patched by x86_finish */
+static inline void x86_emit_rel32(struct x86_jit *j, uint64_t op, size_t n, uint32_t label)
 {
-	emit1(j, 0xe9);
+	emit_upto8(j, op, n);
 	x86_add_fixup(j, label);
 }
+/* jmp label / jcc label (rel32, patched by x86_finish) */
+static inline void emit_jmp(struct x86_jit *j, uint32_t label) { x86_emit_rel32(j, 0xe9, 1, label); }
 static inline void emit_jcc(struct x86_jit *j, enum x86_cc cc, uint32_t label)
 {
-	emit1(j, 0x0f);
-	emit1(j, (uint8_t)(0x80 + cc));
-	x86_add_fixup(j, label);
+	x86_emit_rel32(j, 0x0f | (uint64_t)(0x80 + cc) << 8, 2, label);
 }
 
 /* call label (rel32, patched by x86_finish): calls within the code */
-static inline void emit_call_label(struct x86_jit *j, uint32_t label)
-{
-	emit1(j, 0xe8);
-	x86_add_fixup(j, label);
-}
+static inline void emit_call_label(struct x86_jit *j, uint32_t label) { x86_emit_rel32(j, 0xe8, 1, label); }
 /* ud2: a guaranteed invalid-opcode trap (unreachable code) */
 static inline void emit_ud2(struct x86_jit *j)
 {
