@@ -687,10 +687,14 @@ static inline int x86_finish(struct x86_jit *j)
 			return -1;
 		int32_t rel = (int32_t)((int64_t)j->labels[f->label] - (int64_t)(f->at + 4));
 		uint32_t u = (uint32_t)rel;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(j->buf + f->at, &u, 4);     /* one store */
+#else
 		j->buf[f->at] = (uint8_t)u;
 		j->buf[f->at + 1] = (uint8_t)(u >> 8);
 		j->buf[f->at + 2] = (uint8_t)(u >> 16);
 		j->buf[f->at + 3] = (uint8_t)(u >> 24);
+#endif
 	}
 	return 0;
 }
