@@ -156,9 +156,15 @@ static inline bool x86_fits_s8(int64_t v) { return v >= -128 && v <= 127; }
 static inline bool x86_fits_s32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 /* REX prefix: w = 64-bit operand, r = ModRM.reg, x = SIB.index, b = ModRM.rm/base. */
-static inline void emit_rex(struct x86_jit *j, int w, int r, int x, int b)
+static inline uint8_t x86_rex(int w, int r, int x, int b)
 {
-	emit1(j, (uint8_t)(0x40 | (w ? 8 : 0) | ((r >> 3) & 1) << 2 | ((x >> 3) & 1) << 1 | ((b >> 3) & 1)));
+	return (uint8_t)(0x40 | (w ? 8 : 0) | ((r >> 3) & 1) << 2 | ((x >> 3) & 1) << 1 | ((b >> 3) & 1));
+}
+static inline void emit_rex(struct x86_jit *j, int w, int r, int x, int b) { emit1(j, x86_rex(w, r, x, b)); }
+/* REX.W, opcode op, ModRM for two registers: one store */
+static inline void emit_rex_w_op_rr(struct x86_jit *j, uint8_t op, int reg, int rm)
+{
+	emit_upto8(j, x86_rex(1, reg, 0, rm) | (uint64_t)op << 8 | (uint64_t)(0xc0 | (reg & 7) << 3 | (rm & 7)) << 16, 3);
 }
 /* A REX only when needed: 64-bit, an extended register, or (byte8) a byte
  * access to SPL/BPL/SIL/DIL through reg. */
@@ -215,9 +221,7 @@ static inline void emit_alu32(struct x86_jit *j, enum x86_alu op, int dst, int s
 }
 static inline void emit_alu64(struct x86_jit *j, enum x86_alu op, int dst, int src)
 {
-	emit_rex(j, 1, src, 0, dst);
-	emit1(j, (uint8_t)op);
-	emit_modrm_reg(j, src, dst);
+	emit_rex_w_op_rr(j, (uint8_t)op, src, dst);
 }
 static inline void emit_alu_imm32_w(struct x86_jit *j, int w, enum x86_alu op, int dst, int32_t imm)
 {
@@ -251,20 +255,16 @@ static inline void emit_mov32(struct x86_jit *j, int dst, int src)
 	emit1(j, 0x89);
 	emit_modrm_reg(j, src, dst);
 }
-static inline void emit_mov64(struct x86_jit *j, int dst, int src)
-{
-	emit_rex(j, 1, src, 0, dst);
-	emit1(j, 0x89);
-	emit_modrm_reg(j, src, dst);
-}
+static inline void emit_mov64(struct x86_jit *j, int dst, int src) { emit_rex_w_op_rr(j, 0x89, src, dst); }
 /* dst = 0 (xor: clobbers the flags) */
 static inline void emit_zero32(struct x86_jit *j, int dst) { emit_alu32(j, X86_XOR, dst, dst); }
 /* dst = imm, zero-extended to 64 bits (mov r32, imm32; keeps the flags) */
 static inline void emit_mov_imm32(struct x86_jit *j, int dst, uint32_t imm)
 {
-	emit_rex_opt(j, 0, 0, 0, dst, false);
-	emit1(j, (uint8_t)(0xb8 + (dst & 7)));
-	emit4(j, imm);
+	if (dst >= 8)           /* REX.B */
+		emit_upto8(j, 0x41 | (uint64_t)(0xb8 + (dst & 7)) << 8 | (uint64_t)imm << 16, 6);
+	else
+		emit_upto8(j, (uint64_t)(0xb8 + dst) | (uint64_t)imm << 8, 5);
 }
 /* dst = imm (shortest of mov r32 / mov r/m64 sign-extended / movabs) */
 static inline void emit_mov_imm64(struct x86_jit *j, int dst, uint64_t imm)
@@ -272,13 +272,10 @@ static inline void emit_mov_imm64(struct x86_jit *j, int dst, uint64_t imm)
 	if (imm <= UINT32_MAX) {
 		emit_mov_imm32(j, dst, (uint32_t)imm);
 	} else if (x86_fits_s32((int64_t)imm)) {
-		emit_rex(j, 1, 0, 0, dst);
-		emit1(j, 0xc7);
-		emit_modrm_reg(j, 0, dst);
-		emit4(j, (uint32_t)imm);
+		emit_upto8(j, x86_rex(1, 0, 0, dst) | 0xc7u << 8 | (uint64_t)(0xc0 | (dst & 7)) << 16 |
+			   (uint64_t)(uint32_t)imm << 24, 7);
 	} else {
-		emit_rex(j, 1, 0, 0, dst);
-		emit1(j, (uint8_t)(0xb8 + (dst & 7)));
+		emit_upto8(j, x86_rex(1, 0, 0, dst) | (uint64_t)(0xb8 + (dst & 7)) << 8, 2);
 		emit8(j, imm);
 	}
 }
@@ -290,12 +287,7 @@ static inline void emit_test32(struct x86_jit *j, int dst, int src)
 	emit1(j, 0x85);
 	emit_modrm_reg(j, src, dst);
 }
-static inline void emit_test64(struct x86_jit *j, int dst, int src)
-{
-	emit_rex(j, 1, src, 0, dst);
-	emit1(j, 0x85);
-	emit_modrm_reg(j, src, dst);
-}
+static inline void emit_test64(struct x86_jit *j, int dst, int src) { emit_rex_w_op_rr(j, 0x85, src, dst); }
 static inline void emit_test32_imm32(struct x86_jit *j, int dst, uint32_t imm)
 {
 	if (dst == X86_RAX) {
