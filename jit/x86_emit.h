@@ -185,10 +185,10 @@ static inline void emit_sib(struct x86_jit *j, int scale, int index, int base)
 }
 /* ModRM (+SIB) (+disp) for [base + disp], or [base + index*scale + disp]
  * when index >= 0 (index may not be RSP). */
-static inline void emit_modrm_mem(struct x86_jit *j, int reg, int base, int index, int scale, int32_t disp)
+static inline uint64_t x86_modrm_mem_bytes(int reg, int base, int index, int scale, int32_t disp, size_t *len)
 {
 	int mod = disp == 0 && (base & 7) != X86_RBP ? 0 : x86_fits_s8(disp) ? 1 : 2;
-	uint64_t v;             /* the bytes, assembled and written at once */
+	uint64_t v;             /* the bytes, least significant first */
 	size_t n;
 	if (index >= 0 || (base & 7) == X86_RSP) {   /* a SIB (RSP as the index: none) */
 		int ss = index < 0 ? 0 : scale == 8 ? 3 : scale == 4 ? 2 : scale == 2 ? 1 : 0;
@@ -207,7 +207,22 @@ static inline void emit_modrm_mem(struct x86_jit *j, int reg, int base, int inde
 		v |= (uint64_t)(uint32_t)disp << (8 * n);
 		n += 4;
 	}
-	emit_upto8(j, v, n);
+	*len = n;
+	return v;
+}
+static inline void emit_modrm_mem(struct x86_jit *j, int reg, int base, int index, int scale, int32_t disp)
+{
+	size_t n;
+	uint64_t v = x86_modrm_mem_bytes(reg, base, index, scale, disp, &n);
+	emit_upto8(j, v, n);     /* written at once */
+}
+/* REX.W, a one-byte opcode and the memory operand: one store (8 bytes at most) */
+static inline void emit_rexw_op_mem(struct x86_jit *j, uint8_t op, int reg, int base, int index, int scale,
+				    int32_t disp)
+{
+	size_t n;
+	uint64_t v = x86_modrm_mem_bytes(reg, base, index, scale, disp, &n);
+	emit_upto8(j, x86_rex(1, reg, index < 0 ? 0 : index, base) | (uint64_t)op << 8 | v << 16, n + 2);
 }
 
 /* --- register/register and register/immediate ALU --- */
@@ -426,7 +441,11 @@ static inline void emit_load_idx(struct x86_jit *j, int size, int dst, int base,
 				 int scale, int32_t disp)
 {
 	int ix = index < 0 ? 0 : index;
-	emit_rex_opt(j, size == 8, dst, ix, base, false);
+	if (size == 8) {
+		emit_rexw_op_mem(j, 0x8b, dst, base, index, scale, disp);
+		return;
+	}
+	emit_rex_opt(j, 0, dst, ix, base, false);
 	switch (size) {
 	case 1: emit1(j, 0x0f); emit1(j, 0xb6); break;
 	case 2: emit1(j, 0x0f); emit1(j, 0xb7); break;
@@ -454,9 +473,13 @@ static inline void emit_store_idx(struct x86_jit *j, int size, int src, int base
 				  int scale, int32_t disp)
 {
 	int ix = index < 0 ? 0 : index;
+	if (size == 8) {
+		emit_rexw_op_mem(j, 0x89, src, base, index, scale, disp);
+		return;
+	}
 	if (size == 2)
 		emit1(j, 0x66);
-	emit_rex_opt(j, size == 8, src, ix, base, size == 1);
+	emit_rex_opt(j, 0, src, ix, base, size == 1);
 	emit1(j, size == 1 ? 0x88 : 0x89);
 	emit_modrm_mem(j, src, base, index, scale, disp);
 }
@@ -490,6 +513,10 @@ static inline void emit_inc_mem(struct x86_jit *j, int w, int base, int32_t disp
 static inline void emit_alu_load(struct x86_jit *j, int w, enum x86_alu op, int reg, int base,
 				 int32_t disp)
 {
+	if (w) {
+		emit_rexw_op_mem(j, (uint8_t)(op + 2), reg, base, -1, 1, disp);
+		return;
+	}
 	emit_rex_opt(j, w, reg, 0, base, false);
 	emit1(j, (uint8_t)(op + 2));
 	emit_modrm_mem(j, reg, base, -1, 1, disp);
@@ -518,6 +545,10 @@ static inline void emit_alu_mem_imm32(struct x86_jit *j, int w, enum x86_alu op,
 static inline void emit_lea(struct x86_jit *j, int w, int dst, int base, int index, int scale,
 			    int32_t disp)
 {
+	if (w) {
+		emit_rexw_op_mem(j, 0x8d, dst, base, index, scale, disp);
+		return;
+	}
 	emit_rex_opt(j, w, dst, index < 0 ? 0 : index, base, false);
 	emit1(j, 0x8d);
 	emit_modrm_mem(j, dst, base, index, scale, disp);
