@@ -2112,10 +2112,9 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	if (!c.nn)
 		goto out;
 	nonnull_analysis(&c);
-	/* the code: in the scratch block, or (bigger than its bound) on the heap */
-	/* the buffer: the bound, or all the scratch block left past what the
-	 * inlined bodies take, if more (a buffer found too small costs a second
-	 * generate) */
+	/* the code: in the scratch block — the bound, or all of the block left
+	 * past what the inlined bodies take, if more (a buffer found too small
+	 * costs a second generate) — or, bigger than that, on the heap */
 	size_t left = sc.cap - ((sc.used + 15) & ~(size_t)15);
 	if (left > code_cap + inl_scratch + 64)
 		code_cap = left - inl_scratch - 64;
