@@ -530,9 +530,11 @@ static int checked_pos(const struct vn_insn *in)
 
 static uint64_t lbit(int32_t l) { return l >= 0 && l < 64 ? (uint64_t)1 << l : 0; }
 
-/* Runs block b (insns s..) from state in: records c->nn[i], returns the
- * state at its end in *out and the end index. */
-static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src, const uint8_t *bstart)
+/* Runs the block starting at insn s from state in: records c->nn[i],
+ * leaves the state at its end in c->nn_out and returns the end index. A
+ * block ends at a branch, return, throw or switch, or before a branch
+ * target (c->target, from jit_analyze). */
+static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src)
 {
 	uint64_t cur = in;
 	int32_t d = c->depth[s];
@@ -564,9 +566,10 @@ static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src, con
 			for (int k = 0; k < pu; k++)
 				src[d++] = -1;
 		}
-		bool falls = !(op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN ||
-			       op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH);
-		if (!falls || i + 1 >= c->n || bstart[i + 1] || c->depth[i + 1] < 0)
+		bool ends = (op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL ||
+			    op == J_IRETURN || op == J_LRETURN || op == J_RETURN || op == J_ATHROW ||
+			    op == J_TABLESWITCH || op == J_LOOKUPSWITCH;
+		if (ends || i + 1 >= c->n || c->target[i + 1] || c->depth[i + 1] < 0)
 			break;
 	}
 	c->nn_out = cur;
@@ -590,27 +593,19 @@ static void nn_merge(struct cc *c, uint64_t *bin, uint8_t *seen, uint32_t *work,
 static void nonnull_analysis(struct cc *c)
 {
 	uint64_t *bin = SC_ARRAY(c->sc, c->n, uint64_t, true);
-	uint8_t *seen = SC_ARRAY(c->sc, c->n, uint8_t, true), *bstart = SC_ARRAY(c->sc, c->n + 1, uint8_t, true);
+	uint8_t *seen = SC_ARRAY(c->sc, c->n, uint8_t, true);
 	uint32_t *work = SC_ARRAY(c->sc, c->n + 8, uint32_t, false);
 	int8_t *src = SC_ARRAY(c->sc, c->m->max_stack + 8, int8_t, false);
 	uint32_t nw = 0, steps = 0;
-	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
+	if (!bin || !seen || !work || !src || c->env.nonull)
 		goto out;
-	for (uint32_t i = 0; i < c->n; i++) {
-		int op = jit_is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
-		if (c->target[i] || i == 0)
-			bstart[i] = 1;
-		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL || op == J_IRETURN ||
-		    op == J_LRETURN || op == J_RETURN || op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH)
-			bstart[i + 1] = 1;
-	}
 	nn_merge(c, bin, seen, work, &nw, 0, 0);
 	for (uint32_t k = 0; k < c->p->nexc; k++)
 		nn_merge(c, bin, seen, work, &nw, (int32_t)c->p->exc[k].handler, 0);
 	while (nw && steps++ < 64 * c->n) {
 		uint32_t s = work[--nw];
 		seen[s] &= 1;
-		uint32_t e = nn_block(c, s, bin[s], src, bstart);
+		uint32_t e = nn_block(c, s, bin[s], src);
 		uint64_t out = c->nn_out;
 		const struct vn_insn *x = &c->p->code[e];
 		int op = jit_is_fused(x->op) ? J_ILOAD : x->op;
@@ -631,7 +626,7 @@ static void nonnull_analysis(struct cc *c)
 		memset(c->nn, 0, c->n * sizeof(uint64_t));
 	}
 out:
-	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
+	if (!bin || !seen || !work || !src || c->env.nonull)
 		memset(c->nn, 0, c->n * sizeof(uint64_t));
 }
 
