@@ -441,6 +441,18 @@ static bool set_depth(struct cc *c, int32_t t, int32_t d, uint32_t *work, uint32
 
 static int loop_test(const struct cc *c, int32_t t, struct ventry *a, struct ventry *b, int *k, int32_t *exit);
 
+/* The body of a loop invert_loop may invert (a backward goto i to its test)
+ * is entered from the goto too: a branch target. */
+static void mark_inverted_body(struct cc *c, const struct vn_insn *in, uint32_t i)
+{
+	struct ventry a, b;
+	int k, len;
+	int32_t exit;
+	if (!c->env.noinvert && in->op == J_GOTO && (uint32_t)in->a <= i &&
+	    (len = loop_test(c, in->a, &a, &b, &k, &exit)))
+		c->target[in->a + len] = 1;
+}
+
 /* Operand depth at every instruction (the verifier guarantees it is unique). */
 bool jit_analyze(struct cc *c)
 {
@@ -473,6 +485,8 @@ bool jit_analyze(struct cc *c)
 			ok = set_depth(c, in->a, d, work, &nw);
 			c->target[in->a] = 1;
 			falls = op != J_GOTO;
+			if (!falls && ok)
+				mark_inverted_body(c, in, i);
 		} else if (op == J_TABLESWITCH || op == J_LOOKUPSWITCH) {
 			const struct vn_switch *s = in->u.p;
 			ok = set_depth(c, s->def, d, work, &nw);
@@ -487,17 +501,6 @@ bool jit_analyze(struct cc *c)
 		}
 		if (falls && ok)
 			ok = set_depth(c, (int32_t)i + 1, d, work, &nw);
-	}
-	/* the bodies of loops invert_loop may invert are entered from their goto too */
-	for (uint32_t i = 0; ok && !c->env.noinvert && i < c->n; i++) {
-		const struct vn_insn *in = &c->p->code[i];
-		struct ventry a, b;
-		int k;
-		int32_t exit;
-		int len;
-		if (in->op == J_GOTO && c->depth[i] >= 0 && (uint32_t)in->a <= i &&
-		    (len = loop_test(c, in->a, &a, &b, &k, &exit)))
-			c->target[in->a + len] = 1;
 	}
 	return ok;
 }
@@ -554,7 +557,6 @@ static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src)
 				if (src[k] == x->a)
 					src[k] = -1;
 		}
-		effect(x, &po, &pu);
 		if (op == J_ILOAD) {
 			src[d] = (int8_t)(x->a < 64 ? x->a : -1);
 			d++;
@@ -562,6 +564,7 @@ static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src)
 			src[d] = src[d - 1];
 			d++;
 		} else {
+			effect(x, &po, &pu);
 			d -= po;
 			for (int k = 0; k < pu; k++)
 				src[d++] = -1;
