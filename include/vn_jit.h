@@ -33,4 +33,9 @@ struct vn_jit_stat {
 /* The compilations so far, in order; valid until the next call into the VM. */
 size_t vn_vm_jit_stats(const struct vn_vm *vm, const struct vn_jit_stat **st);
 
+/* A freed VM's first code region and the compiler's scratch block are kept
+ * (one of each per process) for the next VM's JIT set-up; this gives them
+ * back to the system. */
+void vn_jit_trim(void);
+
 #endif

@@ -46,7 +46,9 @@ uint32_t jit_newlabel(struct cc *c)
 		c->fail = true;
 		return L_EXC(c);
 	}
-	return c->lbase + c->n + c->cur * LBL_PER + (uint32_t)c->nlbl++;
+	uint32_t l = c->lbase + c->n + c->cur * LBL_PER + (uint32_t)c->nlbl++;
+	jit_unset_labels(c, l, 1);
+	return l;
 }
 
 /* ---- slots ---- */
@@ -469,6 +471,18 @@ static bool set_depth(struct cc *c, int32_t t, int32_t d, uint32_t *work, uint32
 
 static int loop_test(const struct cc *c, int32_t t, struct ventry *a, struct ventry *b, int *k, int32_t *exit);
 
+/* The body of a loop invert_loop may invert (a backward goto i to its test)
+ * is entered from the goto too: a branch target. */
+static void mark_inverted_body(struct cc *c, const struct vn_insn *in, uint32_t i)
+{
+	struct ventry a, b;
+	int k, len;
+	int32_t exit;
+	if (!c->env.noinvert && in->op == J_GOTO && (uint32_t)in->a <= i &&
+	    (len = loop_test(c, in->a, &a, &b, &k, &exit)))
+		c->target[in->a + len] = 1;
+}
+
 /* Operand depth at every instruction (the verifier guarantees it is unique). */
 bool jit_analyze(struct cc *c)
 {
@@ -501,6 +515,8 @@ bool jit_analyze(struct cc *c)
 			ok = set_depth(c, in->a, d, work, &nw);
 			c->target[in->a] = 1;
 			falls = op != J_GOTO;
+			if (!falls && ok)
+				mark_inverted_body(c, in, i);
 		} else if (op == J_TABLESWITCH || op == J_LOOKUPSWITCH) {
 			const struct vn_switch *s = in->u.p;
 			ok = set_depth(c, s->def, d, work, &nw);
@@ -515,17 +531,6 @@ bool jit_analyze(struct cc *c)
 		}
 		if (falls && ok)
 			ok = set_depth(c, (int32_t)i + 1, d, work, &nw);
-	}
-	/* the bodies of loops invert_loop may invert are entered from their goto too */
-	for (uint32_t i = 0; ok && !c->env.noinvert && i < c->n; i++) {
-		const struct vn_insn *in = &c->p->code[i];
-		struct ventry a, b;
-		int k;
-		int32_t exit;
-		int len;
-		if (in->op == J_GOTO && c->depth[i] >= 0 && (uint32_t)in->a <= i &&
-		    (len = loop_test(c, in->a, &a, &b, &k, &exit)))
-			c->target[in->a + len] = 1;
 	}
 	return ok;
 }
@@ -558,9 +563,11 @@ static int checked_pos(const struct vn_insn *in)
 
 static uint64_t lbit(int32_t l) { return l >= 0 && l < 64 ? (uint64_t)1 << l : 0; }
 
-/* Runs block b (insns s..) from state in: records c->nn[i], returns the
- * state at its end in *out and the end index. */
-static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src, const uint8_t *bstart)
+/* Runs the block starting at insn s from state in: records c->nn[i],
+ * leaves the state at its end in c->nn_out and returns the end index. A
+ * block ends at a branch, return, throw or switch, or before a branch
+ * target (c->target, from jit_analyze). */
+static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src)
 {
 	uint64_t cur = in;
 	int32_t d = c->depth[s];
@@ -580,7 +587,6 @@ static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src, con
 				if (src[k] == x->a)
 					src[k] = -1;
 		}
-		effect(x, &po, &pu);
 		if (op == J_ILOAD) {
 			src[d] = (int8_t)(x->a < 64 ? x->a : -1);
 			d++;
@@ -588,13 +594,15 @@ static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src, con
 			src[d] = src[d - 1];
 			d++;
 		} else {
+			effect(x, &po, &pu);
 			d -= po;
 			for (int k = 0; k < pu; k++)
 				src[d++] = -1;
 		}
-		bool falls = !(op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN ||
-			       op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH);
-		if (!falls || i + 1 >= c->n || bstart[i + 1] || c->depth[i + 1] < 0)
+		bool ends = (op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL ||
+			    op == J_IRETURN || op == J_LRETURN || op == J_RETURN || op == J_ATHROW ||
+			    op == J_TABLESWITCH || op == J_LOOKUPSWITCH;
+		if (ends || i + 1 >= c->n || c->target[i + 1] || c->depth[i + 1] < 0)
 			break;
 	}
 	c->nn_out = cur;
@@ -618,27 +626,19 @@ static void nn_merge(struct cc *c, uint64_t *bin, uint8_t *seen, uint32_t *work,
 static void nonnull_analysis(struct cc *c)
 {
 	uint64_t *bin = SC_ARRAY(c->sc, c->n, uint64_t, true);
-	uint8_t *seen = SC_ARRAY(c->sc, c->n, uint8_t, true), *bstart = SC_ARRAY(c->sc, c->n + 1, uint8_t, true);
+	uint8_t *seen = SC_ARRAY(c->sc, c->n, uint8_t, true);
 	uint32_t *work = SC_ARRAY(c->sc, c->n + 8, uint32_t, false);
 	int8_t *src = SC_ARRAY(c->sc, c->m->max_stack + 8, int8_t, false);
 	uint32_t nw = 0, steps = 0;
-	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
+	if (!bin || !seen || !work || !src || c->env.nonull)
 		goto out;
-	for (uint32_t i = 0; i < c->n; i++) {
-		int op = jit_is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
-		if (c->target[i] || i == 0)
-			bstart[i] = 1;
-		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL || op == J_IRETURN ||
-		    op == J_LRETURN || op == J_RETURN || op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH)
-			bstart[i + 1] = 1;
-	}
 	nn_merge(c, bin, seen, work, &nw, 0, 0);
 	for (uint32_t k = 0; k < c->p->nexc; k++)
 		nn_merge(c, bin, seen, work, &nw, (int32_t)c->p->exc[k].handler, 0);
 	while (nw && steps++ < 64 * c->n) {
 		uint32_t s = work[--nw];
 		seen[s] &= 1;
-		uint32_t e = nn_block(c, s, bin[s], src, bstart);
+		uint32_t e = nn_block(c, s, bin[s], src);
 		uint64_t out = c->nn_out;
 		const struct vn_insn *x = &c->p->code[e];
 		int op = jit_is_fused(x->op) ? J_ILOAD : x->op;
@@ -659,7 +659,7 @@ static void nonnull_analysis(struct cc *c)
 		memset(c->nn, 0, c->n * sizeof(uint64_t));
 	}
 out:
-	if (!bin || !seen || !bstart || !work || !src || c->env.nonull)
+	if (!bin || !seen || !work || !src || c->env.nonull)
 		memset(c->nn, 0, c->n * sizeof(uint64_t));
 }
 
@@ -1945,12 +1945,7 @@ static const int8_t saved_regs[] = { X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14
 
 static bool saves(const struct cc *c, int r)
 {
-	if (r == X86_RBX || r == X86_R12 || r == X86_R13)
-		return true;
-	for (uint32_t l = 0; l < c->ml; l++)
-		if (c->creg[l] == r)
-			return true;
-	return false;
+	return r == X86_RBX || r == X86_R12 || r == X86_R13 || (c->nvmask & (1u << r));
 }
 
 /* FRAME_BYTES, or 8 more so that rsp stays 16-byte aligned below an odd
@@ -2026,7 +2021,7 @@ static void pick_cached_locals(struct cc *c)
 	c->wloc = SC_ARRAY(c->sc, c->ml + 1, uint32_t, true);
 	uint8_t *wr = SC_ARRAY(c->sc, c->ml + 1, uint8_t, true);
 	c->nvloc = c->nwloc = 0;
-	c->cmask = 0;
+	c->cmask = c->nvmask = 0;
 	for (uint32_t l = 0; l < c->ml; l++)
 		c->creg[l] = -1;
 	if (!uses || !c->vloc || !c->wloc || !wr || c->env.noregcache)
@@ -2054,6 +2049,8 @@ static void pick_cached_locals(struct cc *c)
 		if (best < 2 || (r >= NCACHE_NV && best <= calls))
 			break;
 		c->creg[bl] = cache_regs[r];
+		if (r < NCACHE_NV)
+			c->nvmask |= (uint16_t)(1u << cache_regs[r]);
 		if (r >= NCACHE_NV) {
 			c->cmask |= (uint16_t)(1u << cache_regs[r]);
 			c->vloc[c->nvloc++] = bl;
@@ -2075,7 +2072,14 @@ static int generate(struct cc *c, uint8_t *buf, size_t cap)
 	c->lnext_val = (uint32_t)NLABELS(c->n);
 	c->lnext = &c->lnext_val;
 	c->l_exits = c->n * (LBL_PER + 1);
-	x86_init_lent(&c->j, buf, cap, c->labels, c->nlabels, c->fix, NFIX(c->n));
+	/* the label table is not filled (most of it, LBL_PER scratch labels an
+	 * instruction, stays unused): the instructions' and the exits' labels
+	 * are marked unbound here, a scratch label when jit_newlabel hands it
+	 * out, an inlined body's by jit_inline_site */
+	x86_init_lent(&c->j, buf, cap, c->labels, 0, c->fix, NFIX(c->n));
+	c->j.nlabels = c->nlabels;
+	jit_unset_labels(c, c->lbase, c->n);
+	jit_unset_labels(c, c->l_exits, 8);     /* NLABELS: 8 after the scratch labels */
 	struct x86_jit *j = &c->j;
 	for (size_t k = 0; k < sizeof saved_regs; k++)
 		if (saves(c, saved_regs[k]))
@@ -2144,6 +2148,29 @@ void jit_body(struct cc *c)
 			c->cur, c->cur < c->n ? c->p->code[c->cur].op : 0);
 }
 
+/* The experiment switches, read once per process: when the first VM is
+ * made (vn_jit_init), not by its first compilation, which would otherwise
+ * pay the environment's scan and the first touch of these variables' page
+ * (a page fault, 10-50 us on the VMs we measure on). Every thread reads the
+ * same values, so a race only repeats the work. */
+static struct jit_env jit_env;
+static bool jit_env_read;
+
+void jit_read_env(void)
+{
+	if (__atomic_load_n(&jit_env_read, __ATOMIC_ACQUIRE))
+		return;
+	jit_env.nodirect = getenv("VIFNET_JIT_NODIRECT") != NULL;
+	jit_env.noregcache = getenv("VIFNET_JIT_NOREGCACHE") != NULL;
+	jit_env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
+	jit_env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
+	jit_env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
+	jit_env.nointrinsic = getenv("VIFNET_JIT_NOINTRINSIC") != NULL;
+	jit_env.noinline = getenv("VIFNET_JIT_NOINLINE") != NULL;
+	jit_env.dump = getenv("VIFNET_JIT_DUMP");
+	__atomic_store_n(&jit_env_read, true, __ATOMIC_RELEASE);
+}
+
 int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 {
 	uint64_t t0 = vn_jit_now_ns();
@@ -2157,48 +2184,34 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	if (!strcmp(m->name, "<clinit>"))
 		return -1;
 	struct cc c = { .vm = vm, .m = m, .p = m->prep, .ml = m->max_locals, .n = m->prep->n };
-	/* the experiment switches, read once per process (every thread reads
-	 * the same values, so a race only repeats the work) */
-	static struct { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; } env;
-	static bool env_read;
-	if (!__atomic_load_n(&env_read, __ATOMIC_ACQUIRE)) {
-		env.nodirect = getenv("VIFNET_JIT_NODIRECT") != NULL;
-		env.noregcache = getenv("VIFNET_JIT_NOREGCACHE") != NULL;
-		env.debug = getenv("VIFNET_JIT_DEBUG") != NULL;
-		env.noinvert = getenv("VIFNET_JIT_NOINVERT") != NULL;
-		env.nonull = getenv("VIFNET_JIT_NONULLELIM") != NULL;
-		env.nointrinsic = getenv("VIFNET_JIT_NOINTRINSIC") != NULL;
-		env.noinline = getenv("VIFNET_JIT_NOINLINE") != NULL;
-		env.dump = getenv("VIFNET_JIT_DUMP");
-		__atomic_store_n(&env_read, true, __ATOMIC_RELEASE);
-	}
-	c.env.nodirect = env.nodirect;
-	c.env.noregcache = env.noregcache;
-	c.env.debug = env.debug;
-	c.env.noinvert = env.noinvert;
-	c.env.nonull = env.nonull;
-	c.env.nointrinsic = env.nointrinsic;
-	c.env.noinline = env.noinline;
-	c.env.dump = env.dump;
+	jit_read_env();
+	c.env = jit_env;
 	/* every array below, each rounded up to 16 bytes, then the code */
 	/* the call sites that will be inlined: their labels, scratch and code */
-	size_t n = c.n, ml = c.ml, inl_scratch = 0, inl_insns = 0;
+	size_t n = c.n, ml = c.ml, inl_scratch = 0, inl_insns = 0, calls = 0;
 	c.nlabels = (uint32_t)NLABELS(n);
 	for (uint32_t i = 0; i < c.n; i++) {
+		const struct vn_insn *in = &c.p->code[i];
+		if (in->op < Q_INVOKESTATIC || in->op > Q_CONCAT)
+			continue;
+		calls++;
 		struct vn_class *guard;
-		const struct vn_method *cm = jit_inline_target(&c, &c.p->code[i], &guard);
+		const struct vn_method *cm = jit_inline_target(&c, in, &guard);
 		if (cm) {
 			c.nlabels += jit_inline_labels(cm);
 			inl_scratch += jit_inline_scratch(cm);
 			inl_insns += cm->prep->n;
 		}
 	}
-	size_t code_cap = 256 + (n + inl_insns) * 64;
+	/* code bytes: 64 an instruction, and a call site's sequence (the direct
+	 * frame push, the helper path) takes about 250 more */
+	size_t code_cap = 256 + (n + inl_insns) * 64 + calls * 256;
 	size_t need = n * (sizeof(int32_t) + 1 + 3 * sizeof(struct stub) + 2 * sizeof(uint64_t) + 2 + 3 * sizeof(uint32_t)) +
 		      (ml + 1) * (3 * sizeof(uint32_t) + 2) + (c.p->nexc + 9) * 2 * sizeof(uint32_t) + m->max_stack +
 		      sizeof(struct stub) + c.nlabels * sizeof(uint32_t) + NFIX(n) * sizeof(struct x86_fixup) +
 		      16 * 22 + 64 + code_cap + inl_scratch;
-	struct scratch sc = { .p = vn_jit_scratch(vm, need), .cap = need };
+	struct scratch sc = { 0 };
+	sc.p = vn_jit_scratch(vm, need, &sc.cap);
 	c.sc = &sc;
 	c.depth = SC_ARRAY(&sc, n, int32_t, false);
 	c.target = SC_ARRAY(&sc, n, uint8_t, true);
@@ -2224,7 +2237,12 @@ int vn_jit_compile(struct vn_vm *vm, struct vn_method *m)
 	if (!c.nn)
 		goto out;
 	nonnull_analysis(&c);
-	/* the code: in the scratch block, or (bigger than its bound) on the heap */
+	/* the code: in the scratch block — the bound, or all of the block left
+	 * past what the inlined bodies take, if more (a buffer found too small
+	 * costs a second generate) — or, bigger than that, on the heap */
+	size_t left = sc.cap - ((sc.used + 15) & ~(size_t)15);
+	if (left > code_cap + inl_scratch + 64)
+		code_cap = left - inl_scratch - 64;
 	buf = SC_ARRAY(&sc, code_cap, uint8_t, false);
 	size_t mark = sc.used;  /* each attempt allocates its inlined bodies' arrays afresh */
 	for (size_t cap = code_cap; buf && cap <= (64u << 20); cap *= 2) {

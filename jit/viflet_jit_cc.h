@@ -57,6 +57,9 @@ static inline void *sc_alloc(struct scratch *s, size_t n, bool zero)
 }
 #define SC_ARRAY(s, n, T, zero) ((T *)sc_alloc((s), (size_t)(n) * sizeof(T), (zero)))
 
+/* The VIFNET_JIT_* experiment switches (docs/jit.md) */
+struct jit_env { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; };
+
 #define MAXDEF 12
 #define FR_AT 8             /* [rsp + FR_AT]: the frame */
 #define LBL_PER 12          /* scratch labels per instruction */
@@ -85,7 +88,8 @@ struct cc {
 	int ne;
 	uint16_t busy;          /* scratch registers holding deferred values or temporaries */
 	int8_t *creg;           /* local -> register caching it, or -1 */
-	uint16_t cmask;         /* registers caching locals (not scratch) */
+	uint16_t cmask;         /* caller-saved registers caching locals (not scratch) */
+	uint16_t nvmask;        /* callee-saved registers caching locals (saved by the prologue) */
 	uint32_t *vloc; uint32_t nvloc;  /* locals cached in caller-saved registers */
 	uint32_t *wloc; uint32_t nwloc;  /* cached locals the method writes */
 	uint64_t *nn;           /* per insn: locals known non-null (nonnull_analysis) */
@@ -93,7 +97,7 @@ struct cc {
 	int skip;               /* the next instructions compiled with this one (their number) */
 	const void *call_stub;  /* the VM's shared call sequence (emit_call_stub), or NULL */
 	uint32_t dirty;         /* bit k: wloc[k]'s slot is stale */
-	struct { bool nodirect, noregcache, noinvert, nonull, nointrinsic, noinline, debug; const char *dump; } env;   /* experiments */
+	struct jit_env env;     /* experiments */
 	struct stub *stubs; uint32_t nstubs;
 	uint32_t cur;           /* insn being compiled */
 	int nlbl;               /* scratch labels used by the current insn */
@@ -111,6 +115,12 @@ struct cc {
  * per instruction, then the method's exits (shared by inlined bodies, whose
  * label ranges follow: jit_inline_site). */
 #define LBL(c, i) ((c)->lbase + (uint32_t)(i))
+/* Marks labels from..from+n-1 unbound before their first use (the table is
+ * not filled as a whole: generate) */
+static inline void jit_unset_labels(struct cc *c, uint32_t from, uint32_t n)
+{
+	memset(c->j.labels + from, 0xff, (size_t)n * sizeof(uint32_t));     /* X86_UNBOUND */
+}
 #define L_EXC(c)  ((c)->l_exits)
 #define NLABELS(n) ((size_t)(n) * (LBL_PER + 1) + 8)
 #define NFIX(n) ((size_t)(n) * 4 + 64)       /* jumps: usually fewer (more: the emitter allocates) */

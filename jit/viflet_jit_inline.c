@@ -238,12 +238,18 @@ static bool bytecode_inlinable(const struct vn_method *cm)
 	return true;
 }
 
-static bool inline_body_ok(const struct vn_method *cm)
+/* Whether a method's body may be inlined (vn_method.jit_inline): not known
+ * yet, never, yes; or not now: it reads a static of a class not initialized
+ * yet (asked again at the next site). Never and yes do not change: a
+ * method's prepared code stays, and an initialized class stays so. */
+enum { INL_UNKNOWN, INL_NO, INL_YES, INL_NOT_NOW };
+
+static int inline_body_ok(const struct vn_method *cm)
 {
 	const struct vn_prep *p = cm->prep;
 	if (!p || p->nexc || p->n > INLINE_MAX_INSNS || cm->max_locals + cm->max_stack > 64)
-		return false;
-	bool is_static = cm->access & ACC_STATIC;
+		return INL_NO;
+	bool is_static = cm->access & ACC_STATIC, not_now = false;
 	for (uint32_t i = 0; i < p->n; i++) {
 		const struct vn_insn *in = &p->code[i];
 		int op = jit_is_fused(in->op) ? J_ILOAD : in->op;
@@ -260,17 +266,38 @@ static bool inline_body_ok(const struct vn_method *cm)
 			break;
 		case J_ISTORE: case J_LSTORE: case J_IINC:
 			if (!is_static && in->a == 0)
-				return false;
+				return INL_NO;
 			break;
 		case Q_GETS_B ... Q_GETS_A:
 			if (in->u.c->state != CS_INITIALIZED)
-				return false;
+				not_now = true;
 			break;
 		default:
-			return false;
+			return INL_NO;
 		}
 	}
-	return true;
+	return not_now ? INL_NOT_NOW : INL_YES;
+}
+
+/* The verdict on cm's body, found once: the raw bytecode filter, the
+ * preparation (of a class library method, not prepared yet), the body. */
+static bool inlinable(struct cc *c, struct vn_method *cm)
+{
+	if (cm->jit_inline == INL_YES || cm->jit_inline == INL_NO)
+		return cm->jit_inline == INL_YES;
+	/* the class library's methods are prepared on their first call; a small
+	 * one is prepared now (loading classes at most, as its call would) */
+	if (!bytecode_inlinable(cm)) {
+		cm->jit_inline = INL_NO;
+		return false;
+	}
+	if (!cm->prep && cm->cls->rom && vn_prepare(c->vm, cm)) {
+		c->vm->err[0] = 0;
+		cm->jit_inline = INL_NO;
+		return false;
+	}
+	cm->jit_inline = (uint8_t)inline_body_ok(cm);
+	return cm->jit_inline == INL_YES;
 }
 
 /* The method a call site may inline, or NULL; *guard: the class the
@@ -301,15 +328,7 @@ struct vn_method *jit_inline_target(struct cc *c, const struct vn_insn *in, stru
 	}
 	if (cm->native || !cm->code || (cm->access & (ACC_SYNCHRONIZED | ACC_ABSTRACT)))
 		return NULL;
-	/* the class library's methods are prepared on their first call; a small
-	 * one is prepared now (loading classes at most, as its call would) */
-	if (!bytecode_inlinable(cm))
-		return NULL;
-	if (!cm->prep && cm->cls->rom && vn_prepare(c->vm, cm)) {
-		c->vm->err[0] = 0;
-		return NULL;
-	}
-	return inline_body_ok(cm) ? cm : NULL;
+	return inlinable(c, cm) ? cm : NULL;
 }
 
 /* Labels an inlined body of cm takes (its instructions, their scratch, its
@@ -442,6 +461,8 @@ int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t 
 				cm->cls->name, cm->name);
 		return 1;
 	}
+	jit_unset_labels(&k, k.lbase, k.n);
+	jit_unset_labels(&k, l_throw, 2);       /* l_throw, l_inl_exc (l_ret is the caller's) */
 	memset(k.depth, 0xff, k.n * sizeof(int32_t));
 	memset(k.creg, 0xff, k.ml + 1);
 	uint32_t recv = 0;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ struct vn_jit {
 };
 
 #define REGION_MIN (64u << 10)
+#define SCRATCH_MIN (48u << 10)
 #define CODE_ALIGN 16
 
 #ifndef MFD_EXEC
@@ -57,9 +59,69 @@ void vn_jit_init(struct vn_vm *vm)
 	const char *e = getenv("VIFNET_JIT_THRESHOLD");   /* for experiments */
 	if (e)
 		vm->jit_threshold = (uint32_t)strtoul(e, NULL, 0);
+	jit_read_env();
 #else
 	vm->jit_threshold = 0;
 #endif
+}
+
+/* One freed VM's first code region and scratch block, kept for the next VM
+ * of the process (vifd loads VIFlets one after another): that VM's set-up
+ * then enters the kernel for no memfd, mapping or first touch of a page
+ * (malloc gives a freed block back to the kernel at times). Each entry costs
+ * far more than its own time here: on a machine without PCID under PTI
+ * (our Firecracker VMs) it empties the TLB, which the compilation that
+ * follows then refills page by page. The next VM places its code after the
+ * freed VM's (unreachable now): no address ever holds two different codes,
+ * so nothing that caches code by address (valgrind's translations) sees
+ * stale code; a region less than half free is not kept. The slot: 0
+ * empty, 1 being changed, 2 full; a fork's child drops the slot (the
+ * region's memfd pages would be shared with the parent). */
+static struct jit_map spare;
+static int spare_state;
+static void *spare_scratch;     /* SCRATCH_MIN bytes, or NULL */
+
+static void spare_forget(void)
+{
+	int full = 2;
+	if (__atomic_compare_exchange_n(&spare_state, &full, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		munmap(spare.p, spare.len);
+		munmap(spare.w, spare.len);
+		__atomic_store_n(&spare_state, 0, __ATOMIC_RELEASE);
+	}
+}
+
+static void spare_once(void) { pthread_atfork(NULL, NULL, spare_forget); }
+
+void vn_jit_trim(void)
+{
+	spare_forget();
+	free(__atomic_exchange_n(&spare_scratch, NULL, __ATOMIC_ACQUIRE));
+}
+
+/* Keeps m (a memfd region of the first size) in the slot if it is empty. */
+static bool spare_put(const struct jit_map *m)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	int empty = 0;
+	if (!m->w || m->len != REGION_MIN || m->len - m->used < REGION_MIN / 2 || pthread_once(&once, spare_once))
+		return false;
+	if (!__atomic_compare_exchange_n(&spare_state, &empty, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return false;
+	spare = *m;
+	__atomic_store_n(&spare_state, 2, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* The kept region into m (its free part follows the old code); -1: none. */
+static int spare_take(struct jit_map *m)
+{
+	int full = 2;
+	if (!__atomic_compare_exchange_n(&spare_state, &full, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return -1;
+	*m = spare;
+	__atomic_store_n(&spare_state, 0, __ATOMIC_RELEASE);
+	return 0;
 }
 
 void vn_jit_free(struct vn_vm *vm)
@@ -68,13 +130,18 @@ void vn_jit_free(struct vn_vm *vm)
 	if (!jt)
 		return;
 	for (size_t i = 0; i < jt->nmaps; i++) {
+		if (i == 0 && spare_put(&jt->maps[0]))
+			continue;
 		munmap(jt->maps[i].p, jt->maps[i].len);
 		if (jt->maps[i].w)
 			munmap(jt->maps[i].w, jt->maps[i].len);
 	}
 	free(jt->maps);
 	free(jt->stats);
-	free(jt->scratch);
+	void *none = NULL;
+	if (jt->scratch_len != SCRATCH_MIN ||
+	    !__atomic_compare_exchange_n(&spare_scratch, &none, jt->scratch, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		free(jt->scratch);
 	free(jt);
 	vm->jit = NULL;
 }
@@ -117,7 +184,7 @@ static struct vn_jit *jit_of(struct vn_vm *vm)
 	if (getenv("VIFNET_JIT_NO_MEMFD"))   /* tests the fallback */
 		jt->no_memfd = true;
 	struct jit_map *m = jt->no_memfd ? NULL : new_map(jt);
-	if (m && region_new(m, 0) == 0)
+	if (m && (spare_take(m) == 0 || region_new(m, 0) == 0))
 		jt->nmaps++;
 	scratch_get(jt, 0);
 #if defined(__x86_64__)
@@ -226,12 +293,17 @@ static void *install_anon(struct vn_jit *jt, const uint8_t *code, size_t len)
 	return p;
 }
 
-/* At least n bytes of scratch (48 KB at first, enough for methods of a few
- * hundred instructions), touched when allocated. */
+/* At least n bytes of scratch (SCRATCH_MIN at first, enough for methods of
+ * a few hundred instructions: a freed VM's if kept), touched when allocated. */
 static void *scratch_get(struct vn_jit *jt, size_t n)
 {
+	if (!jt->scratch && n <= SCRATCH_MIN &&
+	    (jt->scratch = __atomic_exchange_n(&spare_scratch, NULL, __ATOMIC_ACQUIRE)) != NULL) {
+		jt->scratch_len = SCRATCH_MIN;
+		return jt->scratch;
+	}
 	if (jt->scratch_len < n || !jt->scratch) {
-		size_t len = n < (48u << 10) ? 48u << 10 : n + n / 2;
+		size_t len = n < SCRATCH_MIN ? SCRATCH_MIN : n + n / 2;
 		free(jt->scratch);
 		jt->scratch = malloc(len);
 		jt->scratch_len = jt->scratch ? len : 0;
@@ -241,10 +313,12 @@ static void *scratch_get(struct vn_jit *jt, size_t n)
 	return jt->scratch;
 }
 
-void *vn_jit_scratch(struct vn_vm *vm, size_t n)
+void *vn_jit_scratch(struct vn_vm *vm, size_t n, size_t *cap)
 {
 	struct vn_jit *jt = jit_of(vm);
-	return jt ? scratch_get(jt, n) : NULL;
+	void *p = jt ? scratch_get(jt, n) : NULL;
+	*cap = p ? jt->scratch_len : 0;
+	return p;
 }
 
 const void **vn_jit_call_stub(struct vn_vm *vm)

@@ -110,11 +110,14 @@ static inline void x86_release(struct x86_jit *j)
 
 static inline void emit1(struct x86_jit *j, uint8_t b)
 {
-	if (j->off < j->cap)
-		j->buf[j->off] = b;
+	/* off advanced before the byte is stored: a byte store may alias *j,
+	 * so the compiler would otherwise read off again to advance it */
+	size_t at = j->off;
+	j->off = at + 1;
+	if (at < j->cap)
+		j->buf[at] = b;
 	else
 		j->overflow = true;
-	j->off++;
 }
 /* n bytes of v, least significant first (one copy on a little-endian host) */
 static inline void emit_le(struct x86_jit *j, uint64_t v, size_t n)
@@ -129,6 +132,22 @@ static inline void emit_le(struct x86_jit *j, uint64_t v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		emit1(j, (uint8_t)(v >> (8 * i)));
 }
+/* The n (<= 8) low bytes of v, least significant first: one 8-byte store
+ * when the buffer has room for it (the bytes past n are written over by
+ * what follows), else byte by byte. */
+static inline void emit_upto8(struct x86_jit *j, uint64_t v, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	size_t at = j->off;
+	if (at <= j->cap && j->cap - at >= 8) {
+		j->off = at + n;
+		memcpy(j->buf + at, &v, 8);
+		return;
+	}
+#endif
+	for (size_t i = 0; i < n; i++)
+		emit1(j, (uint8_t)(v >> (8 * i)));
+}
 static inline void emit2(struct x86_jit *j, uint16_t v) { emit_le(j, v, 2); }
 static inline void emit4(struct x86_jit *j, uint32_t v) { emit_le(j, v, 4); }
 static inline void emit8(struct x86_jit *j, uint64_t v) { emit_le(j, v, 8); }
@@ -137,9 +156,15 @@ static inline bool x86_fits_s8(int64_t v) { return v >= -128 && v <= 127; }
 static inline bool x86_fits_s32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 /* REX prefix: w = 64-bit operand, r = ModRM.reg, x = SIB.index, b = ModRM.rm/base. */
-static inline void emit_rex(struct x86_jit *j, int w, int r, int x, int b)
+static inline uint8_t x86_rex(int w, int r, int x, int b)
 {
-	emit1(j, (uint8_t)(0x40 | (w ? 8 : 0) | ((r >> 3) & 1) << 2 | ((x >> 3) & 1) << 1 | ((b >> 3) & 1)));
+	return (uint8_t)(0x40 | (w ? 8 : 0) | ((r >> 3) & 1) << 2 | ((x >> 3) & 1) << 1 | ((b >> 3) & 1));
+}
+static inline void emit_rex(struct x86_jit *j, int w, int r, int x, int b) { emit1(j, x86_rex(w, r, x, b)); }
+/* REX.W, opcode op, ModRM for two registers: one store */
+static inline void emit_rex_w_op_rr(struct x86_jit *j, uint8_t op, int reg, int rm)
+{
+	emit_upto8(j, x86_rex(1, reg, 0, rm) | (uint64_t)op << 8 | (uint64_t)(0xc0 | (reg & 7) << 3 | (rm & 7)) << 16, 3);
 }
 /* A REX only when needed: 64-bit, an extended register, or (byte8) a byte
  * access to SPL/BPL/SIL/DIL through reg. */
@@ -160,22 +185,44 @@ static inline void emit_sib(struct x86_jit *j, int scale, int index, int base)
 }
 /* ModRM (+SIB) (+disp) for [base + disp], or [base + index*scale + disp]
  * when index >= 0 (index may not be RSP). */
-static inline void emit_modrm_mem(struct x86_jit *j, int reg, int base, int index, int scale, int32_t disp)
+static inline uint64_t x86_modrm_mem_bytes(int reg, int base, int index, int scale, int32_t disp, size_t *len)
 {
 	int mod = disp == 0 && (base & 7) != X86_RBP ? 0 : x86_fits_s8(disp) ? 1 : 2;
-	if (index >= 0) {
-		emit_modrm(j, mod, reg, 4);
-		emit_sib(j, scale, index, base);
-	} else if ((base & 7) == X86_RSP) {
-		emit_modrm(j, mod, reg, 4);
-		emit_sib(j, 1, X86_RSP, base);     /* no index */
+	uint64_t v;             /* the bytes, least significant first */
+	size_t n;
+	if (index >= 0 || (base & 7) == X86_RSP) {   /* a SIB (RSP as the index: none) */
+		int ss = index < 0 ? 0 : scale == 8 ? 3 : scale == 4 ? 2 : scale == 2 ? 1 : 0;
+		int ix = index < 0 ? X86_RSP : index;
+		v = (uint64_t)((mod & 3) << 6 | (reg & 7) << 3 | 4) |
+		    (uint64_t)(ss << 6 | (ix & 7) << 3 | (base & 7)) << 8;
+		n = 2;
 	} else {
-		emit_modrm(j, mod, reg, base);
+		v = (uint64_t)((mod & 3) << 6 | (reg & 7) << 3 | (base & 7));
+		n = 1;
 	}
-	if (mod == 1)
-		emit1(j, (uint8_t)disp);
-	else if (mod == 2)
-		emit4(j, (uint32_t)disp);
+	if (mod == 1) {
+		v |= (uint64_t)(uint8_t)disp << (8 * n);
+		n += 1;
+	} else if (mod == 2) {
+		v |= (uint64_t)(uint32_t)disp << (8 * n);
+		n += 4;
+	}
+	*len = n;
+	return v;
+}
+static inline void emit_modrm_mem(struct x86_jit *j, int reg, int base, int index, int scale, int32_t disp)
+{
+	size_t n;
+	uint64_t v = x86_modrm_mem_bytes(reg, base, index, scale, disp, &n);
+	emit_upto8(j, v, n);     /* written at once */
+}
+/* REX.W, a one-byte opcode and the memory operand: one store (8 bytes at most) */
+static inline void emit_rexw_op_mem(struct x86_jit *j, uint8_t op, int reg, int base, int index, int scale,
+				    int32_t disp)
+{
+	size_t n;
+	uint64_t v = x86_modrm_mem_bytes(reg, base, index, scale, disp, &n);
+	emit_upto8(j, x86_rex(1, reg, index < 0 ? 0 : index, base) | (uint64_t)op << 8 | v << 16, n + 2);
 }
 
 /* --- register/register and register/immediate ALU --- */
@@ -189,9 +236,7 @@ static inline void emit_alu32(struct x86_jit *j, enum x86_alu op, int dst, int s
 }
 static inline void emit_alu64(struct x86_jit *j, enum x86_alu op, int dst, int src)
 {
-	emit_rex(j, 1, src, 0, dst);
-	emit1(j, (uint8_t)op);
-	emit_modrm_reg(j, src, dst);
+	emit_rex_w_op_rr(j, (uint8_t)op, src, dst);
 }
 static inline void emit_alu_imm32_w(struct x86_jit *j, int w, enum x86_alu op, int dst, int32_t imm)
 {
@@ -225,20 +270,16 @@ static inline void emit_mov32(struct x86_jit *j, int dst, int src)
 	emit1(j, 0x89);
 	emit_modrm_reg(j, src, dst);
 }
-static inline void emit_mov64(struct x86_jit *j, int dst, int src)
-{
-	emit_rex(j, 1, src, 0, dst);
-	emit1(j, 0x89);
-	emit_modrm_reg(j, src, dst);
-}
+static inline void emit_mov64(struct x86_jit *j, int dst, int src) { emit_rex_w_op_rr(j, 0x89, src, dst); }
 /* dst = 0 (xor: clobbers the flags) */
 static inline void emit_zero32(struct x86_jit *j, int dst) { emit_alu32(j, X86_XOR, dst, dst); }
 /* dst = imm, zero-extended to 64 bits (mov r32, imm32; keeps the flags) */
 static inline void emit_mov_imm32(struct x86_jit *j, int dst, uint32_t imm)
 {
-	emit_rex_opt(j, 0, 0, 0, dst, false);
-	emit1(j, (uint8_t)(0xb8 + (dst & 7)));
-	emit4(j, imm);
+	if (dst >= 8)           /* REX.B */
+		emit_upto8(j, 0x41 | (uint64_t)(0xb8 + (dst & 7)) << 8 | (uint64_t)imm << 16, 6);
+	else
+		emit_upto8(j, (uint64_t)(0xb8 + dst) | (uint64_t)imm << 8, 5);
 }
 /* dst = imm (shortest of mov r32 / mov r/m64 sign-extended / movabs) */
 static inline void emit_mov_imm64(struct x86_jit *j, int dst, uint64_t imm)
@@ -246,13 +287,10 @@ static inline void emit_mov_imm64(struct x86_jit *j, int dst, uint64_t imm)
 	if (imm <= UINT32_MAX) {
 		emit_mov_imm32(j, dst, (uint32_t)imm);
 	} else if (x86_fits_s32((int64_t)imm)) {
-		emit_rex(j, 1, 0, 0, dst);
-		emit1(j, 0xc7);
-		emit_modrm_reg(j, 0, dst);
-		emit4(j, (uint32_t)imm);
+		emit_upto8(j, x86_rex(1, 0, 0, dst) | 0xc7u << 8 | (uint64_t)(0xc0 | (dst & 7)) << 16 |
+			   (uint64_t)(uint32_t)imm << 24, 7);
 	} else {
-		emit_rex(j, 1, 0, 0, dst);
-		emit1(j, (uint8_t)(0xb8 + (dst & 7)));
+		emit_upto8(j, x86_rex(1, 0, 0, dst) | (uint64_t)(0xb8 + (dst & 7)) << 8, 2);
 		emit8(j, imm);
 	}
 }
@@ -264,12 +302,7 @@ static inline void emit_test32(struct x86_jit *j, int dst, int src)
 	emit1(j, 0x85);
 	emit_modrm_reg(j, src, dst);
 }
-static inline void emit_test64(struct x86_jit *j, int dst, int src)
-{
-	emit_rex(j, 1, src, 0, dst);
-	emit1(j, 0x85);
-	emit_modrm_reg(j, src, dst);
-}
+static inline void emit_test64(struct x86_jit *j, int dst, int src) { emit_rex_w_op_rr(j, 0x85, src, dst); }
 static inline void emit_test32_imm32(struct x86_jit *j, int dst, uint32_t imm)
 {
 	if (dst == X86_RAX) {
@@ -408,7 +441,11 @@ static inline void emit_load_idx(struct x86_jit *j, int size, int dst, int base,
 				 int scale, int32_t disp)
 {
 	int ix = index < 0 ? 0 : index;
-	emit_rex_opt(j, size == 8, dst, ix, base, false);
+	if (size == 8) {
+		emit_rexw_op_mem(j, 0x8b, dst, base, index, scale, disp);
+		return;
+	}
+	emit_rex_opt(j, 0, dst, ix, base, false);
 	switch (size) {
 	case 1: emit1(j, 0x0f); emit1(j, 0xb6); break;
 	case 2: emit1(j, 0x0f); emit1(j, 0xb7); break;
@@ -436,9 +473,13 @@ static inline void emit_store_idx(struct x86_jit *j, int size, int src, int base
 				  int scale, int32_t disp)
 {
 	int ix = index < 0 ? 0 : index;
+	if (size == 8) {
+		emit_rexw_op_mem(j, 0x89, src, base, index, scale, disp);
+		return;
+	}
 	if (size == 2)
 		emit1(j, 0x66);
-	emit_rex_opt(j, size == 8, src, ix, base, size == 1);
+	emit_rex_opt(j, 0, src, ix, base, size == 1);
 	emit1(j, size == 1 ? 0x88 : 0x89);
 	emit_modrm_mem(j, src, base, index, scale, disp);
 }
@@ -472,6 +513,10 @@ static inline void emit_inc_mem(struct x86_jit *j, int w, int base, int32_t disp
 static inline void emit_alu_load(struct x86_jit *j, int w, enum x86_alu op, int reg, int base,
 				 int32_t disp)
 {
+	if (w) {
+		emit_rexw_op_mem(j, (uint8_t)(op + 2), reg, base, -1, 1, disp);
+		return;
+	}
 	emit_rex_opt(j, w, reg, 0, base, false);
 	emit1(j, (uint8_t)(op + 2));
 	emit_modrm_mem(j, reg, base, -1, 1, disp);
@@ -500,6 +545,10 @@ static inline void emit_alu_mem_imm32(struct x86_jit *j, int w, enum x86_alu op,
 static inline void emit_lea(struct x86_jit *j, int w, int dst, int base, int index, int scale,
 			    int32_t disp)
 {
+	if (w) {
+		emit_rexw_op_mem(j, 0x8d, dst, base, index, scale, disp);
+		return;
+	}
 	emit_rex_opt(j, w, dst, index < 0 ? 0 : index, base, false);
 	emit1(j, 0x8d);
 	emit_modrm_mem(j, dst, base, index, scale, disp);
@@ -605,25 +654,21 @@ static inline void x86_add_fixup(struct x86_jit *j, uint32_t label)
 	j->nfix++;
 	emit4(j, 0);
 }
-/* jmp label / jcc label (rel32, patched by x86_finish) */
-static inline void emit_jmp(struct x86_jit *j, uint32_t label)
+/* opcode bytes op (n of them) then a rel32 to label, patched by x86_finish */
+static inline void x86_emit_rel32(struct x86_jit *j, uint64_t op, size_t n, uint32_t label)
 {
-	emit1(j, 0xe9);
+	emit_upto8(j, op, n);
 	x86_add_fixup(j, label);
 }
+/* jmp label / jcc label (rel32, patched by x86_finish) */
+static inline void emit_jmp(struct x86_jit *j, uint32_t label) { x86_emit_rel32(j, 0xe9, 1, label); }
 static inline void emit_jcc(struct x86_jit *j, enum x86_cc cc, uint32_t label)
 {
-	emit1(j, 0x0f);
-	emit1(j, (uint8_t)(0x80 + cc));
-	x86_add_fixup(j, label);
+	x86_emit_rel32(j, 0x0f | (uint64_t)(0x80 + cc) << 8, 2, label);
 }
 
 /* call label (rel32, patched by x86_finish): calls within the code */
-static inline void emit_call_label(struct x86_jit *j, uint32_t label)
-{
-	emit1(j, 0xe8);
-	x86_add_fixup(j, label);
-}
+static inline void emit_call_label(struct x86_jit *j, uint32_t label) { x86_emit_rel32(j, 0xe8, 1, label); }
 /* ud2: a guaranteed invalid-opcode trap (unreachable code) */
 static inline void emit_ud2(struct x86_jit *j)
 {
@@ -665,10 +710,14 @@ static inline int x86_finish(struct x86_jit *j)
 			return -1;
 		int32_t rel = (int32_t)((int64_t)j->labels[f->label] - (int64_t)(f->at + 4));
 		uint32_t u = (uint32_t)rel;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(j->buf + f->at, &u, 4);     /* one store */
+#else
 		j->buf[f->at] = (uint8_t)u;
 		j->buf[f->at + 1] = (uint8_t)(u >> 8);
 		j->buf[f->at + 2] = (uint8_t)(u >> 16);
 		j->buf[f->at + 3] = (uint8_t)(u >> 24);
+#endif
 	}
 	return 0;
 }

@@ -112,8 +112,9 @@ struct vn_method {
 	vn_native_fn native;
 	struct vn_prep *prep;   /* prepared (quickened) code, NULL until first prepared */
 	/* JIT (jit/viflet_jit*.c): compiled entry, invocations counted toward the
-	 * compile threshold, VN_JIT_NONE/COMPILED/FAILED */
-	void *jit_code; uint32_t jit_calls; uint8_t jit_state;
+	 * compile threshold, VN_JIT_NONE/COMPILED/FAILED, and whether its body
+	 * may be inlined (viflet_jit_inline.c: a verdict kept once found) */
+	void *jit_code; uint32_t jit_calls; uint8_t jit_state, jit_inline;
 };
 
 /* Array element kinds (also the newarray atype mapping). */
