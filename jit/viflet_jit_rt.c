@@ -71,10 +71,11 @@ void vn_jit_init(struct vn_vm *vm)
  * (malloc gives a freed block back to the kernel at times). Each entry costs
  * far more than its own time here: on a machine without PCID under PTI
  * (our Firecracker VMs) it empties the TLB, which the compilation that
- * follows then refills page by page. The next VM places its code after the
- * freed VM's (unreachable now): no address ever holds two different codes,
- * so nothing that caches code by address (valgrind's translations) sees
- * stale code; a region less than half free is not kept. The slot: 0
+ * follows then refills page by page. The freed VM's code is overwritten
+ * with int3 (it goes with its VM), and the next VM places its code after
+ * it: no address ever runs two different codes, so nothing that caches
+ * code by address (valgrind's translations) sees stale code; a region less
+ * than half free is not kept. The slot: 0
  * empty, 1 being changed, 2 full; a fork's child drops the slot (the
  * region's memfd pages would be shared with the parent). */
 static struct jit_map spare;
@@ -108,6 +109,8 @@ static bool spare_put(const struct jit_map *m)
 		return false;
 	if (!__atomic_compare_exchange_n(&spare_state, &empty, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return false;
+	/* the freed VM's code goes with it: what stays is int3 */
+	memset(m->w, 0xcc, m->used);
 	spare = *m;
 	__atomic_store_n(&spare_state, 2, __ATOMIC_RELEASE);
 	return true;
