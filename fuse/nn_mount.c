@@ -172,6 +172,8 @@ struct vn_nnfs *nn_start(const struct nn_backend *be, const char *mountpoint, ch
 		return NULL;
 	}
 	fs->be = *be;
+	LIST_INIT(&fs->fhs);
+	LIST_INIT(&fs->dirs);
 	clock_gettime(CLOCK_REALTIME, &fs->t0);
 	/* Nothing is cached by the kernel: every read of the tree sees it as
 	 * it is now, PID/ vanishes as soon as its process has gone, and every

@@ -33,7 +33,7 @@ struct nn_dirent {
 struct nn_dir {
 	size_t n, cap;
 	struct nn_dirent *e;
-	struct nn_dir *prev, *next;  /* in fs->dirs while the kernel holds it */
+	LIST_ENTRY(nn_dir) link;     /* in fs->dirs while the kernel holds it */
 };
 
 /* An open parameter file: which file, and the text read at open (refreshed by
@@ -49,7 +49,7 @@ struct nn_fh {
 	bool pending;      /* wbuf holds a value not applied yet (nn_row.incomplete) */
 	struct nn_cred wcred;   /* of its last writer: whose value close applies */
 	struct nn_port_open *port;   /* an open of `port`: a stream, not a value */
-	struct nn_fh *prev, *next;   /* in fs->fhs while the kernel holds the open */
+	LIST_ENTRY(nn_fh) link;      /* in fs->fhs while the kernel holds the open */
 };
 
 /* The most one open may write to a file (a VIFlet class or jar, a filter). */

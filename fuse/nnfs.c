@@ -915,6 +915,10 @@ static void nn_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_
 	fuse_reply_err(req, -op.err);
 }
 
+/* Opens and directories the kernel holds are listed in fs (nn_free_opens). */
+static void fh_free(struct nn_fh *fh, bool ended);
+static void dir_free(struct nn_dir *d);
+
 static void nn_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct nn_op op;
@@ -958,27 +962,14 @@ static void nn_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * less per close everywhere else (port's included). */
 	fi->noflush = !(acc != O_RDONLY && op.node.row < nn_nrows && nn_rows[op.node.row].incomplete &&
 			!nn_rows[op.node.row].stream);
-	if (fuse_reply_open(req, fi) != 0) {   /* not delivered: no release will come */
-		if (op.fh->port)
-			nn_port_release(op.fh, false);
-		free(op.fh->text);
-		free(op.fh);
-		return;
-	}
-	op.fh->next = op.fs->fhs;
-	if (op.fs->fhs)
-		op.fs->fhs->prev = op.fh;
-	op.fs->fhs = op.fh;
+	LIST_INSERT_HEAD(&op.fs->fhs, op.fh, link);
+	if (fuse_reply_open(req, fi) != 0)     /* not delivered: no release will come */
+		fh_free(op.fh, false);
 }
 
-static void fh_free(struct vn_nnfs *fs, struct nn_fh *fh, bool ended)
+static void fh_free(struct nn_fh *fh, bool ended)
 {
-	if (fh->prev)
-		fh->prev->next = fh->next;
-	else
-		fs->fhs = fh->next;
-	if (fh->next)
-		fh->next->prev = fh->prev;
+	LIST_REMOVE(fh, link);
 	if (fh->port)
 		nn_port_release(fh, ended);
 	free(fh->text);
@@ -986,14 +977,19 @@ static void fh_free(struct vn_nnfs *fs, struct nn_fh *fh, bool ended)
 	free(fh);
 }
 
-static void dir_free(struct vn_nnfs *fs, struct nn_dir *d);
+static void dir_free(struct nn_dir *d)
+{
+	LIST_REMOVE(d, link);
+	free(d->e);
+	free(d);
+}
 
 void nn_free_opens(struct vn_nnfs *fs)
 {
-	while (fs->fhs)
-		fh_free(fs, fs->fhs, true);
-	while (fs->dirs)
-		dir_free(fs, fs->dirs);
+	while (!LIST_EMPTY(&fs->fhs))
+		fh_free(LIST_FIRST(&fs->fhs), true);
+	while (!LIST_EMPTY(&fs->dirs))
+		dir_free(LIST_FIRST(&fs->dirs));
 }
 
 static void nn_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -1125,7 +1121,7 @@ static void nn_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	if (fh) {
 		if (!fh->port)
 			apply_pending(req, ino, fh);    /* no flush came: nobody to tell */
-		fh_free(fs_of(req), fh, false);
+		fh_free(fh, false);
 	}
 	fuse_reply_err(req, 0);
 }
@@ -1162,27 +1158,9 @@ static void nn_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		return;
 	}
 	fi->fh = (uint64_t)(uintptr_t)op.dir;
-	if (fuse_reply_open(req, fi) != 0) {
-		free(op.dir->e);
-		free(op.dir);
-		return;
-	}
-	op.dir->next = op.fs->dirs;
-	if (op.fs->dirs)
-		op.fs->dirs->prev = op.dir;
-	op.fs->dirs = op.dir;
-}
-
-static void dir_free(struct vn_nnfs *fs, struct nn_dir *d)
-{
-	if (d->prev)
-		d->prev->next = d->next;
-	else
-		fs->dirs = d->next;
-	if (d->next)
-		d->next->prev = d->prev;
-	free(d->e);
-	free(d);
+	LIST_INSERT_HEAD(&op.fs->dirs, op.dir, link);
+	if (fuse_reply_open(req, fi) != 0)
+		dir_free(op.dir);
 }
 
 static void nn_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -1214,7 +1192,7 @@ static void nn_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 	struct nn_dir *d = (struct nn_dir *)(uintptr_t)fi->fh;
 	(void)ino;
 	if (d)
-		dir_free(fs_of(req), d);
+		dir_free(d);
 	fuse_reply_err(req, 0);
 }
 

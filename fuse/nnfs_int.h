@@ -3,6 +3,7 @@
 #define NNFS_INT_H
 
 #include <pthread.h>
+#include <sys/queue.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include <time.h>
@@ -35,8 +36,8 @@ struct vn_nnfs {
 	struct nn_port_svc *port;    /* readers of `port` files (nn_port.c) */
 	/* Opens the kernel has not released (the serving thread's): freed at
 	 * stop, when no RELEASE will come for them any more. */
-	struct nn_fh *fhs;
-	struct nn_dir *dirs;
+	LIST_HEAD(, nn_fh) fhs;
+	LIST_HEAD(, nn_dir) dirs;
 	/* VIF directories as last seen, for lookups and stats without a call:
 	 * written inside calls on the trees' thread, read by the FUSE thread
 	 * between them while be.gen has not moved (nn_memo.h). */
