@@ -256,25 +256,8 @@ int vn_sched_send(struct vn_tree *t, struct vn_pkt *p, vn_time_t now)
 		}
 	}
 	p->arrival = now;
-	/* count_pass for each, with the direction's test out of the loop */
-	uint32_t bytes = p->wire_len;
-	if (d == VN_EGRESS) {
-		for (unsigned k = 0; k < n; k++) {
-			struct vn_vif *u = path[k];
-			VN_STAT_ADD(u->st.out_packets, 1);
-			VN_STAT_ADD(u->st.out_bytes, bytes);
-			if (u->tap)
-				u->tap(u->tap_ctx, u, p);
-		}
-	} else {
-		for (unsigned k = 0; k < n; k++) {
-			struct vn_vif *u = path[k];
-			VN_STAT_ADD(u->st.in_packets, 1);
-			VN_STAT_ADD(u->st.in_bytes, bytes);
-			if (u->tap)
-				u->tap(u->tap_ctx, u, p);
-		}
-	}
+	for (unsigned k = 0; k < n; k++)
+		count_pass(path[k], p);
 	return VN_SCHED_SENT;
 }
 
