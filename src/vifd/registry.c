@@ -84,7 +84,7 @@ static uint64_t flow_hash(const struct vn_flow *f) { return vd_flow_hash(f, 0); 
 static struct flowent **flow_slot(struct vn_registry *r, const struct vn_flow *f)
 {
 	struct flowent **pp = &r->buckets[flow_hash(f) & (r->nbuckets - 1)];
-	while (*pp && memcmp(&(*pp)->key, f, sizeof *f))
+	while (*pp && !vd_flow_eq(&(*pp)->key, f))
 		pp = &(*pp)->next;
 	return pp;
 }
@@ -596,7 +596,7 @@ int vn_registry_sock_set(struct vn_registry *r, pid_t pid, int fd, const struct 
 	so = s->so;
 	if (!f)
 		return 0;
-	if (so->has_flow && !memcmp(&so->flow, f, sizeof *f))
+	if (so->has_flow && vd_flow_eq(&so->flow, f))
 		return 0;
 	/* Insert the new entry first so that a failure leaves the old one. */
 	struct flowent *old = so->fe;
@@ -712,10 +712,7 @@ int vn_registry_detach_sock(struct vn_registry *r, pid_t pid, int fd, size_t ifa
 
 static struct flowent *lookup_key(struct vn_registry *r, const struct vn_flow *k)
 {
-	struct flowent *e = r->buckets[flow_hash(k) & (r->nbuckets - 1)];
-	while (e && !vd_flow_eq(&e->key, k))
-		e = e->next;
-	return e;
+	return *flow_slot(r, k);
 }
 
 struct vn_vif *vn_registry_lookup(struct vn_registry *r, size_t iface, const struct vn_flow *f,

@@ -103,18 +103,23 @@ static bool push(struct vd_sockdiag *d, const struct job *j)
 	return ok;
 }
 
+/* Was f on iface asked about less than RETRY_NS ago (entry e)? */
+static bool asked_lately(const struct cache_ent *e, size_t iface, const struct vn_flow *f, vn_time_t now)
+{
+	return e && e->at && now - e->at < RETRY_NS && e->iface == iface && vd_flow_eq(&e->f, f);
+}
+
 bool vd_sockdiag_first(struct vd_sockdiag *d, size_t iface, const struct vn_flow *f, vn_time_t now)
 {
 	if (!d)
 		return true;
 	/* A flood of one flow: the same entry again, without hashing. */
-	struct cache_ent *e = iface < VD_MAX_IFACES ? d->last[iface] : NULL;
-	if (e && e->at && now - e->at < RETRY_NS && e->iface == iface && vd_flow_eq(&e->f, f))
+	if (asked_lately(iface < VD_MAX_IFACES ? d->last[iface] : NULL, iface, f, now))
 		return false;
-	e = &d->cache[flow_hash(f, iface) & (CACHE - 1)];
+	struct cache_ent *e = &d->cache[flow_hash(f, iface) & (CACHE - 1)];
 	if (iface < VD_MAX_IFACES)
 		d->last[iface] = e;
-	if (e->at && now - e->at < RETRY_NS && e->iface == iface && vd_flow_eq(&e->f, f))
+	if (asked_lately(e, iface, f, now))
 		return false;
 	e->f = *f;
 	e->iface = iface;
