@@ -367,7 +367,8 @@ static void follow_cb(struct ev_loop *ev, ev_prepare *w, int revents)
 	int here = sched_getcpu();
 	/* Count where sparse wake-ups came from (status): whether following
 	 * made them local is what decides a ping's round trip. */
-	if (n > 0 && here >= 0 && l->slept >= FOLLOW_IDLE_NS && n <= FOLLOW_MAX_PKTS) {
+	bool sparse = l->slept >= FOLLOW_IDLE_NS && n <= FOLLOW_MAX_PKTS;
+	if (n > 0 && here >= 0 && sparse) {
 		if ((uint32_t)here == from)
 			l->sparse_local++;
 		else
@@ -376,7 +377,6 @@ static void follow_cb(struct ev_loop *ev, ev_prepare *w, int revents)
 	/* A loop that paces (its timer armed: packets wait for a cap) serves
 	 * the caps, whose timing a migration would disturb: it stays. */
 	if (n > 0 && here >= 0 && from < CPU_SETSIZE && CPU_ISSET(from, &l->cpus) && l->armed == VN_TIME_NEVER) {
-		bool sparse = l->slept >= FOLLOW_IDLE_NS && n <= FOLLOW_MAX_PKTS;
 		if (sparse && (uint32_t)here != from && now - l->moved_at >= FOLLOW_GAP_NS) {
 			l->moved_at = now;
 			move_to(l, (int)from);
