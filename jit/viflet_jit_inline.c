@@ -10,7 +10,7 @@
 #include "viflet_jit_cc.h"
 
 /* Intrinsics: Packet accessors answered inline from the object's caches of
- * the host's answers (vm/natives.c: pkt_bytes, pkt_l4, pk_length), when the
+ * the host's answers (vm/natives.c: pkt_bytes, vn_pkt_l4, pk_length), when the
  * packet is still held and the cache is filled; a held packet's empty
  * protocol and ports cache is filled by vn_pkt_l4 (packet_l4_fill);
  * otherwise — first use of the others, null, a packet that left, an offset

@@ -743,8 +743,8 @@ static inline uint32_t be32(const uint8_t *d)
 
 /* The transport protocol and ports, worked out once per packet into the
  * object's proto and ports. false with an exception pending (p null or
- * gone; the JIT calls it only for a held packet: vn_pkt_l4). */
-static bool pkt_l4(struct vn_vm *vm, struct vn_obj *p)
+ * gone; the JIT calls it only for a held packet). */
+bool vn_pkt_l4(struct vn_vm *vm, struct vn_obj *p)
 {
 	uint32_t len, off = UINT32_MAX;
 	const uint8_t *d = pkt_bytes(vm, p, &len);
@@ -763,21 +763,19 @@ static bool pkt_l4(struct vn_vm *vm, struct vn_obj *p)
 	return true;
 }
 
-bool vn_pkt_l4(struct vn_vm *vm, struct vn_obj *p) { return pkt_l4(vm, p); }
-
 NATIVE(pk_protocol)
 {
-	if (pkt_l4(vm, a[0].a))
+	if (vn_pkt_l4(vm, a[0].a))
 		r->j = VN_FIELD(a[0].a, vm->off_pkt_proto, int32_t);
 }
 NATIVE(pk_srcPort)
 {
-	if (pkt_l4(vm, a[0].a))
+	if (vn_pkt_l4(vm, a[0].a))
 		r->j = VN_FIELD(a[0].a, vm->off_pkt_ports, uint32_t) >> 16;
 }
 NATIVE(pk_dstPort)
 {
-	if (pkt_l4(vm, a[0].a))
+	if (vn_pkt_l4(vm, a[0].a))
 		r->j = VN_FIELD(a[0].a, vm->off_pkt_ports, uint32_t) & 0xffff;
 }
 NATIVE(pk_inbound)
