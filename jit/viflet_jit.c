@@ -1665,8 +1665,8 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_LSHR: shift_op(c, 1, X86_SAR); break;
 	case J_LUSHR: shift_op(c, 1, X86_SHR); break;
 	case J_I2L: {
-		/* the one place an int's upper half matters: sign-extended here
-		 * (an int in a slot may be zero-extended: see the top) */
+		/* an int's upper half may be zero (see the top): the long is
+		 * its sign extension */
 		struct ventry a = jit_pop(c, 1);
 		int r;
 		if (a.kind == K_CONST) {
