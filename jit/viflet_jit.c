@@ -1672,13 +1672,16 @@ static void compile_insn(struct cc *c, uint32_t i)
 		if (a.kind == K_CONST) {
 			r = jit_alloc_reg(c);
 			emit_mov_imm64(j, r, (uint64_t)(int64_t)a.v);
-		} else if (vreg(&a) < 0) {
+		} else if (a.kind == K_REG) {
+			r = a.reg;
+			emit_movsx_reg(j, 1, 4, r, r);
+		} else if (vreg(&a) >= 0) {         /* a cached local: its register only read */
+			r = jit_alloc_reg(c);
+			emit_movsx_reg(j, 1, 4, r, a.reg);
+		} else {
 			r = jit_alloc_reg(c);
 			emit_load_sx_idx(j, 4, r, X86_R12, -1, 1, a.kind == K_LOCAL ?
 					 jit_local_off(c, (uint32_t)a.v) : jit_slot_off(c, a.pos));
-		} else {
-			r = to_reg(c, &a);
-			emit_movsx_reg(j, 1, 4, r, r);
 		}
 		jit_push_reg(c, r, 2);
 		break;
