@@ -14,8 +14,14 @@
  * `iload a; iload b; iadd; istore c` becomes a load, an add with a memory
  * operand and a store. Branches on constants are folded.
  *
- * Ints in registers and slots are kept sign-extended to 64 bits (the
- * interpreter's invariant); values are otherwise copied raw. Inline checks
+ * An int in a register or slot has its upper 32 bits either zero or the
+ * sign extension of the low 32 (the interpreter and natives write them
+ * sign-extended and read only `.i`; compiled code leaves the zero extension
+ * of its 32-bit operations). Everything reading an int uses its low 32 bits
+ * (32-bit ALU ops, compares, stores), but for i2l, which sign-extends, and
+ * 64-bit addressing after an unsigned 32-bit bounds check (an index below
+ * the length has bit 31 clear: either extension is the value). Values are
+ * otherwise copied raw, whole slots (8 bytes) at a time. Inline checks
  * (null, bounds, division by zero) jump to out-of-line stubs that throw and
  * return 1; the interpreter then dispatches the exception from this frame.
  * Backward branches and switches count the budget exactly as the
@@ -925,8 +931,6 @@ static void int_binop(struct cc *c, int w, enum x86_alu op)
 			if (!a_is)
 				load_into(c, cr, &a);
 			alu_with(c, w, op, cr, &b);
-			if (!w)
-				emit_movsx_reg(&c->j, 1, 4, cr, cr);
 			c->skip = 1;
 			return;
 		}
@@ -938,8 +942,6 @@ static void int_binop(struct cc *c, int w, enum x86_alu op)
 	}
 	int ra = to_reg(c, &a);
 	alu_with(c, w, op, ra, &b);
-	if (!w)
-		emit_movsx_reg(&c->j, 1, 4, ra, ra);
 	jit_push_reg(c, ra, w ? 2 : 1);
 }
 
@@ -968,8 +970,6 @@ static void mul_op(struct cc *c, int w)
 				emit_imul_load(&c->j, w, ra, X86_R12, b.kind == K_LOCAL ? jit_local_off(c, (uint32_t)b.v) : jit_slot_off(c, b.pos));
 		}
 	}
-	if (!w)
-		emit_movsx_reg(&c->j, 1, 4, ra, ra);
 	jit_push_reg(c, ra, w ? 2 : 1);
 }
 
@@ -992,9 +992,7 @@ static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
 	struct x86_jit *j = &c->j;
 	int rx = to_reg(c, &a), rt = jit_alloc_reg(c);
 	uint32_t neg = jit_newlabel(c), done = jit_newlabel(c);
-	/* x >= 0 (`type % 4` of a class number): a mask or a shift; the
-	 * result is not negative, so the 32-bit op's zero extension is its
-	 * sign extension */
+	/* x >= 0 (`type % 4` of a class number): a mask or a shift */
 	emit_test32(j, rx, rx);
 	emit_jcc(j, X86_CC_S, neg);
 	if (rem)
@@ -1014,7 +1012,6 @@ static void div_pow2(struct cc *c, struct ventry a, int k, bool rem)
 		emit_alu32(j, X86_ADD, rx, rt);
 		emit_shift_imm(j, 0, X86_SAR, rx, (uint8_t)k);
 	}
-	emit_movsx_reg(j, 1, 4, rx, rx);
 	x86_bind(j, done);
 	jit_free_reg(c, rt);
 	jit_push_reg(c, rx, 1);
@@ -1085,8 +1082,6 @@ static void div_op(struct cc *c, int w, bool rem)
 	else
 		emit_unary(&c->j, w, X86_NEG, X86_RAX);
 	x86_bind(&c->j, done);
-	if (!w)
-		emit_movsx_reg(&c->j, 1, 4, X86_RAX, X86_RAX);
 	c->busy |= 1u << X86_RAX;
 	jit_push_reg(c, X86_RAX, w ? 2 : 1);
 }
@@ -1099,8 +1094,6 @@ static void shift_op(struct cc *c, int w, enum x86_shift sh)
 		uint8_t n = (uint8_t)(b.v & (w ? 63 : 31));
 		if (n)
 			emit_shift_imm(&c->j, w, sh, ra, n);
-		if (!w)
-			emit_movsx_reg(&c->j, 1, 4, ra, ra);
 		jit_push_reg(c, ra, w ? 2 : 1);
 		return;
 	}
@@ -1111,8 +1104,6 @@ static void shift_op(struct cc *c, int w, enum x86_shift sh)
 	emit_load(&c->j, 8, X86_RCX, X86_R12, jit_slot_off(c, b.pos));
 	int ra = to_reg(c, &a);
 	emit_shift_cl(&c->j, w, sh, ra);    /* the hardware masks the count like Java */
-	if (!w)
-		emit_movsx_reg(&c->j, 1, 4, ra, ra);
 	jit_free_reg(c, X86_RCX);
 	jit_push_reg(c, ra, w ? 2 : 1);
 }
@@ -1552,14 +1543,12 @@ static void compile_insn(struct cc *c, uint32_t i)
 			int cr = c->creg[in->a];
 			mark_dirty(c, in->a);
 			emit_alu32_imm32(j, X86_ADD, cr, (uint32_t)(int32_t)(int16_t)in->b);
-			emit_movsx_reg(j, 1, 4, cr, cr);
 			break;
 		}
 		int r = jit_alloc_reg(c);
 		emit_load(j, 4, r, X86_R12, jit_local_off(c, (uint32_t)in->a));
 		emit_alu32_imm32(j, X86_ADD, r, (uint32_t)(int32_t)(int16_t)in->b);
-		emit_movsx_reg(j, 1, 4, r, r);
-		emit_store(j, 8, r, X86_R12, jit_local_off(c, (uint32_t)in->a));
+		emit_store(j, 8, r, X86_R12, jit_local_off(c, (uint32_t)in->a));   /* all 8 bytes */
 		jit_free_reg(c, r);
 		break;
 	}
@@ -1666,8 +1655,6 @@ static void compile_insn(struct cc *c, uint32_t i)
 		struct ventry a = jit_pop(c, w ? 2 : 1);
 		int r = to_reg(c, &a);
 		emit_unary(j, w, X86_NEG, r);
-		if (!w)
-			emit_movsx_reg(j, 1, 4, r, r);
 		jit_push_reg(c, r, w ? 2 : 1);
 		break;
 	}
@@ -1678,24 +1665,31 @@ static void compile_insn(struct cc *c, uint32_t i)
 	case J_LSHR: shift_op(c, 1, X86_SAR); break;
 	case J_LUSHR: shift_op(c, 1, X86_SHR); break;
 	case J_I2L: {
-		/* the int is already sign-extended in its slot: only the width changes */
+		/* an int's upper half may be zero (see the top): the long is
+		 * its sign extension */
 		struct ventry a = jit_pop(c, 1);
-		if (a.kind == K_MEM) {
-			push(c, K_MEM, 2, -1, 0);   /* in place; the upper slot stays as the interpreter leaves it */
-		} else if (a.kind == K_CONST) {
-			int r = jit_alloc_reg(c);
+		int r;
+		if (a.kind == K_CONST) {
+			r = jit_alloc_reg(c);
 			emit_mov_imm64(j, r, (uint64_t)(int64_t)a.v);
-			jit_push_reg(c, r, 2);
+		} else if (a.kind == K_REG) {
+			r = a.reg;
+			emit_movsx_reg(j, 1, 4, r, r);
+		} else if (vreg(&a) >= 0) {         /* a cached local: its register only read */
+			r = jit_alloc_reg(c);
+			emit_movsx_reg(j, 1, 4, r, a.reg);
 		} else {
-			int r = to_reg(c, &a);
-			jit_push_reg(c, r, 2);
+			r = jit_alloc_reg(c);
+			emit_load_sx_idx(j, 4, r, X86_R12, -1, 1, a.kind == K_LOCAL ?
+					 jit_local_off(c, (uint32_t)a.v) : jit_slot_off(c, a.pos));
 		}
+		jit_push_reg(c, r, 2);
 		break;
 	}
 	case J_L2I: {
 		struct ventry a = jit_pop(c, 2);
 		int r = to_reg(c, &a);
-		emit_movsx_reg(j, 1, 4, r, r);
+		emit_movsx_reg(j, 1, 4, r, r);  /* the long's upper half dropped */
 		jit_push_reg(c, r, 1);
 		break;
 	}
@@ -1722,7 +1716,6 @@ static void compile_insn(struct cc *c, uint32_t i)
 		emit_setcc(j, X86_CC_G, r1);
 		emit_setcc(j, X86_CC_L, r2);
 		emit_alu32(j, X86_SUB, r1, r2);
-		emit_movsx_reg(j, 1, 4, r1, r1);
 		jit_free_reg(c, ra);
 		jit_free_reg(c, rb);
 		jit_free_reg(c, r2);

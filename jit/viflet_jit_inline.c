@@ -112,9 +112,8 @@ bool jit_packet_intrinsic(struct cc *c, const struct vn_insn *in, int nargs)
 		emit_load_idx(j, w, rv, t, ro, 1, 0);
 		if (w == 2) {
 			emit_rol16_8(j, rv);
-		} else if (w == 4) {                 /* big-endian, then a Java int */
+		} else if (w == 4) {                 /* big-endian (a Java int: upper half zero) */
 			emit_bswap(j, 0, rv);
-			emit_movsx_reg(j, 1, 4, rv, rv);
 		}
 	}
 	emit_jmp(j, done);

@@ -3,8 +3,10 @@
  *
  * Layout decisions made with a template JIT (issue 9) in mind:
  *  - A value slot (vn_slot) is 8 bytes. long/double keep the JVM's two slot
- *    indices but the value lives in the first one; ints are stored sign
- *    extended so the whole slot is defined.
+ *    indices but the value lives in the first one; an int's whole slot is
+ *    written, so it is defined: sign-extended by the interpreter and the
+ *    natives, sign- or zero-extended by compiled code (docs/jit.md). An int
+ *    is read from its slot as `.i` only.
  *  - One contiguous slot stack per VM. A frame's locals start at the caller's
  *    arguments (lv = caller sp - nargs), its operand stack at lv + max_locals.
  *    A compiled method can keep lv/sp in registers and spill them into its

@@ -69,6 +69,11 @@ done
 for h in 100000 300000; do
   same "JitInlineSlow --heap $h" --heap "$h" -cp "$CL/run" JitInlineSlow
 done
+# wrapped ints (zero-extended in the JIT's registers) read by the
+# interpreter around calls and in handlers, at budgets that stop it midway
+for b in 60 250 450 100000; do
+  same "JitIntWidth --budget $b" --budget "$b" -cp "$CL/run" JitIntWidth
+done
 trace=$C/ssh.pcap,$C/dns_udp.pcap,$C/ntp.pcap
 for src in "$T"/test/java/viflet/*.java; do
   name=$(basename "$src" .java)
