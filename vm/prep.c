@@ -651,7 +651,7 @@ int vn_prepare(struct vn_vm *vm, struct vn_method *m)
 		}
 	}
 	p->nexc = m->nexc;
-	if (!getenv("VIFNET_VM_NOFUSE"))
+	if (!vm->no_fuse)
 		fuse(p);
 	free(x.map);
 	m->prep = p;

@@ -94,6 +94,7 @@ struct vn_vm *vn_vm_new(const struct vn_vm_limits *lim, const struct vn_vm_host 
 		return NULL;
 	}
 	vm->stack_end = vm->stack + vm->lim.stack_slots;
+	vm->no_fuse = getenv("VIFNET_VM_NOFUSE") != NULL;  /* an experiment switch, read once */
 	vn_jit_init(vm);   /* JIT on by default where it exists (x86-64) */
 	if (boot(vm)) {
 		vn_vm_free(vm);

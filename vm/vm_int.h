@@ -246,6 +246,7 @@ struct vn_vm {
 	uint32_t c_depth;                       /* nested interpreter entries */
 	struct vn_jit *jit;                     /* JIT code memory and stats (jit/viflet_jit_rt.c) */
 	uint32_t jit_threshold;                 /* compile a method at this many calls; 0: interpret */
+	bool no_fuse;                           /* VIFNET_VM_NOFUSE: prepared code unfused (read once) */
 	/* heap */
 	struct vn_heap *heap;
 	struct vn_obj *tmproots[VN_MAX_TMPROOTS]; uint32_t ntmp;

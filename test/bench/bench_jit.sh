@@ -126,7 +126,10 @@ echo "PriQVIFlet instructions/packet: interp $ir_in jit $ir_jit (no inlining $ir
 
 echo "== compile cost"
 cost1() { # label run args... -> per-method lines into $W/cost.<label>.<run>; totals (and run) echoed
-  "$VM" --jit --jit-stats "${@:3}" 2>&1 >/dev/null | grep '^jit: ' | grep -v 'total' > "$W/cost.$1.$2" || true
+  # pinned (run r on CPU r mod n): a process moved to another CPU between
+  # two lazy compilations leaves its warm caches behind (unpinned, the
+  # median of 5 moved between 97 and 129 us for PriQVIFlet on one machine)
+  taskset -c $(($2 % $(nproc))) "$VM" --jit --jit-stats "${@:3}" 2>&1 >/dev/null | grep '^jit: ' | grep -v 'total' > "$W/cost.$1.$2" || true
   # own: the methods of the program's class alone (Table 6.2's rows are these)
   awk -v l="$1" -v r="$2" '{for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     head = substr($2, 1, index($2, "(") - 1); match(head, /\.[^.]*$/); cls = substr(head, 1, RSTART - 1)
