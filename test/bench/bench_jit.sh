@@ -152,7 +152,7 @@ cost() { # label args...: 5 runs, the one with the median total (without the reg
 } | tee "$W/cost"
 # the same programs compiled again in fresh VMs of one process (as vifd
 # loads a VIFlet): the median over VMs 2..6 of the compile time in all
-warm() { "$B/test/bench/bench_jit_compile" "$@" 6 | awk 'NR > 1 {print $6 / 1000}' | sort -g | sed -n 3p; }
+warm() { taskset -c 0 "$B/test/bench/bench_jit_compile" "$@" 6 | awk 'NR > 1 {print $6 / 1000}' | sort -g | sed -n 3p; }
 w_hello=$(warm "$W/cls" HelloWorld main); w_sieve=$(warm "$W/cls" Sieve main)
 w_priq=$(warm "$W/priq" PriQVIFlet viflet)
 echo "compile us in a warm process: HelloWorld $w_hello Sieve $w_sieve PriQVIFlet $w_priq"
@@ -195,13 +195,15 @@ echo "compile us in a warm process: HelloWorld $w_hello Sieve $w_sieve PriQVIFle
   echo
   echo "Compile cost (Table 6.2), all methods compiled on their first call (calls inlined"
   echo "everywhere are not compiled on their own, nor are class initializers, which run once), in"
-  echo "a fresh vifvm process, the run with the median total of 5. \"total\" is every method's"
+  echo "a fresh vifvm process pinned to a CPU (the runs spread over the CPUs: a process moved"
+  echo "between two lazy compilations leaves its warm caches behind), the run with the median total"
+  echo "of 5. \"total\" is every method's"
   echo "compilation including placing its code (a memcpy into the writable view of the VM's code"
   echo "region); \"codegen\" excludes placing the code; \"region\" is the VM's one-time JIT set-up"
   echo "(the code region's memfd and two mappings, the compiler's scratch memory, both touched, and"
   echo "the VM's call stub generated and placed), paid by the first method and not included"
   echo "in the total. \"warm\" is the total in VMs made after a first one in the same process"
-  echo "(bench_jit_compile, median of 5 VMs): the first compilation in a process also pays the"
+  echo "(bench_jit_compile on CPU 0, median of 5 VMs): the first compilation in a process also pays the"
   echo "first touch of the compiler's own code and data."
   echo
   echo "| program | methods | bytecode bytes | total (us) | codegen (us) | codegen ns/bytecode byte | machine code bytes | region (us) | the program's class alone (us) | fastest total of 5 (us) | warm total (us) |"
