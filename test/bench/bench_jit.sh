@@ -17,6 +17,16 @@ javac -nowarn -d "$W/priq" -cp "$B/vm/vifnet-classlib.jar" "$T/docs/examples/Pri
 machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(uname -r)"
 java_ver=$(java -version 2>&1 | head -1)
 load=$(cut -d' ' -f1 /proc/loadavg)
+# each CPU's speed now and at the end (cpu_spin: a fixed dependent loop, us,
+# and a load that misses the caches, ns; the host of this shared VM slows a
+# vCPU, or its memory, for minutes at a time, and every absolute figure below
+# with it)
+spin() {
+  for c in $(seq 0 $(($(nproc) - 1))); do
+    echo -n "cpu$c $(taskset -c "$c" "$B/test/bench/cpu_spin") us / $(taskset -c "$c" "$B/test/bench/cpu_spin" mem) ns, "
+  done
+}
+spin0=$(spin)
 
 ms() { sed -n 's/.* ms \([0-9]*\).*/\1/p'; }
 median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
@@ -157,10 +167,13 @@ w_hello=$(warm "$W/cls" HelloWorld main); w_sieve=$(warm "$W/cls" Sieve main)
 w_priq=$(warm "$W/priq" PriQVIFlet viflet)
 echo "compile us in a warm process: HelloWorld $w_hello Sieve $w_sieve PriQVIFlet $w_priq"
 
+spin1=$(spin)
 {
   echo "## VIFlet JIT (issue 9)"
   echo
-  echo "Machine: $machine, load average $load when started (shared). Measured $(date -u +%F) by"
+  echo "Machine: $machine, load average $load when started (shared); each CPU's speed (cpu_spin: a"
+  echo "fixed loop, us / a load missing the caches, ns; lower is faster) ${spin0%, } at the start,"
+  echo "${spin1%, } at the end. Measured $(date -u +%F) by"
   echo "\`tools/vifnet bench\` (test/bench/bench_jit.sh). Times are the programs' own"
   echo "System.nanoTime around the work, medians of 5 runs; baselines $java_ver"
   echo "(\`-Xint\` and default tiered C1/C2) and the Sieve in C, all in the same session."
