@@ -27,6 +27,15 @@ spin() {
   done
 }
 spin0=$(spin)
+# the loop's readings, all kept: a run counts as "at full speed" when its
+# CPU's reading just before it was within 1.25x of the fastest of the bench
+echo "$spin0" | grep -o 'cpu[0-9]* [0-9]*' | awk '{print $2}' > "$W/spins"
+speed() { taskset -c "$1" "$B/test/bench/cpu_spin" | tee -a "$W/spins"; }
+full() { sort -g "$W/spins" | head -1 | awk '{printf "%d", $1 * 1.25}'; }
+# the median of column k of lines whose column j (a loop reading) is at full
+# speed, and how many such lines: "median n" ("- 0" when none)
+median_full() { awk -v k="$1" -v j="$2" -v t="$(full)" '$j <= t {print $k}' "$3" | sort -g |
+  awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)], NR; else print "-", 0}'; }
 
 ms() { sed -n 's/.* ms \([0-9]*\).*/\1/p'; }
 median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
@@ -65,11 +74,15 @@ echo "sieve instructions/round: interp $i_in jit $i_jit C-O0 $i_c0"
 cpu() { perf stat -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ {printf "%.3f", $1}'; }
 if command -v perf >/dev/null && [ -n "$(cpu true)" ]; then
   : > "$W/cpu"
+  # a turn's six processes on one CPU (turn i on CPU i mod n), the JIT's and
+  # C's with enough rounds (8000 between the two counts, ~0.1 s) that the
+  # host's slowing a vCPU for a moment moves the difference little
   for i in 1 2 3 4 5; do
-    a=$(cpu "$VM" --interp -cp "$W/cls" Sieve 100); b=$(cpu "$VM" --interp -cp "$W/cls" Sieve 500)
-    c=$(cpu "$VM" --jit -cp "$W/cls" Sieve 500); d=$(cpu "$VM" --jit -cp "$W/cls" Sieve 2500)
-    e=$(cpu "$B/test/bench/bench_sieve_c_O0" 500); f=$(cpu "$B/test/bench/bench_sieve_c_O0" 2500)
-    echo "$a $b $c $d $e $f" | awk '{ printf "%.1f %.1f %.1f\n", ($2 - $1) * 1000 / 400, ($4 - $3) * 1000 / 2000, ($6 - $5) * 1000 / 2000 }' >> "$W/cpu"
+    pin=(taskset -c $((i % $(nproc))))
+    a=$(cpu "${pin[@]}" "$VM" --interp -cp "$W/cls" Sieve 100); b=$(cpu "${pin[@]}" "$VM" --interp -cp "$W/cls" Sieve 500)
+    c=$(cpu "${pin[@]}" "$VM" --jit -cp "$W/cls" Sieve 2000); d=$(cpu "${pin[@]}" "$VM" --jit -cp "$W/cls" Sieve 10000)
+    e=$(cpu "${pin[@]}" "$B/test/bench/bench_sieve_c_O0" 2000); f=$(cpu "${pin[@]}" "$B/test/bench/bench_sieve_c_O0" 10000)
+    echo "$a $b $c $d $e $f" | awk '{ printf "%.1f %.1f %.1f\n", ($2 - $1) * 1000 / 400, ($4 - $3) * 1000 / 8000, ($6 - $5) * 1000 / 8000 }' >> "$W/cpu"
   done
   u_in=$(awk '{print $1}' "$W/cpu" | sort -g | sed -n 3p); u_jit=$(awk '{print $2}' "$W/cpu" | sort -g | sed -n 3p)
   u_c0=$(awk '{print $3}' "$W/cpu" | sort -g | sed -n 3p)
@@ -108,12 +121,15 @@ trace=$(printf "$C/ssh.pcap,%.0s" $(seq 1000)); trace=${trace%,}
 pkt1() { "$VM" "$@" --stats -cp "$W/priq" --burst 16 --packets "$trace" PriQVIFlet 2>&1 >/dev/null |
   sed -n 's/.*ns_per_packet=\([0-9.]*\).*/\1/p'; }
 : > "$W/pkt"
-for i in 1 2 3 4 5; do   # interleaved, as the Sieve's runners
-  echo "$(pkt1 --jit --quiet) $(pkt1 --interp --quiet) $(pkt1 --jit) $(pkt1 --interp)" >> "$W/pkt"
+for i in 1 2 3 4 5; do   # interleaved, as the Sieve's runners; turn i on CPU i mod n
+  cpu=$((i % $(nproc))); sp=$(speed $cpu)
+  echo "$(taskset -c $cpu bash -c "$(declare -f pkt1); VM=$VM W=$W trace=$trace; pkt1 --jit --quiet; pkt1 --interp --quiet; pkt1 --jit; pkt1 --interp" | tr '\n' ' ')$sp" >> "$W/pkt"
 done
 pcol() { awk -v k="$1" '{print $k}' "$W/pkt" | sort -g | sed -n 3p; }
 p_jit=$(pcol 1); p_in=$(pcol 2); p_jit_calls=$(pcol 3); p_in_calls=$(pcol 4)
-echo "PriQVIFlet ns/packet (bursts timed): interp $p_in jit $p_jit; (calls timed): interp $p_in_calls jit $p_jit_calls"
+read -r p_jit_fs p_n_fs < <(median_full 1 5 "$W/pkt")
+read -r p_in_fs _ < <(median_full 2 5 "$W/pkt")
+echo "PriQVIFlet ns/packet (bursts timed): interp $p_in jit $p_jit (at full speed: interp $p_in_fs jit $p_jit_fs, $p_n_fs turns); (calls timed): interp $p_in_calls jit $p_jit_calls"
 # instructions per packet inside enqueue() and dequeue() (callgrind, the
 # host's calls included: deterministic), the JIT with and without its
 # inlining and intrinsics
@@ -139,21 +155,27 @@ cost1() { # label run args... -> per-method lines into $W/cost.<label>.<run>; to
   # pinned (run r on CPU r mod n): a process moved to another CPU between
   # two lazy compilations leaves its warm caches behind (unpinned, the
   # median of 5 moved between 97 and 129 us for PriQVIFlet on one machine)
-  taskset -c $(($2 % $(nproc))) "$VM" --jit --jit-stats "${@:3}" 2>&1 >/dev/null | grep '^jit: ' | grep -v 'total' > "$W/cost.$1.$2" || true
+  local cpu=$(($2 % $(nproc))) sp
+  sp=$(speed $cpu)
+  taskset -c $cpu "$VM" --jit --jit-stats "${@:3}" 2>&1 >/dev/null | grep '^jit: ' | grep -v 'total' > "$W/cost.$1.$2" || true
   # own: the methods of the program's class alone (Table 6.2's rows are these)
   awk -v l="$1" -v r="$2" '{for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     head = substr($2, 1, index($2, "(") - 1); match(head, /\.[^.]*$/); cls = substr(head, 1, RSTART - 1)
     n++; bc += v["bytecode"]; ns += v["ns"]; ins += v["install_ns"]; rg += v["region_ns"]; cb += v["code"]
     if (cls == l) own += v["ns"] - v["region_ns"]}
-    END {printf "%s %d %d %.1f %.1f %d %.1f %.1f %s\n", l, n, bc, (ns - rg) / 1000, (ns - ins - rg) / 1000, cb, rg / 1000, own / 1000, r}' "$W/cost.$1.$2"
+    END {printf "%s %d %d %.1f %.1f %d %.1f %.1f %s %s\n", l, n, bc, (ns - rg) / 1000, (ns - ins - rg) / 1000, cb, rg / 1000, own / 1000, sp, r}' \
+    sp="$sp" "$W/cost.$1.$2"
 }
 cost() { # label args...: 5 runs, the one with the median total (without the region) is
-  # reported, and the fastest total (the run least disturbed by the machine's other load)
-  local line fast
+  # reported, the fastest total (the run least disturbed by the machine's other load),
+  # and the median total of the runs at full speed with their number
+  local line fast fs
   for r in 1 2 3 4 5; do cost1 "$1" "$r" "${@:2}"; done | sort -k4 -g > "$W/c5"
   line=$(sed -n 3p "$W/c5"); fast=$(sed -n 1p "$W/c5" | awk '{print $4}')
+  fs=$(median_full 4 9 "$W/c5")
   cp "$W/cost.$1.${line##* }" "$W/cost.$1"
-  echo "${line% *} $fast"
+  line=${line% *}
+  echo "${line% *} $fast $fs"
 }
 {
   cost HelloWorld -cp "$W/cls" HelloWorld
@@ -219,11 +241,11 @@ spin1=$(spin)
   echo "(bench_jit_compile on CPU 0, median of 5 VMs): the first compilation in a process also pays the"
   echo "first touch of the compiler's own code and data."
   echo
-  echo "| program | methods | bytecode bytes | total (us) | codegen (us) | codegen ns/bytecode byte | machine code bytes | region (us) | the program's class alone (us) | fastest total of 5 (us) | warm total (us) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  while read -r l n bc tot gen cb rg own fast; do
+  echo "| program | methods | bytecode bytes | total (us) | codegen (us) | codegen ns/bytecode byte | machine code bytes | region (us) | the program's class alone (us) | fastest total of 5 (us) | total at full speed (us; runs) | warm total (us) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  while read -r l n bc tot gen cb rg own fast fs nfs; do
     case $l in HelloWorld) wm=$w_hello ;; Sieve) wm=$w_sieve ;; *) wm=$w_priq ;; esac
-    echo "| $l | $n | $bc | $tot | $gen | $(awk -v g="$gen" -v b="$bc" 'BEGIN{printf "%.1f", b ? g * 1000 / b : 0}') | $cb | $rg | $own | $fast | $wm |"
+    echo "| $l | $n | $bc | $tot | $gen | $(awk -v g="$gen" -v b="$bc" 'BEGIN{printf "%.1f", b ? g * 1000 / b : 0}') | $cb | $rg | $own | $fast | $fs; $nfs | $wm |"
   done < "$W/cost"
   echo
   echo "Per method, PriQVIFlet (class.method, bytecode bytes, total ns, of which install ns):"
@@ -231,6 +253,9 @@ spin1=$(spin)
   echo '```'
   awk '{print $2, $3, $6, $7}' "$W/cost.PriQVIFlet"
   echo '```'
+  echo
+  echo "\"total at full speed\" is the median total of the runs whose CPU ran at full speed (its"
+  echo "cpu_spin loop, just before the run, within 1.25x of the fastest of the bench), and their number."
   echo
   echo "\"the program's class alone\" sums the methods of the class named (PriQVIFlet.<init>,"
   echo "enqueue and dequeue): the rows of the seed's Table 6.2, whose 260 us for PriQVIFlet is their"
@@ -241,8 +266,10 @@ spin1=$(spin)
   echo
   echo "The seed's Figure 6.2 PriQVIFlet in the packet driver (bursts of 16, ssh.pcap 1000 times),"
   echo "enqueue() + dequeue() per packet through the VM (host calls, Packet objects, classifier,"
-  echo "queues), medians of 5 interleaved runs: each burst timed whole (\`--quiet\`): interpreter"
-  echo "$p_in ns, JIT $p_jit ns (target: <= 150 ns); each call timed, as measured before (two clock"
+  echo "queues), medians of 5 interleaved turns (turn i pinned to CPU i mod n): each burst timed whole"
+  echo "(\`--quiet\`): interpreter $p_in ns, JIT $p_jit ns (target: <= 150 ns) — over the $p_n_fs turns"
+  echo "whose CPU ran at full speed (its cpu_spin loop, just before, within 1.25x of the fastest of"
+  echo "the bench): interpreter $p_in_fs ns, JIT $p_jit_fs ns; each call timed, as measured before (two clock"
   echo "readings per call counted in): interpreter $p_in_calls ns, JIT $p_jit_calls ns. Instructions"
   echo "per packet inside the VM's entry points (callgrind, ssh.pcap 200 times): interpreter $ir_in,"
   echo "JIT $ir_jit; the JIT without inlining $ir_noinl, without the Packet intrinsics $ir_noint."
