@@ -239,11 +239,18 @@ static void local_written(struct cc *c, int32_t n)
 /* Cached locals the method writes, into their slots (the registers hold
  * the current values; the slots are brought up to date before anything that
  * reads them: calls, allocation, throws). */
-void jit_writeback(struct cc *c)
+/* The dirty cached locals whose register is in regs, into their slots
+ * (still dirty: the caller says when they stop being so). */
+void jit_store_dirty(struct cc *c, uint16_t regs)
 {
 	for (uint32_t k = 0; k < c->nwloc; k++)
-		if (c->dirty & (1u << k))
+		if ((c->dirty & (1u << k)) && (regs & (1u << c->creg[c->wloc[k]])))
 			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, jit_local_off(c, c->wloc[k]));
+}
+
+void jit_writeback(struct cc *c)
+{
+	jit_store_dirty(c, 0xffff);
 	c->dirty = 0;
 }
 
@@ -275,14 +282,19 @@ void jit_sync_frame(struct cc *c)
 		c->framed++;
 		return;
 	}
-	for (uint32_t k = 0; k < c->nwloc; k++)
-		if (c->dirty & (1u << k))
-			emit_store(&c->j, 8, c->creg[c->wloc[k]], X86_R12, jit_local_off(c, c->wloc[k]));
-	emit_lea(&c->j, 1, X86_RAX, X86_R12, -1, 1, jit_slot_off(c, c->d));
-	emit_load(&c->j, 8, X86_RCX, X86_RSP, FR_AT);
-	emit_store(&c->j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, sp));
-	emit_mov_imm64(&c->j, X86_RAX, (uint64_t)(uintptr_t)(c->p->code + c->cur + 1));
-	emit_store(&c->j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, ip));
+	jit_store_dirty(c, 0xffff);
+	jit_frame_at_insn(&c->j, c);
+}
+
+/* c's frame's sp and ip as at its current instruction: its operand top,
+ * the next instruction. Clobbers rax, rcx. */
+void jit_frame_at_insn(struct x86_jit *j, const struct cc *c)
+{
+	emit_lea(j, 1, X86_RAX, X86_R12, -1, 1, jit_slot_off(c, c->d));
+	emit_load(j, 8, X86_RCX, X86_RSP, FR_AT);
+	emit_store(j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, sp));
+	emit_mov_imm64(j, X86_RAX, (uint64_t)(uintptr_t)(c->p->code + c->cur + 1));
+	emit_store(j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, ip));
 }
 
 /* The budget lives in r13 while compiled code runs: written back around

@@ -40,16 +40,12 @@ static void direct_frame_call(struct cc *c, const struct vn_method *cm, uint32_t
 	const int32_t res = 16;       /* [rsp+16]: the callee's result */
 	uint32_t threw = jit_newlabel(c), lim = jit_newlabel(c);
 	jit_budget_tick(c);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
+	jit_cmp_depth(j);
 	emit_jcc(j, X86_CC_AE, lim);
 	emit_lea(j, 1, X86_RDX, X86_RCX, -1, 1, (int32_t)(((uint32_t)cm->max_locals + cm->max_stack) * sizeof(vn_slot)));
 	emit_alu_load(j, 1, X86_CMP, X86_RDX, X86_RBX, (int32_t)offsetof(struct vn_vm, stack_end));
 	emit_jcc(j, X86_CC_A, lim);
-	/* rax = &vm->frames[vm->nframes++] */
-	emit_imul_imm32(j, 1, X86_RAX, X86_RAX, (int32_t)sizeof(struct vn_frame));
-	emit_alu_load(j, 1, X86_ADD, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
-	emit_inc_mem(j, 0, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+	jit_frame_push(j);     /* rax = the callee's frame */
 	emit_store(j, 8, X86_RSI, X86_RAX, (int32_t)offsetof(struct vn_frame, m));
 	emit_store(j, 8, X86_RCX, X86_RAX, (int32_t)offsetof(struct vn_frame, lv));
 	emit_lea(j, 1, X86_RDX, X86_RCX, -1, 1, (int32_t)(cm->max_locals * sizeof(vn_slot)));
@@ -85,10 +81,7 @@ static void direct_frame_call(struct cc *c, const struct vn_method *cm, uint32_t
 	/* a limit: the depth (edx 0) if it is the one broken, else the stack
 	 * (1); abort with the interpreter's message */
 	x86_bind(j, lim);
-	emit_zero32(j, X86_RDX);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
-	emit_setcc(j, X86_CC_B, X86_RDX);
+	jit_limit_kind(j);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	jit_call_helper(c, (const void *)vn_call_limit_abort);   /* rsi = the callee */
 }
@@ -232,8 +225,7 @@ static void emit_call_stub(struct x86_jit *j)
 	emit_alu64_imm32(j, X86_SUB, X86_RSP, 8);
 	emit_alu64_imm32(j, X86_SUB, X86_R13, 1);
 	emit_jcc(j, X86_CC_S, L_BUDGET);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
+	jit_cmp_depth(j);
 	emit_jcc(j, X86_CC_AE, L_LIM);
 	emit_load(j, 2, X86_RDX, X86_RSI, (int32_t)offsetof(struct vn_method, max_locals));
 	emit_load(j, 2, X86_RDI, X86_RSI, (int32_t)offsetof(struct vn_method, max_stack));
@@ -281,10 +273,7 @@ static void emit_call_stub(struct x86_jit *j)
 	/* a limit: the depth (edx 0) if it is the one broken, else the stack
 	 * (1); abort with the interpreter's message */
 	x86_bind(j, L_LIM);
-	emit_zero32(j, X86_RDX);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
-	emit_setcc(j, X86_CC_B, X86_RDX);
+	jit_limit_kind(j);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	emit_store(j, 8, X86_R13, X86_RBX, (int32_t)offsetof(struct vn_vm, budget));
 	emit_call_abs(j, (const void *)vn_call_limit_abort, X86_RAX);   /* rsi = the callee, rdx = kind */

@@ -5,6 +5,7 @@
 #define VIFLET_JIT_CC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -152,7 +153,9 @@ uint32_t jit_newlabel(struct cc *c);
 void jit_null_check(struct cc *c, int r);
 void jit_budget_tick(struct cc *c);
 void jit_writeback(struct cc *c);
+void jit_store_dirty(struct cc *c, uint16_t regs);
 void jit_sync_frame(struct cc *c);
+void jit_frame_at_insn(struct x86_jit *j, const struct cc *c);
 void jit_call_helper(struct cc *c, const void *fn);
 void jit_native_call(struct cc *c, const struct vn_insn *in, int nargs);
 bool jit_analyze(struct cc *c);
@@ -162,6 +165,30 @@ void jit_reload_volatile(struct cc *c);
 void jit_args_vm_fr_in(struct cc *c);   /* rdi = vm, rsi = fr, rdx = the current insn */
 void jit_check_exc(struct cc *c);       /* eax != 0: to the exception exit */
 void jit_fault_stubs(struct x86_jit *j, const struct stub *s, uint32_t n, uint32_t tail);
+
+/* eax = vm->nframes, compared with the depth limit (a frame may be pushed
+ * while it is below) */
+static inline void jit_cmp_depth(struct x86_jit *j)
+{
+	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX,
+		      (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
+}
+/* For vn_call_limit_abort: edx = 0 if the depth is the limit broken, else
+ * 1 (the slot stack). Clobbers eax. */
+static inline void jit_limit_kind(struct x86_jit *j)
+{
+	emit_zero32(j, X86_RDX);
+	jit_cmp_depth(j);
+	emit_setcc(j, X86_CC_B, X86_RDX);
+}
+/* rax (= vm->nframes) = &vm->frames[vm->nframes++] */
+static inline void jit_frame_push(struct x86_jit *j)
+{
+	emit_imul_imm32(j, 1, X86_RAX, X86_RAX, (int32_t)sizeof(struct vn_frame));
+	emit_alu_load(j, 1, X86_ADD, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
+	emit_inc_mem(j, 0, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+}
 
 /* viflet_jit_call.c: calling sequences */
 enum { CALL_KNOWN, CALL_VIRTUAL, CALL_IFACE };

@@ -46,9 +46,7 @@ static void packet_l4_fill(struct cc *c, int rr, int rv, uint32_t fill, uint32_t
 	x86_bind(j, fill);
 	if (spill)
 		emit_store(j, 8, rr, X86_RSP, 16);
-	for (uint32_t k = 0; k < c->nwloc; k++)
-		if ((c->dirty & (1u << k)) && (c->cmask & (1u << c->creg[c->wloc[k]])))
-			emit_store(j, 8, c->creg[c->wloc[k]], X86_R12, jit_local_off(c, c->wloc[k]));
+	jit_store_dirty(c, c->cmask);
 	emit_mov64(j, X86_RSI, rr);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	jit_call_helper(c, (const void *)vn_pkt_l4);
@@ -190,16 +188,9 @@ void jit_inline_frame(struct x86_jit *j, const struct cc *o, const struct vn_met
 		      int32_t sp, const struct vn_insn *ip)
 {
 	jit_outer_writeback(j, o);
-	emit_lea(j, 1, X86_RAX, X86_R12, -1, 1, jit_slot_off(o, o->d));
-	emit_load(j, 8, X86_RCX, X86_RSP, FR_AT);
-	emit_store(j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, sp));
-	emit_mov_imm64(j, X86_RAX, (uint64_t)(uintptr_t)(o->p->code + o->cur + 1));
-	emit_store(j, 8, X86_RAX, X86_RCX, (int32_t)offsetof(struct vn_frame, ip));
-	/* rax = &vm->frames[vm->nframes++] */
+	jit_frame_at_insn(j, o);
 	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_imul_imm32(j, 1, X86_RAX, X86_RAX, (int32_t)sizeof(struct vn_frame));
-	emit_alu_load(j, 1, X86_ADD, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, frames));
-	emit_inc_mem(j, 0, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
+	jit_frame_push(j);
 	emit_mov_imm64(j, X86_RCX, (uint64_t)(uintptr_t)cm);
 	emit_store(j, 8, X86_RCX, X86_RAX, (int32_t)offsetof(struct vn_frame, m));
 	emit_lea(j, 1, X86_RCX, X86_R12, -1, 1, args);
@@ -436,8 +427,7 @@ int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t 
 	}
 	/* the interpreter's call: budget, depth, slot stack (call_stub's order) */
 	jit_budget_tick(c);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
+	jit_cmp_depth(j);
 	emit_jcc(j, X86_CC_AE, lim);
 	/* the slots the callee needs: no check when they lie within this
 	 * method's own frame (checked when it was called) */
@@ -512,10 +502,7 @@ int jit_inline_site(struct cc *c, const struct vn_insn *in, int nargs, uint32_t 
 		inline_slow_paths(c, &k, l_throw);
 	/* a limit: the depth (kind 0) if it is the one broken, else the stack */
 	x86_bind(j, lim);
-	emit_zero32(j, X86_RDX);
-	emit_load(j, 4, X86_RAX, X86_RBX, (int32_t)offsetof(struct vn_vm, nframes));
-	emit_alu_load(j, 0, X86_CMP, X86_RAX, X86_RBX, (int32_t)(offsetof(struct vn_vm, lim) + offsetof(struct vn_vm_limits, max_depth)));
-	emit_setcc(j, X86_CC_B, X86_RDX);
+	jit_limit_kind(j);
 	emit_mov_imm64(j, X86_RSI, (uint64_t)(uintptr_t)cm);
 	emit_mov64(j, X86_RDI, X86_RBX);
 	jit_call_helper(c, (const void *)vn_call_limit_abort);   /* rdx = kind */
