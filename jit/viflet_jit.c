@@ -528,11 +528,10 @@ bool jit_analyze(struct cc *c)
 		}
 		d += pu;
 		int op = jit_is_fused(in->op) ? J_ILOAD : in->op;
-		bool falls = true;
-		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL) {
+		bool falls = !jit_no_fallthrough(op);
+		if (jit_is_branch(op)) {
 			ok = set_depth(c, in->a, d, work, &nw);
 			c->target[in->a] = 1;
-			falls = op != J_GOTO;
 			if (!falls && ok)
 				mark_inverted_body(c, in, i);
 		} else if (op == J_TABLESWITCH || op == J_LOOKUPSWITCH) {
@@ -543,9 +542,6 @@ bool jit_analyze(struct cc *c)
 				ok = set_depth(c, s->targets[k], d, work, &nw);
 				c->target[s->targets[k]] = 1;
 			}
-			falls = false;
-		} else if (op == J_IRETURN || op == J_LRETURN || op == J_RETURN || op == J_ATHROW) {
-			falls = false;
 		}
 		if (falls && ok)
 			ok = set_depth(c, (int32_t)i + 1, d, work, &nw);
@@ -617,9 +613,7 @@ static uint32_t nn_block(struct cc *c, uint32_t s, uint64_t in, int8_t *src)
 			for (int k = 0; k < pu; k++)
 				src[d++] = -1;
 		}
-		bool ends = (op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL ||
-			    op == J_IRETURN || op == J_LRETURN || op == J_RETURN || op == J_ATHROW ||
-			    op == J_TABLESWITCH || op == J_LOOKUPSWITCH;
+		bool ends = jit_is_branch(op) || jit_no_fallthrough(op);
 		if (ends || i + 1 >= c->n || c->target[i + 1] || c->depth[i + 1] < 0)
 			break;
 	}
@@ -660,7 +654,7 @@ static void nonnull_analysis(struct cc *c)
 		uint64_t out = c->nn_out;
 		const struct vn_insn *x = &c->p->code[e];
 		int op = jit_is_fused(x->op) ? J_ILOAD : x->op;
-		if ((op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL) {
+		if (jit_is_branch(op)) {
 			nn_merge(c, bin, seen, work, &nw, x->a, out);
 			if (op != J_GOTO)
 				nn_merge(c, bin, seen, work, &nw, (int32_t)e + 1, out);
@@ -669,7 +663,7 @@ static void nonnull_analysis(struct cc *c)
 			nn_merge(c, bin, seen, work, &nw, sw->def, out);
 			for (int32_t k = 0; k < sw->n; k++)
 				nn_merge(c, bin, seen, work, &nw, sw->targets[k], out);
-		} else if (!(op == J_IRETURN || op == J_LRETURN || op == J_RETURN || op == J_ATHROW)) {
+		} else if (!jit_no_fallthrough(op)) {
 			nn_merge(c, bin, seen, work, &nw, (int32_t)e + 1, out);
 		}
 	}
@@ -2141,10 +2135,7 @@ void jit_body(struct cc *c)
 		int op = jit_is_fused(c->p->code[i].op) ? J_ILOAD : c->p->code[i].op;
 		for (; c->skip; c->skip--)   /* the next ones are done too (their labels: nothing jumps there) */
 			x86_bind(j, LBL(c, ++i));
-		live = !(op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN ||
-			 op == J_ATHROW || op == J_TABLESWITCH || op == J_LOOKUPSWITCH);
-		if (op == J_ATHROW)   /* the helper always returns 1 */
-			live = false;
+		live = !jit_no_fallthrough(op);
 	}
 	if (live && !c->fail)
 		c->fail = true;      /* falling off the end: the verifier forbids it */

@@ -144,6 +144,17 @@ static inline void jit_free_reg(struct cc *c, int r) { c->busy &= (uint16_t)~(1u
  * leaves the sequence in place with the load's operand; the JIT compiles the
  * sequence itself, so a fused op is just that load. */
 static inline bool jit_is_fused(uint16_t op) { return op >= Q_LOAD2 && op < Q_LAST; }
+/* if<cond>, if_icmp<cond>, ifnull, ifnonnull and goto: a jump to insn a */
+static inline bool jit_is_branch(int op)
+{
+	return (op >= J_IFEQ && op <= J_GOTO) || op == J_IFNULL || op == J_IFNONNULL;
+}
+/* An instruction the next one does not follow: goto, a return, athrow, a switch */
+static inline bool jit_no_fallthrough(int op)
+{
+	return op == J_GOTO || op == J_IRETURN || op == J_LRETURN || op == J_RETURN || op == J_ATHROW ||
+	       op == J_TABLESWITCH || op == J_LOOKUPSWITCH;
+}
 int jit_alloc_reg(struct cc *c);
 void jit_push_reg(struct cc *c, int r, int w);
 struct ventry jit_pop(struct cc *c, int w);

@@ -245,7 +245,7 @@ static bool loop_guarded(const struct vn_prep *p, uint32_t t, uint32_t i)
 {
 	for (uint32_t j = 0; j < t; j++) {
 		int op = p->code[j].op;
-		bool cond = (op >= J_IFEQ && op <= J_IF_ICMPLE) || op == J_IFNULL || op == J_IFNONNULL;
+		bool cond = jit_is_branch(op) && op != J_GOTO;
 		if (cond && p->code[j].a > 0 && (uint32_t)p->code[j].a > i)
 			return true;
 	}
