@@ -6,7 +6,6 @@
  * the compiler's state and the templates these build on: viflet_jit_cc.h. */
 #include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "viflet_jit_int.h"
 
@@ -86,19 +85,6 @@ static void direct_frame_call(struct cc *c, const struct vn_method *cm, uint32_t
 	jit_call_helper(c, (const void *)vn_call_limit_abort);   /* rsi = the callee */
 }
 
-/* What interface dispatch finds for im in class rc (vn_iface_target,
- * without filling the cache or throwing): the first vtable entry of that
- * name and descriptor; NULL if none, or it has no bytecode. */
-static struct vn_method *iface_vtable_target(const struct vn_class *rc, const struct vn_method *im)
-{
-	for (uint32_t v = 0; v < rc->vtable_len; v++) {
-		struct vn_method *t = rc->vtable[v];
-		if (!strcmp(t->name, im->name) && !strcmp(t->desc, im->desc))
-			return t->native || !t->code ? NULL : t;
-	}
-	return NULL;
-}
-
 /* The receiver class an interface call site will most likely see, and
  * its target: the cache's class if it is filled, else the one concrete
  * loaded class implementing the interface (a VIFlet's classifier site is
@@ -122,7 +108,8 @@ static struct vn_method *iface_guess(const struct cc *c, const struct vn_icache 
 			one = k;
 		}
 	*cls = one;
-	return one ? iface_vtable_target(one, ic->im) : NULL;
+	struct vn_method *t = one ? vn_vtable_find(one, ic->im) : NULL;
+	return t && !t->native && t->code ? t : NULL;
 }
 
 /* A call to a compiled method without the C helper. The call site finds the

@@ -159,6 +159,16 @@ const char *vn_dotted(const char *n, char *buf, size_t cap)
 	return buf;
 }
 
+struct vn_method *vn_vtable_find(const struct vn_class *rc, const struct vn_method *im)
+{
+	for (uint32_t v = 0; v < rc->vtable_len; v++) {
+		struct vn_method *t = rc->vtable[v];
+		if ((t->name == im->name || !strcmp(t->name, im->name)) && !strcmp(t->desc, im->desc))
+			return t;
+	}
+	return NULL;
+}
+
 struct vn_method *vn_iface_target(struct vn_vm *vm, struct vn_icache *ic, struct vn_class *rc)
 {
 	struct vn_method *im = ic->im;
@@ -168,15 +178,11 @@ struct vn_method *vn_iface_target(struct vn_vm *vm, struct vn_icache *ic, struct
 			 vn_dotted(rc->name, a, sizeof a), vn_dotted(im->cls->name, b, sizeof b));
 		return NULL;
 	}
-	for (uint32_t v = 0; v < rc->vtable_len; v++) {
-		struct vn_method *t = rc->vtable[v];
-		if (t->name == im->name || (!strcmp(t->name, im->name) && !strcmp(t->desc, im->desc))) {
-			if (strcmp(t->desc, im->desc))
-				continue;
-			ic->last = rc;
-			ic->target = t;
-			return t;
-		}
+	struct vn_method *t = vn_vtable_find(rc, im);
+	if (t) {
+		ic->last = rc;
+		ic->target = t;
+		return t;
 	}
 	vn_throw(vm, "java/lang/AbstractMethodError", "%s.%s%s", rc->name, im->name, im->desc);
 	return NULL;

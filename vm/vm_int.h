@@ -348,6 +348,9 @@ _Noreturn void vn_budget_out(struct vn_vm *vm);
 _Noreturn void vn_call_limit_abort(struct vn_vm *vm, const struct vn_method *cm, int stack);
 struct vn_obj *vn_multianew(struct vn_vm *vm, struct vn_class *c, const int32_t *lens, int n);
 struct vn_method *vn_iface_target(struct vn_vm *vm, struct vn_icache *ic, struct vn_class *rc);
+/* The first vtable entry of rc with im's name and descriptor (what an
+ * interface call of im on an rc finds), or NULL. */
+struct vn_method *vn_vtable_find(const struct vn_class *rc, const struct vn_method *im);
 const char *vn_dotted(const char *n, char *buf, size_t cap);
 void vn_throw_index(struct vn_vm *vm, int32_t i, int32_t len);   /* ArrayIndexOutOfBounds */
 void vn_throw_div0(struct vn_vm *vm);
