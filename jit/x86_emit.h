@@ -119,19 +119,6 @@ static inline void emit1(struct x86_jit *j, uint8_t b)
 	else
 		j->overflow = true;
 }
-/* n bytes of v, least significant first (one copy on a little-endian host) */
-static inline void emit_le(struct x86_jit *j, uint64_t v, size_t n)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (j->off <= j->cap && j->cap - j->off >= n) {
-		memcpy(j->buf + j->off, &v, n);
-		j->off += n;
-		return;
-	}
-#endif
-	for (size_t i = 0; i < n; i++)
-		emit1(j, (uint8_t)(v >> (8 * i)));
-}
 /* The n (<= 8) low bytes of v, least significant first: one 8-byte store
  * when the buffer has room for it (the bytes past n are written over by
  * what follows), else byte by byte. */
@@ -148,9 +135,9 @@ static inline void emit_upto8(struct x86_jit *j, uint64_t v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		emit1(j, (uint8_t)(v >> (8 * i)));
 }
-static inline void emit2(struct x86_jit *j, uint16_t v) { emit_le(j, v, 2); }
-static inline void emit4(struct x86_jit *j, uint32_t v) { emit_le(j, v, 4); }
-static inline void emit8(struct x86_jit *j, uint64_t v) { emit_le(j, v, 8); }
+static inline void emit2(struct x86_jit *j, uint16_t v) { emit_upto8(j, v, 2); }
+static inline void emit4(struct x86_jit *j, uint32_t v) { emit_upto8(j, v, 4); }
+static inline void emit8(struct x86_jit *j, uint64_t v) { emit_upto8(j, v, 8); }
 
 static inline bool x86_fits_s8(int64_t v) { return v >= -128 && v <= 127; }
 static inline bool x86_fits_s32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
