@@ -148,10 +148,16 @@ static inline uint8_t x86_rex(int w, int r, int x, int b)
 	return (uint8_t)(0x40 | (w ? 8 : 0) | ((r >> 3) & 1) << 2 | ((x >> 3) & 1) << 1 | ((b >> 3) & 1));
 }
 static inline void emit_rex(struct x86_jit *j, int w, int r, int x, int b) { emit1(j, x86_rex(w, r, x, b)); }
+static inline uint8_t x86_modrm(int mod, int reg, int rm) { return (uint8_t)((mod & 3) << 6 | (reg & 7) << 3 | (rm & 7)); }
+static inline uint8_t x86_sib(int scale, int index, int base)
+{
+	int ss = scale == 8 ? 3 : scale == 4 ? 2 : scale == 2 ? 1 : 0;
+	return (uint8_t)(ss << 6 | (index & 7) << 3 | (base & 7));
+}
 /* REX.W, opcode op, ModRM for two registers: one store */
 static inline void emit_rex_w_op_rr(struct x86_jit *j, uint8_t op, int reg, int rm)
 {
-	emit_upto8(j, x86_rex(1, reg, 0, rm) | (uint64_t)op << 8 | (uint64_t)(0xc0 | (reg & 7) << 3 | (rm & 7)) << 16, 3);
+	emit_upto8(j, x86_rex(1, reg, 0, rm) | (uint64_t)op << 8 | (uint64_t)x86_modrm(3, reg, rm) << 16, 3);
 }
 /* A REX only when needed: 64-bit, an extended register, or (byte8) a byte
  * access to SPL/BPL/SIL/DIL through reg. */
@@ -160,16 +166,8 @@ static inline void emit_rex_opt(struct x86_jit *j, int w, int reg, int index, in
 	if (w || reg >= 8 || index >= 8 || base >= 8 || (byte8 && reg >= 4))
 		emit_rex(j, w, reg, index, base);
 }
-static inline void emit_modrm(struct x86_jit *j, int mod, int reg, int rm)
-{
-	emit1(j, (uint8_t)((mod & 3) << 6 | (reg & 7) << 3 | (rm & 7)));
-}
+static inline void emit_modrm(struct x86_jit *j, int mod, int reg, int rm) { emit1(j, x86_modrm(mod, reg, rm)); }
 static inline void emit_modrm_reg(struct x86_jit *j, int reg, int rm) { emit_modrm(j, 3, reg, rm); }
-static inline void emit_sib(struct x86_jit *j, int scale, int index, int base)
-{
-	int ss = scale == 8 ? 3 : scale == 4 ? 2 : scale == 2 ? 1 : 0;
-	emit1(j, (uint8_t)(ss << 6 | (index & 7) << 3 | (base & 7)));
-}
 /* ModRM (+SIB) (+disp) for [base + disp], or [base + index*scale + disp]
  * when index >= 0 (index may not be RSP). */
 static inline uint64_t x86_modrm_mem_bytes(int reg, int base, int index, int scale, int32_t disp, size_t *len)
@@ -178,13 +176,10 @@ static inline uint64_t x86_modrm_mem_bytes(int reg, int base, int index, int sca
 	uint64_t v;             /* the bytes, least significant first */
 	size_t n;
 	if (index >= 0 || (base & 7) == X86_RSP) {   /* a SIB (RSP as the index: none) */
-		int ss = index < 0 ? 0 : scale == 8 ? 3 : scale == 4 ? 2 : scale == 2 ? 1 : 0;
-		int ix = index < 0 ? X86_RSP : index;
-		v = (uint64_t)((mod & 3) << 6 | (reg & 7) << 3 | 4) |
-		    (uint64_t)(ss << 6 | (ix & 7) << 3 | (base & 7)) << 8;
+		v = x86_modrm(mod, reg, 4) | (uint64_t)(index < 0 ? x86_sib(1, X86_RSP, base) : x86_sib(scale, index, base)) << 8;
 		n = 2;
 	} else {
-		v = (uint64_t)((mod & 3) << 6 | (reg & 7) << 3 | (base & 7));
+		v = x86_modrm(mod, reg, base);
 		n = 1;
 	}
 	if (mod == 1) {
@@ -274,7 +269,7 @@ static inline void emit_mov_imm64(struct x86_jit *j, int dst, uint64_t imm)
 	if (imm <= UINT32_MAX) {
 		emit_mov_imm32(j, dst, (uint32_t)imm);
 	} else if (x86_fits_s32((int64_t)imm)) {
-		emit_upto8(j, x86_rex(1, 0, 0, dst) | 0xc7u << 8 | (uint64_t)(0xc0 | (dst & 7)) << 16 |
+		emit_upto8(j, x86_rex(1, 0, 0, dst) | 0xc7u << 8 | (uint64_t)x86_modrm(3, 0, dst) << 16 |
 			   (uint64_t)(uint32_t)imm << 24, 7);
 	} else {
 		emit_upto8(j, x86_rex(1, 0, 0, dst) | (uint64_t)(0xb8 + (dst & 7)) << 8, 2);
