@@ -29,51 +29,36 @@ for src in "$T"/test/java/hostile/*.java; do
   # shellcheck disable=SC2086
   same "$name" $opts -cp "$CL/hostile" "$name"
 done
-same "DeepRecursion --depth 100" --depth 100 -cp "$CL/hostile" DeepRecursion
-same "DeepRecursion --stack 3000" --stack 3000 -cp "$CL/hostile" DeepRecursion
-for b in 1 2 3 10 77 1000; do
-  same "InfiniteLoop --budget $b" --budget "$b" -cp "$CL/hostile" InfiniteLoop
-done
+# dir class option values...: the class run with each value of the option
+each() {
+  local dir=$1 cls=$2 opt=$3 v; shift 3
+  for v in "$@"; do same "$cls $opt $v" "$opt" "$v" -cp "$CL/$dir" "$cls"; done
+}
+each hostile DeepRecursion --depth 100
+each hostile DeepRecursion --stack 3000
+each hostile InfiniteLoop --budget 1 2 3 10 77 1000
 # calls compiled code makes inline (virtual, interface, native): the same
 # depth and budget aborts
-same "JitCalls --depth 100" --depth 100 -cp "$CL/run" JitCalls
-for b in 40 400 1500 2500 12000; do
-  same "JitCalls --budget $b" --budget "$b" -cp "$CL/run" JitCalls
-done
+each run JitCalls --depth 100
+each run JitCalls --budget 40 400 1500 2500 12000
 # calls compiled in place (inlined): the same budget, depth and slot-stack
 # aborts as the interpreter's calls, also when the limit hits an inlined call
-for b in 5 37 100 333 1000 4321 20000 77777 300000; do
-  same "JitInline --budget $b" --budget "$b" -cp "$CL/run" JitInline
-done
-for d in 3 30 52 53 54 62 63 64; do
-  same "JitInline --depth $d" --depth "$d" -cp "$CL/run" JitInline
-done
-for st in 300 2000 4200; do
-  same "JitInline --stack $st" --stack "$st" -cp "$CL/run" JitInline
-done
+each run JitInline --budget 5 37 100 333 1000 4321 20000 77777 300000
+each run JitInline --depth 3 30 52 53 54 62 63 64
+each run JitInline --stack 300 2000 4200
 # interface calls guessed at compile time (the one loaded implementor,
 # behind a class check): the same budget and depth aborts
-for b in 30 300 3000; do
-  same "JitIfaceGuess --budget $b" --budget "$b" -cp "$CL/run" JitIfaceGuess
-done
-same "JitIfaceGuess --depth 3" --depth 3 -cp "$CL/run" JitIfaceGuess
+each run JitIfaceGuess --budget 30 300 3000
+each run JitIfaceGuess --depth 3
 # inlined bodies with slow paths (faults, allocation, helpers that throw;
 # the callee's frame made there): the same output, stack traces and aborts,
 # collections inside inlined allocations with a small heap
-for b in 50 500 5000 60000 10000000; do
-  same "JitInlineSlow --budget $b" --budget "$b" -cp "$CL/run" JitInlineSlow
-done
-for d in 3 4 5; do
-  same "JitInlineSlow --depth $d" --depth "$d" -cp "$CL/run" JitInlineSlow
-done
-for h in 100000 300000; do
-  same "JitInlineSlow --heap $h" --heap "$h" -cp "$CL/run" JitInlineSlow
-done
+each run JitInlineSlow --budget 50 500 5000 60000 10000000
+each run JitInlineSlow --depth 3 4 5
+each run JitInlineSlow --heap 100000 300000
 # wrapped ints (zero-extended in the JIT's registers) read by the
 # interpreter around calls and in handlers, at budgets that stop it midway
-for b in 60 250 450 100000; do
-  same "JitIntWidth --budget $b" --budget "$b" -cp "$CL/run" JitIntWidth
-done
+each run JitIntWidth --budget 60 250 450 100000
 trace=$C/ssh.pcap,$C/dns_udp.pcap,$C/ntp.pcap
 for src in "$T"/test/java/viflet/*.java; do
   name=$(basename "$src" .java)
